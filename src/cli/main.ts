@@ -1,0 +1,1 @@
+process.stdout.write('promptmeter: not yet implemented\n');
