@@ -1,7 +1,7 @@
 // Builds every bundle: extension (node/cjs, `vscode` external), webview (browser/iife), CLI, and the tests.
 // Usage: node esbuild.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -64,7 +64,8 @@ const builds = [
     ...nodeCommon,
     sourcemap: true,
     minify: false,
-    entryPoints: findTests('test'),
+    // Tests, plus stand-alone helpers that benches and e2e start as child processes.
+    entryPoints: [...findTests('test'), ...['test/server/main.ts'].filter((file) => existsSync(file))],
     outdir: 'out/test',
     outbase: 'test',
     packages: 'external',
