@@ -1,0 +1,28 @@
+import type { CapabilityTier } from '../models/modelCatalog';
+import type { EncodingName } from '../tokens/encodingForModel';
+
+/**
+ * One entry of `promptmeter.pricing.overrides` (keyed by model or deployment name): negotiated prices,
+ * Azure deployments, local models at $0. Rates are USD per one million tokens. Overrides win over bundled data.
+ */
+export interface PriceOverride {
+  readonly input?: number;
+  readonly cachedInput?: number;
+  readonly output?: number;
+  readonly contextWindow?: number;
+  readonly maxOutput?: number;
+  readonly encoding?: EncodingName;
+  /** Capability tier 1–5, so the recommender can reason about a custom deployment. */
+  readonly tier?: CapabilityTier;
+}
+
+export type PriceOverrides = Readonly<Record<string, PriceOverride>>;
+
+/** Finds the override for a model name, ignoring case and surrounding space. */
+export function findOverride(overrides: PriceOverrides, model: string): PriceOverride | undefined {
+  const wanted = model.trim().toLowerCase();
+  for (const [name, override] of Object.entries(overrides)) {
+    if (name.trim().toLowerCase() === wanted) return override;
+  }
+  return undefined;
+}
