@@ -1,0 +1,57 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FileEstimate } from '../core/estimate/estimateFile';
+import { PromptEstimator } from '../core/estimate/promptEstimator';
+import { tooLargeDiagnostic } from '../core/prompts/parsePromptFile';
+import type { PromptMeterSettings } from '../core/settings/settings';
+import { Tokenizers } from '../core/tokens/tokenizers';
+import { parseArguments, UsageError } from './cliArguments';
+import { estimateJson } from './estimateReport';
+import { estimateText } from './estimateText';
+import { findPromptFiles } from './findPromptFiles';
+
+export const ESTIMATE_USAGE = 'promptmeter estimate <paths...> [--model M] [--json]';
+
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+  readonly assetDirectory: string;
+}
+
+/**
+ * `promptmeter estimate`: token counts and estimated costs of prompt files and folders, no network.
+ * Exit 0, or 1 when a file has errors (broken front matter, malformed batch lines, context overflow).
+ */
+export async function estimateCommand(argv: readonly string[], settings: PromptMeterSettings, io: CommandIo): Promise<number> {
+  const { positionals, flags } = parseArguments(argv, { model: 'string', json: 'boolean' });
+  if (positionals.length === 0) throw new UsageError('estimate needs at least one file or folder.');
+  const files = findPromptFiles(positionals, settings.promptFolders, io.cwd);
+  const tokenizers = new Tokenizers(io.assetDirectory);
+  try {
+    const estimator = new PromptEstimator(tokenizers, settings);
+    const model = typeof flags.model === 'string' ? flags.model : undefined;
+    const results: Array<{ displayPath: string; estimate: FileEstimate }> = [];
+    for (const file of files) {
+      const size = statSync(file.absolutePath).size;
+      const text = size > settings.maxFileBytes ? '' : readFileSync(file.absolutePath, 'utf8');
+      const parsed =
+        size > settings.maxFileBytes
+          ? { file: file.displayPath, format: file.format, prompts: [], diagnostics: [tooLargeDiagnostic(size, settings.maxFileBytes)] }
+          : estimator.parse(file.displayPath, text, file.format);
+      results.push({ displayPath: file.displayPath, estimate: await estimator.estimate(parsed, text, model) });
+    }
+    const report = estimateJson(results);
+    if (model && !report.prompts.some((prompt) => prompt.priceKnown)) {
+      io.stderr(`promptmeter: no price known for model "${model}": costs are shown as unknown. Add it to promptmeter.pricing.overrides.\n`);
+    }
+    io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : estimateText(report));
+    return report.diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
+  } finally {
+    tokenizers.dispose();
+  }
+}
+
+export function defaultAssetDirectory(): string {
+  return path.join(__dirname, 'assets', 'tiktoken');
+}

@@ -1,0 +1,82 @@
+import type { FileEstimate } from '../core/estimate/estimateFile';
+import { totalsOf } from '../core/estimate/estimateFile';
+import type { PromptEstimate } from '../core/estimate/promptEstimate';
+import { BUNDLED_PRICE_DATA, BUNDLED_PRICE_SOURCE } from '../core/pricing/bundledPrices';
+
+/** One prompt in `promptmeter estimate --json`. Money is estimated USD; null where the price is unknown. */
+export interface EstimateJsonPrompt {
+  file: string;
+  id: string;
+  model: string;
+  encoding: string;
+  approximateTokens: boolean;
+  task: string;
+  inputTokens: number;
+  maxOutputTokens: number | null;
+  outputBound: string;
+  cost: { input: number; cachedInput: number; outputMax: number; total: number; batchTotal: number; currency: 'USD' } | null;
+  priceKnown: boolean;
+  priceSource: string | null;
+  recommendation: { model: string; total: number; saving: number } | null;
+}
+
+export interface EstimateJson {
+  prompts: EstimateJsonPrompt[];
+  totals: { prompts: number; inputTokens: number; total: number; batchTotal: number; unpricedPrompts: number };
+  pricesAsOf: string;
+  priceSource: string;
+  diagnostics: Array<{ file: string; line: number; severity: string; code: string; message: string }>;
+}
+
+/** The `--json` object: exactly one, built from the estimates of every file (ids are paths, or custom_id for batch lines). */
+export function estimateJson(files: ReadonlyArray<{ displayPath: string; estimate: FileEstimate }>): EstimateJson {
+  const prompts: EstimateJsonPrompt[] = [];
+  const diagnostics: EstimateJson['diagnostics'] = [];
+  const all: PromptEstimate[] = [];
+  for (const { displayPath, estimate } of files) {
+    for (const prompt of estimate.estimates) {
+      all.push(prompt);
+      prompts.push(promptJson(displayPath, prompt));
+    }
+    for (const diagnostic of estimate.diagnostics) {
+      diagnostics.push({
+        file: displayPath,
+        line: diagnostic.span.start.line + 1,
+        severity: diagnostic.severity,
+        code: diagnostic.code,
+        message: diagnostic.message,
+      });
+    }
+  }
+  const totals = totalsOf(all);
+  return {
+    prompts,
+    totals: { prompts: totals.prompts, inputTokens: totals.inputTokens, total: totals.total, batchTotal: totals.batchTotal, unpricedPrompts: totals.unpricedPrompts },
+    pricesAsOf: BUNDLED_PRICE_DATA.asOf,
+    priceSource: BUNDLED_PRICE_SOURCE.label,
+    diagnostics,
+  };
+}
+
+function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJsonPrompt {
+  const { cost } = estimate;
+  return {
+    file: displayPath,
+    id: estimate.prompt.format === 'batch-jsonl' ? estimate.prompt.id : displayPath,
+    model: estimate.model,
+    encoding: estimate.encoding,
+    approximateTokens: estimate.approximate,
+    task: estimate.task,
+    inputTokens: estimate.inputTokens,
+    maxOutputTokens: estimate.outputBound === 'unknown' ? null : estimate.outputTokens,
+    outputBound: estimate.outputBound,
+    cost: cost
+      ? { input: cost.input, cachedInput: cost.cachedInput, outputMax: cost.outputMax, total: cost.total, batchTotal: cost.batchTotal, currency: 'USD' }
+      : null,
+    priceKnown: cost !== undefined,
+    priceSource: estimate.price?.source.label ?? null,
+    recommendation: estimate.recommendation
+      ? { model: estimate.recommendation.model, total: estimate.recommendation.cost.total, saving: estimate.recommendation.saving }
+      : null,
+  };
+}

@@ -1,0 +1,51 @@
+import { formatEstimate, formatTokens } from '../core/estimate/formatting';
+import type { EstimateJson, EstimateJsonPrompt } from './estimateReport';
+
+const LINES_SHOWN_PER_FILE = 10;
+
+/** The human-readable table printed without `--json`. */
+export function estimateText(report: EstimateJson): string {
+  const rows: string[][] = [['PROMPT', 'MODEL', 'TOKENS', 'OUTPUT ≤', 'COST', 'BATCH API', 'CHEAPER FIT']];
+  const shownPerFile = new Map<string, number>();
+  for (const prompt of report.prompts) {
+    const shown = shownPerFile.get(prompt.file) ?? 0;
+    shownPerFile.set(prompt.file, shown + 1);
+    if (shown === LINES_SHOWN_PER_FILE) rows.push([`  … more requests in ${prompt.file}`, '', '', '', '', '', '']);
+    if (shown >= LINES_SHOWN_PER_FILE) continue;
+    rows.push(row(prompt));
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
+  const table = rows.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  const { totals } = report;
+  const unpriced = totals.unpricedPrompts > 0 ? `; ${totals.unpricedPrompts} with price unknown (not included)` : '';
+  const lines = [
+    `Prompt Meter estimate (USD, estimates; prices: ${report.priceSource})`,
+    '',
+    table,
+    '',
+    `Total: ${totals.prompts} prompts, ${formatTokens(totals.inputTokens)} input tokens, ${formatEstimate(totals.total)} (Batch API ${formatEstimate(totals.batchTotal)})${unpriced}`,
+  ];
+  const problems = report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error' || diagnostic.severity === 'warning');
+  if (problems.length > 0) {
+    lines.push('', 'Problems:');
+    for (const problem of problems) lines.push(`  ${problem.file}:${problem.line}  ${problem.severity}  ${problem.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function row(prompt: EstimateJsonPrompt): string[] {
+  const label = prompt.id === prompt.file ? prompt.file : `${prompt.file} #${prompt.id}`;
+  const output = prompt.maxOutputTokens === null ? '?' : `${formatTokens(prompt.maxOutputTokens)}${prompt.outputBound === 'model-maximum' ? ' (no max_tokens)' : ''}`;
+  const recommendation = prompt.recommendation
+    ? `${prompt.recommendation.model} ${formatEstimate(prompt.recommendation.total)} (−${Math.round((prompt.recommendation.saving / (prompt.cost?.total || 1)) * 100)}%)`
+    : '';
+  return [
+    label,
+    prompt.model + (prompt.approximateTokens ? ' (approx.)' : ''),
+    formatTokens(prompt.inputTokens),
+    output,
+    prompt.cost ? formatEstimate(prompt.cost.total) : 'price unknown',
+    prompt.cost ? formatEstimate(prompt.cost.batchTotal) : '',
+    recommendation,
+  ];
+}

@@ -1,0 +1,95 @@
+import { resolveModel } from '../models/resolveModel';
+import { estimateCost } from '../pricing/cost';
+import type { PriceOverrides } from '../pricing/priceOverride';
+import type { Pricing } from '../pricing/pricing';
+import type { PromptDefinition } from '../prompts/promptTypes';
+import { countChatTokens } from '../tokens/chatFraming';
+import type { EncodingName } from '../tokens/encodingForModel';
+import type { TokenCounter } from '../tokens/tokenCounter';
+import type { OutputBound, PromptEstimate, VariableTokens } from './promptEstimate';
+import { recommendModel } from './recommender';
+import { detectTask } from './taskDetection';
+
+export interface EstimateOptions {
+  readonly pricing: Pricing;
+  readonly overrides: PriceOverrides;
+  /** Used when the prompt names no model (setting `promptmeter.defaultModel`). */
+  readonly defaultModel: string;
+  /** Replaces every prompt's model (CLI `--model`, "cost on each model" pickers). */
+  readonly modelOverride?: string;
+  /** A loaded counter for the encoding; estimates are computed only once the tokenizer is ready. */
+  readonly counterFor: (encoding: EncodingName) => TokenCounter;
+  readonly recommend?: boolean;
+}
+
+/** Estimates one prompt: tokens with OpenAI's framing, cost on the chosen model, output bound, recommendation. */
+export function estimatePrompt(prompt: PromptDefinition, options: EstimateOptions): PromptEstimate {
+  const modelName = options.modelOverride ?? prompt.model ?? options.defaultModel;
+  const modelSource = options.modelOverride ? 'override' : prompt.model ? 'file' : 'default';
+  const model = resolveModel(modelName, options.overrides);
+  const counter = options.counterFor(model.encoding.encoding);
+
+  let inputTokens: number;
+  let messages: PromptEstimate['breakdown']['messages'] = [];
+  let framing = 0;
+  let tools = 0;
+  if (prompt.kind === 'embedding') {
+    inputTokens = prompt.embeddingInputs.reduce((sum, text) => sum + counter.count(text), 0) + prompt.embeddingTokenArrayLength;
+  } else {
+    const counted = countChatTokens(counter, prompt.messages, prompt.tools);
+    inputTokens = counted.total;
+    framing = counted.framing;
+    tools = counted.tools;
+    messages = prompt.messages.map((message, index) => ({ role: message.role, tokens: counted.perMessage[index] ?? 0 }));
+  }
+
+  const { outputTokens, outputBound } = outputBoundFor(prompt, model.maxOutputTokens);
+  const price = options.pricing.priceFor(modelName);
+  const cost = price ? estimateCost(price, inputTokens, outputTokens) : undefined;
+  const requested = prompt.maxTokens !== undefined ? prompt.maxTokens * prompt.choices : 0;
+  const exceedsContext = model.contextWindow !== undefined && inputTokens + requested > model.contextWindow;
+  const { task, source } = detectTask(prompt);
+  const recommendation =
+    cost && options.recommend !== false
+      ? recommendModel(
+          {
+            task, kind: prompt.kind, currentModel: modelName, currentCost: cost, inputTokens, outputTokens,
+            requestedOutputTokens: prompt.maxTokens !== undefined ? requested : undefined,
+          },
+          options.pricing,
+          options.overrides,
+        )
+      : undefined;
+  const variables: VariableTokens[] = prompt.variables.map((variable) => ({
+    name: variable.name,
+    tokensEach: variable.value ? counter.count(variable.value) : 0,
+    occurrences: variable.occurrences,
+    value: variable.value,
+  }));
+  return {
+    prompt,
+    model: modelName,
+    modelSource,
+    modelKnown: model.known,
+    encoding: model.encoding.encoding,
+    approximate: model.encoding.approximate,
+    inputTokens,
+    outputTokens,
+    outputBound,
+    cost,
+    price,
+    contextWindow: model.contextWindow,
+    exceedsContext,
+    task,
+    taskSource: source,
+    recommendation,
+    breakdown: { messages, framing, tools, variables },
+  };
+}
+
+function outputBoundFor(prompt: PromptDefinition, modelMaximum: number | undefined): { outputTokens: number; outputBound: OutputBound } {
+  if (prompt.kind === 'embedding') return { outputTokens: 0, outputBound: 'none' };
+  if (prompt.maxTokens !== undefined) return { outputTokens: prompt.maxTokens * prompt.choices, outputBound: 'max_tokens' };
+  if (modelMaximum !== undefined) return { outputTokens: modelMaximum * prompt.choices, outputBound: 'model-maximum' };
+  return { outputTokens: 0, outputBound: 'unknown' };
+}

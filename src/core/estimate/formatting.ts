@@ -1,0 +1,21 @@
+/** Money for people: enough digits to see sub-cent prompt costs, never "$0.00" for a non-zero amount. */
+export function formatUsd(amount: number): string {
+  if (amount === 0) return '$0';
+  const absolute = Math.abs(amount);
+  if (absolute >= 100) return `$${amount.toFixed(0)}`;
+  if (absolute >= 1) return `$${amount.toFixed(2)}`;
+  if (absolute >= 0.01) return `$${amount.toFixed(3)}`;
+  if (absolute >= 0.0001) return `$${amount.toFixed(5)}`;
+  return `$${amount.toPrecision(2)}`;
+}
+
+/** 12,345 tokens; 1.2M for millions. */
+export function formatTokens(count: number): string {
+  if (count >= 10_000_000) return `${(count / 1_000_000).toFixed(1)}M`;
+  return count.toLocaleString('en-US');
+}
+
+/** An estimate label for money that may be unknown: "price unknown" rather than $0. */
+export function formatEstimate(amount: number | undefined): string {
+  return amount === undefined ? 'price unknown' : `~${formatUsd(amount)}`;
+}

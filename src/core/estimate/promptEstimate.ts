@@ -1,0 +1,58 @@
+import type { CostEstimate } from '../pricing/cost';
+import type { ModelPrice } from '../pricing/modelPrice';
+import type { PromptDefinition, TaskKind } from '../prompts/promptTypes';
+import type { EncodingName } from '../tokens/encodingForModel';
+import type { Recommendation } from './recommender';
+
+/** How the output side of the estimate is bounded. */
+export type OutputBound =
+  /** `max_tokens` × n from the prompt. */
+  | 'max_tokens'
+  /** No `max_tokens`: the model's maximum output, so the cost is an upper bound that may be far above reality. */
+  | 'model-maximum'
+  /** Embeddings produce no output tokens. */
+  | 'none'
+  /** No `max_tokens` and the model's maximum is unknown: output cost not included. */
+  | 'unknown';
+
+export interface MessageTokens {
+  readonly role: string;
+  readonly tokens: number;
+}
+
+export interface VariableTokens {
+  readonly name: string;
+  /** Tokens of the sample value (about: tokenization at the seams can differ by one or two). */
+  readonly tokensEach: number;
+  readonly occurrences: number;
+  readonly value: string | undefined;
+}
+
+/** Everything shown for one prompt: computed locally, no network. All money figures are estimates in USD. */
+export interface PromptEstimate {
+  readonly prompt: PromptDefinition;
+  readonly model: string;
+  /** Where the model came from: the file, the `--model` / caller override, or the default setting. */
+  readonly modelSource: 'file' | 'override' | 'default';
+  readonly modelKnown: boolean;
+  readonly encoding: EncodingName;
+  /** Token counts use a guessed encoding (unknown model). */
+  readonly approximate: boolean;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly outputBound: OutputBound;
+  /** Undefined when the price is unknown ("price unknown — add an override", never $0). */
+  readonly cost?: CostEstimate;
+  readonly price?: ModelPrice;
+  readonly contextWindow?: number;
+  readonly exceedsContext: boolean;
+  readonly task: TaskKind;
+  readonly taskSource: 'declared' | 'detected';
+  readonly recommendation?: Recommendation;
+  readonly breakdown: {
+    readonly messages: readonly MessageTokens[];
+    readonly framing: number;
+    readonly tools: number;
+    readonly variables: readonly VariableTokens[];
+  };
+}

@@ -1,0 +1,104 @@
+import { parseBatchJsonl } from './batchJsonl';
+import { parseDotprompt } from './dotprompt';
+import { LineIndex } from './lineIndex';
+import { parsePromptMarkdown } from './promptMarkdown';
+import type { ParsedPromptFile, PromptDiagnostic, PromptFormat } from './promptTypes';
+import { parsePrompty } from './prompty';
+
+/** Files above this are not estimated (setting `promptmeter.maxFileSizeMB`); 10 MB prompts are almost always data. */
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Parses a prompt file of a known format into one model for all formats. Never throws: anything wrong
+ * becomes a diagnostic at the right line. Oversized and binary files are refused with a message that says why.
+ */
+export function parsePromptFile(
+  file: string,
+  text: string,
+  format: PromptFormat,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): ParsedPromptFile {
+  const refusal = refuseContent(text, maxFileBytes);
+  if (refusal) return { file, format, prompts: [], diagnostics: [refusal] };
+  try {
+    switch (format) {
+      case 'prompt-markdown':
+        return parsePromptMarkdown(file, text);
+      case 'prompty':
+        return parsePrompty(file, text);
+      case 'dotprompt':
+        return parseDotprompt(file, text);
+      case 'batch-jsonl':
+        return parseBatchJsonl(file, text);
+      case 'plain-text':
+        return file.toLowerCase().endsWith('.md') ? parsePromptMarkdown(file, text, 'plain-text') : parsePlainText(file, text);
+    }
+  } catch (error) {
+    return {
+      file,
+      format,
+      prompts: [],
+      diagnostics: [
+        {
+          span: new LineIndex(text).lineSpan(0),
+          severity: 'error',
+          code: 'parse-failure',
+          message: `Prompt Meter could not read this file (${(error as Error).message}). Please report it with the file attached.`,
+        },
+      ],
+    };
+  }
+}
+
+/** A `.txt` prompt: the whole file is one user message. */
+function parsePlainText(file: string, text: string): ParsedPromptFile {
+  const lines = new LineIndex(text);
+  const content = text.trim();
+  const start = text.indexOf(content);
+  return {
+    file,
+    format: 'plain-text',
+    diagnostics: [],
+    prompts: [
+      {
+        id: file, file, format: 'plain-text', kind: 'chat', choices: 1,
+        messages: [{ role: 'user', content, span: lines.span(start, start + content.length), insertions: [] }],
+        embeddingInputs: [], embeddingTokenArrayLength: 0, tools: [], variables: [],
+        span: lines.lineSpan(lines.position(Math.max(0, start)).line),
+      },
+    ],
+  };
+}
+
+/** Size and binary checks done before parsing. */
+export function refuseContent(text: string, maxFileBytes: number): PromptDiagnostic | undefined {
+  if (text.length > maxFileBytes / 4) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > maxFileBytes) return tooLargeDiagnostic(bytes, maxFileBytes);
+  }
+  if (text.slice(0, 8192).includes('\u0000')) {
+    return {
+      span: FIRST_LINE,
+      severity: 'information',
+      code: 'binary-file',
+      message: 'Not estimated: this file looks binary (it contains NUL bytes), so it is not a prompt.',
+    };
+  }
+  return undefined;
+}
+
+/** The refusal for a file above the size limit (callers that know the size can skip reading it). */
+export function tooLargeDiagnostic(bytes: number, maxFileBytes: number): PromptDiagnostic {
+  return {
+    span: FIRST_LINE,
+    severity: 'information',
+    code: 'file-too-large',
+    message: `Not estimated: this file is ${formatMegabytes(bytes)}, above the ${formatMegabytes(maxFileBytes)} limit. Raise promptmeter.maxFileSizeMB to estimate it, or split it into smaller prompts.`,
+  };
+}
+
+const FIRST_LINE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -1,0 +1,107 @@
+import type { FunctionDefinition } from '../tokens/chatFraming';
+
+export type PromptFormat = 'prompt-markdown' | 'prompty' | 'dotprompt' | 'batch-jsonl' | 'plain-text';
+
+export type MessageRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+export const TASK_KINDS = [
+  'summarize', 'translate', 'classify', 'extract', 'qa', 'rewrite', 'code', 'reasoning', 'embedding', 'chat',
+] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** Zero-based line and UTF-16 character, as VS Code counts them. */
+export interface TextPosition {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface TextSpan {
+  readonly start: TextPosition;
+  readonly end: TextPosition;
+}
+
+/** Where a variable was inserted into a message's rendered content. */
+export interface VariableInsertion {
+  readonly name: string;
+  /** UTF-16 offset in the rendered content. */
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface PromptMessage {
+  readonly role: MessageRole;
+  /** Content with variables filled from their sample values. */
+  readonly content: string;
+  readonly name?: string;
+  readonly span?: TextSpan;
+  readonly insertions: readonly VariableInsertion[];
+}
+
+export interface PromptVariable {
+  readonly name: string;
+  /** Sample value used for the estimate; undefined when the file gives none (counted as empty). */
+  readonly value: string | undefined;
+  readonly occurrences: number;
+}
+
+/** One request the file describes: a whole prompt file, or one line of a Batch `.jsonl`. */
+export interface PromptDefinition {
+  /** The JSONL `custom_id` for batch lines, otherwise the file path. */
+  readonly id: string;
+  readonly file: string;
+  readonly format: PromptFormat;
+  readonly kind: 'chat' | 'embedding';
+  readonly model?: string;
+  /** Where the model name is written, so it can be changed in place. */
+  readonly modelSpan?: TextSpan;
+  /** `max_tokens` (or the format's equivalent) per choice. */
+  readonly maxTokens?: number;
+  /** Number of choices (`n`); the output bound is maxTokens × n. */
+  readonly choices: number;
+  readonly temperature?: number;
+  /** Declared with `task:`; otherwise detected later from the text. */
+  readonly declaredTask?: TaskKind;
+  readonly messages: readonly PromptMessage[];
+  readonly embeddingInputs: readonly string[];
+  /** Inputs already given as token arrays (embeddings): their token count is known without a tokenizer. */
+  readonly embeddingTokenArrayLength: number;
+  readonly tools: readonly FunctionDefinition[];
+  readonly variables: readonly PromptVariable[];
+  /** Anchor for CodeLens: the first line of the prompt, or the JSONL line. */
+  readonly span: TextSpan;
+  /** Dataset (front matter `data:`) whose rows fill the variables in batch runs. */
+  readonly dataFile?: string;
+}
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface PromptDiagnostic {
+  readonly span: TextSpan;
+  readonly severity: DiagnosticSeverity;
+  readonly message: string;
+  /** Stable id so quick fixes can find their diagnostics (`promptmeter.<code>`). */
+  readonly code: string;
+  /** A change that resolves the diagnostic, offered as a quick fix. */
+  readonly fix?: PromptFix;
+}
+
+export type PromptFix =
+  | { readonly kind: 'set-max-tokens'; readonly value: number; readonly title: string }
+  | { readonly kind: 'set-model'; readonly model: string; readonly title: string };
+
+export interface FrontMatterBlock {
+  /** Offsets in the file of the YAML text between the `---` lines. */
+  readonly contentStart: number;
+  readonly contentEnd: number;
+  /** Offset just after the closing `---` line (where the body starts). */
+  readonly bodyStart: number;
+  readonly data: Record<string, unknown>;
+}
+
+export interface ParsedPromptFile {
+  readonly file: string;
+  readonly format: PromptFormat;
+  readonly prompts: readonly PromptDefinition[];
+  readonly diagnostics: readonly PromptDiagnostic[];
+  readonly frontMatter?: FrontMatterBlock;
+}

@@ -1,0 +1,20 @@
+/**
+ * Every `promptmeter.*` setting with its default, keyed without the prefix. package.json
+ * `contributes.configuration` must match this table (a unit test keeps them in sync).
+ */
+export const SETTING_DEFAULTS = {
+  defaultModel: 'gpt-4o-mini',
+  promptFolders: ['**/prompts'],
+  'pricing.overrides': {},
+  maxFileSizeMB: 2,
+  'hints.enabled': true,
+  'codeLens.enabled': true,
+  baseUrl: 'https://api.openai.com/v1',
+  rateLimits: { default: { rpm: 500, tpm: 200000, concurrency: 8 } },
+  requestTimeoutSeconds: 120,
+  'cache.enabled': true,
+  'cache.memoryMB': 64,
+  'cache.redisUrl': '',
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFAULTS;

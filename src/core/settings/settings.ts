@@ -1,0 +1,120 @@
+import { ENCODING_NAMES, type EncodingName } from '../tokens/encodingForModel';
+import type { PriceOverride, PriceOverrides } from '../pricing/priceOverride';
+import type { CapabilityTier } from '../models/modelCatalog';
+import { SETTING_DEFAULTS, type SettingKey } from './settingDefaults';
+
+export interface RateLimitSetting {
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly concurrency?: number;
+}
+
+/** All settings, typed and validated. Built by `parseSettings` from raw values (VS Code configuration or CLI flags). */
+export interface PromptMeterSettings {
+  readonly defaultModel: string;
+  readonly promptFolders: readonly string[];
+  readonly pricingOverrides: PriceOverrides;
+  readonly maxFileBytes: number;
+  readonly hintsEnabled: boolean;
+  readonly codeLensEnabled: boolean;
+  readonly baseUrl: string;
+  /** `default` plus optional per-model entries. */
+  readonly rateLimits: Readonly<Record<string, RateLimitSetting>>;
+  readonly requestTimeoutMs: number;
+  readonly cacheEnabled: boolean;
+  readonly cacheMemoryBytes: number;
+  /** Empty when Redis is not used. */
+  readonly cacheRedisUrl: string;
+}
+
+export interface ParsedSettings {
+  readonly settings: PromptMeterSettings;
+  /** One sentence per invalid value: what was wrong and that the default is used instead. */
+  readonly problems: readonly string[];
+}
+
+/** Validates raw setting values (keyed without `promptmeter.`); invalid values fall back to defaults with a problem. */
+export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>>): ParsedSettings {
+  const problems: string[] = [];
+  const value = <K extends SettingKey>(key: K, valid: (candidate: unknown) => boolean): (typeof SETTING_DEFAULTS)[K] => {
+    const candidate = raw[key];
+    if (candidate === undefined || candidate === null) return SETTING_DEFAULTS[key];
+    if (valid(candidate)) return candidate as (typeof SETTING_DEFAULTS)[K];
+    problems.push(`promptmeter.${key}: ${JSON.stringify(candidate)} is not valid; using the default ${JSON.stringify(SETTING_DEFAULTS[key])}.`);
+    return SETTING_DEFAULTS[key];
+  };
+  const isText = (candidate: unknown) => typeof candidate === 'string' && candidate.trim() !== '';
+  const isPositive = (candidate: unknown) => typeof candidate === 'number' && Number.isFinite(candidate) && candidate > 0;
+  const isBoolean = (candidate: unknown) => typeof candidate === 'boolean';
+  const isUrlOrEmpty = (candidate: unknown) => typeof candidate === 'string' && (candidate === '' || isUrl(candidate));
+
+  return {
+    settings: {
+      defaultModel: String(value('defaultModel', isText)).trim(),
+      promptFolders: value('promptFolders', (candidate) => Array.isArray(candidate) && candidate.every((entry) => typeof entry === 'string')),
+      pricingOverrides: parseOverrides(raw['pricing.overrides'], problems),
+      maxFileBytes: Number(value('maxFileSizeMB', isPositive)) * 1024 * 1024,
+      hintsEnabled: Boolean(value('hints.enabled', isBoolean)),
+      codeLensEnabled: Boolean(value('codeLens.enabled', isBoolean)),
+      baseUrl: String(value('baseUrl', (candidate) => typeof candidate === 'string' && isUrl(candidate))).replace(/\/+$/, ''),
+      rateLimits: value('rateLimits', isRateLimits) as Readonly<Record<string, RateLimitSetting>>,
+      requestTimeoutMs: Number(value('requestTimeoutSeconds', isPositive)) * 1000,
+      cacheEnabled: Boolean(value('cache.enabled', isBoolean)),
+      cacheMemoryBytes: Number(value('cache.memoryMB', isPositive)) * 1024 * 1024,
+      cacheRedisUrl: String(value('cache.redisUrl', isUrlOrEmpty)),
+    },
+    problems,
+  };
+}
+
+function isUrl(candidate: string): boolean {
+  try {
+    const url = new URL(candidate);
+    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'redis:' || url.protocol === 'rediss:';
+  } catch {
+    return false;
+  }
+}
+
+function isRateLimits(candidate: unknown): boolean {
+  if (!candidate || typeof candidate !== 'object' || Array.isArray(candidate)) return false;
+  return Object.values(candidate).every((entry) => {
+    if (!entry || typeof entry !== 'object') return false;
+    return Object.entries(entry).every(([key, number]) => ['rpm', 'tpm', 'concurrency'].includes(key) && typeof number === 'number' && number > 0);
+  });
+}
+
+const OVERRIDE_NUMBERS = ['input', 'cachedInput', 'output', 'contextWindow', 'maxOutput'] as const;
+
+function parseOverrides(raw: unknown, problems: string[]): PriceOverrides {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push('promptmeter.pricing.overrides must be an object of model name → prices; ignoring it.');
+    return {};
+  }
+  const overrides: Record<string, PriceOverride> = {};
+  for (const [model, entry] of Object.entries(raw as Record<string, unknown>)) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      problems.push(`promptmeter.pricing.overrides["${model}"] must be an object like {"input": 0.15, "output": 0.6}; ignoring it.`);
+      continue;
+    }
+    const record = entry as Record<string, unknown>;
+    const override: { -readonly [K in keyof PriceOverride]: PriceOverride[K] } = {};
+    for (const key of OVERRIDE_NUMBERS) {
+      const number = record[key];
+      if (number === undefined) continue;
+      if (typeof number === 'number' && Number.isFinite(number) && number >= 0) override[key] = number;
+      else problems.push(`promptmeter.pricing.overrides["${model}"].${key} must be a number ≥ 0; ignoring it.`);
+    }
+    if (record.encoding !== undefined) {
+      if (ENCODING_NAMES.includes(record.encoding as EncodingName)) override.encoding = record.encoding as EncodingName;
+      else problems.push(`promptmeter.pricing.overrides["${model}"].encoding must be one of ${ENCODING_NAMES.join(', ')}; ignoring it.`);
+    }
+    if (record.tier !== undefined) {
+      if ([1, 2, 3, 4, 5].includes(record.tier as number)) override.tier = record.tier as CapabilityTier;
+      else problems.push(`promptmeter.pricing.overrides["${model}"].tier must be 1–5; ignoring it.`);
+    }
+    overrides[model] = override;
+  }
+  return overrides;
+}
