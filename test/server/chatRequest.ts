@@ -1,0 +1,124 @@
+import { canonicalRequestKey } from './canonicalKey';
+import { type ApiFailure, contextLengthExceeded, invalidParameter, missingParameter, modelNotFound, modelNotSupported } from './errors';
+import type { TestServerOptions } from './options';
+import type { BilledMessage, PromptTokenizer, ToolFunction } from './tokenizer';
+
+/** A validated chat completion request with its billed prompt. */
+export interface ChatRequest {
+  readonly model: string;
+  readonly n: number;
+  /** `max_completion_tokens` ?? `max_tokens`; undefined when neither is set. */
+  readonly maxOutputTokens: number | undefined;
+  readonly stream: boolean;
+  /** `stream_options.include_usage`. */
+  readonly includeUsage: boolean;
+  /** Billed prompt as tokens (framing included); its length is `prompt_tokens`. */
+  readonly promptSequence: readonly number[];
+  /** See `canonicalRequestKey`. */
+  readonly key: string;
+  /** Text of the last user message (the answer quotes its digest). */
+  readonly lastUserText: string;
+  /** TPM charge at admission: prompt tokens + max output tokens × n (0 output when no maximum is set). */
+  readonly rateLimitWeight: number;
+}
+
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+/** True when `model` is served by `/v1/embeddings` rather than chat. */
+export function isEmbeddingModel(model: string): boolean {
+  return model.startsWith('text-embedding');
+}
+
+/** Checks the model name against the known list; undefined when it is fine for chat or embeddings. */
+export function checkModel(model: unknown, options: TestServerOptions, endpoint: 'chat' | 'embeddings'): ApiFailure | undefined {
+  if (typeof model !== 'string' || model === '') return missingParameter('model');
+  if (!options.models.includes(model)) return modelNotFound(model);
+  if ((endpoint === 'embeddings') !== isEmbeddingModel(model)) {
+    return modelNotSupported(model, endpoint === 'chat' ? 'v1/chat/completions' : 'v1/embeddings');
+  }
+  return undefined;
+}
+
+/** Validates a parsed JSON body as a chat completion request, OpenAI-style (400 / 404 failures). */
+export function parseChatRequest(body: Record<string, unknown>, options: TestServerOptions, tokenizer: PromptTokenizer): ChatRequest | ApiFailure {
+  // Shape first (400), then whether the model exists (404), like OpenAI.
+  if (typeof body['model'] !== 'string' || body['model'] === '') return missingParameter('model');
+  const messages = parseMessages(body['messages']);
+  if ('status' in messages) return messages;
+  const modelFailure = checkModel(body['model'], options, 'chat');
+  if (modelFailure) return modelFailure;
+  const model = body['model'];
+  const n = body['n'] ?? 1;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128) return invalidParameter('n', `Invalid 'n': expected an integer from 1 to 128.`);
+  const maxOutput = readMaxOutput(body);
+  if (typeof maxOutput === 'object') return maxOutput;
+  const tools = readTools(body['tools']);
+  const promptSequence = tokenizer.chatPromptSequence(messages, tools);
+  const contextWindow = options.contextWindows[model] ?? options.defaultContextWindow;
+  if (promptSequence.length + (maxOutput ?? 0) > contextWindow) {
+    return contextLengthExceeded(contextWindow, promptSequence.length, maxOutput ?? 0);
+  }
+  const streamOptions = body['stream_options'];
+  return {
+    model,
+    n,
+    maxOutputTokens: maxOutput,
+    stream: body['stream'] === true,
+    includeUsage: typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as Record<string, unknown>)['include_usage'] === true,
+    promptSequence,
+    key: canonicalRequestKey(body),
+    lastUserText: [...messages].reverse().find((message) => message.role === 'user')?.content ?? '',
+    rateLimitWeight: promptSequence.length + (maxOutput ?? 0) * n,
+  };
+}
+
+function parseMessages(value: unknown): BilledMessage[] | ApiFailure {
+  if (value === undefined || value === null) return missingParameter('messages');
+  if (!Array.isArray(value) || value.length === 0) return invalidParameter('messages', "Invalid 'messages': expected a non-empty array.");
+  const messages: BilledMessage[] = [];
+  for (const [index, item] of value.entries()) {
+    if (typeof item !== 'object' || item === null) return invalidParameter(`messages[${index}]`, `Invalid 'messages[${index}]': expected an object.`);
+    const message = item as Record<string, unknown>;
+    const role = message['role'];
+    if (typeof role !== 'string' || !ROLES.has(role)) {
+      return invalidParameter(`messages[${index}].role`, `Invalid value for 'messages[${index}].role': ${JSON.stringify(role)}.`);
+    }
+    const name = message['name'];
+    messages.push({ role, content: billedContent(message), ...(typeof name === 'string' ? { name } : {}) });
+  }
+  return messages;
+}
+
+/** Text parts joined; tool calls billed as their JSON; other parts (images, audio) are not billed here. */
+function billedContent(message: Record<string, unknown>): string {
+  const content = message['content'];
+  let text = '';
+  if (typeof content === 'string') text = content;
+  else if (Array.isArray(content)) {
+    text = content
+      .map((part: unknown) => (typeof part === 'object' && part !== null ? (part as Record<string, unknown>)['text'] : undefined))
+      .filter((part): part is string => typeof part === 'string')
+      .join('');
+  }
+  const toolCalls = message['tool_calls'];
+  return toolCalls === undefined ? text : text + JSON.stringify(toolCalls);
+}
+
+function readMaxOutput(body: Record<string, unknown>): number | undefined | ApiFailure {
+  for (const parameter of ['max_completion_tokens', 'max_tokens']) {
+    const value = body[parameter];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      return invalidParameter(parameter, `Invalid '${parameter}': expected a positive integer.`);
+    }
+    return value;
+  }
+  return undefined;
+}
+
+function readTools(value: unknown): ToolFunction[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .map((tool: unknown) => (typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>)['function'] : undefined))
+    .filter((definition): definition is ToolFunction => typeof definition === 'object' && definition !== null);
+}
