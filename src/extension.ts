@@ -1,5 +1,43 @@
 import * as vscode from 'vscode';
+import { PromptEstimator } from './core/estimate/promptEstimator';
+import { Tokenizers } from './core/tokens/tokenizers';
+import { ApiKeyStore } from './vscode/apiKeyStore';
+import { BreakdownDocuments } from './vscode/breakdownDocuments';
+import { PromptCodeActionProvider } from './vscode/codeActionProvider';
+import { PromptCodeLensProvider } from './vscode/codeLensProvider';
+import { registerCommands } from './vscode/commands';
+import { DiagnosticsPublisher } from './vscode/diagnosticsPublisher';
+import { DisposableStore } from './vscode/disposableStore';
+import { PROMPT_DOCUMENT_SELECTOR } from './vscode/documentSelector';
+import { PromptHoverProvider } from './vscode/hoverProvider';
+import { ModelCommands } from './vscode/modelCommands';
+import { PromptDocuments } from './vscode/promptDocuments';
+import { SettingsService } from './vscode/settingsService';
+import { PromptStatusBar } from './vscode/statusBar';
+import { SystemPromptIndex } from './vscode/systemPromptIndex';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** Composition root: builds the services, registers them, nothing else. */
+export function activate(context: vscode.ExtensionContext): void {
+  const store = new DisposableStore();
+  context.subscriptions.push(store);
+  const log = store.add(vscode.window.createOutputChannel('Prompt Meter', { log: true }));
+  const settings = store.add(new SettingsService(log));
+  const tokenizers = new Tokenizers(vscode.Uri.joinPath(context.extensionUri, 'dist', 'assets', 'tiktoken').fsPath);
+  store.add({ dispose: () => tokenizers.dispose() });
+  const estimator = new PromptEstimator(tokenizers, settings.current);
+  const documents = store.add(new PromptDocuments(estimator, settings, log));
+  const systemPrompts = store.add(new SystemPromptIndex(estimator, settings, log));
+  const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));
+  const codeLenses = store.add(new PromptCodeLensProvider(documents, settings));
+  const breakdowns = store.add(new BreakdownDocuments(documents));
+  const models = new ModelCommands(documents, estimator, settings, log, () => undefined);
+  store.add(new PromptStatusBar(documents));
+  store.add(vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENT_SELECTOR, codeLenses));
+  store.add(vscode.languages.registerHoverProvider(PROMPT_DOCUMENT_SELECTOR, new PromptHoverProvider(documents)));
+  store.add(vscode.languages.registerCodeActionsProvider(PROMPT_DOCUMENT_SELECTOR, new PromptCodeActionProvider(documents, diagnostics), PromptCodeActionProvider.metadata));
+  store.add(registerCommands(models, breakdowns, new ApiKeyStore(context.secrets)));
+  void systemPrompts.build().catch((error: Error) => log.warn(`System prompt index: ${error.message}`));
+  log.info('Prompt Meter activated.');
+}
 
 export function deactivate(): void {}

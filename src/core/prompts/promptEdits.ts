@@ -17,12 +17,15 @@ const MAX_TOKENS_PATHS: Record<string, readonly string[]> = {
   dotprompt: ['config', 'maxOutputTokens'],
 };
 
-/** Writes `model` into the file: in place where it is written, else into (new) front matter. `.txt` files cannot hold it. */
-export function setModelEdits(parsed: ParsedPromptFile, text: string, model: string): TextEditPlan[] {
+/**
+ * Writes `model` into the file: in place where it is written, else into (new) front matter. `.txt` files
+ * cannot hold it. In batch files every line changes, or only the line of `onlyPromptId`.
+ */
+export function setModelEdits(parsed: ParsedPromptFile, text: string, model: string, onlyPromptId?: string): TextEditPlan[] {
   const lines = new LineIndex(text);
   if (parsed.format === 'batch-jsonl') {
     return parsed.prompts.flatMap((prompt) => {
-      if (!prompt.modelSpan) return [];
+      if (!prompt.modelSpan || (onlyPromptId !== undefined && prompt.id !== onlyPromptId)) return [];
       const { start, end } = offsets(prompt.modelSpan, lines);
       return [{ start, end, newText: JSON.stringify(model).slice(1, -1) }];
     });

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { setMaxTokensEdits, setModelEdits } from '../core/prompts/promptEdits';
+import { resolveModel } from '../core/models/resolveModel';
+import type { DiagnosticsPublisher } from './diagnosticsPublisher';
+import type { PromptDocuments } from './promptDocuments';
+import { toWorkspaceEdit } from './spans';
+
+/** Quick fixes for Prompt Meter's hints: add max_tokens, switch to the recommended model. */
+export class PromptCodeActionProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(
+    private readonly documents: PromptDocuments,
+    private readonly diagnostics: DiagnosticsPublisher,
+  ) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const file = this.documents.get(document);
+    if (!file) return [];
+    const text = document.getText();
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      const fix = this.diagnostics.fixFor(diagnostic);
+      if (!fix) continue;
+      const estimate = lineEstimate(file.estimates, diagnostic) ?? file.estimates[0];
+      if (!estimate) continue;
+      const onlyThisLine = file.parsed.format === 'batch-jsonl' ? estimate.prompt.id : undefined;
+      const edits =
+        fix.kind === 'set-max-tokens'
+          ? setMaxTokensEdits(file.parsed, text, estimate.prompt, fix.value, resolveModel(estimate.model).reasoning)
+          : setModelEdits(file.parsed, text, fix.model, onlyThisLine);
+      if (edits.length === 0) continue;
+      const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+      action.edit = toWorkspaceEdit(document, edits);
+      action.diagnostics = [diagnostic];
+      action.isPreferred = fix.kind === 'set-max-tokens';
+      actions.push(action);
+    }
+    return actions;
+  }
+}
+
+function lineEstimate<T extends { prompt: { span: { start: { line: number } } } }>(estimates: readonly T[], diagnostic: vscode.Diagnostic): T | undefined {
+  return estimates.find((estimate) => estimate.prompt.span.start.line === diagnostic.range.start.line);
+}

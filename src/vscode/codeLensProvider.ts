@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import type { FileEstimate } from '../core/estimate/estimateFile';
+import { formatEstimate, formatTokens } from '../core/estimate/formatting';
+import type { PromptEstimate } from '../core/estimate/promptEstimate';
+import { DisposableStore } from './disposableStore';
+import { COMMANDS } from './ids';
+import type { PromptDocuments } from './promptDocuments';
+import type { SettingsService } from './settingsService';
+import { toRange } from './spans';
+
+/** Per-line lenses in batch files stop here; the file total still shows. */
+const MAXIMUM_LINE_LENSES = 2000;
+
+/** Input tokens and cost, output bound and the cheaper recommended model above each prompt (and each JSONL line). */
+export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(
+    private readonly documents: PromptDocuments,
+    private readonly settings: SettingsService,
+  ) {
+    this.store.add(documents.onDidChange(() => this.changed.fire()));
+    this.store.add(settings.onDidChange(() => this.changed.fire()));
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.settings.current.codeLensEnabled || !this.documents.formatOf(document)) return [];
+    const file = this.documents.get(document);
+    if (!file) return [];
+    const lenses: vscode.CodeLens[] = [];
+    if (file.parsed.format === 'batch-jsonl') lenses.push(...fileTotalLenses(document, file));
+    for (const estimate of file.estimates.slice(0, MAXIMUM_LINE_LENSES)) lenses.push(...promptLenses(document, estimate));
+    return lenses;
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): vscode.CodeLens[] {
+  const range = toRange(estimate.prompt.span);
+  const approximate = estimate.approximate ? '≈' : '';
+  const parts = [`${approximate}${formatTokens(estimate.inputTokens)} tokens`];
+  if (!estimate.cost) parts.push(`${estimate.model}: price unknown`);
+  else {
+    parts.push(`input ${formatEstimate(estimate.cost.input)}`);
+    if (estimate.outputBound === 'max_tokens') parts.push(`output ≤${formatTokens(estimate.outputTokens)} ${formatEstimate(estimate.cost.outputMax)}`);
+    else if (estimate.outputBound === 'model-maximum') parts.push(`output unbounded (no max_tokens) ≤${formatEstimate(estimate.cost.outputMax)}`);
+    parts.push(`batch ${formatEstimate(estimate.cost.batchTotal)}`);
+  }
+  const lenses = [
+    new vscode.CodeLens(range, {
+      title: `$(symbol-numeric) ${parts.join(' · ')}`,
+      command: COMMANDS.showCostBreakdown,
+      arguments: [document.uri],
+      tooltip: 'Estimate computed locally. Click for the breakdown per message and variable.',
+    }),
+  ];
+  const recommendation = estimate.recommendation;
+  if (recommendation) {
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: `$(lightbulb) ${recommendation.model} fits (${estimate.task}): ${formatEstimate(recommendation.cost.total)}, saves ${Math.round(recommendation.savingFraction * 100)}%`,
+        command: COMMANDS.applyModel,
+        arguments: [document.uri, recommendation.model, estimate.model],
+        tooltip: `Switch this prompt to ${recommendation.model}: ${recommendation.reason}.`,
+      }),
+    );
+  }
+  return lenses;
+}
+
+function fileTotalLenses(document: vscode.TextDocument, file: FileEstimate): vscode.CodeLens[] {
+  const { totals } = file;
+  const unknown = totals.unpricedPrompts > 0 ? ` · ${totals.unpricedPrompts} price unknown` : '';
+  return [
+    new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+      title: `$(list-ordered) File total: ${totals.prompts} requests · ${formatTokens(totals.inputTokens)} tokens · ${formatEstimate(totals.total)} · Batch API ${formatEstimate(totals.batchTotal)}${unknown}`,
+      command: COMMANDS.showCostBreakdown,
+      arguments: [document.uri],
+    }),
+  ];
+}

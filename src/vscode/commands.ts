@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import type { ApiKeyStore } from './apiKeyStore';
+import type { BreakdownDocuments } from './breakdownDocuments';
+import { DisposableStore } from './disposableStore';
+import { COMMANDS } from './ids';
+import type { ModelCommands } from './modelCommands';
+
+/** Registers the estimate and key commands; each handler is a thin call into a service. */
+export function registerCommands(models: ModelCommands, breakdowns: BreakdownDocuments, keys: ApiKeyStore): vscode.Disposable {
+  const store = new DisposableStore();
+  const register = (id: string, handler: (...args: never[]) => unknown) => store.add(vscode.commands.registerCommand(id, handler));
+  register(COMMANDS.showCostBreakdown, (uri?: vscode.Uri) => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target) return vscode.window.showInformationMessage('Prompt Meter: open a prompt file first.');
+    return breakdowns.show(target);
+  });
+  register(COMMANDS.chooseModel, (uri?: vscode.Uri) => models.chooseModel(uri));
+  register(COMMANDS.recommendModel, (uri?: vscode.Uri) => models.recommendModel(uri));
+  register(COMMANDS.applyModel, (uri: vscode.Uri, model: string) => models.applyModel(uri, model));
+  register(COMMANDS.setApiKey, () => keys.promptAndStore());
+  register(COMMANDS.clearApiKey, () => keys.clear());
+  return store;
+}

@@ -1,0 +1,17 @@
+/** Command ids, as contributed in package.json. */
+export const COMMANDS = {
+  showCostBreakdown: 'promptmeter.showCostBreakdown',
+  chooseModel: 'promptmeter.chooseModel',
+  recommendModel: 'promptmeter.recommendModel',
+  applyModel: 'promptmeter.applyModel',
+  setApiKey: 'promptmeter.setApiKey',
+  clearApiKey: 'promptmeter.clearApiKey',
+} as const;
+
+export const CONFIGURATION_SECTION = 'promptmeter';
+
+/** Context key set while the active editor holds a prompt file. */
+export const IS_PROMPT_FILE_CONTEXT = 'promptmeter.isPromptFile';
+
+/** Virtual documents showing cost breakdowns. */
+export const BREAKDOWN_SCHEME = 'promptmeter-breakdown';
