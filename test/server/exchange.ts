@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiFailure } from './errors';
@@ -20,7 +20,7 @@ export interface ExchangeHost {
  */
 export class Exchange {
   /** Sent as `x-request-id`; batch lines reuse the format. */
-  readonly requestId = `req_${randomBytes(16).toString('hex')}`;
+  readonly requestId = `req_${randomUUID().replaceAll('-', '')}`;
   readonly signal: AbortSignal;
   /** Scope of the rate-limit headers; set once the request's model is known. */
   rateLimitModel: string | undefined;

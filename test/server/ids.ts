@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /** A fresh OpenAI-looking id such as `chatcmpl-…`, `file-…`, `batch_…`. */
 export function newId(prefix: string): string {
-  return `${prefix}${randomBytes(12).toString('hex')}`;
+  return `${prefix}${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
 /** Seconds since the epoch, as OpenAI's `created` fields. */
