@@ -55,7 +55,8 @@ export function buildChatPrompt(
     const value = settings.samples[name];
     return { name, value: value === undefined ? undefined : stringify(value), occurrences: count };
   });
-  const firstContent = sections[0]?.start ?? 0;
+  // CodeLens and whole-prompt hints sit on the first line of the file (the front matter's `---` when there is one).
+  const firstContent = Math.max(0, text.search(/\S/));
   return {
     id: file,
     file,

@@ -9,14 +9,17 @@ export interface RenderedText {
 
 const VARIABLE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 /** Template syntax we do not evaluate and that is never sent as text: Handlebars blocks/comments/partials, Jinja tags. */
-const CONTROL = /\{\{\s*[#/!>^][\s\S]*?\}\}|\{\{\s*else\s*\}\}|\{\{\s*(?:history|media\b[^}]*|section\b[^}]*)\s*\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
+const CONTROL_SOURCE = String.raw`\{\{~?\s*[#/!>^][\s\S]*?~?\}\}|\{\{~?\s*else\s*~?\}\}|\{\{\s*(?:history|media\b[^}]*|section\b[^}]*)\s*\}\}|\{%-?[\s\S]*?-?%\}|\{#[\s\S]*?#\}`;
+const CONTROL = new RegExp(CONTROL_SOURCE, 'g');
+/** A control tag alone on its line disappears with its line, as Handlebars' "standalone" rule does. */
+const STANDALONE_CONTROL = new RegExp(String.raw`^[ \t]*(?:${CONTROL_SOURCE})[ \t]*(?:\r?\n|$)`, 'gm');
 
 /**
  * Fills `{{name}}` (and dotted `{{user.name}}`) placeholders from sample values and records where each
  * value landed, so estimates can say which tokens come from which variable.
  */
 export function renderTemplate(template: string, values: Readonly<Record<string, unknown>>): RenderedText {
-  const source = template.replace(CONTROL, '');
+  const source = stripControl(template);
   const insertions: VariableInsertion[] = [];
   const missing = new Set<string>();
   let content = '';
@@ -33,14 +36,25 @@ export function renderTemplate(template: string, values: Readonly<Record<string,
     last = index + match[0].length;
   }
   content += source.slice(last);
-  return { content, insertions, missing: [...missing] };
+  // Removed control tags can leave white space at the ends; the message is sent trimmed.
+  const leading = content.length - content.trimStart().length;
+  const trimmed = content.trim();
+  const shifted = insertions.map((insertion) => {
+    const offset = Math.max(0, insertion.offset - leading);
+    return { ...insertion, offset: Math.min(offset, trimmed.length), length: Math.max(0, Math.min(insertion.length, trimmed.length - offset)) };
+  });
+  return { content: trimmed, insertions: shifted, missing: [...missing] };
 }
 
 /** Names of all placeholders in a template, in order of first use. */
 export function placeholderNames(template: string): string[] {
   const names = new Set<string>();
-  for (const match of template.replace(CONTROL, '').matchAll(VARIABLE)) names.add(match[1] ?? '');
+  for (const match of stripControl(template).matchAll(VARIABLE)) names.add(match[1] ?? '');
   return [...names];
+}
+
+function stripControl(template: string): string {
+  return template.replace(STANDALONE_CONTROL, '').replace(CONTROL, '');
 }
 
 function lookUp(values: Readonly<Record<string, unknown>>, name: string): unknown {

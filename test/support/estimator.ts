@@ -1,0 +1,13 @@
+import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
+import type { PriceOverrides } from '../../src/core/pricing/priceOverride';
+import { Tokenizers } from '../../src/core/tokens/tokenizers';
+import { tokenizerAssets } from './repository';
+
+/** One shared tokenizer for a test file (loading costs ~250 ms). */
+export function testTokenizers(): Tokenizers {
+  return new Tokenizers(tokenizerAssets());
+}
+
+export function testEstimator(tokenizers: Tokenizers, overrides: PriceOverrides = {}, defaultModel = 'gpt-4o-mini'): PromptEstimator {
+  return new PromptEstimator(tokenizers, { defaultModel, pricingOverrides: overrides, maxFileBytes: 2 * 1024 * 1024 }, () => new Date('2026-11-26T00:00:00Z'));
+}
