@@ -56,7 +56,7 @@ describe('test server', () => {
     openai = client(server);
   });
   afterEach(() => {
-    server.configure({ rpm: undefined, tpm: undefined, contextWindows: {}, latencyMs: 0, slowMs: 30_000, batchFailCustomIds: [], batchExpireAfterLines: undefined, batchDurationMs: 300 });
+    server.configure({ rpm: undefined, tpm: undefined, limitsByModel: {}, contextWindows: {}, latencyMs: 0, slowMs: 30_000, batchFailCustomIds: [], batchExpireAfterLines: undefined, batchDurationMs: 300 });
     server.reset();
   });
   after(async () => {
@@ -176,6 +176,10 @@ describe('test server', () => {
     const scaled = await post(server, '/chat/completions', ask('four'));
     const remaining = Number(scaled.headers.get('x-ratelimit-remaining-requests'));
     assert.ok(remaining >= 5940 && remaining < 6000, `remaining ${remaining}`);
+    server.configure({ rpm: undefined, limitsByModel: { 'gpt-4o': { rpm: 60 } } });
+    assert.deepEqual([(await post(server, '/chat/completions', { ...ask('a'), model: 'gpt-4o' })).status, (await post(server, '/chat/completions', { ...ask('b'), model: 'gpt-4o' })).status], [200, 429]);
+    const otherModel = await post(server, '/chat/completions', ask('c'));
+    assert.deepEqual([otherModel.status, otherModel.headers.get('x-ratelimit-limit-requests')], [200, null]);
   });
 
   test('TPM limit: request too large, then tokens 429 for a bucket in debt', async () => {
@@ -263,6 +267,8 @@ describe('test server', () => {
     assert.equal(stats.duplicateCompletions, 1);
     assert.equal(stats.answeredByKey[canonicalRequestKey(body)], 2);
     assert.equal(stats.answeredByKey[canonicalRequestKey(ask('other job'))], 1);
+    assert.equal(canonicalRequestKey({ ...body, n: 1, stream: true }), canonicalRequestKey(body));
+    assert.notEqual(canonicalRequestKey({ ...body, temperature: 0.5 }), canonicalRequestKey(body));
     assert.equal(stats.peakConcurrency, 3);
     assert.deepEqual([stats.requests, stats.byEndpoint['POST /v1/chat/completions'], stats.byStatus['200']], [3, 3, 3]);
   });

@@ -29,15 +29,20 @@ export const ANSWER_PARAMETERS = [
   'audio',
 ] as const;
 
+/** Values that mean the same as leaving the parameter out, so `n: 1` and no `n` are one job. */
+const NEUTRAL_VALUES: Readonly<Record<string, unknown>> = { n: 1, temperature: 1, top_p: 1, frequency_penalty: 0, presence_penalty: 0 };
+
 /**
  * The key under which `stats().answeredByKey` counts a chat request: a SHA-256 prefix (24 hex digits) of the
- * model, the messages and the answer-changing parameters, serialised with sorted object keys. Tests call it on
+ * model, the messages and the answer-changing parameters (left out when neutral, e.g. `n: 1`), serialised with
+ * sorted object keys. Tests call it on
  * the bodies they sent to check that every job was answered exactly once.
  */
 export function canonicalRequestKey(body: Readonly<Record<string, unknown>>): string {
   const canonical: Record<string, unknown> = { model: body['model'], messages: body['messages'] };
   for (const parameter of ANSWER_PARAMETERS) {
-    if (body[parameter] !== undefined && body[parameter] !== null) canonical[parameter] = body[parameter];
+    const value = body[parameter];
+    if (value !== undefined && value !== null && value !== NEUTRAL_VALUES[parameter]) canonical[parameter] = value;
   }
   return createHash('sha256').update(stableStringify(canonical)).digest('hex').slice(0, 24);
 }
