@@ -22,14 +22,14 @@ say() { echo "setup-e2e: $*"; }
 fail() { echo "setup-e2e: error: $*" >&2; exit 1; }
 
 # Prints the version of the code-server under $1, or nothing. On its first run code-server writes a default
-# config.yaml into $XDG_CONFIG_HOME and logs a line before the version: keep that out of $HOME and skip it.
+# config.yaml (and logs a line before the version) and a data folder: keep both out of $HOME, skip the line.
 installed_version() {
   [[ -f "$1/$entry_relative" ]] || return 0
-  local config_home
-  config_home="$(mktemp -d)"
-  XDG_CONFIG_HOME="$config_home" node "$1/$entry_relative" --version 2>/dev/null |
+  local state_home
+  state_home="$(mktemp -d)"
+  XDG_CONFIG_HOME="$state_home/config" XDG_DATA_HOME="$state_home/data" node "$1/$entry_relative" --version 2>/dev/null |
     awk '/ with Code / { print $1; exit }' || true
-  rm -rf "$config_home"
+  rm -rf "$state_home"
 }
 
 if [[ "$(installed_version "$target")" == "$CODE_SERVER_VERSION" ]]; then
