@@ -1,0 +1,267 @@
+import { correctBucket } from './bucketCorrection';
+import type { AdmissionView } from './bucketCorrection';
+import type { Clock } from './clock';
+import { RequestTooLargeError } from './errors';
+import type { RateLimitSnapshot } from './rateLimitHeaders';
+import { TokenBucket } from './tokenBucket';
+
+/** Where a limiter starts before any answer has told it the account's real limits. */
+export interface RateLimits {
+  /** Requests per minute (RPM); each request weighs 1. */
+  requestsPerMinute: number;
+  /** Tokens per minute (TPM); a request weighs its estimated prompt tokens + max_tokens × n. */
+  tokensPerMinute: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /**
+   * Seconds of the per-minute rate the buckets hold before headers say otherwise. Default 1: OpenAI enforces
+   * per-minute limits over shorter windows, so assuming a full minute of burst earns 429s at the start.
+   */
+  burstSeconds?: number;
+  /**
+   * True when `tokensPerMinute` is the account's real limit (configured by the user), so a single request above
+   * it is rejected before sending. Headers that carry `x-ratelimit-limit-tokens` make it known as well.
+   */
+  tokenLimitKnown?: boolean;
+}
+
+/** How a request's HTTP exchange ended, for {@link RateLimitPermit.complete}. */
+export interface PermitOutcome {
+  /** The answer's rate-limit headers (success or error), when there was an answer. */
+  snapshot?: RateLimitSnapshot;
+  /**
+   * Prompt + completion tokens from `usage`; reserved-but-unused tokens are refunded, but only while the server
+   * has sent no `x-ratelimit-remaining-tokens`: once it does, its own accounting (refund or not) reaches us
+   * through those headers, and refunding as well would count the same tokens twice. Omit when unknown.
+   */
+  usedTokens?: number;
+  /** The server refused the request (429) without counting it: both reservations are refunded. */
+  rejected?: boolean;
+}
+
+/** A granted slot. Complete it exactly once when the HTTP exchange is over (extra calls are ignored). */
+export interface RateLimitPermit {
+  /** Tokens reserved for this request. */
+  readonly weight: number;
+  complete(outcome?: PermitOutcome): void;
+}
+
+interface Waiter {
+  weight: number;
+  resolve(permit: RateLimitPermit): void;
+  reject(reason: unknown): void;
+  detach(): void;
+}
+
+/**
+ * Keeps one model's traffic just under the account's limits: a requests-per-minute bucket, a tokens-per-minute
+ * bucket and a concurrency bound, with strict FIFO admission (a heavy request is not starved by light ones).
+ *
+ * The buckets start from the configured limits and are corrected by every answer's `x-ratelimit-*` headers
+ * (limit, remaining, reset; see `bucketCorrection.ts`). A 429 pauses admission for every caller
+ * ({@link pauseFor}), not just the one that got it. Time comes from the injected {@link Clock}.
+ */
+export class RateLimiter {
+  private readonly requests: TokenBucket;
+  private readonly tokens: TokenBucket;
+  private readonly concurrency: number;
+  private tokenLimitKnown: boolean;
+  private serverReportsTokens = false;
+  private readonly waiters: Waiter[] = [];
+  private active = 0;
+  private pausedUntil = Number.NEGATIVE_INFINITY;
+  private requestsCorrection = 0;
+  private tokensCorrection = 0;
+  private pumping = false;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(limits: RateLimits, private readonly clock: Clock) {
+    const now = clock.now();
+    const burst = (limits.burstSeconds ?? 1) / 60;
+    this.requests = new TokenBucket(limits.requestsPerMinute, Math.max(1, limits.requestsPerMinute * burst), now);
+    this.tokens = new TokenBucket(limits.tokensPerMinute, Math.max(1, limits.tokensPerMinute * burst), now);
+    this.concurrency = Math.max(1, Math.floor(limits.concurrency));
+    this.tokenLimitKnown = limits.tokenLimitKnown ?? false;
+  }
+
+  /** The tokens-per-minute limit currently believed (from options, then from headers). */
+  get tokensPerMinute(): number {
+    return this.tokens.perMinute;
+  }
+
+  /**
+   * Waits for a slot and for both buckets to hold enough, in arrival order.
+   *
+   * @param weight tokens to reserve (estimated prompt tokens + max_tokens × n)
+   * @throws RequestTooLargeError at once when `weight` exceeds a known tokens-per-minute limit
+   * @throws `signal.reason` when the signal aborts while waiting; nothing stays reserved
+   */
+  acquire(weight: number, signal?: AbortSignal): Promise<RateLimitPermit> {
+    if (this.tokenLimitKnown && weight > this.tokens.perMinute) {
+      return Promise.reject(new RequestTooLargeError(weight, this.tokens.perMinute));
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<RateLimitPermit>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(signal?.reason);
+        this.schedule();
+      };
+      const waiter: Waiter = { weight, resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.schedule();
+    });
+  }
+
+  /** Corrects the buckets from headers that belong to no permit (only downward corrections are safe then). */
+  observe(snapshot: RateLimitSnapshot): void {
+    this.applySnapshot(snapshot, undefined, false);
+    this.schedule();
+  }
+
+  /** Stops admitting anyone for `milliseconds` (a 429 is the account's problem, not one request's). */
+  pauseFor(milliseconds: number): void {
+    if (!(milliseconds > 0)) return;
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + milliseconds);
+    this.schedule();
+  }
+
+  /** For tests, logs and the bench: the limiter's current view. */
+  state(): {
+    queued: number;
+    active: number;
+    requestsLevel: number;
+    tokensLevel: number;
+    requestsCapacity: number;
+    tokensCapacity: number;
+    pausedForMs: number;
+  } {
+    const now = this.clock.now();
+    return {
+      queued: this.waiters.length,
+      active: this.active,
+      requestsLevel: this.requests.level(now),
+      tokensLevel: this.tokens.level(now),
+      requestsCapacity: this.requests.capacity,
+      tokensCapacity: this.tokens.capacity,
+      pausedForMs: Math.max(0, this.pausedUntil - now),
+    };
+  }
+
+  private applySnapshot(
+    snapshot: RateLimitSnapshot,
+    views: { requests: AdmissionView; tokens: AdmissionView } | undefined,
+    rejected: boolean,
+  ): void {
+    const now = this.clock.now();
+    if (snapshot.limitTokens !== undefined && snapshot.limitTokens > 0) this.tokenLimitKnown = true;
+    if (snapshot.remainingTokens !== undefined) this.serverReportsTokens = true;
+    this.requestsCorrection += correctBucket(
+      this.requests,
+      { limit: snapshot.limitRequests, remaining: snapshot.remainingRequests, resetMs: snapshot.resetRequestsMs },
+      views?.requests,
+      this.requestsCorrection,
+      rejected,
+      now,
+    );
+    this.tokensCorrection += correctBucket(
+      this.tokens,
+      { limit: snapshot.limitTokens, remaining: snapshot.remainingTokens, resetMs: snapshot.resetTokensMs },
+      views?.tokens,
+      this.tokensCorrection,
+      rejected,
+      now,
+    );
+  }
+
+  private schedule(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = undefined;
+    wake?.();
+    if (!this.pumping) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      for (;;) {
+        const head = this.waiters[0];
+        if (!head) return;
+        if (this.tokenLimitKnown && head.weight > this.tokens.perMinute) {
+          this.waiters.shift();
+          head.detach();
+          head.reject(new RequestTooLargeError(head.weight, this.tokens.perMinute));
+          continue;
+        }
+        if (this.active >= this.concurrency) {
+          await this.waitForWake(undefined);
+          continue;
+        }
+        const now = this.clock.now();
+        const wait = Math.max(
+          this.pausedUntil - now,
+          this.requests.timeUntil(1, now),
+          this.tokens.timeUntil(head.weight, now),
+        );
+        if (wait > 0) {
+          await this.waitForWake(wait);
+          continue;
+        }
+        this.waiters.shift();
+        head.detach();
+        head.resolve(this.admit(head.weight, now));
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private admit(weight: number, now: number): RateLimitPermit {
+    this.requests.take(1, now);
+    this.tokens.take(weight, now);
+    this.active += 1;
+    const views = {
+      requests: { levelAfter: this.requests.level(now), correctionAtAdmission: this.requestsCorrection, weight: 1 },
+      tokens: { levelAfter: this.tokens.level(now), correctionAtAdmission: this.tokensCorrection, weight },
+    };
+    let completed = false;
+    return {
+      weight,
+      complete: (outcome = {}) => {
+        if (completed) return;
+        completed = true;
+        this.active -= 1;
+        if (outcome.snapshot) this.applySnapshot(outcome.snapshot, views, outcome.rejected ?? false);
+        const current = this.clock.now();
+        if (outcome.rejected) {
+          this.requests.adjust(1, current);
+          this.tokens.adjust(weight, current);
+        } else if (!this.serverReportsTokens && outcome.usedTokens !== undefined && outcome.usedTokens < weight) {
+          this.tokens.adjust(weight - outcome.usedTokens, current);
+        }
+        this.schedule();
+      },
+    };
+  }
+
+  /** Sleeps until `milliseconds` pass (forever, if undefined) or something changes ({@link schedule}). */
+  private waitForWake(milliseconds: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const controller = new AbortController();
+      this.wakeUp = () => {
+        controller.abort();
+        resolve();
+      };
+      if (milliseconds === undefined) return;
+      this.clock.sleep(milliseconds, controller.signal).then(
+        () => {
+          this.wakeUp = undefined;
+          resolve();
+        },
+        () => resolve(),
+      );
+    });
+  }
+}
