@@ -5,9 +5,7 @@ export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly text: string) {
-    for (let index = 0; index < text.length; index++) {
-      if (text.charCodeAt(index) === 10) this.lineStarts.push(index + 1);
-    }
+    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) this.lineStarts.push(index + 1);
   }
 
   get lineCount(): number {

@@ -15,32 +15,41 @@ export function splitAtSafeBoundaries(text: string, longLineCharacters = LONG_LI
   let start = 0;
   let lineStart = 0;
   const length = text.length;
-  for (let index = 1; index < length; index++) {
-    const previous = text.charCodeAt(index - 1);
-    const current = text.charCodeAt(index);
-    if (previous === LINE_FEED || previous === CARRIAGE_RETURN) {
-      lineStart = index;
-      if (!isWhiteSpace(current) && current !== SLASH) {
-        pieces.push(text.slice(start, index));
-        start = index;
+  // Jump from line break to line break with the native search; walk characters only inside long lines.
+  while (lineStart < length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = length;
+    if (lineEnd - lineStart > longLineCharacters) start = cutLongLine(text, lineStart, lineEnd, start, longLineCharacters, pieces);
+    const next = lineEnd + 1;
+    if (next < length) {
+      const code = text.charCodeAt(next);
+      if (!isWhiteSpace(code) && code !== SLASH) {
+        pieces.push(text.slice(start, next));
+        start = next;
       }
-    } else if (
-      current === SPACE &&
-      index - lineStart > longLineCharacters &&
+    }
+    lineStart = next;
+  }
+  if (start < length || length === 0) pieces.push(text.slice(start));
+  return pieces;
+}
+
+/** Cuts before content-chosen spaces inside one long line; returns the new start of the current piece. */
+function cutLongLine(text: string, lineStart: number, lineEnd: number, start: number, longLineCharacters: number, pieces: string[]): number {
+  for (let index = lineStart + longLineCharacters + 1; index < lineEnd; index++) {
+    if (
+      text.charCodeAt(index) === SPACE &&
       index - start >= MINIMUM_WORD_PIECE &&
-      !isWhiteSpace(previous) &&
+      !isWhiteSpace(text.charCodeAt(index - 1)) &&
       wordHash(text, index + 1) % WORD_CUT_MODULUS === 0
     ) {
       pieces.push(text.slice(start, index));
       start = index;
     }
   }
-  if (start < length || length === 0) pieces.push(text.slice(start));
-  return pieces;
+  return start;
 }
 
-const LINE_FEED = 10;
-const CARRIAGE_RETURN = 13;
 const SPACE = 32;
 const SLASH = 47;
 const LONG_LINE_CHARACTERS = 1024;

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { EncodingName } from './encodingForModel';
 import { splitAtSafeBoundaries } from './safeBoundaries';
 
@@ -18,30 +17,39 @@ const DIRECT_ENCODE_CHARACTERS = 512;
  * encoding `text` whole.
  */
 export class ChunkedTokenCounter implements TokenCounter {
-  private readonly pieceCounts: LRUCache<string, number>;
+  /**
+   * Two generations of piece counts: lookups hit `recent`, then `older` (and promote). When `recent` holds
+   * more than half the budget it becomes `older` and the previous `older` is dropped — an LRU approximation
+   * whose lookups are plain Map gets (an exact LRU list costs more than the counting it saves here).
+   */
+  private recent = new Map<string, number>();
+  private older = new Map<string, number>();
+  private recentCharacters = 0;
 
   constructor(
     readonly encoding: EncodingName,
     private readonly encodeCount: (text: string) => number,
-    maxCachedCharacters = 8_000_000,
-  ) {
-    this.pieceCounts = new LRUCache<string, number>({
-      maxSize: maxCachedCharacters,
-      sizeCalculation: (_value, key) => Math.max(1, key.length),
-    });
-  }
+    private readonly maxCachedCharacters = 8_000_000,
+  ) {}
 
   count(text: string): number {
     if (text.length < DIRECT_ENCODE_CHARACTERS) return this.encodeCount(text);
     let total = 0;
-    for (const piece of splitAtSafeBoundaries(text)) {
-      let pieceCount = this.pieceCounts.get(piece);
-      if (pieceCount === undefined) {
-        pieceCount = this.encodeCount(piece);
-        this.pieceCounts.set(piece, pieceCount);
-      }
-      total += pieceCount;
-    }
+    for (const piece of splitAtSafeBoundaries(text)) total += this.pieceCount(piece);
     return total;
+  }
+
+  private pieceCount(piece: string): number {
+    const recent = this.recent.get(piece);
+    if (recent !== undefined) return recent;
+    const count = this.older.get(piece) ?? this.encodeCount(piece);
+    this.recent.set(piece, count);
+    this.recentCharacters += piece.length;
+    if (this.recentCharacters > this.maxCachedCharacters / 2) {
+      this.older = this.recent;
+      this.recent = new Map();
+      this.recentCharacters = 0;
+    }
+    return count;
   }
 }
