@@ -1,0 +1,103 @@
+// Issue 2 end to end: the packaged .vsix in real VS Code (code-server) driven by headless Chromium.
+// Needs `npm run package`, `bash scripts/setup-e2e.sh` and Debian's chromium (scripts/test.sh does all three).
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+  codeLensTexts, createWorkspace, editorText, openFile, pickQuickPickItem, runCommand, saveActiveEditor, screenshot,
+  startCodeServer, waitForCodeLens, waitForStatusBarText, waitUntil,
+} from './support';
+import { cliJson, exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
+
+interface EstimateReport {
+  prompts: Array<{ file: string; inputTokens: number; model: string }>;
+  totals: { prompts: number; inputTokens: number };
+}
+
+/** "$(symbol-numeric) 1,234 tokens · ~$0.0012 · gpt-4o-mini" → 1234 (the codicon is not in the page text). */
+function tokensIn(statusText: string): number {
+  const match = /([\d,]+) tokens/.exec(statusText);
+  assert.ok(match, `no token count in status bar text "${statusText}"`);
+  return Number(match[1]!.replace(/,/g, ''));
+}
+
+test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) => {
+  const workspace = createWorkspace(exampleFiles(), 'pm-e2e-estimates-');
+  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'estimates' }).catch((error: unknown) => {
+    rmSync(workspace, { recursive: true, force: true });
+    throw error;
+  });
+  t.after(async () => {
+    await server.close();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+  const { page } = server;
+
+  await t.test('the status bar shows the same token count as the CLI for an opened prompt', async () => {
+    const cli = cliJson<EstimateReport>(['estimate', 'prompts/faq-answer.prompt.md'], workspace);
+    const expected = cli.prompts[0]!;
+    await openFile(page, 'prompts/faq-answer.prompt.md');
+    const text = await waitForStatusBarText(page, /tokens · .* · gpt-/, { timeout: 60_000 });
+    assert.equal(tokensIn(text), expected.inputTokens, `status bar "${text}" vs CLI ${expected.inputTokens}`);
+    assert.match(text, new RegExp(`· ${expected.model.replace(/[.]/g, '\\.')}$`));
+    assert.match(text, /~\$\d/, 'the cost is shown as an estimate (~$)');
+    await screenshot(page, 'estimates-status-bar');
+  });
+
+  await t.test('a CodeLens shows tokens, cost bounds and the cheaper fit above the prompt', async () => {
+    const lens = await waitForCodeLens(page, /tokens · input ~\$/);
+    assert.match(lens, /output ≤256/);
+    assert.match(lens, /batch ~\$/);
+    const lenses = await codeLensTexts(page);
+    assert.ok(lenses.some((candidate) => /fits \(qa\).*saves \d+%/.test(candidate)), `recommendation lens missing in ${JSON.stringify(lenses)}`);
+    await screenshot(page, 'estimates-codelens');
+  });
+
+  await t.test('Choose Model writes the picked model into the front matter and the estimate follows', async () => {
+    await runCommand(page, 'Prompt Meter: Choose Model');
+    await pickQuickPickItem(page, 'gpt-4.1-mini');
+    await waitUntil(page, 'front matter to name gpt-4.1-mini', async () => ((await editorText(page)).includes('model: gpt-4.1-mini') ? true : undefined));
+    await waitForStatusBarText(page, /tokens · .* · gpt-4\.1-mini$/);
+    await saveActiveEditor(page);
+    const saved = readFileSync(path.join(workspace, 'prompts', 'faq-answer.prompt.md'), 'utf8');
+    assert.match(saved, /^model: gpt-4\.1-mini$/m);
+    assert.doesNotMatch(saved, /^model: gpt-4o-mini$/m);
+    const cli = cliJson<EstimateReport>(['estimate', 'prompts/faq-answer.prompt.md'], workspace);
+    assert.equal(cli.prompts[0]!.model, 'gpt-4.1-mini');
+    await screenshot(page, 'estimates-choose-model');
+  });
+
+  await t.test('a Batch .jsonl shows per-line lenses and a file total equal to the CLI total', async () => {
+    const cli = cliJson<EstimateReport>(['estimate', 'prompts/ticket-triage.batch.jsonl'], workspace);
+    await openFile(page, 'prompts/ticket-triage.batch.jsonl');
+    const text = await waitForStatusBarText(page, new RegExp(`${cli.totals.prompts} requests · `), { timeout: 60_000 });
+    assert.equal(tokensIn(text), cli.totals.inputTokens);
+    await waitForCodeLens(page, new RegExp(`File total: ${cli.totals.prompts} requests`));
+    await screenshot(page, 'estimates-batch-jsonl');
+  });
+
+  await t.test('a Korean prompt without max_tokens shows the unbounded-output hint in the status bar tooltip source', async () => {
+    await openFile(page, 'prompts/korean-summary.prompt.md');
+    await waitForStatusBarText(page, /tokens · .* · gpt-/, { timeout: 60_000 });
+    const lens = await waitForCodeLens(page, /output unbounded \(no max_tokens\)/);
+    assert.match(lens, /tokens/);
+  });
+});
+
+test('estimates work in Restricted Mode (untrusted workspace)', { timeout: 300_000 }, async (t) => {
+  const workspace = createWorkspace({ 'prompts/hello.prompt.md': '---\nmodel: gpt-4o\nmax_tokens: 64\n---\nSay hello to <|endoftext|> in one line.\n' }, 'pm-e2e-restricted-');
+  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'restricted', trust: true }).catch((error: unknown) => {
+    rmSync(workspace, { recursive: true, force: true });
+    throw error;
+  });
+  t.after(async () => {
+    await server.close();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+  const cli = cliJson<EstimateReport>(['estimate', 'prompts/hello.prompt.md'], workspace);
+  await openFile(server.page, 'prompts/hello.prompt.md');
+  const text = await waitForStatusBarText(server.page, /tokens · .* · gpt-4o$/, { timeout: 60_000 });
+  assert.equal(tokensIn(text), cli.prompts[0]!.inputTokens);
+  await screenshot(server.page, 'estimates-restricted-mode');
+});
