@@ -8,4 +8,4 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('promptmeter: dist/cli.js is missing. Run `npm run build` first.\n');
   process.exit(2);
 }
-require(cli);
+require(cli).runCli();

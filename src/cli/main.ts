@@ -33,7 +33,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('promptmeter.js')) {
+/** Runs the CLI for this process (bin/promptmeter.js calls this; so does `node dist/cli.js`). */
+export function runCli(): void {
   void main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -43,3 +44,5 @@ if (require.main === module || process.argv[1]?.endsWith('promptmeter.js')) {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runCli();

@@ -35,6 +35,12 @@ describe('promptmeter estimate', () => {
     assert.match(report.pricesAsOf, /^\d{4}-\d{2}-\d{2}$/);
   });
 
+  it('npx promptmeter runs the package bin (as after npm ci)', () => {
+    const result = spawnSync('npx', ['--no-install', 'promptmeter', 'estimate', 'examples/prompts/faq-answer.prompt.md', '--json'], { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).prompts[0].file, 'examples/prompts/faq-answer.prompt.md');
+  });
+
   it('--model estimates every prompt on that model', () => {
     const { stdout } = cli(['estimate', 'examples/prompts/faq-answer.prompt.md', '--model', 'gpt-4.1', '--json']);
     const report = JSON.parse(stdout);

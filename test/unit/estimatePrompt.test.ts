@@ -111,3 +111,19 @@ describe('estimatePrompt', () => {
     assert.ok(file.diagnostics.some((diagnostic) => diagnostic.code === 'special-token-text'));
   });
 });
+
+describe('tool definitions', () => {
+  it('are counted with the cookbook constants', async () => {
+    const line = JSON.stringify({
+      custom_id: 't', method: 'POST', url: '/v1/chat/completions',
+      body: {
+        model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'Weather in Paris?' }],
+        tools: [{ type: 'function', function: { name: 'get_weather', description: 'Get the weather.', parameters: { type: 'object', properties: { city: { type: 'string', description: 'City name' }, unit: { type: 'string', description: 'Unit', enum: ['c', 'f'] } } } } }],
+      },
+    });
+    const prompt = (await estimate('t.jsonl', line, 'batch-jsonl')).estimates[0]!;
+    const tools = 7 + encode('get_weather:Get the weather') + 3 + (3 + encode('city:string:City name')) + (3 - 3 + 3 + encode('c') + 3 + encode('f') + encode('unit:string:Unit')) + 12;
+    assert.equal(prompt.breakdown.tools, tools);
+    assert.equal(prompt.inputTokens, 3 + encode('user') + encode('Weather in Paris?') + 3 + tools);
+  });
+});
