@@ -34,6 +34,11 @@ export async function quickInputRows(page: Page): Promise<QuickInputRow[]> {
   );
 }
 
+/** Whether the quick input is still loading items (its progress bar runs), so its rows may still change. */
+async function isBusy(page: Page): Promise<boolean> {
+  return (await page.locator('.quick-input-widget .quick-input-progress.active').count()) > 0;
+}
+
 function describeRows(rows: QuickInputRow[]): string {
   if (rows.length === 0) return 'no quick input rows';
   return rows.map((row) => JSON.stringify(row.description ? `${row.label} — ${row.description}` : row.label)).join(', ');
@@ -63,7 +68,7 @@ async function openQuickInput(page: Page, key: string, text: string): Promise<vo
  * until the quick input has moved on: hidden, or showing other rows (a multi-step pick).
  */
 async function pickRow(page: Page, description: string, accept: (row: QuickInputRow) => boolean, options: WaitOptions): Promise<QuickInputRow> {
-  const row = await waitUntil(page, description, async () => (await quickInputRows(page)).find(accept), {
+  const row = await waitUntil(page, description, async () => (await isBusy(page) ? undefined : (await quickInputRows(page)).find(accept)), {
     ...options,
     describeState: async () => describeRows(await quickInputRows(page)),
   });
