@@ -149,8 +149,7 @@ test('e2e harness drives a packaged extension in real VS Code', { timeout: 300_0
   await t.test('typing and saving reach the file on disk; the CodeLens follows', async () => {
     await openFile(page, 'docs/deep/more.txt');
     await waitForCodeLens(page, /Harness lens: 2 lines/);
-    await page.keyboard.press('Control+End');
-    await typeInEditor(page, 'two\n');
+    await typeInEditor(page, 'two\n', { at: 'end' });
     await waitForCodeLens(page, /Harness lens: 3 lines/);
     await saveActiveEditor(page);
     assert.equal(readFileSync(path.join(workspace, 'docs/deep/more.txt'), 'utf8'), 'one\ntwo\n');

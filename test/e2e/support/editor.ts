@@ -53,10 +53,14 @@ export async function editorText(page: Page): Promise<string> {
   return lines.join('\n');
 }
 
-/** Focuses the active editor and types `text` at its cursor (press 'Control+End' first to append). */
-export async function typeInEditor(page: Page, text: string): Promise<void> {
+/**
+ * Focuses the active editor and types `text` as keystrokes (so completions, auto-closing brackets and
+ * on-type formatting apply) at the cursor, or after the last character with `{ at: 'end' }`.
+ */
+export async function typeInEditor(page: Page, text: string, options: { at?: 'cursor' | 'end' } = {}): Promise<void> {
   // Monaco takes input through a hidden textarea, or a div with EditContext in newer versions.
   await activeEditor(page).locator('textarea.inputarea, .native-edit-context').first().focus();
+  if (options.at === 'end') await page.keyboard.press('Control+End');
   await page.keyboard.type(text);
 }
 
