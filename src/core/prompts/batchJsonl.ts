@@ -81,7 +81,7 @@ function promptFromBody(
         )
       : undefined;
   const common = {
-    id, file, format: 'batch-jsonl' as const, model: model ? normalizeModelName(model) : undefined, modelSpan, span,
+    id, file, format: 'batch-jsonl' as const, rawBody: body, model: model ? normalizeModelName(model) : undefined, modelSpan, span,
     variables: [], choices: 1, tools: [] as PromptDefinition['tools'],
   };
   if (url === EMBEDDINGS_URL) {

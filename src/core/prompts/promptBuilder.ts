@@ -49,7 +49,7 @@ export function buildChatPrompt(
         message: `{{${name}}} has no sample value, so the estimate counts it as empty. Add a sample value for "${name}" in the front matter.`,
       });
     }
-    messages.push({ role: section.role, content: rendered.content, span: lines.span(section.start, section.end), insertions: rendered.insertions });
+    messages.push({ role: section.role, content: rendered.content, template: section.text, span: lines.span(section.start, section.end), insertions: rendered.insertions });
   }
   const variables: PromptVariable[] = [...occurrences].map(([name, count]) => {
     const value = settings.samples[name];

@@ -32,6 +32,8 @@ export interface PromptMessage {
   readonly role: MessageRole;
   /** Content with variables filled from their sample values. */
   readonly content: string;
+  /** The unrendered text (with `{{variables}}`), so batch runs can fill it from dataset rows. */
+  readonly template?: string;
   readonly name?: string;
   readonly span?: TextSpan;
   readonly insertions: readonly VariableInsertion[];
@@ -71,6 +73,8 @@ export interface PromptDefinition {
   readonly span: TextSpan;
   /** Dataset (front matter `data:`) whose rows fill the variables in batch runs. */
   readonly dataFile?: string;
+  /** Batch `.jsonl` lines: the request body exactly as written (sent as is, with only the model replaceable). */
+  readonly rawBody?: Readonly<Record<string, unknown>>;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'information' | 'hint';

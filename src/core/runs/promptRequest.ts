@@ -1,0 +1,54 @@
+import { resolveModel } from '../models/resolveModel';
+import type { PriceOverrides } from '../pricing/priceOverride';
+import type { PromptDefinition } from '../prompts/promptTypes';
+import { renderTemplate } from '../prompts/template';
+
+/** A chat completions body as sent (JSON-serialisable; the SDK's type is structurally compatible). */
+export interface ChatRequestBody {
+  model: string;
+  messages: Array<{ role: string; content: string; name?: string }>;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+  n?: number;
+  tools?: Array<{ type: 'function'; function: unknown }>;
+}
+
+export interface EmbeddingRequestBody {
+  model: string;
+  input: string | string[];
+}
+
+export type RequestBody = ChatRequestBody | EmbeddingRequestBody;
+
+/**
+ * The request a prompt sends on `model`, with variables filled from `values` (dataset row) over the file's
+ * sample values. Reasoning models get `max_completion_tokens` (they reject `max_tokens`).
+ */
+export function promptRequest(
+  prompt: PromptDefinition,
+  model: string,
+  values?: Readonly<Record<string, unknown>>,
+  overrides: PriceOverrides = {},
+): RequestBody {
+  if (prompt.rawBody) return { ...(prompt.rawBody as unknown as RequestBody), model };
+  if (prompt.kind === 'embedding') {
+    const input = prompt.embeddingInputs.length === 1 ? prompt.embeddingInputs[0]! : [...prompt.embeddingInputs];
+    return { model, input };
+  }
+  const samples: Record<string, unknown> = {};
+  for (const variable of prompt.variables) if (variable.value !== undefined) samples[variable.name] = variable.value;
+  const messages = prompt.messages.map((message) => {
+    const content = values && message.template !== undefined ? renderTemplate(message.template, { ...samples, ...values }).content : message.content;
+    return message.name === undefined ? { role: message.role, content } : { role: message.role, content, name: message.name };
+  });
+  const body: ChatRequestBody = { model, messages };
+  if (prompt.maxTokens !== undefined) {
+    if (resolveModel(model, overrides).reasoning) body.max_completion_tokens = prompt.maxTokens;
+    else body.max_tokens = prompt.maxTokens;
+  }
+  if (prompt.temperature !== undefined) body.temperature = prompt.temperature;
+  if (prompt.choices > 1) body.n = prompt.choices;
+  if (prompt.tools.length > 0) body.tools = prompt.tools.map((tool) => ({ type: 'function' as const, function: tool }));
+  return body;
+}
