@@ -6,6 +6,8 @@ export const COMMANDS = {
   applyModel: 'promptmeter.applyModel',
   setApiKey: 'promptmeter.setApiKey',
   clearApiKey: 'promptmeter.clearApiKey',
+  openCostReport: 'promptmeter.openCostReport',
+  exportCostReport: 'promptmeter.exportCostReport',
 } as const;
 
 export const CONFIGURATION_SECTION = 'promptmeter';
@@ -15,3 +17,6 @@ export const IS_PROMPT_FILE_CONTEXT = 'promptmeter.isPromptFile';
 
 /** Virtual documents showing cost breakdowns. */
 export const BREAKDOWN_SCHEME = 'promptmeter-breakdown';
+
+/** The Cost Report webview view in the Prompt Meter activity bar container. */
+export const COST_REPORT_VIEW = 'promptmeter.costReport';

@@ -15,6 +15,8 @@ export const SETTING_DEFAULTS = {
   'cache.enabled': true,
   'cache.memoryMB': 64,
   'cache.redisUrl': '',
+  'budget.monthly': 0,
+  'budget.perRun': 0,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

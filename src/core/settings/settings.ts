@@ -25,6 +25,10 @@ export interface PromptMeterSettings {
   readonly cacheMemoryBytes: number;
   /** Empty when Redis is not used. */
   readonly cacheRedisUrl: string;
+  /** Monthly spending budget in USD; 0 means no budget. Warning at 80%, runs refuse to start past 100%. */
+  readonly budgetMonthlyUsd: number;
+  /** Budget of one batch run in USD; 0 means no budget. */
+  readonly budgetPerRunUsd: number;
 }
 
 export interface ParsedSettings {
@@ -45,6 +49,7 @@ export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>
   };
   const isText = (candidate: unknown) => typeof candidate === 'string' && candidate.trim() !== '';
   const isPositive = (candidate: unknown) => typeof candidate === 'number' && Number.isFinite(candidate) && candidate > 0;
+  const isZeroOrMore = (candidate: unknown) => typeof candidate === 'number' && Number.isFinite(candidate) && candidate >= 0;
   const isBoolean = (candidate: unknown) => typeof candidate === 'boolean';
   const isUrlOrEmpty = (candidate: unknown) => typeof candidate === 'string' && (candidate === '' || isUrl(candidate));
 
@@ -62,6 +67,8 @@ export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>
       cacheEnabled: Boolean(value('cache.enabled', isBoolean)),
       cacheMemoryBytes: Number(value('cache.memoryMB', isPositive)) * 1024 * 1024,
       cacheRedisUrl: String(value('cache.redisUrl', isUrlOrEmpty)),
+      budgetMonthlyUsd: Number(value('budget.monthly', isZeroOrMore)),
+      budgetPerRunUsd: Number(value('budget.perRun', isZeroOrMore)),
     },
     problems,
   };
