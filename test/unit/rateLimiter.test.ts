@@ -16,7 +16,7 @@ function track(limiter: RateLimiter, clock: ManualClock, weight: number, granted
 describe('RateLimiter', () => {
   test('paces requests at the RPM rate after the burst', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1, headroomMs: 0 }, clock);
     const granted: Array<[string, number]> = [];
     const permits = ['a', 'b', 'c'].map((name) => track(limiter, clock, 1, granted, name));
     await clock.advance(5_000);
@@ -26,7 +26,7 @@ describe('RateLimiter', () => {
 
   test('paces by token weight: the TPM bucket refills at tpm / 60 000 per ms', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 100, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 100, burstSeconds: 1, headroomMs: 0 }, clock);
     const granted: Array<[string, number]> = [];
     void track(limiter, clock, 1_000, granted, 'first');
     void track(limiter, clock, 500, granted, 'second');
@@ -37,7 +37,7 @@ describe('RateLimiter', () => {
 
   test('is strictly FIFO: a light request does not overtake a heavy one waiting', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 100, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 100, burstSeconds: 1, headroomMs: 0 }, clock);
     const granted: Array<[string, number]> = [];
     void track(limiter, clock, 900, granted, 'first');
     void track(limiter, clock, 1_000, granted, 'heavy');
@@ -50,7 +50,7 @@ describe('RateLimiter', () => {
 
   test('never has more than `concurrency` permits out; completing one admits the next', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 2 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 2, headroomMs: 0 }, clock);
     const granted: Array<[string, number]> = [];
     const first = track(limiter, clock, 1, granted, '1');
     void track(limiter, clock, 1, granted, '2');
@@ -65,9 +65,20 @@ describe('RateLimiter', () => {
     assert.equal(limiter.state().active, 2);
   });
 
+  test('keeps headroomMs of refill in reserve: the burst shrinks, the steady rate does not', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1, headroomMs: 100 }, clock);
+    const granted: Array<[string, number]> = [];
+    for (let index = 0; index < 13; index += 1) void track(limiter, clock, 1, granted, String(index));
+    await clock.advance(0);
+    assert.equal(granted.length, 9, '10 in the bucket, 1 (100 ms of refill) kept back');
+    await clock.advance(400);
+    assert.deepEqual(granted.slice(9).map(([, time]) => time), [100, 200, 300, 400]);
+  });
+
   test('pauseFor stops everyone, even with full buckets', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 6_000, tokensPerMinute: 1e9, concurrency: 10 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 6_000, tokensPerMinute: 1e9, concurrency: 10, headroomMs: 0 }, clock);
     limiter.pauseFor(5_000);
     const granted: Array<[string, number]> = [];
     void track(limiter, clock, 1, granted, 'a');
@@ -80,7 +91,7 @@ describe('RateLimiter', () => {
 
   test('a pause that arrives while a waiter sleeps for the bucket extends its wait', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 10, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
     const granted: Array<[string, number]> = [];
     void track(limiter, clock, 1, granted, 'a');
     void track(limiter, clock, 1, granted, 'b');
@@ -94,7 +105,7 @@ describe('RateLimiter', () => {
 
   test('refunds reserved-but-unused tokens while the server reports no token headers', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
     const permit = await limiter.acquire(800, undefined);
     assert.equal(limiter.state().tokensLevel, 200);
     permit.complete({ usedTokens: 300 });
@@ -103,7 +114,7 @@ describe('RateLimiter', () => {
 
   test('does not refund on its own once the server reports remaining tokens (its headers already do)', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
     const first = await limiter.acquire(100, undefined);
     // The server agrees: 900 of a 1 000-token burst left, reported scaled to the per-minute limit.
     first.complete({ snapshot: { limitTokens: 60_000, remainingTokens: 54_000, resetTokensMs: 100 } });
@@ -114,7 +125,7 @@ describe('RateLimiter', () => {
 
   test('a 429 rejection refunds both reservations', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
     const permit = await limiter.acquire(400, undefined);
     permit.complete({ rejected: true });
     assert.equal(limiter.state().requestsLevel, 10);
@@ -123,7 +134,7 @@ describe('RateLimiter', () => {
 
   test('rejects at once a request larger than a known TPM limit', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 10_000, concurrency: 10, tokenLimitKnown: true }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 10_000, concurrency: 10, tokenLimitKnown: true, headroomMs: 0 }, clock);
     await assert.rejects(limiter.acquire(10_001, undefined), (error: unknown) => {
       assert.ok(error instanceof RequestTooLargeError);
       assert.equal(error.requestedTokens, 10_001);
@@ -136,7 +147,7 @@ describe('RateLimiter', () => {
 
   test('with an assumed (unknown) TPM limit, a big request waits for a full bucket instead of failing', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 10_000, concurrency: 10 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 10_000, concurrency: 10, headroomMs: 0 }, clock);
     const permit = await limiter.acquire(20_000, undefined);
     assert.ok(permit.weight === 20_000);
     assert.ok(limiter.state().tokensLevel < 0);
@@ -144,14 +155,14 @@ describe('RateLimiter', () => {
 
   test('learning the TPM limit from headers makes it known', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 100_000, concurrency: 10 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 100_000, concurrency: 10, headroomMs: 0 }, clock);
     limiter.observe({ limitTokens: 5_000 });
     await assert.rejects(limiter.acquire(6_000, undefined), RequestTooLargeError);
   });
 
   test('a cancelled waiter leaves the queue and the next one proceeds', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 10, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
     const granted: Array<[string, number]> = [];
     void track(limiter, clock, 1, granted, 'a');
     const controller = new AbortController();
@@ -166,7 +177,7 @@ describe('RateLimiter', () => {
 
   test('headers lower the bucket when someone else spends from the same account', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
     const permit = await limiter.acquire(100, undefined);
     // We believe 900 of 1 000 tokens are left; the server says 400 (54 000 → 900, 24 000 → 400 when scaled).
     permit.complete({ snapshot: { limitTokens: 60_000, remainingTokens: 24_000, resetTokensMs: 600 } });
@@ -175,7 +186,7 @@ describe('RateLimiter', () => {
 
   test('the same discrepancy reported by two answers is applied once', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
     const first = await limiter.acquire(100, undefined);
     const second = await limiter.acquire(100, undefined);
     // Someone else took 300 before both: the server saw 600 after the first and 500 after the second.
@@ -184,9 +195,20 @@ describe('RateLimiter', () => {
     assert.equal(Math.round(limiter.state().tokensLevel), 500);
   });
 
+  test('answers to concurrent requests that the server counted in the other order change nothing', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
+    const first = await limiter.acquire(100, undefined);
+    const second = await limiter.acquire(100, undefined);
+    // The server took `second` first: 900 left after it, 800 after `first`.
+    first.complete({ snapshot: { limitTokens: 60_000, remainingTokens: 48_000, resetTokensMs: 200 } });
+    second.complete({ snapshot: { limitTokens: 60_000, remainingTokens: 54_000, resetTokensMs: 100 } });
+    assert.equal(Math.round(limiter.state().tokensLevel), 800);
+  });
+
   test('infers the server burst from remaining and reset (a per-minute bucket holds a full minute)', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1, headroomMs: 0 }, clock);
     assert.equal(limiter.state().requestsCapacity, 10);
     const permit = await limiter.acquire(1, undefined);
     // 400 of 600 left and 20 s until full: 200 used refill at 10/s, so the bucket is the whole minute.
@@ -197,7 +219,7 @@ describe('RateLimiter', () => {
 
   test('a limit header changes the refill rate (120 RPM: one every 500 ms instead of 1 000)', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 60, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1, headroomMs: 0 }, clock);
     limiter.observe({ limitRequests: 120 });
     const granted: Array<[string, number]> = [];
     for (const name of ['a', 'b', 'c', 'd']) void track(limiter, clock, 1, granted, name);
@@ -207,7 +229,7 @@ describe('RateLimiter', () => {
 
   test('completing a permit twice frees one slot only', async () => {
     const clock = new ManualClock();
-    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 1 }, clock);
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 1e9, concurrency: 1, headroomMs: 0 }, clock);
     const permit: RateLimitPermit = await limiter.acquire(1, undefined);
     permit.complete();
     permit.complete();

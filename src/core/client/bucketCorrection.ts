@@ -24,36 +24,54 @@ export interface AdmissionView {
   levelAfter: number;
   correctionAtAdmission: number;
   weight: number;
+  /** Weight admitted earlier and still in flight: the server may not have counted it yet. */
+  inFlightBefore: number;
+  /** Running total of admitted weight right after this admission. */
+  admittedTotalAfter: number;
 }
 
 /**
- * Applies one answer's `limit` / `remaining` / `reset` to a bucket and returns the level correction applied
+ * Applies one answer's `limit` / `remaining` / `reset` to a bucket and returns the level change applied
  * (the owner adds it to its running total of corrections).
  *
  * With an admission view, the server's level at that request's admission is compared with what we believed then,
  * plus every correction applied since (so a discrepancy already fixed by an earlier answer is not applied again).
- * A request the server rejected (429) was never taken there, so its weight is added back to the belief.
- * Without a view only a downward correction is safe.
+ * Concurrent requests can reach the server in another order than we admitted them, so the server may have counted
+ * up to `admittedSince` more, or `inFlightBefore` (plus `slack` of refill, for its later clock) less, than we
+ * believed: only a reading outside that band is evidence (another client on the account, a biased estimate), and
+ * the level moves to the band's nearest edge. A request the server rejected (429) was never taken there, so its
+ * weight is added back to the belief. Without a view only a downward correction is safe.
  */
 export function correctBucket(
   bucket: TokenBucket,
   reading: { limit?: number; remaining?: number; resetMs?: number },
-  view: AdmissionView | undefined,
+  view: (AdmissionView & { admittedSince: number; rejected: boolean }) | undefined,
   totalCorrection: number,
-  rejected: boolean,
+  slack: number,
   now: number,
 ): number {
+  // A new limit or burst clamps the level; that change counts as a correction too, so beliefs recorded under
+  // the old scale are compared fairly.
+  const levelBefore = bucket.level(now);
   if (reading.limit !== undefined && reading.limit > 0) bucket.setPerMinute(reading.limit, now);
-  if (reading.remaining === undefined) return 0;
   const limit = reading.limit ?? bucket.perMinute;
-  const capacity = inferCapacity(limit, reading.remaining, reading.resetMs);
+  const capacity = reading.remaining === undefined ? undefined : inferCapacity(limit, reading.remaining, reading.resetMs);
   if (capacity !== undefined && Math.abs(capacity - bucket.capacity) > bucket.capacity * 0.02) {
     bucket.setCapacity(capacity, now);
   }
+  const rescaled = bucket.level(now) - levelBefore;
+  if (reading.remaining === undefined) return rescaled;
   const serverLevel = (reading.remaining * bucket.capacity) / limit;
-  const delta = view
-    ? serverLevel - (view.levelAfter + (totalCorrection - view.correctionAtAdmission) + (rejected ? view.weight : 0))
-    : Math.min(0, serverLevel - bucket.level(now));
+  let delta: number;
+  if (view) {
+    const believed =
+      view.levelAfter + (totalCorrection + rescaled - view.correctionAtAdmission) + (view.rejected ? view.weight : 0);
+    const low = believed - view.admittedSince;
+    const high = believed + view.inFlightBefore + slack;
+    delta = serverLevel < low ? serverLevel - low : serverLevel > high ? serverLevel - high : 0;
+  } else {
+    delta = Math.min(0, serverLevel - bucket.level(now));
+  }
   if (delta !== 0) bucket.adjust(delta, now);
-  return delta;
+  return rescaled + delta;
 }

@@ -19,6 +19,12 @@ export interface RateLimits {
    */
   burstSeconds?: number;
   /**
+   * Milliseconds of refill kept in the buckets as a margin. Default 100. Requests reach the server a little
+   * after we admit them, and that delay varies (event loop, connection set-up); a bucket run exactly to empty
+   * turns that jitter into 429s. The margin costs only the initial burst, not the steady rate.
+   */
+  headroomMs?: number;
+  /**
    * True when `tokensPerMinute` is the account's real limit (configured by the user), so a single request above
    * it is rejected before sending. Headers that carry `x-ratelimit-limit-tokens` make it known as well.
    */
@@ -58,17 +64,22 @@ interface Waiter {
  * bucket and a concurrency bound, with strict FIFO admission (a heavy request is not starved by light ones).
  *
  * The buckets start from the configured limits and are corrected by every answer's `x-ratelimit-*` headers
- * (limit, remaining, reset; see `bucketCorrection.ts`). A 429 pauses admission for every caller
+ * (limit, remaining, reset; see `bucketCorrection.ts`), allowing for answers to concurrent requests that the
+ * server counted in another order. A 429 pauses admission for every caller
  * ({@link pauseFor}), not just the one that got it. Time comes from the injected {@link Clock}.
  */
 export class RateLimiter {
   private readonly requests: TokenBucket;
   private readonly tokens: TokenBucket;
   private readonly concurrency: number;
+  private readonly headroomMs: number;
   private tokenLimitKnown: boolean;
   private serverReportsTokens = false;
   private readonly waiters: Waiter[] = [];
   private active = 0;
+  private activeTokens = 0;
+  private admittedRequests = 0;
+  private admittedTokens = 0;
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private requestsCorrection = 0;
   private tokensCorrection = 0;
@@ -81,6 +92,7 @@ export class RateLimiter {
     this.requests = new TokenBucket(limits.requestsPerMinute, Math.max(1, limits.requestsPerMinute * burst), now);
     this.tokens = new TokenBucket(limits.tokensPerMinute, Math.max(1, limits.tokensPerMinute * burst), now);
     this.concurrency = Math.max(1, Math.floor(limits.concurrency));
+    this.headroomMs = limits.headroomMs ?? 100;
     this.tokenLimitKnown = limits.tokenLimitKnown ?? false;
   }
 
@@ -161,17 +173,17 @@ export class RateLimiter {
     this.requestsCorrection += correctBucket(
       this.requests,
       { limit: snapshot.limitRequests, remaining: snapshot.remainingRequests, resetMs: snapshot.resetRequestsMs },
-      views?.requests,
+      views && { ...views.requests, admittedSince: this.admittedRequests - views.requests.admittedTotalAfter, rejected },
       this.requestsCorrection,
-      rejected,
+      this.requests.ratePerMs * this.headroomMs,
       now,
     );
     this.tokensCorrection += correctBucket(
       this.tokens,
       { limit: snapshot.limitTokens, remaining: snapshot.remainingTokens, resetMs: snapshot.resetTokensMs },
-      views?.tokens,
+      views && { ...views.tokens, admittedSince: this.admittedTokens - views.tokens.admittedTotalAfter, rejected },
       this.tokensCorrection,
-      rejected,
+      this.tokens.ratePerMs * this.headroomMs,
       now,
     );
   }
@@ -202,8 +214,8 @@ export class RateLimiter {
         const now = this.clock.now();
         const wait = Math.max(
           this.pausedUntil - now,
-          this.requests.timeUntil(1, now),
-          this.tokens.timeUntil(head.weight, now),
+          this.requests.timeUntil(1, now, this.requests.ratePerMs * this.headroomMs),
+          this.tokens.timeUntil(head.weight, now, this.tokens.ratePerMs * this.headroomMs),
         );
         if (wait > 0) {
           await this.waitForWake(wait);
@@ -221,11 +233,24 @@ export class RateLimiter {
   private admit(weight: number, now: number): RateLimitPermit {
     this.requests.take(1, now);
     this.tokens.take(weight, now);
-    this.active += 1;
     const views = {
-      requests: { levelAfter: this.requests.level(now), correctionAtAdmission: this.requestsCorrection, weight: 1 },
-      tokens: { levelAfter: this.tokens.level(now), correctionAtAdmission: this.tokensCorrection, weight },
+      requests: {
+        levelAfter: this.requests.level(now),
+        correctionAtAdmission: this.requestsCorrection,
+        weight: 1,
+        inFlightBefore: this.active,
+        admittedTotalAfter: (this.admittedRequests += 1),
+      },
+      tokens: {
+        levelAfter: this.tokens.level(now),
+        correctionAtAdmission: this.tokensCorrection,
+        weight,
+        inFlightBefore: this.activeTokens,
+        admittedTotalAfter: (this.admittedTokens += weight),
+      },
     };
+    this.active += 1;
+    this.activeTokens += weight;
     let completed = false;
     return {
       weight,
@@ -233,6 +258,7 @@ export class RateLimiter {
         if (completed) return;
         completed = true;
         this.active -= 1;
+        this.activeTokens -= weight;
         if (outcome.snapshot) this.applySnapshot(outcome.snapshot, views, outcome.rejected ?? false);
         const current = this.clock.now();
         if (outcome.rejected) {

@@ -49,9 +49,12 @@ export class TokenBucket {
     return this.currentLevel;
   }
 
-  /** Milliseconds until `weight` can be taken (a full bucket admits any weight): 0 when it can be now. */
-  timeUntil(weight: number, now: number): number {
-    const missing = Math.min(weight, this.currentCapacity) - this.level(now);
+  /**
+   * Milliseconds until `weight` can be taken with `headroom` units to spare (a full bucket admits any weight):
+   * 0 when it can be now.
+   */
+  timeUntil(weight: number, now: number, headroom = 0): number {
+    const missing = Math.min(weight + headroom, this.currentCapacity) - this.level(now);
     return missing <= 0 ? 0 : missing / this.ratePerMs;
   }
 

@@ -1,0 +1,149 @@
+import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { Inflight } from '../cache/inflight';
+import { requestKey } from '../cache/requestKey';
+import type { LedgerCacheTier, LedgerUsage } from '../ledger/ledgerEntry';
+import { parseCachedChat } from './cachedAnswer';
+import type { CachedChat } from './cachedAnswer';
+import type { CallOptions } from './callOptions';
+import type { CallResult, ChatDelta } from './callResult';
+import { callSignal } from './clientContext';
+import type { ClientContext } from './clientContext';
+import { PromptMeterError } from './errors';
+import { runThrottledCall } from './throttledCall';
+import type { CallProgress } from './throttledCall';
+import { emptyUsage, usageFromApi } from './usage';
+
+/** Options of one chat call. */
+export interface ChatOptions extends CallOptions {
+  /** Streamed text as it arrives (only when `request.stream` is true; hits replay the whole text once). */
+  onDelta?: (delta: ChatDelta) => void;
+}
+
+/** What the shared operation (cache lookup, then HTTP) produced. */
+interface ChatOutcome {
+  completion: ChatCompletion;
+  usage: LedgerUsage;
+  source: LedgerCacheTier;
+  retries: number;
+  costUsd: number | null;
+  streamedToOwner: boolean;
+}
+
+function replay(completion: ChatCompletion, onDelta: ((delta: ChatDelta) => void) | undefined): void {
+  if (!onDelta) return;
+  for (const choice of completion.choices) {
+    const content = choice.message?.content;
+    if (content) onDelta({ choiceIndex: choice.index, content, attempt: 0 });
+  }
+}
+
+/**
+ * The chat path: one shared operation per identical request in flight (cache lookup, then a throttled, retried
+ * HTTP call), so ten identical concurrent calls make at most one HTTP call, and a call arriving just after an
+ * answer was stored finds it in the cache (the operation stores before it settles).
+ */
+export class ChatCall {
+  private readonly inflight = new Inflight<ChatOutcome>();
+
+  constructor(private readonly context: ClientContext) {}
+
+  async run(request: ChatCompletionCreateParams, options: ChatOptions): Promise<CallResult<ChatCompletion>> {
+    const { context } = this;
+    const started = context.clock.now();
+    const key = requestKey('chat.completions', request, context.namespace);
+    const signal = callSignal(context, options.signal);
+    let outcome: ChatOutcome;
+    let joined: boolean;
+    try {
+      ({ value: outcome, joined } = await this.inflight.run(
+        (options.fresh ? 'fresh:' : '') + key,
+        (shared) => this.answer(request, key, options, shared, started),
+        signal,
+      ));
+    } catch (error) {
+      if (signal.aborted && signal.reason instanceof PromptMeterError) throw signal.reason;
+      if (signal.aborted) throw new PromptMeterError({ reason: 'cancelled', message: 'The call was cancelled.' });
+      throw error;
+    }
+    const fromNetwork = outcome.source === 'miss' || outcome.source === 'bypass';
+    if (fromNetwork && !joined) {
+      return { response: outcome.completion, cache: outcome.source, retries: outcome.retries, latencyMs: context.clock.now() - started, usage: outcome.usage, costUsd: outcome.costUsd, requestKey: key };
+    }
+    const tier: LedgerCacheTier = fromNetwork ? 'inflight' : outcome.source;
+    const completion = joined ? structuredClone(outcome.completion) : outcome.completion;
+    context.counters.cacheHits += 1;
+    if (joined || !outcome.streamedToOwner) replay(completion, options.onDelta);
+    const latencyMs = context.clock.now() - started;
+    const cost = await context.recorder.record({
+      endpoint: 'chat.completions', model: request.model, requestKey: key, usage: outcome.usage, cache: tier,
+      retries: 0, latencyMs, outcome: 'ok', reachedNetwork: false, options,
+    });
+    return { response: completion, cache: tier, retries: 0, latencyMs, usage: outcome.usage, costUsd: 0, avoidedCostUsd: cost.avoidedCostUsd ?? null, requestKey: key };
+  }
+
+  /** The shared operation: cache lookup (unless fresh), else one throttled HTTP call that is stored and recorded. */
+  private async answer(
+    request: ChatCompletionCreateParams,
+    key: string,
+    options: ChatOptions,
+    signal: AbortSignal,
+    started: number,
+  ): Promise<ChatOutcome> {
+    const { context } = this;
+    if (!options.fresh && context.cache) {
+      const hit = await context.cache.get(key, parseCachedChat);
+      if (hit) return { completion: hit.value.completion, usage: hit.value.usage, source: hit.tier, retries: 0, costUsd: 0, streamedToOwner: false };
+    }
+    const source: LedgerCacheTier = options.fresh ? 'bypass' : 'miss';
+    const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? context.assumedCompletionTokens;
+    const weight = context.estimatePromptTokens(request) + maxTokens * (request.n ?? 1);
+    const progress: CallProgress = { retries: 0, attempts: 0 };
+    let streamedToOwner = false;
+    const facts = { endpoint: 'chat.completions' as const, model: request.model, requestKey: key, cache: source, options };
+    try {
+      const completion = await runThrottledCall(
+        {
+          limiter: context.limiterFor(request.model),
+          weight,
+          policy: context.policy,
+          clock: context.clock,
+          signal,
+          timeoutMs: options.timeoutMs ?? context.timeoutMs,
+          apiKey: context.apiKey,
+          counters: context.counters,
+          onInsufficientQuota: (error) => context.stopRun(error),
+          send: async (attemptSignal, attempt) => {
+            const onDelta = options.onDelta;
+            const answer = await context.transport.chat(
+              request,
+              attemptSignal,
+              options.timeoutMs ?? context.timeoutMs,
+              onDelta &&
+                ((delta) => {
+                  streamedToOwner = true;
+                  if (!signal.aborted) onDelta({ ...delta, attempt });
+                }),
+            );
+            const usage = answer.value.usage;
+            return { ...answer, ...(usage ? { usedTokens: usage.prompt_tokens + usage.completion_tokens } : {}) };
+          },
+        },
+        progress,
+      );
+      const usage = usageFromApi(completion.usage);
+      const stored: CachedChat = { version: 1, endpoint: 'chat.completions', completion, usage, storedAt: new Date(context.clock.wallClockMs()).toISOString() };
+      await context.cache?.set(key, JSON.stringify(stored));
+      const cost = await context.recorder.record({ ...facts, usage, retries: progress.retries, latencyMs: context.clock.now() - started, outcome: 'ok', reachedNetwork: true });
+      return { completion, usage, source, retries: progress.retries, costUsd: cost.costUsd, streamedToOwner };
+    } catch (error) {
+      const failure = error instanceof PromptMeterError ? error : new PromptMeterError({ reason: 'unknown', message: String(error) });
+      const cancelled = failure.reason === 'cancelled';
+      if (!cancelled) context.counters.failed += 1;
+      await context.recorder.record({
+        ...facts, usage: emptyUsage(), retries: progress.retries, latencyMs: context.clock.now() - started,
+        outcome: cancelled ? 'cancelled' : 'error', ...(cancelled ? {} : { error: failure }), reachedNetwork: progress.attempts > 0,
+      });
+      throw failure;
+    }
+  }
+}
