@@ -41,6 +41,8 @@ export interface JobResult {
   /** memory | disk | redis | inflight | miss | bypass | dedupe | semantic | batch */
   readonly cache: string;
   readonly error?: { code?: string; status?: number; message: string };
+  /** Embedding jobs: the vectors, in input order. */
+  readonly embeddings?: number[][];
   /** The job whose answer this one reuses (dedupe). */
   readonly answeredBy?: string;
   readonly finishedAt: string;
