@@ -32,7 +32,8 @@ export class Inflight<T> {
     const joined = shared !== undefined;
     if (!shared) {
       const controller = new AbortController();
-      const created: Shared<T> = { controller, participants: 0, promise: Promise.resolve().then(() => operation(controller.signal)) };
+      const promise = Promise.resolve().then(() => operation(controller.signal));
+      const created: Shared<T> = { controller, participants: 0, promise };
       created.promise
         .finally(() => {
           if (this.running.get(key) === created) this.running.delete(key);

@@ -67,7 +67,15 @@ export class ChatCall {
     }
     const fromNetwork = outcome.source === 'miss' || outcome.source === 'bypass';
     if (fromNetwork && !joined) {
-      return { response: outcome.completion, cache: outcome.source, retries: outcome.retries, latencyMs: context.clock.now() - started, usage: outcome.usage, costUsd: outcome.costUsd, requestKey: key };
+      return {
+        response: outcome.completion,
+        cache: outcome.source,
+        retries: outcome.retries,
+        latencyMs: context.clock.now() - started,
+        usage: outcome.usage,
+        costUsd: outcome.costUsd,
+        requestKey: key,
+      };
     }
     const tier: LedgerCacheTier = fromNetwork ? 'inflight' : outcome.source;
     const completion = joined ? structuredClone(outcome.completion) : outcome.completion;
@@ -75,10 +83,27 @@ export class ChatCall {
     if (joined || !outcome.streamedToOwner) replay(completion, options.onDelta);
     const latencyMs = context.clock.now() - started;
     const cost = await context.recorder.record({
-      endpoint: 'chat.completions', model: request.model, requestKey: key, usage: outcome.usage, cache: tier,
-      retries: 0, latencyMs, outcome: 'ok', reachedNetwork: false, options,
+      endpoint: 'chat.completions',
+      model: request.model,
+      requestKey: key,
+      usage: outcome.usage,
+      cache: tier,
+      retries: 0,
+      latencyMs,
+      outcome: 'ok',
+      reachedNetwork: false,
+      options,
     });
-    return { response: completion, cache: tier, retries: 0, latencyMs, usage: outcome.usage, costUsd: 0, avoidedCostUsd: cost.avoidedCostUsd ?? null, requestKey: key };
+    return {
+      response: completion,
+      cache: tier,
+      retries: 0,
+      latencyMs,
+      usage: outcome.usage,
+      costUsd: 0,
+      avoidedCostUsd: cost.avoidedCostUsd ?? null,
+      requestKey: key,
+    };
   }
 
   /** The shared operation: cache lookup (unless fresh), else one throttled HTTP call that is stored and recorded. */
@@ -92,7 +117,10 @@ export class ChatCall {
     const { context } = this;
     if (!options.fresh && context.cache) {
       const hit = await context.cache.get(key, parseCachedChat);
-      if (hit) return { completion: hit.value.completion, usage: hit.value.usage, source: hit.tier, retries: 0, costUsd: 0, streamedToOwner: false };
+      if (hit) {
+        const { completion, usage } = hit.value;
+        return { completion, usage, source: hit.tier, retries: 0, costUsd: 0, streamedToOwner: false };
+      }
     }
     const source: LedgerCacheTier = options.fresh ? 'bypass' : 'miss';
     const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? context.assumedCompletionTokens;
@@ -131,17 +159,26 @@ export class ChatCall {
         progress,
       );
       const usage = usageFromApi(completion.usage);
-      const stored: CachedChat = { version: 1, endpoint: 'chat.completions', completion, usage, storedAt: new Date(context.clock.wallClockMs()).toISOString() };
+      const storedAt = new Date(context.clock.wallClockMs()).toISOString();
+      const stored: CachedChat = { version: 1, endpoint: 'chat.completions', completion, usage, storedAt };
       await context.cache?.set(key, JSON.stringify(stored));
-      const cost = await context.recorder.record({ ...facts, usage, retries: progress.retries, latencyMs: context.clock.now() - started, outcome: 'ok', reachedNetwork: true });
-      return { completion, usage, source, retries: progress.retries, costUsd: cost.costUsd, streamedToOwner };
+      const latencyMs = context.clock.now() - started;
+      const retries = progress.retries;
+      const cost = await context.recorder.record({ ...facts, usage, retries, latencyMs, outcome: 'ok', reachedNetwork: true });
+      return { completion, usage, source, retries, costUsd: cost.costUsd, streamedToOwner };
     } catch (error) {
-      const failure = error instanceof PromptMeterError ? error : new PromptMeterError({ reason: 'unknown', message: String(error) });
+      const failure =
+        error instanceof PromptMeterError ? error : new PromptMeterError({ reason: 'unknown', message: String(error) });
       const cancelled = failure.reason === 'cancelled';
       if (!cancelled) context.counters.failed += 1;
       await context.recorder.record({
-        ...facts, usage: emptyUsage(), retries: progress.retries, latencyMs: context.clock.now() - started,
-        outcome: cancelled ? 'cancelled' : 'error', ...(cancelled ? {} : { error: failure }), reachedNetwork: progress.attempts > 0,
+        ...facts,
+        usage: emptyUsage(),
+        retries: progress.retries,
+        latencyMs: context.clock.now() - started,
+        outcome: cancelled ? 'cancelled' : 'error',
+        ...(cancelled ? {} : { error: failure }),
+        reachedNetwork: progress.attempts > 0,
       });
       throw failure;
     }

@@ -80,7 +80,8 @@ export async function fetchMissingEmbeddings(
       const key = keys[item.index];
       if (key === undefined) continue;
       const share = Math.round((totalTokens * (estimates[item.index] ?? 0)) / estimatedTotal);
-      entries.set(key, { version: 1, endpoint: 'embeddings', model: base.model, embedding: item.embedding, promptTokens: share, storedAt });
+      const embedding = item.embedding;
+      entries.set(key, { version: 1, endpoint: 'embeddings', model: base.model, embedding, promptTokens: share, storedAt });
     }
     if (entries.size !== keys.length) {
       throw new PromptMeterError({ reason: 'malformedResponse', message: 'The embeddings answer has gaps in its indexes.' });
@@ -88,10 +89,12 @@ export async function fetchMissingEmbeddings(
     await Promise.all([...entries].map(([key, entry]) => context.cache?.set(key, JSON.stringify(entry))));
     const usage = { ...emptyUsage(), promptTokens: totalTokens };
     const latencyMs = context.clock.now() - started;
-    const cost = await context.recorder.record({ ...facts, usage, retries: progress.retries, latencyMs, outcome: 'ok', reachedNetwork: true });
-    return { entries, usage, model: response.model ?? base.model, source, retries: progress.retries, costUsd: cost.costUsd };
+    const retries = progress.retries;
+    const cost = await context.recorder.record({ ...facts, usage, retries, latencyMs, outcome: 'ok', reachedNetwork: true });
+    return { entries, usage, model: response.model ?? base.model, source, retries, costUsd: cost.costUsd };
   } catch (error) {
-    const failure = error instanceof PromptMeterError ? error : new PromptMeterError({ reason: 'unknown', message: String(error) });
+    const failure =
+      error instanceof PromptMeterError ? error : new PromptMeterError({ reason: 'unknown', message: String(error) });
     const cancelled = failure.reason === 'cancelled';
     if (!cancelled) context.counters.failed += 1;
     await context.recorder.record({

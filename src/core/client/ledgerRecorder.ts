@@ -47,7 +47,8 @@ export class LedgerRecorder {
     const hit = facts.cache !== 'miss' && facts.cache !== 'bypass';
     const priced = facts.outcome === 'ok' ? this.priceUsage(facts.model, facts.usage, { batchApi: false }) : undefined;
     let cost: RecordedCost;
-    if (facts.outcome === 'ok') cost = hit ? { costUsd: 0, avoidedCostUsd: priced?.costUsd ?? null } : { costUsd: priced?.costUsd ?? null };
+    if (facts.outcome === 'ok' && hit) cost = { costUsd: 0, avoidedCostUsd: priced?.costUsd ?? null };
+    else if (facts.outcome === 'ok') cost = { costUsd: priced?.costUsd ?? null };
     else if (facts.outcome === 'cancelled' && facts.reachedNetwork) cost = { costUsd: null };
     else cost = { costUsd: 0 };
     const { options } = facts;

@@ -98,7 +98,11 @@ export class PromptMeterClient {
     const cacheOptions = options.cache === false ? undefined : (options.cache ?? {});
     this.cache = cacheOptions && new ResponseCache(createTiers(cacheOptions, logger));
     this.context = {
-      transport: new OpenAiTransport({ apiKey: options.apiKey, baseUrl, ...(options.apiKeyHeader ? { apiKeyHeader: options.apiKeyHeader } : {}) }),
+      transport: new OpenAiTransport({
+        apiKey: options.apiKey,
+        baseUrl,
+        ...(options.apiKeyHeader ? { apiKeyHeader: options.apiKeyHeader } : {}),
+      }),
       cache: this.cache,
       namespace: cacheOptions?.namespace ?? cacheNamespaceForBaseUrl(baseUrl),
       clock,
@@ -156,10 +160,8 @@ export class PromptMeterClient {
     let limiter = this.limiters.get(model);
     if (!limiter) {
       const configured = { ...this.options.limits?.default, ...this.options.limits?.models?.[model] };
-      limiter = new RateLimiter(
-        { ...fallbackLimits, ...configured, tokenLimitKnown: configured.tokenLimitKnown ?? configured.tokensPerMinute !== undefined },
-        this.context.clock,
-      );
+      const tokenLimitKnown = configured.tokenLimitKnown ?? configured.tokensPerMinute !== undefined;
+      limiter = new RateLimiter({ ...fallbackLimits, ...configured, tokenLimitKnown }, this.context.clock);
       this.limiters.set(model, limiter);
     }
     return limiter;

@@ -61,7 +61,12 @@ export async function runThrottledCall<T>(options: ThrottledCallOptions<T>, prog
   const { limiter, signal, counters, clock } = options;
   const normalize = (raw: unknown, timedOut: boolean): PromptMeterError => {
     if (signal.aborted && signal.reason instanceof PromptMeterError) return signal.reason;
-    return toPromptMeterError(raw, { timedOut, cancelled: signal.aborted, apiKey: options.apiKey, wallClockMs: clock.wallClockMs() });
+    return toPromptMeterError(raw, {
+      timedOut,
+      cancelled: signal.aborted,
+      apiKey: options.apiKey,
+      wallClockMs: clock.wallClockMs(),
+    });
   };
   const attempt = async (attemptNumber: number): Promise<T> => {
     let permit;
