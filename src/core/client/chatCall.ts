@@ -92,6 +92,7 @@ export class ChatCall {
       latencyMs,
       outcome: 'ok',
       reachedNetwork: false,
+      usageKnown: completion.usage !== undefined,
       options,
     });
     return {
@@ -164,7 +165,15 @@ export class ChatCall {
       await context.cache?.set(key, JSON.stringify(stored));
       const latencyMs = context.clock.now() - started;
       const retries = progress.retries;
-      const cost = await context.recorder.record({ ...facts, usage, retries, latencyMs, outcome: 'ok', reachedNetwork: true });
+      const cost = await context.recorder.record({
+        ...facts,
+        usage,
+        retries,
+        latencyMs,
+        outcome: 'ok',
+        reachedNetwork: true,
+        usageKnown: completion.usage !== undefined,
+      });
       return { completion, usage, source, retries, costUsd: cost.costUsd, streamedToOwner };
     } catch (error) {
       const failure =

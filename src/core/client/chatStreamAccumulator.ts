@@ -55,15 +55,21 @@ export class ChatStreamAccumulator {
     return deltas;
   }
 
-  /** The assembled completion. Throws when the stream carried no chunk at all (a broken answer). */
+  /**
+   * The assembled completion. Throws a `SyntaxError` (a broken answer, retried like malformed JSON) when the stream
+   * carried no chunk, or ended before every choice had its `finish_reason`: a truncated answer must not be cached.
+   */
   result(): ChatCompletion {
     const first = this.first;
-    if (!first) throw new SyntaxError('The stream ended without any chunk.');
+    if (!first || this.choices.size === 0) throw new SyntaxError('The stream ended without any answer.');
+    if ([...this.choices.values()].some((state) => state.finishReason === null)) {
+      throw new SyntaxError('The stream ended before the answer was complete.');
+    }
     const choices = [...this.choices.entries()]
       .sort(([left], [right]) => left - right)
       .map(([index, state]): ChatCompletion.Choice => ({
         index,
-        finish_reason: state.finishReason ?? 'stop',
+        finish_reason: state.finishReason ?? 'stop', // never null here: checked above
         logprobs: state.logprobs,
         message: {
           role: 'assistant',

@@ -20,6 +20,8 @@ export interface CallFacts {
   error?: PromptMeterError;
   /** At least one attempt reached the network (a cancelled call may then have cost money we cannot know). */
   reachedNetwork: boolean;
+  /** False when the answer carried no `usage` (some proxies strip it): the cost is then unknown, not 0. */
+  usageKnown?: boolean;
   options: CallOptions;
 }
 
@@ -45,7 +47,10 @@ export class LedgerRecorder {
 
   async record(facts: CallFacts): Promise<RecordedCost> {
     const hit = facts.cache !== 'miss' && facts.cache !== 'bypass';
-    const priced = facts.outcome === 'ok' ? this.priceUsage(facts.model, facts.usage, { batchApi: false }) : undefined;
+    const priced =
+      facts.outcome === 'ok' && facts.usageKnown !== false
+        ? this.priceUsage(facts.model, facts.usage, { batchApi: false })
+        : undefined;
     let cost: RecordedCost;
     if (facts.outcome === 'ok' && hit) cost = { costUsd: 0, avoidedCostUsd: priced?.costUsd ?? null };
     else if (facts.outcome === 'ok') cost = { costUsd: priced?.costUsd ?? null };
