@@ -3,6 +3,8 @@ import { PromptEstimator } from './core/estimate/promptEstimator';
 import { Tokenizers } from './core/tokens/tokenizers';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { BreakdownDocuments } from './vscode/breakdownDocuments';
+import { CostReportService } from './vscode/costReportService';
+import { CostReportView } from './vscode/costReportView';
 import { PromptCodeActionProvider } from './vscode/codeActionProvider';
 import { PromptCodeLensProvider } from './vscode/codeLensProvider';
 import { registerCommands } from './vscode/commands';
@@ -13,6 +15,8 @@ import { PromptHoverProvider } from './vscode/hoverProvider';
 import { ModelCommands } from './vscode/modelCommands';
 import { PromptDocuments } from './vscode/promptDocuments';
 import { SettingsService } from './vscode/settingsService';
+import { registerReportCommands } from './vscode/reportCommands';
+import { SpendStatusBar } from './vscode/spendStatusBar';
 import { PromptStatusBar } from './vscode/statusBar';
 import { SystemPromptIndex } from './vscode/systemPromptIndex';
 
@@ -32,6 +36,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const breakdowns = store.add(new BreakdownDocuments(documents));
   const models = new ModelCommands(documents, estimator, settings, log, () => undefined);
   store.add(new PromptStatusBar(documents));
+  const reports = store.add(new CostReportService(settings, log));
+  store.add(new CostReportView(context.extensionUri, reports, log));
+  store.add(new SpendStatusBar(reports));
+  store.add(registerReportCommands(reports, log));
   store.add(vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENT_SELECTOR, codeLenses));
   store.add(vscode.languages.registerHoverProvider(PROMPT_DOCUMENT_SELECTOR, new PromptHoverProvider(documents)));
   store.add(vscode.languages.registerCodeActionsProvider(PROMPT_DOCUMENT_SELECTOR, new PromptCodeActionProvider(documents, diagnostics), PromptCodeActionProvider.metadata));

@@ -36,6 +36,8 @@ export const RECENT_RUN_LIMIT = 10;
 const CHART_MINIMUM_DAYS = 7;
 const CHART_MAXIMUM_DAYS = 366;
 const NO_SOURCE = '(no source)';
+/** Characters of an API error message kept for a run's `lastError`. */
+const ERROR_TEXT_LIMIT = 500;
 
 interface TimedEntry {
   readonly entry: LedgerEntry;
@@ -158,7 +160,7 @@ function summarizeRuns(timed: readonly TimedEntry[], records: readonly RunRecord
     let run = totals.get(entry.runId);
     if (!run) totals.set(entry.runId, (run = { totals: new SpendTotals(), firstTime: entry.time, lastError: null }));
     run.totals.add(entry, savings);
-    if (entry.outcome === 'error' && entry.error?.message) run.lastError = entry.error.message;
+    if (entry.outcome === 'error' && entry.error?.message) run.lastError = entry.error.message.slice(0, ERROR_TEXT_LIMIT);
   }
   const ids = new Set([...records.map((record) => record.id), ...totals.keys()]);
   const byId = new Map(records.map((record) => [record.id, record]));
