@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { PromptEstimator } from './core/estimate/promptEstimator';
 import { Tokenizers } from './core/tokens/tokenizers';
 import { ApiKeyStore } from './vscode/apiKeyStore';
+import { ClientService } from './vscode/clientService';
+import { PromptRunner } from './vscode/promptRunner';
+import { ResultDocuments } from './vscode/resultDocuments';
 import { BreakdownDocuments } from './vscode/breakdownDocuments';
 import { CostReportService } from './vscode/costReportService';
 import { CostReportView } from './vscode/costReportView';
@@ -43,7 +46,10 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENT_SELECTOR, codeLenses));
   store.add(vscode.languages.registerHoverProvider(PROMPT_DOCUMENT_SELECTOR, new PromptHoverProvider(documents)));
   store.add(vscode.languages.registerCodeActionsProvider(PROMPT_DOCUMENT_SELECTOR, new PromptCodeActionProvider(documents, diagnostics), PromptCodeActionProvider.metadata));
-  store.add(registerCommands(models, breakdowns, new ApiKeyStore(context.secrets)));
+  const keys = new ApiKeyStore(context.secrets);
+  const clients = store.add(new ClientService(settings, keys, estimator, context.globalStorageUri, log));
+  const runner = new PromptRunner(documents, clients, store.add(new ResultDocuments()), log);
+  store.add(registerCommands(models, breakdowns, keys, runner));
   void systemPrompts.build().catch((error: Error) => log.warn(`System prompt index: ${error.message}`));
   log.info('Prompt Meter activated.');
 }

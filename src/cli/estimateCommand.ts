@@ -17,6 +17,12 @@ export interface CommandIo {
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly assetDirectory: string;
+  /** Environment (OPENAI_API_KEY for `run`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Aborted on Ctrl+C. */
+  readonly signal?: AbortSignal;
+  /** stderr is a terminal: show live progress. */
+  readonly interactive?: boolean;
 }
 
 /**

@@ -6,6 +6,13 @@ const SECRET_NAME = 'promptmeter.openaiApiKey';
 export class ApiKeyStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
+  /** Fires when the key is stored or removed (also from another window). */
+  onDidChange(listener: () => void): vscode.Disposable {
+    return this.secrets.onDidChange((event) => {
+      if (event.key === SECRET_NAME) listener();
+    });
+  }
+
   get(): Thenable<string | undefined> {
     return this.secrets.get(SECRET_NAME);
   }

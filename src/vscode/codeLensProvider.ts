@@ -51,14 +51,18 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
     else if (estimate.outputBound === 'model-maximum') parts.push(`output unbounded (no max_tokens) ≤${formatEstimate(estimate.cost.outputMax)}`);
     parts.push(`batch ${formatEstimate(estimate.cost.batchTotal)}`);
   }
-  const lenses = [
+  const lenses: vscode.CodeLens[] = [];
+  if (estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl') {
+    lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: COMMANDS.runPrompt, arguments: [document.uri], tooltip: 'Send this prompt (needs a trusted workspace and an API key); the answer streams into a result editor.' }));
+  }
+  lenses.push(
     new vscode.CodeLens(range, {
       title: `$(symbol-numeric) ${parts.join(' · ')}`,
       command: COMMANDS.showCostBreakdown,
       arguments: [document.uri],
       tooltip: 'Estimate computed locally. Click for the breakdown per message and variable.',
     }),
-  ];
+  );
   const recommendation = estimate.recommendation;
   if (recommendation) {
     lenses.push(

@@ -4,9 +4,10 @@ import type { BreakdownDocuments } from './breakdownDocuments';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS } from './ids';
 import type { ModelCommands } from './modelCommands';
+import type { PromptRunner } from './promptRunner';
 
 /** Registers the estimate and key commands; each handler is a thin call into a service. */
-export function registerCommands(models: ModelCommands, breakdowns: BreakdownDocuments, keys: ApiKeyStore): vscode.Disposable {
+export function registerCommands(models: ModelCommands, breakdowns: BreakdownDocuments, keys: ApiKeyStore, runner: PromptRunner): vscode.Disposable {
   const store = new DisposableStore();
   const register = (id: string, handler: (...args: never[]) => unknown) => store.add(vscode.commands.registerCommand(id, handler));
   register(COMMANDS.showCostBreakdown, (uri?: vscode.Uri) => {
@@ -17,6 +18,8 @@ export function registerCommands(models: ModelCommands, breakdowns: BreakdownDoc
   register(COMMANDS.chooseModel, (uri?: vscode.Uri) => models.chooseModel(uri));
   register(COMMANDS.recommendModel, (uri?: vscode.Uri) => models.recommendModel(uri));
   register(COMMANDS.applyModel, (uri: vscode.Uri, model: string) => models.applyModel(uri, model));
+  register(COMMANDS.runPrompt, (uri?: vscode.Uri) => runner.run(uri));
+  register(COMMANDS.runPromptFresh, (uri?: vscode.Uri) => runner.run(uri, { fresh: true }));
   register(COMMANDS.setApiKey, () => keys.promptAndStore());
   register(COMMANDS.clearApiKey, () => keys.clear());
   return store;

@@ -6,6 +6,8 @@ export const COMMANDS = {
   applyModel: 'promptmeter.applyModel',
   setApiKey: 'promptmeter.setApiKey',
   clearApiKey: 'promptmeter.clearApiKey',
+  runPrompt: 'promptmeter.runPrompt',
+  runPromptFresh: 'promptmeter.runPromptFresh',
   openCostReport: 'promptmeter.openCostReport',
   exportCostReport: 'promptmeter.exportCostReport',
 } as const;

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { createPromptMeterClient } from '../core/client/createClient';
+import { formatUsd } from '../core/estimate/formatting';
+import { PromptEstimator } from '../core/estimate/promptEstimator';
+import { Ledger } from '../core/ledger/ledger';
+import { Pricing } from '../core/pricing/pricing';
+import { executeRun } from '../core/runs/runExecutor';
+import { planRun, type RunPlan } from '../core/runs/runPlan';
+import { prepareRun } from '../core/runs/runService';
+import { RunStore, type RunFolder } from '../core/runs/runStore';
+import { planText, runSummaryMarkdown } from '../core/runs/runSummary';
+import type { PromptMeterSettings } from '../core/settings/settings';
+import { Tokenizers } from '../core/tokens/tokenizers';
+import { parseArguments, UsageError } from './cliArguments';
+import type { CommandIo } from './estimateCommand';
+import { findPromptFiles } from './findPromptFiles';
+import { runJson } from './runJson';
+
+export const RUN_USAGE =
+  'promptmeter run <paths...> [--base-url URL] [--model M] [--concurrency N] [--rpm N] [--tpm N] [--no-cache] [--cache-dir DIR] [--fresh] [--data FILE] [--budget USD] [--allow-over-budget] [--similar] [--resume RUN] [--out DIR] [--json]';
+
+/** Exit codes: 0 all answered, 1 some jobs failed, 2 bad arguments, 3 stopped (quota), 4 over budget, 130 cancelled. */
+export async function runCommand(argv: readonly string[], settings: PromptMeterSettings, io: CommandIo & { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<number> {
+  const { positionals, flags } = parseArguments(argv, {
+    'base-url': 'string', model: 'string', concurrency: 'number', rpm: 'number', tpm: 'number', cache: 'boolean', 'cache-dir': 'string',
+    fresh: 'boolean', data: 'string', budget: 'number', 'allow-over-budget': 'boolean', similar: 'boolean', resume: 'string', out: 'string',
+    json: 'boolean', ledger: 'string',
+  });
+  const resume = typeof flags.resume === 'string' ? flags.resume : undefined;
+  if (positionals.length === 0 && !resume) throw new UsageError('run needs prompt files or folders, or --resume RUN.');
+  const apiKey = (io.env ?? process.env).OPENAI_API_KEY?.trim();
+  if (!apiKey) throw new UsageError('OPENAI_API_KEY is not set. Export your API key in the environment (it is never read from settings or files).');
+  const workspace = io.cwd;
+  const baseUrl = typeof flags['base-url'] === 'string' ? flags['base-url'].replace(/\/+$/, '') : settings.baseUrl;
+  const effective: PromptMeterSettings = { ...settings, baseUrl };
+  const promptMeterFolder = path.join(workspace, '.promptmeter');
+  const store = new RunStore(typeof flags.out === 'string' ? path.resolve(workspace, flags.out) : path.join(promptMeterFolder, 'runs'));
+  const tokenizers = new Tokenizers(io.assetDirectory);
+  const estimator = new PromptEstimator(tokenizers, effective);
+  const pricing = new Pricing(effective.pricingOverrides);
+  const defaultLimits = effective.rateLimits.default ?? {};
+  const limits = {
+    requestsPerMinute: typeof flags.rpm === 'number' ? flags.rpm : (defaultLimits.rpm ?? 500),
+    tokensPerMinute: typeof flags.tpm === 'number' ? flags.tpm : (defaultLimits.tpm ?? 200_000),
+  };
+  const ledger = new Ledger(typeof flags.ledger === 'string' ? path.resolve(workspace, flags.ledger) : path.join(promptMeterFolder, 'ledger.jsonl'));
+  const client = createPromptMeterClient(effective, {
+    apiKey,
+    pricing,
+    counterFor: (encoding) => tokenizers.peek(encoding),
+    cacheDirectory: typeof flags['cache-dir'] === 'string' ? path.resolve(workspace, flags['cache-dir']) : path.join(promptMeterFolder, 'cache'),
+    cacheEnabled: flags.cache !== false && effective.cacheEnabled,
+    ledger,
+    logger: { warn: (message) => io.stderr(`promptmeter: ${message}\n`) },
+    limitsOverride: {
+      ...(typeof flags.rpm === 'number' ? { requestsPerMinute: flags.rpm } : {}),
+      ...(typeof flags.tpm === 'number' ? { tokensPerMinute: flags.tpm } : {}),
+      ...(typeof flags.concurrency === 'number' ? { concurrency: flags.concurrency } : {}),
+    },
+  });
+  try {
+    const budgetUsd = typeof flags.budget === 'number' ? flags.budget : undefined;
+    let folder: RunFolder;
+    let plan: RunPlan;
+    let followers = new Map<string, string>();
+    if (resume) {
+      folder = store.open(resume);
+      const done = new Set([...folder.results()].filter(([, result]) => !result.error).map(([id]) => id));
+      plan = planRun({ jobs: folder.jobs(), done, limits, budgetUsd });
+    } else {
+      const files = findPromptFiles(positionals, effective.promptFolders, workspace).map((file) => ({ ...file }));
+      const prepared = await prepareRun(files, estimator, {
+        modelOverride: typeof flags.model === 'string' ? flags.model : undefined,
+        dataFile: typeof flags.data === 'string' ? path.resolve(workspace, flags.data) : undefined,
+        overrides: effective.pricingOverrides,
+        maxFileBytes: effective.maxFileBytes,
+        limits,
+        budgetUsd,
+        similarity: flags.similar ? { threshold: 0.92, reuse: true, embed: (request, options) => client.embed(request, options) } : undefined,
+      });
+      for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
+      if (prepared.jobs.length === 0) throw new UsageError('no runnable prompts in the given paths.');
+      plan = prepared.plan;
+      followers = prepared.followers;
+      folder = store.create(positionals.join(' '), prepared.jobs, plan.costUsd);
+    }
+    if (!flags.json) io.stdout(`Run ${folder.id}\n${planText(plan).map((line) => `  ${line}`).join('\n')}\n`);
+    if (plan.budget?.exceeded && !flags['allow-over-budget']) {
+      folder.saveIndex({ status: 'planned', stopReason: `Estimated ${formatUsd(plan.costUsd)} is over the per-run budget of ${formatUsd(plan.budget.limitUsd)}.` });
+      io.stderr(`promptmeter: the estimated cost ${formatUsd(plan.costUsd)} is over the budget of ${formatUsd(plan.budget.limitUsd)}; nothing was sent. Re-run with --allow-over-budget to start anyway.\n`);
+      if (flags.json) io.stdout(`${JSON.stringify({ runId: folder.id, status: 'refused', plan }, null, 2)}\n`);
+      return 4;
+    }
+    const outcome = await executeRun(folder, client, {
+      signal: io.signal,
+      fresh: flags.fresh === true,
+      semanticFollowers: followers,
+      ledger,
+      onProgress: flags.json || !io.interactive ? undefined : (progress) => io.stderr(`\r  ${progress.done}/${progress.total} done · ${formatUsd(progress.costUsd)}${progress.etaSeconds !== undefined ? ` · ETA ${Math.ceil(progress.etaSeconds)} s` : ''}   `),
+    });
+    const results = folder.results();
+    folder.writeFile('summary.md', runSummaryMarkdown(folder.index, plan, outcome, results));
+    const report = runJson(folder, plan, outcome, results, client.counters());
+    if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      if (io.interactive) io.stderr('\n');
+      // Answers are printed for small runs; large runs point to results.jsonl.
+      for (const result of report.results.length <= 5 ? report.results : []) {
+        io.stdout(`\n── ${result.id} (${result.model}, ${result.cache}${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''})\n${result.error ? `ERROR: ${result.error.message}` : result.output}\n`);
+      }
+      io.stdout(`\n${outcome.status}: ${report.requests} HTTP requests, ${report.cacheHits} cache hits, ${report.retries} retries, ${report.rateLimited} rate-limited, ${report.failed} failed, cost ${formatUsd(report.cost)}\nResults: ${path.relative(workspace, folder.directory) || folder.directory}/results.jsonl\n`);
+    }
+    if (outcome.stopReason) io.stderr(`promptmeter: run stopped: ${outcome.stopReason} Resume with: promptmeter run --resume ${folder.id}\n`);
+    if (outcome.status === 'cancelled') io.stderr(`promptmeter: cancelled; ${outcome.progress.pending} jobs pending. Resume with: promptmeter run --resume ${folder.id}\n`);
+    return outcome.status === 'stopped' ? 3 : outcome.status === 'cancelled' ? 130 : outcome.progress.failed > 0 ? 1 : 0;
+  } finally {
+    await client.close();
+    tokenizers.dispose();
+  }
+}

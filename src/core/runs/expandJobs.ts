@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { estimatePrompt, type EstimateOptions } from '../estimate/estimatePrompt';
+import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes';
+import { canonicalJson } from '../cache/canonicalJson';
+import type { Dataset } from './dataset';
+import { promptRequest, type ChatRequestBody, type RequestBody } from './promptRequest';
+import type { RunJob } from './runJob';
+import type { PriceOverrides } from '../pricing/priceOverride';
+
+export interface ExpandOptions {
+  readonly estimate: EstimateOptions;
+  readonly overrides: PriceOverrides;
+  /** The dataset named by a prompt's `data:` (already loaded), or undefined when it could not be read. */
+  readonly datasetFor: (prompt: PromptDefinition) => Dataset | undefined;
+  /** Whether a prompt runs once per dataset row (default: when it names `data:`). */
+  readonly useDataFor?: (prompt: PromptDefinition) => boolean;
+}
+
+export interface ExpandedJobs {
+  readonly jobs: RunJob[];
+  /** Problems that skip jobs, one sentence each with file and line. */
+  readonly problems: string[];
+}
+
+/**
+ * Turns parsed prompt files into the run's jobs: each prompt × each row of its dataset (columns fill
+ * `{{variables}}`), plus every line of Batch `.jsonl` files. Ids are stable, so a re-run resumes.
+ */
+export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOptions): ExpandedJobs {
+  const jobs: RunJob[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    for (const diagnostic of file.diagnostics) {
+      if (diagnostic.severity === 'error') problems.push(`${file.file}:${diagnostic.span.start.line + 1}: ${diagnostic.message}`);
+    }
+    for (const prompt of file.prompts) {
+      const estimate = estimatePrompt(prompt, { ...options.estimate, recommend: false });
+      const model = estimate.model;
+      const base = {
+        file: file.file,
+        endpoint: prompt.kind === 'embedding' ? ('embeddings' as const) : ('chat.completions' as const),
+        model,
+        estimate: {
+          inputTokens: estimate.inputTokens,
+          outputTokens: estimate.outputTokens,
+          costUsd: estimate.cost?.total ?? null,
+          batchCostUsd: estimate.cost?.batchTotal ?? null,
+        },
+      };
+      if (file.format === 'batch-jsonl') {
+        jobs.push(job({ ...base, id: `${file.file}#${prompt.id}` }, promptRequest(prompt, model, undefined, options.overrides)));
+        continue;
+      }
+      if (!(options.useDataFor ?? ((candidate: PromptDefinition) => candidate.dataFile !== undefined))(prompt)) {
+        jobs.push(job({ ...base, id: file.file }, promptRequest(prompt, model, undefined, options.overrides)));
+        continue;
+      }
+      const dataset = options.datasetFor(prompt);
+      if (!dataset) {
+        problems.push(`${file.file}: the dataset "${prompt.dataFile ?? '--data'}" could not be read; its jobs are skipped.`);
+        continue;
+      }
+      for (const problem of dataset.problems) problems.push(`${prompt.dataFile}: ${problem}`);
+      dataset.rows.forEach((row, index) => {
+        jobs.push(job({ ...base, id: `${file.file}#row-${index + 1}`, row: index + 1 }, promptRequest(prompt, model, row, options.overrides)));
+      });
+    }
+  }
+  return { jobs, problems };
+}
+
+function job(base: Omit<RunJob, 'request' | 'dedupeKey' | 'question'>, request: RequestBody): RunJob {
+  return { ...base, request, dedupeKey: requestDigest(base.endpoint, request), question: questionOf(request) };
+}
+
+/** SHA-256 of the canonical request (sorted keys): equal for identical jobs. */
+export function requestDigest(endpoint: string, request: RequestBody): string {
+  return createHash('sha256').update(canonicalJson({ endpoint, request })).digest('hex');
+}
+
+function questionOf(request: RequestBody): string {
+  if ('input' in request) return Array.isArray(request.input) ? request.input.join('\n') : request.input;
+  const messages = (request as ChatRequestBody).messages;
+  for (let index = messages.length - 1; index >= 0; index--) if (messages[index]?.role === 'user') return messages[index]!.content;
+  return '';
+}

@@ -1,0 +1,121 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { CallOptions } from '../client/callOptions';
+import type { CallResult } from '../client/callResult';
+import type { PromptEstimator } from '../estimate/promptEstimator';
+import { tooLargeDiagnostic } from '../prompts/parsePromptFile';
+import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
+import type { PriceOverrides } from '../pricing/priceOverride';
+import { parseDataset, type Dataset } from './dataset';
+import { expandJobs } from './expandJobs';
+import type { RunJob } from './runJob';
+import { planRun, type PlanLimits, type RunPlan } from './runPlan';
+import { followersOf, groupSimilarJobs, type SimilarGroup } from './similarQuestions';
+
+export interface RunSourceFile {
+  readonly absolutePath: string;
+  /** Workspace-relative, `/`-separated: how jobs and results name the file. */
+  readonly displayPath: string;
+  readonly format: PromptFormat;
+}
+
+export interface PrepareOptions {
+  readonly modelOverride?: string;
+  /** `--data FILE`: a dataset for prompts that have variables but no `data:` of their own. */
+  readonly dataFile?: string;
+  readonly overrides: PriceOverrides;
+  readonly maxFileBytes: number;
+  readonly limits: PlanLimits;
+  readonly budgetUsd?: number;
+  /** Group similar questions (embeddings); reuse answers only when `reuse` is on. */
+  readonly similarity?: { readonly threshold: number; readonly reuse: boolean; readonly embed: Embedder };
+  /** Known answers in the response cache (for the plan's "after cache hits"). */
+  readonly isCached?: (job: RunJob) => Promise<boolean>;
+  /** Job ids already answered (resume). */
+  readonly done?: ReadonlySet<string>;
+}
+
+/** Embeds texts (cached per text by the client); used to find similar questions. */
+export type Embedder = (request: EmbeddingCreateParams, options: CallOptions) => Promise<CallResult<CreateEmbeddingResponse>>;
+
+export interface PreparedRun {
+  readonly jobs: RunJob[];
+  readonly problems: string[];
+  readonly plan: RunPlan;
+  readonly similarGroups: SimilarGroup[];
+  /** follower → leader, when answers of similar questions are reused. */
+  readonly followers: Map<string, string>;
+}
+
+/** Model used to compare questions. Small and cheap; its calls are cached per text. */
+export const SIMILARITY_MODEL = 'text-embedding-3-small';
+
+/**
+ * Everything before a run spends money: parse the files, load their datasets, expand the jobs, find
+ * similar questions, check the cache, and plan cost and duration.
+ */
+export async function prepareRun(files: readonly RunSourceFile[], estimator: PromptEstimator, options: PrepareOptions): Promise<PreparedRun> {
+  const parsed: ParsedPromptFile[] = [];
+  const sourceOf = new Map<string, RunSourceFile>();
+  for (const file of files) {
+    sourceOf.set(file.displayPath, file);
+    const size = statSync(file.absolutePath).size;
+    if (size > options.maxFileBytes) {
+      parsed.push({ file: file.displayPath, format: file.format, prompts: [], diagnostics: [tooLargeDiagnostic(size, options.maxFileBytes)] });
+      continue;
+    }
+    const text = readFileSync(file.absolutePath, 'utf8');
+    const parse = estimator.parse(file.displayPath, text, file.format);
+    await estimator.estimate(parse, text, options.modelOverride);
+    parsed.push(parse);
+  }
+  const datasets = new Map<string, Dataset | undefined>();
+  const { jobs, problems } = expandJobs(parsed, {
+    estimate: estimator.options(options.modelOverride, false),
+    overrides: options.overrides,
+    datasetFor: (prompt) => {
+      const source = sourceOf.get(prompt.file);
+      const relative = prompt.dataFile;
+      const file = relative && source ? path.resolve(path.dirname(source.absolutePath), relative) : options.dataFile;
+      if (!file) return undefined;
+      if (!datasets.has(file)) datasets.set(file, loadDataset(file));
+      return datasets.get(file);
+    },
+    useDataFor: (prompt) => prompt.dataFile !== undefined || (options.dataFile !== undefined && prompt.variables.length > 0),
+  });
+  for (const parse of parsed) {
+    for (const diagnostic of parse.diagnostics) {
+      if (diagnostic.code === 'file-too-large' || diagnostic.code === 'binary-file') problems.push(`${parse.file}: ${diagnostic.message}`);
+    }
+  }
+  let similarGroups: SimilarGroup[] = [];
+  if (options.similarity) similarGroups = await findSimilar(jobs, options.similarity);
+  const followers = options.similarity?.reuse ? followersOf(similarGroups) : new Map<string, string>();
+  const cached = new Set<string>();
+  if (options.isCached) {
+    for (const job of jobs) if (!options.done?.has(job.id) && (await options.isCached(job))) cached.add(job.id);
+  }
+  const plan = planRun({ jobs, done: options.done, cached, similar: followers, limits: options.limits, budgetUsd: options.budgetUsd });
+  return { jobs, problems, plan, similarGroups, followers };
+}
+
+function loadDataset(file: string): Dataset | undefined {
+  try {
+    return parseDataset(file, readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function findSimilar(jobs: readonly RunJob[], similarity: NonNullable<PrepareOptions['similarity']>): Promise<SimilarGroup[]> {
+  const questions = [...new Set(jobs.filter((job) => job.endpoint === 'chat.completions' && job.question.trim()).map((job) => job.question))];
+  if (questions.length < 2) return [];
+  const vectors = new Map<string, number[]>();
+  for (let start = 0; start < questions.length; start += 256) {
+    const batch = questions.slice(start, start + 256);
+    const answer = await similarity.embed({ model: SIMILARITY_MODEL, input: batch }, { source: 'similar questions' });
+    answer.response.data.forEach((item, index) => vectors.set(batch[index]!, item.embedding));
+  }
+  return groupSimilarJobs(jobs, (question) => vectors.get(question), { threshold: similarity.threshold });
+}

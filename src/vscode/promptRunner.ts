@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { CallResult } from '../core/client/callResult';
+import { formatTokens, formatUsd } from '../core/estimate/formatting';
+import type { PromptDefinition } from '../core/prompts/promptTypes';
+import { promptRequest, type ChatRequestBody } from '../core/runs/promptRequest';
+import type { ClientService } from './clientService';
+import { COMMANDS } from './ids';
+import type { PromptDocuments } from './promptDocuments';
+import type { ResultDocuments } from './resultDocuments';
+import { requireTrust, showCallError } from './errorActions';
+
+/** "Prompt Meter: Run Prompt": the current prompt file or the selection, streamed into a result editor. */
+export class PromptRunner {
+  constructor(
+    private readonly documents: PromptDocuments,
+    private readonly clients: ClientService,
+    private readonly results: ResultDocuments,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async run(uri?: vscode.Uri, options: { fresh?: boolean } = {}): Promise<void> {
+    if (!(await requireTrust())) return;
+    const editor = vscode.window.activeTextEditor;
+    const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+    if (!document) {
+      void vscode.window.showInformationMessage('Prompt Meter: open a prompt file (or select text) to run it.');
+      return;
+    }
+    const file = await this.documents.current(document);
+    const selection = editor && editor.document === document && !editor.selection.isEmpty ? document.getText(editor.selection) : undefined;
+    const prompt = file?.estimates[0];
+    if (!selection && (!prompt || prompt.prompt.kind !== 'chat' || file?.parsed.format === 'batch-jsonl')) {
+      void vscode.window.showInformationMessage('Prompt Meter: Run Prompt runs one chat prompt (or the selected text). For batch files and folders use "Run Prompts Folder".');
+      return;
+    }
+    const client = await this.clients.client();
+    if (!client) {
+      const choice = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
+      if (choice) {
+        await vscode.commands.executeCommand(COMMANDS.setApiKey);
+        if (await this.clients.client()) await this.run(uri, options);
+      }
+      return;
+    }
+    const model = prompt?.model ?? 'gpt-4o-mini';
+    const request: ChatRequestBody = selection
+      ? { model, messages: [{ role: 'user', content: selection }], ...(prompt?.prompt.maxTokens ? { max_tokens: prompt.prompt.maxTokens } : {}) }
+      : (promptRequest(prompt!.prompt as PromptDefinition, model) as ChatRequestBody);
+    const title = vscode.workspace.asRelativePath(document.uri, false).split('/').pop() ?? 'prompt';
+    const result = await this.results.open(selection ? `${title} (selection)` : title);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: running ${title} on ${model}`, cancellable: true },
+      async (_progress, token) => {
+        const cancel = new AbortController();
+        const subscription = token.onCancellationRequested(() => cancel.abort());
+        let attempt = 0;
+        try {
+          const answer = await client.chat(
+            { ...request, stream: true, stream_options: { include_usage: true } } as ChatCompletionCreateParams,
+            {
+              signal: cancel.signal,
+              fresh: options.fresh,
+              source: vscode.workspace.asRelativePath(document.uri, false),
+              onDelta: (delta) => {
+                if (delta.choiceIndex !== 0) return;
+                if (delta.attempt !== attempt) {
+                  attempt = delta.attempt;
+                  result.replace(delta.content);
+                } else result.append(delta.content);
+              },
+            },
+          );
+          result.setHeader(header(title, model, answer));
+          result.replace(answer.response.choices[0]?.message.content ?? '');
+        } catch (error) {
+          if (cancel.signal.aborted) {
+            result.setHeader(`# ${title}\n\n*cancelled — nothing more is billed for this request*`);
+            return;
+          }
+          result.setHeader(`# ${title}\n\n**failed:** ${(error as Error).message}`);
+          this.log.warn(`Run Prompt ${title} failed: ${(error as Error).message}`);
+          await showCallError(error, `Running ${title}`);
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  }
+}
+
+/** The result header: model, tokens in/out, cost, latency, and whether the answer came from a cache. */
+export function header(title: string, model: string, answer: CallResult<unknown>): string {
+  const { usage } = answer;
+  const cost = answer.costUsd === null ? 'price unknown' : formatUsd(answer.costUsd);
+  const cached =
+    answer.cache === 'miss' || answer.cache === 'bypass'
+      ? answer.cache === 'bypass' ? 'fresh answer (cache bypassed and refreshed)' : 'fresh answer (API call)'
+      : `**cached** (${answer.cache})${answer.avoidedCostUsd ? ` — saved ${formatUsd(answer.avoidedCostUsd)}` : ''}`;
+  const reasoning = usage.reasoningTokens > 0 ? ` (${formatTokens(usage.reasoningTokens)} reasoning)` : '';
+  const providerCache = usage.cachedTokens > 0 ? `, ${formatTokens(usage.cachedTokens)} from the provider's prompt cache` : '';
+  return [
+    `# ${title}`,
+    '',
+    `model **${model}** · ${formatTokens(usage.promptTokens)} tokens in${providerCache} / ${formatTokens(usage.completionTokens)} out${reasoning} · cost ${cost} · ${answer.latencyMs} ms · ${cached}${answer.retries > 0 ? ` · ${answer.retries} retries` : ''}`,
+  ].join('\n');
+}
