@@ -7,7 +7,7 @@ import { rangeLabel } from '../core/report/reportPeriods';
 export function reportText(report: CostReport): string {
   const lines: string[] = [];
   const range = report.range.name === 'since' ? `Since ${report.range.since}` : rangeLabel(report.range.name);
-  lines.push(`Prompt Meter cost report — ${range} (USD; prices: ${report.priceSource})`, '');
+  lines.push(`Prompt Meter cost report — ${range} (USD; prices as of ${report.pricesAsOf}, ${report.priceSource})`, '');
   if (report.ledger.entries === 0) {
     lines.push('The cost ledger (.promptmeter/ledger.jsonl) has no entries yet: run a prompt or a batch with Prompt Meter and its cost is recorded there.');
     return `${lines.join('\n')}\n`;

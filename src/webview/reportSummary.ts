@@ -92,7 +92,7 @@ export function footer(report: CostReport, host: ReportHost): HTMLElement {
   return element(
     'footer',
     { className: 'report-footer' },
-    element('div', { className: 'hint', attributes: { id: 'prices-as-of' }, text: `Prices as of ${report.pricesAsOf} (${report.priceSource})${skipped}. Amounts in USD from the cost ledger.` }),
+    element('div', { className: 'hint', attributes: { id: 'prices-as-of' }, text: `Prices as of ${report.pricesAsOf} (${report.priceSource})${skipped}. Amounts in USD, from the cost ledger.` }),
     element(
       'div',
       { className: 'actions' },

@@ -1,5 +1,5 @@
 import type { LedgerEntry } from '../ledger/ledgerEntry';
-import { BUNDLED_PRICE_DATA, BUNDLED_PRICE_SOURCE } from '../pricing/bundledPrices';
+import { BUNDLED_PRICE_DATA } from '../pricing/bundledPrices';
 import { budgetStatus, runBudget } from './budget';
 import type { CostReport, DailySpend, FileSpendRow, PromptSpend, RunSummary } from './costReportTypes';
 import { MoneySum, ZERO_MONEY } from './money';
@@ -108,7 +108,7 @@ export function buildCostReport(entries: readonly LedgerEntry[], options: CostRe
     budget: budgetStatus(month, options.budget, recentRuns),
     recentRuns,
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,
-    priceSource: options.hasPriceOverrides ? `${BUNDLED_PRICE_SOURCE.label} (+ your overrides)` : BUNDLED_PRICE_SOURCE.label,
+    priceSource: `${BUNDLED_PRICE_DATA.packageName} ${BUNDLED_PRICE_DATA.version}${options.hasPriceOverrides ? ' + your promptmeter.pricing.overrides' : ''}`,
     ledger: {
       entries: timed.length,
       skippedLines: (options.skippedLines ?? 0) + unreadable,

@@ -117,7 +117,7 @@ export interface CostReport {
   readonly recentRuns: readonly RunSummary[];
   /** Date of the bundled price data. */
   readonly pricesAsOf: string;
-  /** E.g. "@pydantic/genai-prices 0.1.8, prices as of 2026-09-23 (+ your overrides)". */
+  /** Where the prices come from, e.g. "@pydantic/genai-prices 0.1.8" (+ the user's overrides when there are any). */
   readonly priceSource: string;
   readonly ledger: {
     /** All entries in the ledger (any time). */

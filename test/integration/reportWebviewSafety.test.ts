@@ -1,0 +1,139 @@
+// The Cost Report webview in headless Chromium: the built dist/webview.js in the page shell the extension
+// serves (same CSP, same nonce rules), fed snapshots whose ledger text holds markup. It must render as text.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { buildCostReport } from '../../src/core/report/costReport';
+import { parseRunRecord } from '../../src/core/report/runRecord';
+import type { ReportSnapshotMessage } from '../../src/shared/reportMessages';
+import { costReportHtml, createNonce } from '../../src/vscode/costReportHtml';
+import { CHROMIUM_PATH } from '../e2e/support/paths';
+import { chromiumDriver } from '../e2e/support/playwright';
+import { repositoryRoot } from '../support/repository';
+import { ledgerEntry, testPrices } from '../unit/support/reportLedger';
+
+const IMG = '<img src=x onerror=alert(1)>';
+const SCRIPT_END = '</script><script>alert(2)</script>';
+const FILE_NAME = `prompts/${IMG}${SCRIPT_END}.prompt.md`;
+const MODEL_OUTPUT = `Model said: ${IMG} and ${SCRIPT_END}`;
+
+/** Stands in for VS Code's webview API and records CSP violations, dialogs and the page's posted messages. */
+const HOST_STUB = `
+window.__posted = [];
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(event.violatedDirective + ' ' + event.blockedURI));
+window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.push(message), getState: () => undefined, setState: () => undefined });
+`;
+
+function snapshot(): ReportSnapshotMessage {
+  const now = new Date();
+  const report = buildCostReport(
+    [
+      ledgerEntry({ time: now.toISOString(), source: FILE_NAME, jobId: IMG, model: IMG, costUsd: 0.25, runId: 'run-1' }),
+      ledgerEntry({ time: now.toISOString(), source: FILE_NAME, cache: 'memory', avoidedCostUsd: 0.25, runId: 'run-1' }),
+      ledgerEntry({ time: now.toISOString(), source: FILE_NAME, runId: 'run-1', outcome: 'error', error: { status: 500, message: MODEL_OUTPUT } }),
+    ],
+    { now, pricing: testPrices, runs: [parseRunRecord({ id: 'run-1', status: 'failed', source: FILE_NAME, createdAt: now.toISOString() })!], budget: { monthlyUsd: 1 } },
+  );
+  return { type: 'snapshot', report, range: 'month', workspaceName: IMG, problem: null };
+}
+
+describe('Cost Report webview safety (headless Chromium)', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    const root = repositoryRoot();
+    const script = path.join(root, 'dist', 'webview.js');
+    assert.ok(existsSync(script), 'dist/webview.js is missing: run node esbuild.mjs');
+    const nonce = createNonce();
+    server = createServer((request, response) => {
+      const origin = `http://${request.headers.host}`;
+      const files: Record<string, [string, string]> = {
+        '/webview.js': ['text/javascript', readFileSync(script, 'utf8')],
+        '/costReport.css': ['text/css', readFileSync(path.join(root, 'media', 'costReport.css'), 'utf8')],
+        '/stub.js': ['text/javascript', HOST_STUB],
+      };
+      if (request.url === '/') {
+        const html = costReportHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/costReport.css` }, nonce)
+          // The stub loads first, with the page's nonce, the way VS Code provides acquireVsCodeApi before any script.
+          .replace('<script nonce=', `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n<script nonce=`);
+        response.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      } else if (request.url && files[request.url]) {
+        const [type, body] = files[request.url]!;
+        response.writeHead(200, { 'content-type': type }).end(body);
+      } else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    browser = await chromiumDriver().launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 380, height: 1400 } });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((message) => message.type === 'ready'));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  test('file names, model names and model output with markup render as text: no element, no script, no alert', async () => {
+    await page.evaluate((message) => window.postMessage(message, '*'), snapshot());
+    await page.locator('#spend-month').waitFor();
+    const text = (await page.locator('body').textContent()) ?? '';
+    assert.ok(text.includes(FILE_NAME), 'the file name is shown as text');
+    assert.ok(text.includes(`Last error: ${MODEL_OUTPUT}`), 'the model output is shown as text');
+    assert.ok(text.includes(IMG), 'the model name is shown as text');
+    assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+    assert.equal(await page.locator('script').count(), 2, 'only the stub and the bundled script');
+    await page.waitForTimeout(200);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(pageErrors, []);
+    const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    assert.deepEqual(violations, [], 'nothing (Chart.js included) breaks the CSP');
+  });
+
+  test('the chart is drawn, the figures match the report, and a malformed snapshot is ignored', async () => {
+    const box = await page.locator('canvas').boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 100, `canvas size ${JSON.stringify(box)}`);
+    assert.equal(await page.locator('#spend-month .money').getAttribute('data-usd'), '0.25');
+    assert.equal(await page.locator('[data-cause="responseCache"] .cause-amount').getAttribute('data-usd'), '0.25');
+    await page.evaluate(() => window.postMessage({ type: 'snapshot', report: { version: 1, byFile: '<img src=x>' }, range: 'month', workspaceName: null, problem: null }, '*'));
+    await page.evaluate(() => window.postMessage({ type: 'html', html: '<img src=x onerror=alert(3)>' }, '*'));
+    await page.waitForTimeout(100);
+    assert.equal(await page.locator('#spend-month .money').getAttribute('data-usd'), '0.25', 'the last valid snapshot stays');
+    assert.equal(await page.locator('img').count(), 0);
+  });
+
+  test('every control is reachable with the keyboard and posts typed messages', async () => {
+    await page.locator('body').focus();
+    const reached: string[] = [];
+    for (let index = 0; index < 40; index++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? ''));
+    }
+    for (const label of ['Today', 'All time', 'Export CSV', 'Export JSON', 'Response cache hits$0.250100%']) {
+      assert.ok(reached.some((text) => text.startsWith(label)), `"${label}" not reached by Tab in ${JSON.stringify(reached)}`);
+    }
+    await page.getByRole('button', { name: 'Today' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Export CSV' }).focus();
+    await page.keyboard.press('Space');
+    const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+    assert.deepEqual(posted.slice(-2), [{ type: 'setRange', range: 'today' }, { type: 'export', format: 'csv' }]);
+  });
+});
