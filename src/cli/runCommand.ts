@@ -77,6 +77,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         limits,
         budgetUsd,
         similarity: flags.similar ? { threshold: 0.92, reuse: true, embed: (request, options) => client.embed(request, options) } : undefined,
+        isCached: flags.fresh || flags.cache === false ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
       });
       for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
       if (prepared.jobs.length === 0) throw new UsageError('no runnable prompts in the given paths.');

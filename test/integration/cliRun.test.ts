@@ -53,6 +53,8 @@ describe('promptmeter run', () => {
     assert.equal(second.cacheHits, 1);
     assert.equal(second.results[0].cache, 'disk');
     assert.equal(second.cost, 0);
+    assert.equal(second.plan.knownCacheHits, 1, 'the plan knew the answer was cached');
+    assert.equal(second.plan.costUsd, 0);
     const fresh = JSON.parse((await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--json', '--no-cache'], folder)).stdout);
     assert.equal(fresh.requests, 1);
     const ledger = readFileSync(path.join(folder, '.promptmeter', 'ledger.jsonl'), 'utf8');

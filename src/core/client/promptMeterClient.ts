@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { cacheNamespaceForBaseUrl } from '../cache/cacheNamespace';
+import { requestKey } from '../cache/requestKey';
 import type { CacheLogger } from '../cache/cacheLogger';
 import type { CacheTier } from '../cache/cacheTier';
 import { DiskTier } from '../cache/diskTier';
@@ -133,6 +134,16 @@ export class PromptMeterClient {
   /** Embeddings with a per-input cache: only the inputs not cached are sent, in one request. */
   embed(request: EmbeddingCreateParams, options: CallOptions = {}): Promise<EmbedResult> {
     return this.embeddingCall.run(request, options);
+  }
+
+  /**
+   * Whether a chat request's answer is already in a cache tier (for "cost after known cache hits" before a
+   * run). A lookup only: no ledger entry, no counters, no HTTP.
+   */
+  async hasCachedAnswer(request: ChatCompletionCreateParams): Promise<boolean> {
+    if (!this.cache) return false;
+    const hit = await this.cache.get(requestKey('chat.completions', request, this.context.namespace), (text) => text);
+    return hit !== undefined;
   }
 
   /** A snapshot of the running totals. */
