@@ -8,6 +8,7 @@ import { executeRun } from '../core/runs/runExecutor';
 import { planRun, type RunPlan } from '../core/runs/runPlan';
 import { prepareRun } from '../core/runs/runService';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
+import { checkRunBudget } from '../core/runs/runBudget';
 import { planText, runSummaryMarkdown } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { Tokenizers } from '../core/tokens/tokenizers';
@@ -60,13 +61,14 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
   });
   try {
     const budgetUsd = typeof flags.budget === 'number' ? flags.budget : undefined;
+    const perRunBudget = budgetUsd ?? (effective.budgetPerRunUsd > 0 ? effective.budgetPerRunUsd : undefined);
     let folder: RunFolder;
     let plan: RunPlan;
     let followers = new Map<string, string>();
     if (resume) {
       folder = store.open(resume);
       const done = new Set([...folder.results()].filter(([, result]) => !result.error).map(([id]) => id));
-      plan = planRun({ jobs: folder.jobs(), done, limits, budgetUsd });
+      plan = planRun({ jobs: folder.jobs(), done, limits, budgetUsd: perRunBudget });
     } else {
       const files = findPromptFiles(positionals, effective.promptFolders, workspace).map((file) => ({ ...file }));
       const prepared = await prepareRun(files, estimator, {
@@ -75,7 +77,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         overrides: effective.pricingOverrides,
         maxFileBytes: effective.maxFileBytes,
         limits,
-        budgetUsd,
+        budgetUsd: perRunBudget,
         similarity: flags.similar ? { threshold: 0.92, reuse: true, embed: (request, options) => client.embed(request, options) } : undefined,
         isCached: flags.fresh || flags.cache === false ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
       });
@@ -86,10 +88,19 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       folder = store.create(positionals.join(' '), prepared.jobs, plan.costUsd);
     }
     if (!flags.json) io.stdout(`Run ${folder.id}\n${planText(plan).map((line) => `  ${line}`).join('\n')}\n`);
-    if (plan.budget?.exceeded && !flags['allow-over-budget']) {
-      folder.saveIndex({ status: 'planned', stopReason: `Estimated ${formatUsd(plan.costUsd)} is over the per-run budget of ${formatUsd(plan.budget.limitUsd)}.` });
-      io.stderr(`promptmeter: the estimated cost ${formatUsd(plan.costUsd)} is over the budget of ${formatUsd(plan.budget.limitUsd)}; nothing was sent. Re-run with --allow-over-budget to start anyway.\n`);
-      if (flags.json) io.stdout(`${JSON.stringify({ runId: folder.id, status: 'refused', plan }, null, 2)}\n`);
+    const decision = await checkRunBudget({
+      ledgerPath: ledger.filePath,
+      runsFolder: store.root,
+      settings: effective,
+      perRunUsd: budgetUsd,
+      plannedUsd: plan.unpricedJobs > 0 && plan.costUsd === 0 ? null : plan.costUsd,
+      override: flags['allow-over-budget'] === true,
+    });
+    for (const message of decision.messages) io.stderr(`promptmeter: budget: ${message}\n`);
+    if (!decision.allowed) {
+      folder.saveIndex({ status: 'planned', stopReason: `Not started: ${decision.messages.join(' ')}` });
+      io.stderr(`promptmeter: nothing was sent. Re-run with --allow-over-budget to start anyway (resume this run with --resume ${folder.id}).\n`);
+      if (flags.json) io.stdout(`${JSON.stringify({ runId: folder.id, status: 'refused', budget: decision, plan }, null, 2)}\n`);
       return 4;
     }
     const outcome = await executeRun(folder, client, {

@@ -114,7 +114,10 @@ describe('promptmeter run', () => {
     const folder = workspace();
     const refused = await cli(['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--budget', '0.00001'], folder);
     assert.equal(refused.code, 4);
-    assert.match(refused.stderr, /over the budget/);
+    assert.match(refused.stderr, /past the per-run budget/);
+    assert.match(refused.stderr, /--allow-over-budget/);
+    const allowed = await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--budget', '0.00001', '--allow-over-budget', '--no-cache'], folder);
+    assert.equal(allowed.code, 0, allowed.stderr);
   });
 
   it('bad arguments and a missing key: a message and exit 2', async () => {
