@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { formatUsd } from '../core/estimate/formatting';
 import type { CostReport } from '../core/report/costReportTypes';
 import { formatMoney, formatShare } from '../core/report/formatMoney';
 import type { CostReportService } from './costReportService';
@@ -42,7 +41,7 @@ export class SpendStatusBar implements vscode.Disposable {
 
 /** `$(graph-line) $0.53 this month`, or `… $0.53 / $10.00 this month` with a monthly budget. */
 export function spendStatusText(report: CostReport): string {
-  const budget = report.budget.monthly === null ? '' : ` / ${formatUsd(report.budget.monthly)}`;
+  const budget = report.budget.monthly === null ? '' : ` / $${report.budget.monthly.toFixed(2)}`;
   return `$(graph-line) ${formatMoney(report.spend.month)}${budget} this month`;
 }
 
@@ -51,7 +50,7 @@ function tooltip(report: CostReport): vscode.MarkdownString {
   markdown.isTrusted = false;
   const { spend, budget } = report;
   markdown.appendText(`Spend (from the cost ledger): today ${formatMoney(spend.today)} · last 7 days ${formatMoney(spend.last7Days)} · this month ${formatMoney(spend.month)}`);
-  if (budget.monthly !== null) markdown.appendText(`\n\nMonthly budget ${formatUsd(budget.monthly)}: ${formatShare(budget.fraction)} used (${budget.level}).`);
+  if (budget.monthly !== null) markdown.appendText(`\n\nMonthly budget $${budget.monthly.toFixed(2)}: ${formatShare(budget.fraction)} used (${budget.level}).`);
   markdown.appendText(`\n\nSaved in this range: ${formatMoney(report.savings.total)}. Prices as of ${report.pricesAsOf}. Click to open the Cost Report.`);
   return markdown;
 }
