@@ -119,6 +119,15 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     assert.equal(await page.locator('img').count(), 0);
   });
 
+  test('an empty ledger shows how to get the first numbers', async () => {
+    const empty = buildCostReport([], { now: new Date(), pricing: testPrices });
+    await page.evaluate((message) => window.postMessage(message, '*'), { type: 'snapshot', report: empty, range: 'month', workspaceName: 'work', problem: null });
+    await page.locator('#empty-state').waitFor();
+    assert.match((await page.locator('#empty-state').textContent()) ?? '', /No calls recorded yet.*ledger\.jsonl/);
+    await page.evaluate((message) => window.postMessage(message, '*'), snapshot());
+    await page.locator('#spend-month').waitFor();
+  });
+
   test('every control is reachable with the keyboard and posts typed messages', async () => {
     await page.locator('body').focus();
     const reached: string[] = [];
