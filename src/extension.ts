@@ -4,6 +4,7 @@ import { Tokenizers } from './core/tokens/tokenizers';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { ClientService } from './vscode/clientService';
 import { PromptRunner } from './vscode/promptRunner';
+import { FolderRunner } from './vscode/folderRunner';
 import { ResultDocuments } from './vscode/resultDocuments';
 import { BreakdownDocuments } from './vscode/breakdownDocuments';
 import { CostReportService } from './vscode/costReportService';
@@ -49,7 +50,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const clients = store.add(new ClientService(settings, keys, estimator, context.globalStorageUri, log));
   const runner = new PromptRunner(documents, clients, store.add(new ResultDocuments()), log);
-  store.add(registerCommands(models, breakdowns, keys, runner));
+  const folders = new FolderRunner(estimator, settings, clients, log);
+  store.add(registerCommands(models, breakdowns, keys, runner, folders));
   void systemPrompts.build().catch((error: Error) => log.warn(`System prompt index: ${error.message}`));
   log.info('Prompt Meter activated.');
 }

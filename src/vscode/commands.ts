@@ -5,9 +5,10 @@ import { DisposableStore } from './disposableStore';
 import { COMMANDS } from './ids';
 import type { ModelCommands } from './modelCommands';
 import type { PromptRunner } from './promptRunner';
+import type { FolderRunner } from './folderRunner';
 
 /** Registers the estimate and key commands; each handler is a thin call into a service. */
-export function registerCommands(models: ModelCommands, breakdowns: BreakdownDocuments, keys: ApiKeyStore, runner: PromptRunner): vscode.Disposable {
+export function registerCommands(models: ModelCommands, breakdowns: BreakdownDocuments, keys: ApiKeyStore, runner: PromptRunner, folders: FolderRunner): vscode.Disposable {
   const store = new DisposableStore();
   const register = (id: string, handler: (...args: never[]) => unknown) => store.add(vscode.commands.registerCommand(id, handler));
   register(COMMANDS.showCostBreakdown, (uri?: vscode.Uri) => {
@@ -20,6 +21,8 @@ export function registerCommands(models: ModelCommands, breakdowns: BreakdownDoc
   register(COMMANDS.applyModel, (uri: vscode.Uri, model: string) => models.applyModel(uri, model));
   register(COMMANDS.runPrompt, (uri?: vscode.Uri) => runner.run(uri));
   register(COMMANDS.runPromptFresh, (uri?: vscode.Uri) => runner.run(uri, { fresh: true }));
+  register(COMMANDS.runFolder, (uri?: vscode.Uri) => folders.runFolder(uri));
+  register(COMMANDS.resumeRun, () => folders.resume());
   register(COMMANDS.setApiKey, () => keys.promptAndStore());
   register(COMMANDS.clearApiKey, () => keys.clear());
   return store;

@@ -8,6 +8,8 @@ export const COMMANDS = {
   clearApiKey: 'promptmeter.clearApiKey',
   runPrompt: 'promptmeter.runPrompt',
   runPromptFresh: 'promptmeter.runPromptFresh',
+  runFolder: 'promptmeter.runFolder',
+  resumeRun: 'promptmeter.resumeRun',
   openCostReport: 'promptmeter.openCostReport',
   exportCostReport: 'promptmeter.exportCostReport',
 } as const;

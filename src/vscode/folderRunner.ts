@@ -1,0 +1,184 @@
+import * as vscode from 'vscode';
+import { formatUsd } from '../core/estimate/formatting';
+import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import { promptFormatFor } from '../core/prompts/promptFileKind';
+import { checkRunBudget } from '../core/runs/runBudget';
+import { executeRun, type RunOutcome } from '../core/runs/runExecutor';
+import { planRun, type RunPlan } from '../core/runs/runPlan';
+import { prepareRun, type RunSourceFile } from '../core/runs/runService';
+import { RunStore, type RunFolder } from '../core/runs/runStore';
+import { planText, runSummaryMarkdown } from '../core/runs/runSummary';
+import type { ClientService } from './clientService';
+import { requireTrust, showCallError } from './errorActions';
+import { COMMANDS } from './ids';
+import type { SettingsService } from './settingsService';
+
+const EXCLUDED = '**/{node_modules,.git,dist,out,.promptmeter}/**';
+
+/**
+ * "Run Prompts Folder" and "Resume Run": plan first (calls, tokens, cost standard / after cache hits / with the
+ * Batch API, duration, budget), confirm, then run with progress and cancel; results land in
+ * `.promptmeter/runs/<id>/` as each job finishes.
+ */
+export class FolderRunner {
+  constructor(
+    private readonly estimator: PromptEstimator,
+    private readonly settings: SettingsService,
+    private readonly clients: ClientService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async runFolder(folder?: vscode.Uri): Promise<void> {
+    if (!(await requireTrust())) return;
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    if (!workspace) {
+      void vscode.window.showInformationMessage('Prompt Meter: open a folder first; runs are stored in its .promptmeter/runs.');
+      return;
+    }
+    const target = folder ?? (await this.pickFolder(workspace.uri));
+    if (!target) return;
+    const client = await this.requireClient();
+    if (!client) return;
+    const files = await this.promptFiles(target);
+    if (files.length === 0) {
+      void vscode.window.showInformationMessage(`Prompt Meter: no prompt files in ${vscode.workspace.asRelativePath(target)}.`);
+      return;
+    }
+    const settings = this.settings.current;
+    const limits = { requestsPerMinute: settings.rateLimits.default?.rpm ?? 500, tokensPerMinute: settings.rateLimits.default?.tpm ?? 200_000 };
+    const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Prompt Meter: planning the run…' }, () =>
+      prepareRun(files, this.estimator, {
+        overrides: settings.pricingOverrides,
+        maxFileBytes: settings.maxFileBytes,
+        limits,
+        budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
+        isCached: (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
+      }),
+    );
+    for (const problem of prepared.problems) this.log.warn(problem);
+    if (prepared.jobs.length === 0) {
+      void vscode.window.showWarningMessage(`Prompt Meter: nothing to run. ${prepared.problems[0] ?? ''}`);
+      return;
+    }
+    const store = this.store(workspace.uri);
+    const run = store.create(vscode.workspace.asRelativePath(target, false), prepared.jobs, prepared.plan.costUsd);
+    await this.confirmAndExecute(run, prepared.plan, prepared.followers, workspace.uri);
+  }
+
+  async resume(): Promise<void> {
+    if (!(await requireTrust())) return;
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    if (!workspace) return;
+    const store = this.store(workspace.uri);
+    const unfinished = store.list().filter((run) => run.jobs.pending > 0);
+    if (unfinished.length === 0) {
+      void vscode.window.showInformationMessage('Prompt Meter: no unfinished runs.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      unfinished.map((run) => ({ label: run.id, description: `${run.status} · ${run.jobs.pending} of ${run.jobs.total} pending · ${run.source}`, detail: run.stopReason, id: run.id })),
+      { title: 'Prompt Meter: Resume Run', placeHolder: 'Only the jobs without a result are sent' },
+    );
+    if (!picked) return;
+    const run = store.open(picked.id);
+    const done = new Set([...run.results()].filter(([, result]) => !result.error).map(([id]) => id));
+    const settings = this.settings.current;
+    const plan = planRun({
+      jobs: run.jobs(), done,
+      limits: { requestsPerMinute: settings.rateLimits.default?.rpm ?? 500, tokensPerMinute: settings.rateLimits.default?.tpm ?? 200_000 },
+      budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
+    });
+    await this.confirmAndExecute(run, plan, new Map(), workspace.uri);
+  }
+
+  private async confirmAndExecute(run: RunFolder, plan: RunPlan, followers: Map<string, string>, workspace: vscode.Uri): Promise<void> {
+    const client = await this.requireClient();
+    if (!client) return;
+    const decision = await checkRunBudget({
+      ledgerPath: this.clients.ledgerPath().fsPath,
+      runsFolder: vscode.Uri.joinPath(workspace, '.promptmeter', 'runs').fsPath,
+      settings: this.settings.current,
+      plannedUsd: plan.costUsd,
+      override: false,
+    });
+    const detail = [...planText(plan), ...decision.messages].join('\n');
+    const start = decision.allowed ? 'Run' : 'Run Anyway (Over Budget)';
+    const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.index.source}?`, { modal: true, detail }, start);
+    if (choice !== start) {
+      run.saveIndex({ status: 'planned', stopReason: decision.allowed ? 'Not started.' : `Not started: ${decision.messages.join(' ')}` });
+      return;
+    }
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: running ${run.index.source}`, cancellable: true },
+      async (progress, token) => {
+        const cancel = new AbortController();
+        const subscription = token.onCancellationRequested(() => cancel.abort());
+        let reported = 0;
+        try {
+          return await executeRun(run, client, {
+            signal: cancel.signal,
+            semanticFollowers: followers,
+            ledger: this.clients.ledger,
+            onProgress: (state) => {
+              const share = (state.done / Math.max(1, state.total)) * 100;
+              progress.report({
+                increment: share - reported,
+                message: `${state.done}/${state.total} · ${formatUsd(state.costUsd)}${state.etaSeconds !== undefined ? ` · ETA ${Math.ceil(state.etaSeconds)} s` : ''}`,
+              });
+              reported = share;
+            },
+          });
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+    run.writeFile('summary.md', runSummaryMarkdown(run.index, plan, outcome, run.results()));
+    await this.announce(run, outcome);
+  }
+
+  private async announce(run: RunFolder, outcome: RunOutcome): Promise<void> {
+    const summary = vscode.Uri.file(`${run.directory}/summary.md`);
+    const { progress } = outcome;
+    if (outcome.status === 'stopped') {
+      await showCallError(new Error(outcome.stopReason ?? 'the run stopped'), `Run ${run.id}`);
+      return;
+    }
+    const text =
+      outcome.status === 'cancelled'
+        ? `Prompt Meter: run cancelled — ${progress.done} done, ${progress.pending} pending (nothing lost: resume sends only those).`
+        : `Prompt Meter: run finished — ${progress.done - progress.failed} answered, ${progress.failed} failed, ${formatUsd(progress.costUsd)}.`;
+    const choice = await vscode.window.showInformationMessage(text, 'Open Summary', ...(progress.pending > 0 ? ['Resume'] : []));
+    if (choice === 'Open Summary') await vscode.window.showTextDocument(summary);
+    else if (choice === 'Resume') await vscode.commands.executeCommand(COMMANDS.resumeRun);
+  }
+
+  private async requireClient() {
+    const client = await this.clients.client();
+    if (client) return client;
+    const choice = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
+    if (choice) await vscode.commands.executeCommand(COMMANDS.setApiKey);
+    return this.clients.client();
+  }
+
+  private async pickFolder(root: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: root, openLabel: 'Run Prompts in Folder' });
+    return picked?.[0];
+  }
+
+  private async promptFiles(folder: vscode.Uri): Promise<RunSourceFile[]> {
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,jsonl,md,txt}'), EXCLUDED, 10_000);
+    const files: RunSourceFile[] = [];
+    for (const uri of uris.sort((left, right) => left.fsPath.localeCompare(right.fsPath))) {
+      const displayPath = vscode.workspace.asRelativePath(uri, false);
+      const firstLines = uri.path.endsWith('.jsonl') ? Buffer.from(await vscode.workspace.fs.readFile(uri)).subarray(0, 4096).toString('utf8') : undefined;
+      const format = promptFormatFor(displayPath, this.settings.current.promptFolders, firstLines);
+      if (format) files.push({ absolutePath: uri.fsPath, displayPath, format });
+    }
+    return files;
+  }
+
+  private store(workspace: vscode.Uri): RunStore {
+    return new RunStore(vscode.Uri.joinPath(workspace, '.promptmeter', 'runs').fsPath);
+  }
+}
