@@ -1,0 +1,27 @@
+import { randomInt } from 'node:crypto';
+import type { Clock } from '../client/clock';
+import type { PriceUsage } from '../client/priceUsage';
+import { RetryPolicy } from '../client/retryPolicy';
+import { costOfUsage } from '../pricing/cost';
+import type { Pricing } from '../pricing/pricing';
+import { BatchApiClient } from './batchApiClient';
+
+/** Builds the Batch API client with the same retry policy as the normal client (crypto-backed jitter). */
+export function createBatchApiClient(options: { apiKey: string; baseUrl: string; clock: Clock; timeoutMs?: number; apiKeyHeader?: 'authorization' | 'api-key' }): BatchApiClient {
+  return new BatchApiClient({
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl,
+    clock: options.clock,
+    policy: new RetryPolicy({ random: () => randomInt(0, 2 ** 47) / 2 ** 47 }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.apiKeyHeader === undefined ? {} : { apiKeyHeader: options.apiKeyHeader }),
+  });
+}
+
+/** Prices usage from the pricing service (overrides, then bundled dated prices); unknown models cost null, never 0. */
+export function priceUsageFrom(pricing: Pricing): PriceUsage {
+  return (model, usage, options) => {
+    const price = pricing.priceFor(model);
+    return price ? { costUsd: costOfUsage(price, usage, options), priceSource: price.source.label } : { costUsd: null, priceSource: 'unknown price' };
+  };
+}
