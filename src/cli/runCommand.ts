@@ -14,18 +14,19 @@ import type { PromptMeterSettings } from '../core/settings/settings';
 import { Tokenizers } from '../core/tokens/tokenizers';
 import { parseArguments, UsageError } from './cliArguments';
 import type { CommandIo } from './estimateCommand';
+import { batchReport, hasBatchInFlight, runFolderThroughBatchApi } from './batchApiRun';
 import { findPromptFiles } from './findPromptFiles';
 import { runJson } from './runJson';
 
 export const RUN_USAGE =
-  'promptmeter run <paths...> [--base-url URL] [--model M] [--concurrency N] [--rpm N] [--tpm N] [--no-cache] [--cache-dir DIR] [--fresh] [--data FILE] [--budget USD] [--allow-over-budget] [--similar] [--resume RUN] [--out DIR] [--json]';
+  'promptmeter run <paths...> [--base-url URL] [--model M] [--concurrency N] [--rpm N] [--tpm N] [--no-cache] [--cache-dir DIR] [--fresh] [--data FILE] [--budget USD] [--allow-over-budget] [--similar] [--batch-api] [--resume RUN] [--out DIR] [--json]';
 
 /** Exit codes: 0 all answered, 1 some jobs failed, 2 bad arguments, 3 stopped (quota), 4 over budget, 130 cancelled. */
 export async function runCommand(argv: readonly string[], settings: PromptMeterSettings, io: CommandIo & { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<number> {
   const { positionals, flags } = parseArguments(argv, {
     'base-url': 'string', model: 'string', concurrency: 'number', rpm: 'number', tpm: 'number', cache: 'boolean', 'cache-dir': 'string',
     fresh: 'boolean', data: 'string', budget: 'number', 'allow-over-budget': 'boolean', similar: 'boolean', resume: 'string', out: 'string',
-    json: 'boolean', ledger: 'string',
+    json: 'boolean', ledger: 'string', 'batch-api': 'boolean',
   });
   const resume = typeof flags.resume === 'string' ? flags.resume : undefined;
   if (positionals.length === 0 && !resume) throw new UsageError('run needs prompt files or folders, or --resume RUN.');
@@ -79,7 +80,8 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         limits,
         budgetUsd: perRunBudget,
         similarity: flags.similar ? { threshold: 0.92, reuse: true, embed: (request, options) => client.embed(request, options) } : undefined,
-        isCached: flags.fresh || flags.cache === false ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
+        // The Batch API path does not read the response cache, so the plan must not count on it.
+        isCached: flags.fresh || flags.cache === false || flags['batch-api'] ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
       });
       for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
       if (prepared.jobs.length === 0) throw new UsageError('no runnable prompts in the given paths.');
@@ -87,13 +89,15 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       followers = prepared.followers;
       folder = store.create(positionals.join(' '), prepared.jobs, plan.costUsd);
     }
+    // A run with a batch in flight resumes polling it even without --batch-api: sending its jobs again would pay twice.
+    const useBatchApi = flags['batch-api'] === true || (resume !== undefined && hasBatchInFlight(folder));
     if (!flags.json) io.stdout(`Run ${folder.id}\n${planText(plan).map((line) => `  ${line}`).join('\n')}\n`);
     const decision = await checkRunBudget({
       ledgerPath: ledger.filePath,
       runsFolder: store.root,
       settings: effective,
       perRunUsd: budgetUsd,
-      plannedUsd: plan.unpricedJobs > 0 && plan.costUsd === 0 ? null : plan.costUsd,
+      plannedUsd: plan.unpricedJobs > 0 && plan.costUsd === 0 ? null : useBatchApi ? plan.batchCostUsd : plan.costUsd,
       override: flags['allow-over-budget'] === true,
     });
     for (const message of decision.messages) io.stderr(`promptmeter: budget: ${message}\n`);
@@ -103,7 +107,13 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       if (flags.json) io.stdout(`${JSON.stringify({ runId: folder.id, status: 'refused', budget: decision, plan }, null, 2)}\n`);
       return 4;
     }
-    const outcome = await executeRun(folder, client, {
+    const batchRun = useBatchApi
+      ? await runFolderThroughBatchApi(folder, {
+          apiKey, baseUrl, timeoutMs: effective.requestTimeoutMs, pricing, ledger, followers, signal: io.signal,
+          onProgress: flags.json || !io.interactive ? undefined : (text) => io.stderr(text),
+        })
+      : undefined;
+    const outcome = batchRun?.outcome ?? await executeRun(folder, client, {
       signal: io.signal,
       fresh: flags.fresh === true,
       semanticFollowers: followers,
@@ -112,7 +122,10 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     });
     const results = folder.results();
     folder.writeFile('summary.md', runSummaryMarkdown(folder.index, plan, outcome, results));
-    const report = runJson(folder, plan, outcome, results, client.counters());
+    const counters = client.counters();
+    // HTTP calls of both clients: the Batch API's (files, batches, polls) and any similarity embeddings.
+    if (batchRun) for (const key of ['requests', 'retries', 'rateLimited'] as const) counters[key] += batchRun.counters[key];
+    const report = { ...runJson(folder, plan, outcome, results, counters), ...(batchRun ? { batch: batchReport(batchRun.outcome) } : {}) };
     if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else {
       if (io.interactive) io.stderr('\n');
@@ -120,11 +133,13 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       for (const result of report.results.length <= 5 ? report.results : []) {
         io.stdout(`\n── ${result.id} (${result.model}, ${result.cache}${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''})\n${result.error ? `ERROR: ${result.error.message}` : result.output}\n`);
       }
+      if (report.batch) io.stdout(`\nBatch ${report.batch.id ?? '(not created)'}: ${report.batch.status}${report.batch.requestCounts ? `, ${report.batch.requestCounts.completed}/${report.batch.requestCounts.total} lines answered, ${report.batch.requestCounts.failed} failed` : ''}\n`);
       io.stdout(`\n${outcome.status}: ${report.requests} HTTP requests, ${report.cacheHits} cache hits, ${report.retries} retries, ${report.rateLimited} rate-limited, ${report.failed} failed, cost ${formatUsd(report.cost)}\nResults: ${path.relative(workspace, folder.directory) || folder.directory}/results.jsonl\n`);
     }
-    if (outcome.stopReason) io.stderr(`promptmeter: run stopped: ${outcome.stopReason} Resume with: promptmeter run --resume ${folder.id}\n`);
-    if (outcome.status === 'cancelled') io.stderr(`promptmeter: cancelled; ${outcome.progress.pending} jobs pending. Resume with: promptmeter run --resume ${folder.id}\n`);
-    return outcome.status === 'stopped' ? 3 : outcome.status === 'cancelled' ? 130 : outcome.progress.failed > 0 ? 1 : 0;
+    const resumeHint = `promptmeter run --resume ${folder.id}${useBatchApi ? ' --batch-api' : ''}`;
+    if (outcome.stopReason) io.stderr(`promptmeter: run stopped: ${outcome.stopReason} Resume with: ${resumeHint}\n`);
+    if (outcome.status === 'cancelled') io.stderr(`promptmeter: cancelled; ${outcome.progress.pending} jobs pending. Resume with: ${resumeHint}\n`);
+    return outcome.status === 'stopped' ? 3 : outcome.status === 'cancelled' ? 130 : outcome.status === 'failed' || outcome.progress.failed > 0 ? 1 : 0;
   } finally {
     await client.close();
     tokenizers.dispose();

@@ -66,7 +66,7 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
   const now = () => new Date(clock.wallClockMs());
   const store = new BatchStateStore(folder);
   const jobs = folder.jobs();
-  const semantic: FollowerMap = options.semanticFollowers ?? new Map(Object.entries(store.state.semanticFollowers));
+  const semantic: FollowerMap = new Map([...Object.entries(store.state.semanticFollowers), ...(options.semanticFollowers ?? [])]);
   const context: CollectContext = { folder, store, client, jobsById: new Map(jobs.map((job) => [job.id, job])), priceUsage: options.priceUsage, ledger: options.ledger, now };
   const finishedNow: BatchPartState[] = [];
   let stopReason: string | undefined;
