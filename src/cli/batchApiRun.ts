@@ -47,6 +47,12 @@ export function batchReport(outcome: BatchRunOutcome): { id: string | null; stat
   return first ? { id: first.id, status: first.status, requestCounts: first.requestCounts, batches: outcome.batches } : null;
 }
 
+/** One line per batch for the text report. */
+export function batchLine(batch: BatchRunOutcome['batches'][number]): string {
+  const counts = batch.requestCounts ? `, ${batch.requestCounts.completed}/${batch.requestCounts.total} lines answered, ${batch.requestCounts.failed} failed` : '';
+  return `Batch ${batch.id ?? '(not created)'} (${batch.endpoint}): ${batch.status}${counts}\n`;
+}
+
 function progressText(progress: BatchProgress): string {
   const batches = progress.batches
     .map((batch) => `${batch.status}${batch.requestCounts ? ` ${batch.requestCounts.completed + batch.requestCounts.failed}/${batch.requestCounts.total}` : ''}`)

@@ -11,7 +11,9 @@ export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['failed', 'comple
 
 /** One batch of a run, as recorded in `batch-api.json`; every id is saved the moment it is known. */
 export interface BatchPartState {
+  /** `<round>-<endpoint>-<n>`: a round is one submission (a run resent after expiry or failures has several). */
   readonly key: string;
+  readonly round: number;
   readonly endpoint: BatchEndpoint;
   /** The input JSONL, kept in the run folder so a crash before the upload loses nothing. */
   readonly inputFile: string;
@@ -61,6 +63,12 @@ export class BatchStateStore {
     return this.state.parts.filter((part) => !part.collected);
   }
 
+  /** The parts of the latest submission, in order: what a run report shows. */
+  latestRound(): BatchPartState[] {
+    const round = this.state.parts.at(-1)?.round;
+    return this.state.parts.filter((part) => part.round === round);
+  }
+
   /** custom_id → job id over every submission of this run. */
   customIds(): Map<string, string> {
     const file = path.join(this.folder.directory, IDS_FILE);
@@ -72,11 +80,11 @@ export class BatchStateStore {
     const ids = this.customIds();
     for (const [customId, jobId] of customIdToJobId) ids.set(customId, jobId);
     this.writeAtomically(IDS_FILE, `${JSON.stringify(Object.fromEntries(ids))}\n`);
-    const round = this.state.parts.length;
+    const round = (this.state.parts.at(-1)?.round ?? -1) + 1;
     for (const part of parts) {
       const inputFile = `batch-input-${round}-${part.key}.jsonl`;
       this.writeAtomically(inputFile, part.jsonl);
-      this.state.parts.push({ key: `${round}-${part.key}`, endpoint: part.endpoint, inputFile, lines: part.customIds.length, status: 'preparing', collected: false });
+      this.state.parts.push({ key: `${round}-${part.key}`, round, endpoint: part.endpoint, inputFile, lines: part.customIds.length, status: 'preparing', collected: false });
     }
     this.state.semanticFollowers = { ...this.state.semanticFollowers, ...Object.fromEntries(semanticFollowers) };
     this.save();
@@ -97,7 +105,7 @@ export class BatchStateStore {
   save(indexChanges: Partial<RunIndex> = {}): void {
     this.writeAtomically(STATE_FILE, `${JSON.stringify(this.state, null, 2)}\n`);
     const active = this.activeParts();
-    const current = active.find((part) => part.batchId) ?? active[0] ?? [...this.state.parts].reverse().find((part) => part.batchId);
+    const current = active.find((part) => part.batchId) ?? active[0] ?? this.latestRound().find((part) => part.batchId);
     const mirror = current
       ? {
           batchApi: {

@@ -184,8 +184,7 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
   }
 
   function summaries(): BatchSummary[] {
-    const parts = store.activeParts().length > 0 ? store.activeParts() : finishedNow;
-    return parts.map((part) => ({ id: part.batchId ?? null, endpoint: part.endpoint, status: part.status, requestCounts: part.requestCounts ?? null }));
+    return store.latestRound().map((part) => ({ id: part.batchId ?? null, endpoint: part.endpoint, status: part.status, requestCounts: part.requestCounts ?? null }));
   }
 }
 
