@@ -14,7 +14,7 @@ import type { PromptMeterSettings } from '../core/settings/settings';
 import { Tokenizers } from '../core/tokens/tokenizers';
 import { parseArguments, UsageError } from './cliArguments';
 import type { CommandIo } from './estimateCommand';
-import { batchReport, hasBatchInFlight, runFolderThroughBatchApi } from './batchApiRun';
+import { batchLine, batchReport, hasBatchInFlight, runFolderThroughBatchApi } from './batchApiRun';
 import { findPromptFiles } from './findPromptFiles';
 import { runJson } from './runJson';
 
@@ -133,7 +133,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       for (const result of report.results.length <= 5 ? report.results : []) {
         io.stdout(`\n── ${result.id} (${result.model}, ${result.cache}${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''})\n${result.error ? `ERROR: ${result.error.message}` : result.output}\n`);
       }
-      if (report.batch) io.stdout(`\nBatch ${report.batch.id ?? '(not created)'}: ${report.batch.status}${report.batch.requestCounts ? `, ${report.batch.requestCounts.completed}/${report.batch.requestCounts.total} lines answered, ${report.batch.requestCounts.failed} failed` : ''}\n`);
+      for (const batch of batchRun?.outcome.batches ?? []) io.stdout(`\n${batchLine(batch)}`);
       io.stdout(`\n${outcome.status}: ${report.requests} HTTP requests, ${report.cacheHits} cache hits, ${report.retries} retries, ${report.rateLimited} rate-limited, ${report.failed} failed, cost ${formatUsd(report.cost)}\nResults: ${path.relative(workspace, folder.directory) || folder.directory}/results.jsonl\n`);
     }
     const resumeHint = `promptmeter run --resume ${folder.id}${useBatchApi ? ' --batch-api' : ''}`;
