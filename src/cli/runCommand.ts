@@ -92,6 +92,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     // A run with a batch in flight resumes polling it even without --batch-api: sending its jobs again would pay twice.
     const useBatchApi = flags['batch-api'] === true || (resume !== undefined && hasBatchInFlight(folder));
     if (!flags.json) io.stdout(`Run ${folder.id}\n${planText(plan).map((line) => `  ${line}`).join('\n')}\n`);
+    if (!flags.json && useBatchApi) io.stdout('  Batch API: answers within 24 h (small batches often in minutes) at Batch prices; Ctrl+C cancels the batch, --resume picks it up after a crash\n');
     const decision = await checkRunBudget({
       ledgerPath: ledger.filePath,
       runsFolder: store.root,
