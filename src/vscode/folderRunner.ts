@@ -161,9 +161,25 @@ export class FolderRunner {
     return this.clients.client();
   }
 
+  /** Folders that hold prompt files, nearest first, plus "Browse…" for any other folder. */
   private async pickFolder(root: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: root, openLabel: 'Run Prompts in Folder' });
-    return picked?.[0];
+    const uris = await vscode.workspace.findFiles('**/*.{prompt.md,prompty,prompt,jsonl}', EXCLUDED, 2_000);
+    const counts = new Map<string, { uri: vscode.Uri; files: number }>();
+    for (const uri of uris) {
+      const folder = vscode.Uri.joinPath(uri, '..');
+      const entry = counts.get(folder.toString()) ?? { uri: folder, files: 0 };
+      entry.files++;
+      counts.set(folder.toString(), entry);
+    }
+    const items: Array<vscode.QuickPickItem & { uri?: vscode.Uri }> = [...counts.values()]
+      .sort((left, right) => left.uri.path.localeCompare(right.uri.path))
+      .map((entry) => ({ label: vscode.workspace.asRelativePath(entry.uri, false) || '.', description: `${entry.files} prompt files`, uri: entry.uri }));
+    items.push({ label: 'Browse…', description: 'any folder' });
+    const picked = await vscode.window.showQuickPick(items, { title: 'Prompt Meter: Run Prompts Folder', placeHolder: 'Folder to run (every prompt × its dataset rows, every batch line)' });
+    if (!picked) return undefined;
+    if (picked.uri) return picked.uri;
+    const browsed = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: root, openLabel: 'Run Prompts in Folder' });
+    return browsed?.[0];
   }
 
   private async promptFiles(folder: vscode.Uri): Promise<RunSourceFile[]> {

@@ -102,6 +102,6 @@ export function header(title: string, model: string, answer: CallResult<unknown>
   return [
     `# ${title}`,
     '',
-    `model **${model}** · ${formatTokens(usage.promptTokens)} tokens in${providerCache} / ${formatTokens(usage.completionTokens)} out${reasoning} · cost ${cost} · ${answer.latencyMs} ms · ${cached}${answer.retries > 0 ? ` · ${answer.retries} retries` : ''}`,
+    `model **${model}** · ${formatTokens(usage.promptTokens)} tokens in${providerCache} / ${formatTokens(usage.completionTokens)} out${reasoning} · cost ${cost} · ${Math.round(answer.latencyMs)} ms · ${cached}${answer.retries > 0 ? ` · ${answer.retries} retries` : ''}`,
   ].join('\n');
 }

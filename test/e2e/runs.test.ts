@@ -1,0 +1,89 @@
+// Issues 3 and 4 end to end: Run Prompt and Run Prompts Folder in real VS Code (code-server + headless Chromium)
+// against the local OpenAI-compatible test server on 127.0.0.1. The key goes through "Set API Key" (SecretStorage).
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { startTestServer } from '../server';
+import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServer, waitForNotification, waitForStatusBarText } from './support';
+import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
+import { clickDialogButton, enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
+
+const SECRET = 'sk-e2e-secret-never-logged';
+
+test('running prompts in real VS Code against the test server', { timeout: 400_000 }, async (t) => {
+  const api = await startTestServer({ latencyMs: 30, rpm: 1200, tpm: 400_000 });
+  const files = exampleFiles();
+  const workspace = createWorkspace(
+    Object.fromEntries(Object.entries(files).filter(([name]) => /faq-answer|ticket-triage|email-tone/.test(name))),
+    'pm-e2e-runs-',
+  );
+  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'runs', settings: { 'promptmeter.baseUrl': api.url } }).catch(async (error: unknown) => {
+    await api.close();
+    rmSync(workspace, { recursive: true, force: true });
+    throw error;
+  });
+  t.after(async () => {
+    await server.close();
+    await api.close();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+  const { page } = server;
+
+  await t.test('Set API Key stores the key in secret storage', async () => {
+    // Open a prompt first: the palette lists contributed commands reliably once the workbench has settled.
+    await openFile(page, 'prompts/faq-answer.prompt.md');
+    await waitForStatusBarText(page, /tokens · .* · gpt-/, { timeout: 60_000 });
+    await runCommand(page, 'Prompt Meter: Set API Key');
+    await enterInputBox(page, SECRET);
+    await waitForNotification(page, /API key stored/);
+  });
+
+  await t.test('Run Prompt streams the answer into a result editor with model, tokens, cost and cache state', async () => {
+    await openFile(page, 'prompts/faq-answer.prompt.md');
+    await runCommand(page, 'Prompt Meter: Run Prompt');
+    const result = await waitForEditorContaining(page, /tokens in .* out .* cost \$.*fresh answer/, 60_000);
+    assert.match(result, /model \*\*gpt-4o-mini\*\*/);
+    assert.match(result, / \d+ ms /, 'latency in whole milliseconds');
+    assert.match(result, /Answer: /, 'the answer text from the server is shown');
+    assert.equal(api.stats().completionsServed, 1);
+    await screenshot(page, 'runs-result-editor');
+  });
+
+  await t.test('running it again is a cache hit: no HTTP call, marked cached', async () => {
+    await openFile(page, 'prompts/faq-answer.prompt.md');
+    await runCommand(page, 'Prompt Meter: Run Prompt');
+    await waitForEditorContaining(page, /\*\*cached\*\* \((memory|disk)\) — saved \$/, 60_000);
+    assert.equal(api.stats().completionsServed, 1, 'the second run made no call');
+  });
+
+  await t.test('Run Prompts Folder: summary first, then every job answered and results written', async () => {
+    await runCommand(page, 'Prompt Meter: Run Prompts Folder');
+    await pickQuickPickItem(page, 'prompts');
+    const summary = await clickDialogButton(page, 'Run');
+    assert.match(summary, /jobs → \d+ calls/);
+    assert.match(summary, /Estimated cost: ~\$/);
+    assert.match(summary, /Expected duration/);
+    await screenshot(page, 'runs-folder-finished');
+    const done = await waitForNotification(page, /run finished — \d+ answered, 0 failed/, { timeout: 120_000 });
+    const runs = path.join(workspace, '.promptmeter', 'runs');
+    const [runId] = readdirSync(runs);
+    const index = JSON.parse(readFileSync(path.join(runs, runId!, 'run.json'), 'utf8'));
+    assert.equal(index.status, 'completed');
+    assert.equal(index.jobs.pending, 0);
+    assert.match(done, new RegExp(`${index.jobs.done} answered`));
+    assert.equal(api.stats().duplicateCompletions, 0, 'no request was answered twice');
+  });
+
+  await t.test('the key is in no file: not settings, ledger, results', async () => {
+    const ledger = readFileSync(path.join(workspace, '.promptmeter', 'ledger.jsonl'), 'utf8');
+    assert.ok(ledger.trim().split('\n').length >= 3);
+    assert.ok(!ledger.includes(SECRET));
+    for (const runId of readdirSync(path.join(workspace, '.promptmeter', 'runs'))) {
+      for (const name of readdirSync(path.join(workspace, '.promptmeter', 'runs', runId))) {
+        assert.ok(!readFileSync(path.join(workspace, '.promptmeter', 'runs', runId, name), 'utf8').includes(SECRET), name);
+      }
+    }
+    assert.ok(!readFileSync(path.join(server.userDataDir, 'User', 'settings.json'), 'utf8').includes(SECRET));
+  });
+});

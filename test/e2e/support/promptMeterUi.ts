@@ -1,0 +1,33 @@
+import type { Page } from 'playwright-core';
+import { DEFAULT_TIMEOUT, waitUntil } from './waiting';
+
+/** Types into the input box that is open (showInputBox) and presses Enter. */
+export async function enterInputBox(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Clicks a button of the modal dialog (showInformationMessage with `modal: true`); returns the dialog's text. */
+export async function clickDialogButton(page: Page, label: string): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
+  const text = (await dialog.innerText()).trim();
+  await dialog.locator('a.monaco-button, .monaco-button', { hasText: label }).first().click();
+  await dialog.waitFor({ state: 'detached', timeout: DEFAULT_TIMEOUT });
+  return text;
+}
+
+/** Waits until some visible editor's rendered lines (white space folded to single spaces) match `pattern`. */
+export async function waitForEditorContaining(page: Page, pattern: RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+  return waitUntil(
+    page,
+    `an editor showing ${String(pattern)}`,
+    async () => {
+      const texts = await page.locator('.part.editor .monaco-editor .view-lines').allInnerTexts();
+      return texts.map((text) => text.replace(/[\s\u00a0]+/g, ' ')).find((text) => pattern.test(text));
+    },
+    { timeout },
+  );
+}
