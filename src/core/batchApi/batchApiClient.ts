@@ -7,6 +7,7 @@ import { runWithRetries } from '../client/retryRunner';
 import { toPromptMeterError } from '../client/toPromptMeterError';
 import type { BatchEndpoint } from './batchInput';
 
+/** The SDK's batch object, re-exported so callers need not import the SDK. */
 export type { Batch } from 'openai/resources/batches';
 
 /** How the Batch API client reaches the API and retries. The key stays inside the SDK instance. */
@@ -93,6 +94,7 @@ export class BatchApiClient {
     return page.data.find((batch) => batch.input_file_id === inputFileId);
   }
 
+  /** The batch as the API sees it now: status, request counts, output and error file ids. */
   retrieveBatch(batchId: string, signal?: AbortSignal): Promise<Batch> {
     return this.call(signal, this.timeoutMs, (request) => this.sdk.batches.retrieve(batchId, request));
   }

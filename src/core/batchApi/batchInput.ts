@@ -15,6 +15,7 @@ export interface BatchLimits {
   readonly maxEmbeddingInputs: number;
 }
 
+/** The limits OpenAI applies today. */
 export const OPENAI_BATCH_LIMITS: BatchLimits = { maxLines: 50_000, maxBytes: 190 * 1024 * 1024, maxEmbeddingInputs: 50_000 };
 
 /** One input file and the one batch it becomes. */

@@ -31,6 +31,7 @@ export interface BatchRunOutcome extends RunOutcome {
   readonly batches: BatchSummary[];
 }
 
+/** What {@link runBatchApi} needs besides the folder and the client; durations in milliseconds. */
 export interface BatchRunOptions {
   /** Aborting cancels the batches in flight and keeps what they finished. */
   readonly signal?: AbortSignal;
