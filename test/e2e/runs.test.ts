@@ -8,6 +8,11 @@ import { startTestServer } from '../server';
 import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServer, waitForNotification, waitForStatusBarText } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
 import { clickDialogButton, enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
+import type { CostReport } from '../../src/core/report/costReportTypes';
+import { formatMoney } from '../../src/core/report/formatMoney';
+import { ZERO_MONEY } from '../../src/core/report/money';
+import { cliJson } from './support/promptMeterPackage';
+import { webviewFrame } from './support';
 
 const SECRET = 'sk-e2e-secret-never-logged';
 
@@ -73,6 +78,24 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     assert.equal(index.jobs.pending, 0);
     assert.match(done, new RegExp(`${index.jobs.done} answered`));
     assert.equal(api.stats().duplicateCompletions, 0, 'no request was answered twice');
+  });
+
+  await t.test('after the runs, the Cost Report shows the spend and the cache saving of promptmeter report --json', async () => {
+    const cli = cliJson<CostReport>(['report'], workspace);
+    const cache = cli.savings.causes.find((cause) => cause.cause === 'responseCache');
+    assert.ok(cache && cache.amount.knownUsd > 0, 'the second Run Prompt was a cache hit: a saving with evidence');
+    assert.ok(cli.spend.month.knownUsd > 0);
+    await runCommand(page, 'Prompt Meter: Open Cost Report');
+    const frame = await webviewFrame(page, 'Cost Report', { timeout: 60_000 });
+    const month = frame.locator('#spend-month .money').first();
+    await month.waitFor({ timeout: 60_000 });
+    assert.equal(Number(await month.getAttribute('data-usd')), cli.spend.month.knownUsd);
+    assert.equal(((await month.textContent()) ?? '').trim(), formatMoney(cli.spend.month));
+    const saving = frame.locator('[data-cause="responseCache"] .cause-amount').first();
+    assert.equal(Number(await saving.getAttribute('data-usd')), cache.amount.knownUsd);
+    await frame.locator('canvas').waitFor();
+    await screenshot(page, 'cost-report-after-runs');
+    console.log(`cost report after runs: month ${formatMoney(cli.spend.month)}, cache saving ${formatMoney(cache.amount)}, dedupe ${formatMoney(cli.savings.causes.find((c) => c.cause === 'dedupe')?.amount ?? ZERO_MONEY)}`);
   });
 
   await t.test('the key is in no file: not settings, ledger, results', async () => {
