@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { createFileDocumentReader } from './core/chunking/fileDocumentReader';
 import { PromptEstimator } from './core/estimate/promptEstimator';
 import { Tokenizers } from './core/tokens/tokenizers';
 import { ApiKeyStore } from './vscode/apiKeyStore';
@@ -32,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const settings = store.add(new SettingsService(log));
   const tokenizers = new Tokenizers(vscode.Uri.joinPath(context.extensionUri, 'dist', 'assets', 'tiktoken').fsPath);
   store.add({ dispose: () => tokenizers.dispose() });
-  const estimator = new PromptEstimator(tokenizers, settings.current);
+  const workspaceRoot = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const estimator = new PromptEstimator(tokenizers, settings.current, undefined, workspaceRoot ? createFileDocumentReader(workspaceRoot) : undefined);
   const documents = store.add(new PromptDocuments(estimator, settings, log));
   const systemPrompts = store.add(new SystemPromptIndex(estimator, settings, log));
   const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FileEstimate } from '../core/estimate/estimateFile';
+import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { PromptEstimator } from '../core/estimate/promptEstimator';
 import { tooLargeDiagnostic } from '../core/prompts/parsePromptFile';
 import type { PromptMeterSettings } from '../core/settings/settings';
@@ -35,7 +36,7 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
   const files = findPromptFiles(positionals, settings.promptFolders, io.cwd);
   const tokenizers = new Tokenizers(io.assetDirectory);
   try {
-    const estimator = new PromptEstimator(tokenizers, settings);
+    const estimator = new PromptEstimator(tokenizers, settings, undefined, createFileDocumentReader(io.cwd));
     const model = typeof flags.model === 'string' ? flags.model : undefined;
     const results: Array<{ displayPath: string; estimate: FileEstimate }> = [];
     for (const file of files) {

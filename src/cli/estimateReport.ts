@@ -18,6 +18,8 @@ export interface EstimateJsonPrompt {
   priceKnown: boolean;
   priceSource: string | null;
   recommendation: { model: string; total: number; saving: number } | null;
+  /** Prompts with a `chunk:` section: the map-reduce run next to one call with the whole document. */
+  mapReduce?: { calls: number; chunks: number; documentTokens: number; total: number | null; batchTotal: number | null; singleCall: { model: string; total: number } | null; saving: number | null; summary: string };
 }
 
 export interface EstimateJson {
@@ -78,5 +80,21 @@ function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJson
     recommendation: estimate.recommendation
       ? { model: estimate.recommendation.model, total: estimate.recommendation.cost.total, saving: estimate.recommendation.saving }
       : null,
+    ...(estimate.mapReduce
+      ? {
+          mapReduce: {
+            calls: estimate.mapReduce.plan.totalCalls,
+            chunks: estimate.mapReduce.plan.map.calls,
+            documentTokens: estimate.mapReduce.documentTokens,
+            total: estimate.mapReduce.plan.cost?.total ?? null,
+            batchTotal: estimate.mapReduce.plan.cost?.batchTotal ?? null,
+            singleCall: estimate.mapReduce.comparison.singleCall
+              ? { model: estimate.mapReduce.comparison.singleCall.model, total: estimate.mapReduce.comparison.singleCall.cost.total }
+              : null,
+            saving: estimate.mapReduce.comparison.saving ?? null,
+            summary: estimate.mapReduce.comparison.summary,
+          },
+        }
+      : {}),
   };
 }

@@ -13,6 +13,10 @@ export function estimateText(report: EstimateJson): string {
     if (shown === LINES_SHOWN_PER_FILE) rows.push([`  … more requests in ${prompt.file}`, '', '', '', '', '', '']);
     if (shown >= LINES_SHOWN_PER_FILE) continue;
     rows.push(row(prompt));
+    if (prompt.mapReduce) {
+      const single = prompt.mapReduce.singleCall ? `; one call on ${prompt.mapReduce.singleCall.model} ${formatEstimate(prompt.mapReduce.singleCall.total)}` : '';
+      rows.push([`  ↳ map-reduce: ${prompt.mapReduce.chunks} chunks, ${prompt.mapReduce.calls} calls${single}`, '', '', '', '', '', '']);
+    }
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
   const table = rows.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');

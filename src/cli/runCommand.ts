@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createPromptMeterClient } from '../core/client/createClient';
 import { formatUsd } from '../core/estimate/formatting';
+import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { PromptEstimator } from '../core/estimate/promptEstimator';
 import { Ledger } from '../core/ledger/ledger';
 import { Pricing } from '../core/pricing/pricing';
@@ -38,7 +39,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
   const promptMeterFolder = path.join(workspace, '.promptmeter');
   const store = new RunStore(typeof flags.out === 'string' ? path.resolve(workspace, flags.out) : path.join(promptMeterFolder, 'runs'));
   const tokenizers = new Tokenizers(io.assetDirectory);
-  const estimator = new PromptEstimator(tokenizers, effective);
+  const estimator = new PromptEstimator(tokenizers, effective, undefined, createFileDocumentReader(workspace));
   const pricing = new Pricing(effective.pricingOverrides);
   const defaultLimits = effective.rateLimits.default ?? {};
   const limits = {

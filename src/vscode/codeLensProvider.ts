@@ -63,6 +63,18 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
       tooltip: 'Estimate computed locally. Click for the breakdown per message and variable.',
     }),
   );
+  if (estimate.mapReduce) {
+    const { plan, comparison, documentTokens } = estimate.mapReduce;
+    const single = comparison.singleCall ? ` · one call on ${comparison.singleCall.model} ${formatEstimate(comparison.singleCall.cost.total)}` : '';
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: `$(split-horizontal) map-reduce: ${formatTokens(documentTokens)}-token document → ${plan.map.calls} chunks, ${plan.totalCalls} calls ${formatEstimate(plan.cost?.total)}${single}`,
+        command: COMMANDS.showCostBreakdown,
+        arguments: [document.uri],
+        tooltip: comparison.summary,
+      }),
+    );
+  }
   const recommendation = estimate.recommendation;
   if (recommendation) {
     lenses.push(

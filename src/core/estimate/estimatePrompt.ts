@@ -1,3 +1,4 @@
+import { promptMapReduce, withIncludedFiles, type DocumentReader } from '../chunking/promptMapReduce';
 import { resolveModel } from '../models/resolveModel';
 import { estimateCost } from '../pricing/cost';
 import type { PriceOverrides } from '../pricing/priceOverride';
@@ -20,10 +21,14 @@ export interface EstimateOptions {
   /** A loaded counter for the encoding; estimates are computed only once the tokenizer is ready. */
   readonly counterFor: (encoding: EncodingName) => TokenCounter;
   readonly recommend?: boolean;
+  /** Reads documents named by `{{file:path}}` and `chunk:` (paths relative to the prompt file); no reader, no documents. */
+  readonly readDocument?: DocumentReader;
 }
 
 /** Estimates one prompt: tokens with OpenAI's framing, cost on the chosen model, output bound, recommendation. */
-export function estimatePrompt(prompt: PromptDefinition, options: EstimateOptions): PromptEstimate {
+export function estimatePrompt(written: PromptDefinition, options: EstimateOptions): PromptEstimate {
+  const included = options.readDocument ? withIncludedFiles(written, options.readDocument) : { prompt: written, missing: [] };
+  const prompt = included.prompt;
   const modelName = options.modelOverride ?? prompt.model ?? options.defaultModel;
   const modelSource = options.modelOverride ? 'override' : prompt.model ? 'file' : 'default';
   const model = resolveModel(modelName, options.overrides);
@@ -60,12 +65,20 @@ export function estimatePrompt(prompt: PromptDefinition, options: EstimateOption
           options.overrides,
         )
       : undefined;
+  const mapReduce =
+    prompt.chunk !== undefined && options.readDocument
+      ? promptMapReduce(written, modelName, task, options.readDocument, counter, options.pricing, options.overrides)
+      : undefined;
+  const documentProblems = [...included.missing.map((path) => `{{file:${path}}} cannot be read (paths are relative to the prompt file); it is counted as empty.`), ...(mapReduce?.problems ?? [])];
   const variables: VariableTokens[] = prompt.variables.map((variable) => ({
     name: variable.name,
     tokensEach: variable.value ? counter.count(variable.value) : 0,
     occurrences: variable.occurrences,
     value: variable.value,
   }));
+  // A map-reduce prompt costs what its run costs: every map and reduce call (at their output caps).
+  const plan = mapReduce?.mapReduce?.plan;
+  const runCost = plan?.cost;
   return {
     prompt,
     model: modelName,
@@ -73,17 +86,20 @@ export function estimatePrompt(prompt: PromptDefinition, options: EstimateOption
     modelKnown: model.known,
     encoding: model.encoding.encoding,
     approximate: model.encoding.approximate,
-    inputTokens,
-    outputTokens,
-    outputBound,
-    cost,
+    inputTokens: plan ? plan.totalInputTokens : inputTokens,
+    outputTokens: plan ? plan.totalOutputTokens : outputTokens,
+    outputBound: plan ? 'max_tokens' : outputBound,
+    cost: plan ? runCost : cost,
     price,
     contextWindow: model.contextWindow,
     exceedsContext,
     task,
     taskSource: source,
-    recommendation,
+    // For map-reduce prompts the one-call comparison takes the place of a model recommendation.
+    recommendation: plan ? undefined : recommendation,
     breakdown: { messages, framing, tools, variables },
+    ...(mapReduce?.mapReduce ? { mapReduce: mapReduce.mapReduce } : {}),
+    ...(documentProblems.length > 0 ? { documentProblems } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PromptMapReduce } from '../chunking/promptMapReduce';
 import type { CostEstimate } from '../pricing/cost';
 import type { ModelPrice } from '../pricing/modelPrice';
 import type { PromptDefinition, TaskKind } from '../prompts/promptTypes';
@@ -49,6 +50,10 @@ export interface PromptEstimate {
   readonly task: TaskKind;
   readonly taskSource: 'declared' | 'detected';
   readonly recommendation?: Recommendation;
+  /** Prompts with a `chunk:` section: the map-reduce plan and the one-call alternative. */
+  readonly mapReduce?: PromptMapReduce;
+  /** Included documents or chunk settings that could not be used, one sentence each. */
+  readonly documentProblems?: readonly string[];
   readonly breakdown: {
     readonly messages: readonly MessageTokens[];
     readonly framing: number;

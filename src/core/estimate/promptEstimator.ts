@@ -1,3 +1,4 @@
+import type { DocumentReader } from '../chunking/promptMapReduce';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import { Pricing } from '../pricing/pricing';
 import { parsePromptFile } from '../prompts/parsePromptFile';
@@ -26,6 +27,8 @@ export class PromptEstimator {
     private readonly tokenizers: Tokenizers,
     private settings: EstimatorSettings,
     private readonly now: () => Date = () => new Date(),
+    /** Reads `{{file:path}}` and `chunk:` documents; without it they are not counted. */
+    private readonly readDocument?: DocumentReader,
   ) {
     this.pricing = new Pricing(settings.pricingOverrides, now);
   }
@@ -71,6 +74,7 @@ export class PromptEstimator {
       modelOverride,
       recommend,
       counterFor: (encoding) => this.counter(encoding),
+      ...(this.readDocument ? { readDocument: this.readDocument } : {}),
     };
   }
 

@@ -69,6 +69,10 @@ export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lin
       fix: { kind: 'set-model', model: recommendation.model, title: `Switch to ${recommendation.model} (saves ${Math.round(recommendation.savingFraction * 100)}%)` },
     });
   }
+  for (const problem of estimate.documentProblems ?? []) {
+    hints.push({ span: prompt.span, severity: 'warning', code: 'document-problem', message: problem });
+  }
+  if (estimate.mapReduce) hints.push({ span: prompt.span, severity: 'information', code: 'map-reduce', message: mapReduceMessage(estimate) });
   const special = prompt.messages.find((message) => SPECIAL_TOKEN_TEXT.test(message.content));
   if (special) {
     hints.push({
@@ -122,4 +126,13 @@ function placeholderSpan(messageSpan: TextSpan | undefined, name: string, lines:
   const start = lines.offsetOfLine(messageSpan.start.line) + messageSpan.start.character;
   const match = new RegExp(`\\{\\{\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`).exec(lines.text.slice(start));
   return match ? lines.span(start + match.index, start + match.index + match[0].length) : undefined;
+}
+
+/** Map-reduce next to one call with the whole document, in one honest paragraph. */
+export function mapReduceMessage(estimate: PromptEstimate): string {
+  const mapReduce = estimate.mapReduce!;
+  const { plan, comparison } = mapReduce;
+  const cost = plan.cost ? `${formatUsd(plan.cost.total)} (Batch API ${formatUsd(plan.cost.batchTotal)})` : 'price unknown';
+  const single = comparison.singleCall ? ` One call with the whole document on ${comparison.singleCall.model}: ${formatUsd(comparison.singleCall.cost.total)}.` : ' No priced model holds the whole document in one call.';
+  return `Map-reduce (estimate, output at caps): ${formatTokens(mapReduce.documentTokens)}-token document in ${plan.map.calls} chunks → ${plan.totalCalls} calls on ${plan.map.model}${plan.map.model === estimate.model ? '' : ` / ${estimate.model}`}, ${cost}.${single} ${comparison.summary}`;
 }

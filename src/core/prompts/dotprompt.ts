@@ -34,6 +34,7 @@ export function parseDotprompt(file: string, text: string): ParsedPromptFile {
       samples: readRecord(readRecord(data.input).default),
       tools: [],
       dataFile: readString(data.data),
+      chunk: data.chunk,
     },
     lines,
     diagnostics,

@@ -19,6 +19,7 @@ export interface PromptSettings {
   readonly samples: Readonly<Record<string, unknown>>;
   readonly tools: readonly FunctionDefinition[];
   readonly dataFile?: string;
+  readonly chunk?: unknown;
 }
 
 /** Renders role sections with sample values into one chat prompt, reporting placeholders without a sample. */
@@ -75,6 +76,7 @@ export function buildChatPrompt(
     variables,
     span: lines.lineSpan(lines.position(Math.min(firstContent, text.length)).line),
     dataFile: settings.dataFile,
+    ...(settings.chunk === undefined || settings.chunk === null || settings.chunk === false ? {} : { chunk: settings.chunk }),
   };
 }
 

@@ -33,6 +33,7 @@ export function parsePromptMarkdown(file: string, text: string, format: PromptFo
       samples: readRecord(data.variables),
       tools: readTools(data.tools),
       dataFile: readString(data.data),
+      chunk: data.chunk,
     },
     lines,
     diagnostics,

@@ -73,6 +73,8 @@ export interface PromptDefinition {
   readonly span: TextSpan;
   /** Dataset (front matter `data:`) whose rows fill the variables in batch runs. */
   readonly dataFile?: string;
+  /** The raw `chunk:` front matter value (long documents: map-reduce), read by the chunking module. */
+  readonly chunk?: unknown;
   /** Batch `.jsonl` lines: the request body exactly as written (sent as is, with only the model replaceable). */
   readonly rawBody?: Readonly<Record<string, unknown>>;
 }

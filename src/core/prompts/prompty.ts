@@ -55,6 +55,7 @@ export function parsePrompty(file: string, text: string): ParsedPromptFile {
       samples: promptySamples(data),
       tools: readTools(data.tools ?? parameters.tools),
       dataFile: readString(data.data),
+      chunk: data.chunk,
     },
     lines,
     diagnostics,
