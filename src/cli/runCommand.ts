@@ -39,7 +39,8 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
   const promptMeterFolder = path.join(workspace, '.promptmeter');
   const store = new RunStore(typeof flags.out === 'string' ? path.resolve(workspace, flags.out) : path.join(promptMeterFolder, 'runs'));
   const tokenizers = new Tokenizers(io.assetDirectory);
-  const estimator = new PromptEstimator(tokenizers, effective, undefined, createFileDocumentReader(workspace));
+  const readDocument = createFileDocumentReader(workspace);
+  const estimator = new PromptEstimator(tokenizers, effective, undefined, readDocument);
   const pricing = new Pricing(effective.pricingOverrides);
   const defaultLimits = effective.rateLimits.default ?? {};
   const limits = {
@@ -120,6 +121,12 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       fresh: flags.fresh === true,
       semanticFollowers: followers,
       ledger,
+      mapReduce: {
+        counter: await tokenizers.load('o200k_base'),
+        readDocument: (workspacePath) => readDocument('', workspacePath),
+        pricing,
+        overrides: effective.pricingOverrides,
+      },
       onProgress: flags.json || !io.interactive ? undefined : (progress) => io.stderr(`\r  ${progress.done}/${progress.total} done · ${formatUsd(progress.costUsd)}${progress.etaSeconds !== undefined ? ` · ETA ${Math.ceil(progress.etaSeconds)} s` : ''}   `),
     });
     const results = folder.results();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { formatUsd } from '../core/estimate/formatting';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
 import { promptFormatFor } from '../core/prompts/promptFileKind';
@@ -119,6 +120,12 @@ export class FolderRunner {
             signal: cancel.signal,
             semanticFollowers: followers,
             ledger: this.clients.ledger,
+            mapReduce: {
+              counter: await this.estimator.load(['o200k_base']).then(() => this.estimator.counter('o200k_base')),
+              readDocument: createFileDocumentReader(workspace.fsPath).bind(undefined, ''),
+              pricing: this.estimator.currentPricing,
+              overrides: this.settings.current.pricingOverrides,
+            },
             onProgress: (state) => {
               const share = (state.done / Math.max(1, state.total)) * 100;
               progress.report({

@@ -82,7 +82,8 @@ export function buildBatchInput(
       inputs = 0;
     };
     for (const job of schedule.leaders) {
-      if (endpointOf(job) !== endpoint) continue;
+      // Map-reduce jobs need their map answers before the reduce calls: they stay pending for a normal run.
+      if (job.mapReduce || endpointOf(job) !== endpoint) continue;
       const customId = uniqueCustomId(job.id, customIdToJob);
       const body = endpoint === '/v1/embeddings' ? { encoding_format: 'float', ...job.request } : job.request;
       const line = `${JSON.stringify({ custom_id: customId, method: 'POST', url: endpoint, body })}\n`;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { estimatePrompt, type EstimateOptions } from '../estimate/estimatePrompt';
 import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes';
 import { canonicalJson } from '../cache/canonicalJson';
@@ -47,6 +48,17 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
           batchCostUsd: estimate.cost?.batchTotal ?? null,
         },
       };
+      if (estimate.mapReduce) {
+        const spec = {
+          settings: estimate.mapReduce.settings,
+          documentPath: path.posix.normalize(path.posix.join(path.posix.dirname(file.file), estimate.mapReduce.documentPath)),
+          ...(prompt.messages[0]?.role === 'system' ? { systemPrompt: prompt.messages[0].content } : {}),
+          task: estimate.task,
+        };
+        const request = promptRequest(prompt, model, undefined, options.overrides);
+        jobs.push({ ...base, id: file.file, request, dedupeKey: requestDigest('map-reduce', { ...spec, model } as unknown as RequestBody), question: '', mapReduce: spec });
+        continue;
+      }
       if (file.format === 'batch-jsonl') {
         jobs.push(job({ ...base, id: `${file.file}#${prompt.id}` }, promptRequest(prompt, model, undefined, options.overrides)));
         continue;

@@ -9,6 +9,7 @@ import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { JobResult, RunJob } from './runJob';
 import type { RunFolder, RunStatus } from './runStore';
 import { pendingJobs, type FollowerMap } from './runSchedule';
+import { runMapReduceJob, type MapReduceRuntime } from './mapReduceJob';
 
 /** What a run needs from the client (PromptMeterClient satisfies it). */
 export interface RunClient {
@@ -37,6 +38,8 @@ export interface RunExecutionOptions {
   readonly onProgress?: (progress: RunProgress) => void;
   readonly ledger?: LedgerWriter;
   readonly now?: () => Date;
+  /** Needed when the run has map-reduce jobs (long documents). */
+  readonly mapReduce?: MapReduceRuntime;
 }
 
 export interface RunOutcome {
@@ -117,6 +120,10 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
   async function callJob(job: RunJob): Promise<JobResult | undefined> {
     const callOptions: CallOptions = { signal, fresh: options.fresh, source: job.file, runId: folder.id, jobId: job.id };
     try {
+      if (job.mapReduce) {
+        if (!options.mapReduce) throw new Error('This run has a map-reduce job but no tokenizer or document reader was given.');
+        return { ...(await runMapReduceJob(job as RunJob & { mapReduce: NonNullable<RunJob['mapReduce']> }, client, options.mapReduce, callOptions)), row: job.row, finishedAt: now().toISOString() };
+      }
       if (job.endpoint === 'embeddings') {
         const answer = await client.embed(job.request as EmbeddingCreateParams, callOptions);
         return resultOf(job, answer, `${answer.response.data.length} embedding(s) of ${answer.response.data[0]?.embedding.length ?? 0} dimensions`, answer.response.data.map((item) => item.embedding));

@@ -1,3 +1,4 @@
+import type { MapReduceJobSpec } from './mapReduceJob';
 import type { RequestBody } from './promptRequest';
 
 /** One call of a run: a prompt file, one dataset row of it, or one line of a Batch `.jsonl`. */
@@ -18,6 +19,8 @@ export interface RunJob {
   readonly dedupeKey: string;
   /** The text semantic grouping compares (the last user message, or the embedding input). */
   readonly question: string;
+  /** Long-document jobs: run as map-reduce (many calls, one answer) instead of one request. */
+  readonly mapReduce?: MapReduceJobSpec;
 }
 
 export interface JobEstimate {

@@ -1,3 +1,4 @@
+import { findFileIncludes } from '../chunking/fileIncludes';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
@@ -84,6 +85,18 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
     },
     useDataFor: (prompt) => prompt.dataFile !== undefined || (options.dataFile !== undefined && prompt.variables.length > 0),
   });
+  // A document that another prompt reads (chunk: / {{file:}}) is that prompt's input, not a prompt of its own.
+  const documents = new Set(jobs.filter((job) => job.mapReduce).map((job) => job.mapReduce!.documentPath));
+  for (const parse of parsed) {
+    for (const prompt of parse.prompts) {
+      for (const message of prompt.messages) {
+        for (const include of findFileIncludes(message.template ?? '')) documents.add(path.posix.normalize(path.posix.join(path.posix.dirname(parse.file), include.path)));
+      }
+    }
+  }
+  const runnable = documents.size > 0 ? jobs.filter((job) => !documents.has(job.file)) : jobs;
+  jobs.length = 0;
+  jobs.push(...runnable);
   for (const parse of parsed) {
     for (const diagnostic of parse.diagnostics) {
       if (diagnostic.code === 'file-too-large' || diagnostic.code === 'binary-file') problems.push(`${parse.file}: ${diagnostic.message}`);
