@@ -94,7 +94,7 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
       }
     }
   }
-  const runnable = documents.size > 0 ? jobs.filter((job) => !documents.has(job.file)) : jobs;
+  const runnable = jobs.filter((job) => !documents.has(job.file));
   jobs.length = 0;
   jobs.push(...runnable);
   for (const parse of parsed) {
