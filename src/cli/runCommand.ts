@@ -10,7 +10,7 @@ import { planRun, type RunPlan } from '../core/runs/runPlan';
 import { prepareRun } from '../core/runs/runService';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
 import { checkRunBudget } from '../core/runs/runBudget';
-import { planText, runSummaryMarkdown } from '../core/runs/runSummary';
+import { planText, runSummaryMarkdown, similarText } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { Tokenizers } from '../core/tokens/tokenizers';
 import { parseArguments, UsageError } from './cliArguments';
@@ -81,7 +81,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         maxFileBytes: effective.maxFileBytes,
         limits,
         budgetUsd: perRunBudget,
-        similarity: flags.similar ? { threshold: 0.92, reuse: true, embed: (request, options) => client.embed(request, options) } : undefined,
+        similarity: { threshold: effective.semanticDedupeThreshold, reuse: flags.similar === true || effective.semanticDedupe, embed: (request, options) => client.embed(request, options) },
         // The Batch API path does not read the response cache, so the plan must not count on it.
         isCached: flags.fresh || flags.cache === false || flags['batch-api'] ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
       });
@@ -90,6 +90,11 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       plan = prepared.plan;
       followers = prepared.followers;
       folder = store.create(positionals.join(' '), prepared.jobs, plan.costUsd);
+      if (prepared.similarGroups.length > 0) {
+        folder.writeFile('similar-groups.json', `${JSON.stringify(prepared.similarGroups, null, 2)}\n`);
+        const line = similarText(prepared.similarGroups, prepared.followers.size > 0);
+        if (line && !flags.json) io.stdout(`  ${line}\n`);
+      }
     }
     // A run with a batch in flight resumes polling it even without --batch-api: sending its jobs again would pay twice.
     const useBatchApi = flags['batch-api'] === true || (resume !== undefined && hasBatchInFlight(folder));

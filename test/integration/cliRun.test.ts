@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -84,6 +84,24 @@ describe('promptmeter run', () => {
     const rows = readFileSync(path.join(folder, 'data', 'faq-questions.csv'), 'utf8').trim().split('\n').length - 1;
     assert.equal(report.results.length, rows);
     assert.deepEqual(report.results.map((item: { row: number }) => item.row), Array.from({ length: rows }, (_, index) => index + 1));
+  });
+
+  it('finds similar questions (never across enable/disable), lists them for review, and reuses answers only when asked', async () => {
+    server.reset();
+    const folder = workspace();
+    // The test server's embeddings put these paraphrases at ~0.84 cosine (real embeddings: ~0.95), so the threshold is lowered.
+    mkdirSync(path.join(folder, '.vscode'));
+    writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{ "promptmeter.semanticDedupeThreshold": 0.8 }');
+    writeFileSync(path.join(folder, 'data', 'similar.csv'), 'question\nHow do I reset my password?\nhow can I reset my password\nHow do I enable SSO?\nHow do I disable SSO?\n');
+    writeFileSync(path.join(folder, 'prompts', 'ask.prompt.md'), '---\nmodel: gpt-4o-mini\nmax_tokens: 64\ndata: ../data/similar.csv\nvariables:\n  question: x\n---\nAnswer: {{question}}\n');
+    const reviewed = JSON.parse((await cli(['run', 'prompts/ask.prompt.md', '--base-url', server.url, '--json'], folder)).stdout);
+    const groups = JSON.parse(readFileSync(path.join(reviewed.runFolder, 'similar-groups.json'), 'utf8'));
+    assert.deepEqual(groups.map((group: { leader: string; members: Array<{ jobId: string }> }) => [group.leader, group.members.map((member) => member.jobId)]), [['prompts/ask.prompt.md#row-1', ['prompts/ask.prompt.md#row-2']]]);
+    assert.equal(reviewed.results.filter((item: { cache: string }) => item.cache === 'semantic').length, 0, 'listed for review, not reused');
+    const reused = JSON.parse((await cli(['run', 'prompts/ask.prompt.md', '--base-url', server.url, '--json', '--similar', '--no-cache'], folder)).stdout);
+    const semantic = reused.results.filter((item: { cache: string }) => item.cache === 'semantic');
+    assert.deepEqual(semantic.map((item: { id: string; answeredBy: string }) => [item.id, item.answeredBy]), [['prompts/ask.prompt.md#row-2', 'prompts/ask.prompt.md#row-1']]);
+    assert.equal(reused.plan.similarReused, 1);
   });
 
   it('insufficient_quota stops the run at once, says what to do, and a resume finishes it', async () => {

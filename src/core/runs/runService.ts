@@ -122,7 +122,9 @@ function loadDataset(file: string): Dataset | undefined {
 }
 
 async function findSimilar(jobs: readonly RunJob[], similarity: NonNullable<PrepareOptions['similarity']>): Promise<SimilarGroup[]> {
-  const questions = [...new Set(jobs.filter((job) => job.endpoint === 'chat.completions' && job.question.trim()).map((job) => job.question))];
+  // Only a prompt run over dataset rows asks "the same question in other words"; batch lines are taken as written.
+  const candidates = jobs.filter((job) => job.endpoint === 'chat.completions' && job.row !== undefined && job.question.trim());
+  const questions = [...new Set(candidates.map((job) => job.question))];
   if (questions.length < 2) return [];
   const vectors = new Map<string, number[]>();
   for (let start = 0; start < questions.length; start += 256) {
@@ -130,5 +132,5 @@ async function findSimilar(jobs: readonly RunJob[], similarity: NonNullable<Prep
     const answer = await similarity.embed({ model: SIMILARITY_MODEL, input: batch }, { source: 'similar questions' });
     answer.response.data.forEach((item, index) => vectors.set(batch[index]!, item.embedding));
   }
-  return groupSimilarJobs(jobs, (question) => vectors.get(question), { threshold: similarity.threshold });
+  return groupSimilarJobs(candidates, (question) => vectors.get(question), { threshold: similarity.threshold });
 }

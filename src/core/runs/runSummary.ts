@@ -3,6 +3,16 @@ import type { RunOutcome } from './runExecutor';
 import type { JobResult } from './runJob';
 import type { RunPlan } from './runPlan';
 import type { RunIndex } from './runStore';
+import type { SimilarGroup } from './similarQuestions';
+
+/** The similar-question groups found before a run, as one line for the summary. */
+export function similarText(groups: readonly SimilarGroup[], reused: boolean): string | undefined {
+  if (groups.length === 0) return undefined;
+  const jobs = groups.reduce((sum, group) => sum + group.members.length, 0);
+  return reused
+    ? `${groups.length} groups of similar questions: ${jobs} jobs reuse their group's answer (similar-groups.json lists them)`
+    : `${groups.length} groups of similar questions (${jobs} jobs) listed in similar-groups.json for review; turn on promptmeter.semanticDedupe to reuse their answers`;
+}
 
 /** The plan as lines a person reads before the run starts. */
 export function planText(plan: RunPlan): string[] {

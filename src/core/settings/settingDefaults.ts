@@ -17,6 +17,9 @@ export const SETTING_DEFAULTS = {
   'cache.redisUrl': '',
   'budget.monthly': 0,
   'budget.perRun': 0,
+  semanticDedupe: false,
+  semanticDedupeThreshold: 0.92,
+  'batchApi.threshold': 500,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

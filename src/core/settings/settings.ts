@@ -29,6 +29,12 @@ export interface PromptMeterSettings {
   readonly budgetMonthlyUsd: number;
   /** Budget of one batch run in USD; 0 means no budget. */
   readonly budgetPerRunUsd: number;
+  /** Reuse answers of similar questions (embeddings) in runs; groups are always shown for review. */
+  readonly semanticDedupe: boolean;
+  /** Cosine similarity at or above which two questions count as the same (0.5–1). */
+  readonly semanticDedupeThreshold: number;
+  /** Runs with at least this many calls suggest the Batch API (50% price, answers within 24 h). */
+  readonly batchApiThreshold: number;
 }
 
 export interface ParsedSettings {
@@ -69,6 +75,9 @@ export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>
       cacheRedisUrl: String(value('cache.redisUrl', isUrlOrEmpty)),
       budgetMonthlyUsd: Number(value('budget.monthly', isZeroOrMore)),
       budgetPerRunUsd: Number(value('budget.perRun', isZeroOrMore)),
+      semanticDedupe: Boolean(value('semanticDedupe', isBoolean)),
+      semanticDedupeThreshold: Number(value('semanticDedupeThreshold', (candidate) => typeof candidate === 'number' && candidate >= 0.5 && candidate <= 1)),
+      batchApiThreshold: Number(value('batchApi.threshold', isPositive)),
     },
     problems,
   };
