@@ -6,6 +6,7 @@ import { ApiKeyStore } from './vscode/apiKeyStore';
 import { ClientService } from './vscode/clientService';
 import { PromptRunner } from './vscode/promptRunner';
 import { FolderRunner } from './vscode/folderRunner';
+import { RunExecution } from './vscode/runExecution';
 import { ResultDocuments } from './vscode/resultDocuments';
 import { BreakdownDocuments } from './vscode/breakdownDocuments';
 import { CostReportService } from './vscode/costReportService';
@@ -52,9 +53,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const clients = store.add(new ClientService(settings, keys, estimator, context.globalStorageUri, log));
   const runner = new PromptRunner(documents, clients, store.add(new ResultDocuments()), log);
-  const folders = new FolderRunner(estimator, settings, clients, log);
+  const folders = new FolderRunner(estimator, settings, clients, log, new RunExecution(estimator, settings, clients));
   store.add(registerCommands(models, breakdowns, keys, runner, folders));
   void systemPrompts.build().catch((error: Error) => log.warn(`System prompt index: ${error.message}`));
+  void folders.offerBatchResume().catch((error: Error) => log.warn(`Batch resume: ${error.message}`));
   log.info('Prompt Meter activated.');
 }
 

@@ -54,6 +54,11 @@ export class ClientService implements vscode.Disposable {
     return client;
   }
 
+  /** The key for the Batch API client (files and batches go through the SDK directly). */
+  apiKey(): Thenable<string | undefined> {
+    return this.keys.get();
+  }
+
   get ledger(): Ledger | undefined {
     return this.current?.ledger;
   }

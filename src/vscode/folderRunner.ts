@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { formatUsd } from '../core/estimate/formatting';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
 import { promptFormatFor } from '../core/prompts/promptFileKind';
 import { checkRunBudget } from '../core/runs/runBudget';
-import { executeRun, type RunOutcome } from '../core/runs/runExecutor';
+import type { RunOutcome } from '../core/runs/runExecutor';
 import { planRun, type RunPlan } from '../core/runs/runPlan';
 import { prepareRun, type RunSourceFile } from '../core/runs/runService';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
-import { planText, runSummaryMarkdown } from '../core/runs/runSummary';
+import { planText, runSummaryMarkdown, similarText } from '../core/runs/runSummary';
+import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
+import type { RunExecution } from './runExecution';
 import type { ClientService } from './clientService';
 import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
@@ -27,6 +28,7 @@ export class FolderRunner {
     private readonly settings: SettingsService,
     private readonly clients: ClientService,
     private readonly log: vscode.LogOutputChannel,
+    private readonly execution: RunExecution,
   ) {}
 
   async runFolder(folder?: vscode.Uri): Promise<void> {
@@ -54,6 +56,7 @@ export class FolderRunner {
         limits,
         budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
         isCached: (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
+        similarity: { threshold: settings.semanticDedupeThreshold, reuse: settings.semanticDedupe, embed: (request, options) => client.embed(request, options) },
       }),
     );
     for (const problem of prepared.problems) this.log.warn(problem);
@@ -63,7 +66,9 @@ export class FolderRunner {
     }
     const store = this.store(workspace.uri);
     const run = store.create(vscode.workspace.asRelativePath(target, false), prepared.jobs, prepared.plan.costUsd);
-    await this.confirmAndExecute(run, prepared.plan, prepared.followers, workspace.uri);
+    if (prepared.similarGroups.length > 0) run.writeFile('similar-groups.json', `${JSON.stringify(prepared.similarGroups, null, 2)}\n`);
+    const similar = similarText(prepared.similarGroups, prepared.followers.size > 0);
+    await this.confirmAndExecute(run, prepared.plan, prepared.followers, workspace.uri, similar ? [similar] : []);
   }
 
   async resume(): Promise<void> {
@@ -82,6 +87,10 @@ export class FolderRunner {
     );
     if (!picked) return;
     const run = store.open(picked.id);
+    if (hasBatchInFlight(run)) {
+      await this.finish(run, undefined, await this.execution.execute(run, 'batchApi', (await this.requireClient())!, new Map(), workspace.uri));
+      return;
+    }
     const done = new Set([...run.results()].filter(([, result]) => !result.error).map(([id]) => id));
     const settings = this.settings.current;
     const plan = planRun({
@@ -92,7 +101,7 @@ export class FolderRunner {
     await this.confirmAndExecute(run, plan, new Map(), workspace.uri);
   }
 
-  private async confirmAndExecute(run: RunFolder, plan: RunPlan, followers: Map<string, string>, workspace: vscode.Uri): Promise<void> {
+  private async confirmAndExecute(run: RunFolder, plan: RunPlan, followers: Map<string, string>, workspace: vscode.Uri, notes: string[] = []): Promise<void> {
     const client = await this.requireClient();
     if (!client) return;
     const decision = await checkRunBudget({
@@ -102,44 +111,34 @@ export class FolderRunner {
       plannedUsd: plan.costUsd,
       override: false,
     });
-    const detail = [...planText(plan), ...decision.messages].join('\n');
-    const start = decision.allowed ? 'Run' : 'Run Anyway (Over Budget)';
-    const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.index.source}?`, { modal: true, detail }, start);
-    if (choice !== start) {
+    const detail = [...planText(plan), ...notes, ...decision.messages].join('\n');
+    const standard = decision.allowed ? 'Run' : 'Run Anyway (Over Budget)';
+    const batch = `Run with Batch API (${formatUsd(plan.batchCostUsd)}, within 24 h)`;
+    const buttons = plan.calls >= this.settings.current.batchApiThreshold ? [batch, standard] : [standard, batch];
+    const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.index.source}?`, { modal: true, detail }, ...buttons);
+    if (choice !== standard && choice !== batch) {
       run.saveIndex({ status: 'planned', stopReason: decision.allowed ? 'Not started.' : `Not started: ${decision.messages.join(' ')}` });
       return;
     }
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: running ${run.index.source}`, cancellable: true },
-      async (progress, token) => {
-        const cancel = new AbortController();
-        const subscription = token.onCancellationRequested(() => cancel.abort());
-        let reported = 0;
-        try {
-          return await executeRun(run, client, {
-            signal: cancel.signal,
-            semanticFollowers: followers,
-            ledger: this.clients.ledger,
-            mapReduce: {
-              counter: await this.estimator.load(['o200k_base']).then(() => this.estimator.counter('o200k_base')),
-              readDocument: createFileDocumentReader(workspace.fsPath).bind(undefined, ''),
-              pricing: this.estimator.currentPricing,
-              overrides: this.settings.current.pricingOverrides,
-            },
-            onProgress: (state) => {
-              const share = (state.done / Math.max(1, state.total)) * 100;
-              progress.report({
-                increment: share - reported,
-                message: `${state.done}/${state.total} · ${formatUsd(state.costUsd)}${state.etaSeconds !== undefined ? ` · ETA ${Math.ceil(state.etaSeconds)} s` : ''}`,
-              });
-              reported = share;
-            },
-          });
-        } finally {
-          subscription.dispose();
-        }
-      },
-    );
+    const outcome = await this.execution.execute(run, choice === batch ? 'batchApi' : 'standard', client, followers, workspace);
+    await this.finish(run, plan, outcome);
+  }
+
+  /** Polls runs whose Batch API batch was in flight when VS Code closed (offered once at start-up). */
+  async offerBatchResume(): Promise<void> {
+    const workspace = vscode.workspace.workspaceFolders?.[0];
+    if (!workspace || !vscode.workspace.isTrusted) return;
+    const store = this.store(workspace.uri);
+    const waiting = store.list().filter((index) => index.batchApi && index.jobs.pending > 0).map((index) => store.open(index.id)).filter(hasBatchInFlight);
+    const run = waiting[0];
+    if (!run) return;
+    const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.id} is waiting for its Batch API batch. Polling resumes where it stopped; nothing is sent again.`, 'Resume Polling');
+    const client = choice ? await this.requireClient() : undefined;
+    if (client) await this.finish(run, undefined, await this.execution.execute(run, 'batchApi', client, new Map(), workspace.uri));
+  }
+
+  private async finish(run: RunFolder, plan: RunPlan | undefined, outcome: RunOutcome | undefined): Promise<void> {
+    if (!outcome) return;
     run.writeFile('summary.md', runSummaryMarkdown(run.index, plan, outcome, run.results()));
     await this.announce(run, outcome);
   }

@@ -9,12 +9,13 @@ export async function enterInputBox(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Clicks a button of the modal dialog (showInformationMessage with `modal: true`); returns the dialog's text. */
+/** Clicks the button labelled exactly `label` in the modal dialog (showInformationMessage with `modal: true`); returns the dialog's text. */
 export async function clickDialogButton(page: Page, label: string): Promise<string> {
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
   const text = (await dialog.innerText()).trim();
-  await dialog.locator('a.monaco-button, .monaco-button', { hasText: label }).first().click();
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  await dialog.locator('a.monaco-button, .monaco-button', { hasText: exact }).first().click();
   await dialog.waitFor({ state: 'detached', timeout: DEFAULT_TIMEOUT });
   return text;
 }
