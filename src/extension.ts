@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createFileDocumentReader } from './core/chunking/fileDocumentReader';
+import { recordModelChange } from './core/runs/modelChanges';
 import { PromptEstimator } from './core/estimate/promptEstimator';
 import { Tokenizers } from './core/tokens/tokenizers';
 import { ApiKeyStore } from './vscode/apiKeyStore';
@@ -41,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));
   const codeLenses = store.add(new PromptCodeLensProvider(documents, settings));
   const breakdowns = store.add(new BreakdownDocuments(documents));
-  const models = new ModelCommands(documents, estimator, settings, log, () => undefined);
+  const models = new ModelCommands(documents, estimator, settings, log, (file, from, to, via) => {
+    if (workspaceRoot) recordModelChange(workspaceRoot, file, from, to, via);
+  });
   store.add(new PromptStatusBar(documents));
   const reports = store.add(new CostReportService(settings, log));
   store.add(new CostReportView(context.extensionUri, reports, log));

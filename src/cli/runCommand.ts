@@ -9,6 +9,7 @@ import { executeRun } from '../core/runs/runExecutor';
 import { planRun, type RunPlan } from '../core/runs/runPlan';
 import { prepareRun } from '../core/runs/runService';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
+import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
 import { checkRunBudget } from '../core/runs/runBudget';
 import { planText, runSummaryMarkdown, similarText } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
@@ -40,6 +41,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
   const store = new RunStore(typeof flags.out === 'string' ? path.resolve(workspace, flags.out) : path.join(promptMeterFolder, 'runs'));
   const tokenizers = new Tokenizers(io.assetDirectory);
   const readDocument = createFileDocumentReader(workspace);
+  const modelChanges = readModelChanges(workspace);
   const estimator = new PromptEstimator(tokenizers, effective, undefined, readDocument);
   const pricing = new Pricing(effective.pricingOverrides);
   const defaultLimits = effective.rateLimits.default ?? {};
@@ -126,6 +128,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       fresh: flags.fresh === true,
       semanticFollowers: followers,
       ledger,
+      modelChangedFrom: (job) => changedFrom(modelChanges, job.file, job.model),
       mapReduce: {
         counter: await tokenizers.load('o200k_base'),
         readDocument: (workspacePath) => readDocument('', workspacePath),

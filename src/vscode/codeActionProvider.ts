@@ -3,6 +3,7 @@ import { setMaxTokensEdits, setModelEdits } from '../core/prompts/promptEdits';
 import { resolveModel } from '../core/models/resolveModel';
 import type { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { PromptDocuments } from './promptDocuments';
+import { COMMANDS } from './ids';
 import { toWorkspaceEdit } from './spans';
 
 /** Quick fixes for Prompt Meter's hints: add max_tokens, switch to the recommended model. */
@@ -31,7 +32,9 @@ export class PromptCodeActionProvider implements vscode.CodeActionProvider {
           : setModelEdits(file.parsed, text, fix.model, onlyThisLine);
       if (edits.length === 0) continue;
       const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-      action.edit = toWorkspaceEdit(document, edits);
+      // A model switch goes through the command so it is recorded (evidence for the model-change saving).
+      if (fix.kind === 'set-model' && !onlyThisLine) action.command = { command: COMMANDS.applyModel, title: fix.title, arguments: [document.uri, fix.model] };
+      else action.edit = toWorkspaceEdit(document, edits);
       action.diagnostics = [diagnostic];
       action.isPreferred = fix.kind === 'set-max-tokens';
       actions.push(action);

@@ -22,7 +22,7 @@ export class ModelCommands {
     private readonly estimator: PromptEstimator,
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
-    private readonly onModelChanged: (file: string, from: string, to: string) => void,
+    private readonly onModelChanged: (file: string, from: string, to: string, via: 'recommendation' | 'choose-model') => void,
   ) {}
 
   async chooseModel(uri?: vscode.Uri): Promise<void> {
@@ -43,7 +43,7 @@ export class ModelCommands {
       matchOnDescription: true,
       matchOnDetail: true,
     });
-    if (picked) await this.applyModel(document.uri, picked.model);
+    if (picked) await this.applyModel(document.uri, picked.model, 'choose-model');
   }
 
   async recommendModel(uri?: vscode.Uri): Promise<void> {
@@ -67,12 +67,12 @@ export class ModelCommands {
       'Apply',
       'Choose Model…',
     );
-    if (choice === 'Apply') await this.applyModel(target.document.uri, recommendation.model);
+    if (choice === 'Apply') await this.applyModel(target.document.uri, recommendation.model, 'recommendation');
     else if (choice === 'Choose Model…') await this.chooseModel(target.document.uri);
   }
 
   /** Writes the model into the prompt file (front matter, Prompty configuration, or every batch line). */
-  async applyModel(uri: vscode.Uri, model: string): Promise<boolean> {
+  async applyModel(uri: vscode.Uri, model: string, via: 'recommendation' | 'choose-model' = 'recommendation'): Promise<boolean> {
     const document = await vscode.workspace.openTextDocument(uri);
     const file = await this.documents.current(document);
     if (!file) return false;
@@ -89,7 +89,7 @@ export class ModelCommands {
     const applied = await vscode.workspace.applyEdit(toWorkspaceEdit(document, edits));
     if (applied && previous && previous !== model) {
       this.log.info(`Model of ${vscode.workspace.asRelativePath(uri, false)} changed from ${previous} to ${model}.`);
-      this.onModelChanged(vscode.workspace.asRelativePath(uri, false), previous, model);
+      this.onModelChanged(vscode.workspace.asRelativePath(uri, false), previous, model, via);
     }
     return applied;
   }

@@ -3,6 +3,7 @@ import type { ChatCompletionCreateParams } from 'openai/resources/chat/completio
 import type { CallResult } from '../core/client/callResult';
 import { formatTokens, formatUsd } from '../core/estimate/formatting';
 import type { PromptDefinition } from '../core/prompts/promptTypes';
+import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
 import { promptRequest, type ChatRequestBody } from '../core/runs/promptRequest';
 import type { ClientService } from './clientService';
 import { COMMANDS } from './ids';
@@ -48,6 +49,8 @@ export class PromptRunner {
       ? { model, messages: [{ role: 'user', content: selection }], ...(prompt?.prompt.maxTokens ? { max_tokens: prompt.prompt.maxTokens } : {}) }
       : (promptRequest(prompt!.prompt as PromptDefinition, model) as ChatRequestBody);
     const title = vscode.workspace.asRelativePath(document.uri, false).split('/').pop() ?? 'prompt';
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
+    const changed = workspaceFolder && !selection ? changedFrom(readModelChanges(workspaceFolder), vscode.workspace.asRelativePath(document.uri, false), model) : undefined;
     const result = await this.results.open(selection ? `${title} (selection)` : title);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: running ${title} on ${model}`, cancellable: true },
@@ -62,6 +65,7 @@ export class PromptRunner {
               signal: cancel.signal,
               fresh: options.fresh,
               source: vscode.workspace.asRelativePath(document.uri, false),
+              ...(changed ? { modelChangedFrom: changed } : {}),
               onDelta: (delta) => {
                 if (delta.choiceIndex !== 0) return;
                 if (delta.attempt !== attempt) {

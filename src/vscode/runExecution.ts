@@ -4,6 +4,7 @@ import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import { formatUsd } from '../core/estimate/formatting';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
 import { executeRun, type RunOutcome } from '../core/runs/runExecutor';
 import type { RunFolder } from '../core/runs/runStore';
 import type { ClientService } from './clientService';
@@ -53,10 +54,12 @@ export class RunExecution {
           });
           return outcome;
         }
+        const changes = readModelChanges(workspace.fsPath);
         return await executeRun(run, client, {
           signal: cancel.signal,
           semanticFollowers: followers,
           ledger: this.clients.ledger,
+          modelChangedFrom: (job) => changedFrom(changes, job.file, job.model),
           mapReduce: {
             counter: await this.estimator.load(['o200k_base']).then(() => this.estimator.counter('o200k_base')),
             readDocument: (workspacePath) => createFileDocumentReader(workspace.fsPath)('', workspacePath),

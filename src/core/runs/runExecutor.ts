@@ -38,6 +38,8 @@ export interface RunExecutionOptions {
   readonly onProgress?: (progress: RunProgress) => void;
   readonly ledger?: LedgerWriter;
   readonly now?: () => Date;
+  /** The model a job's prompt had before Prompt Meter changed it (ledger evidence for the model-change saving). */
+  readonly modelChangedFrom?: (job: RunJob) => string | undefined;
   /** Needed when the run has map-reduce jobs (long documents). */
   readonly mapReduce?: MapReduceRuntime;
 }
@@ -118,7 +120,8 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
   }
 
   async function callJob(job: RunJob): Promise<JobResult | undefined> {
-    const callOptions: CallOptions = { signal, fresh: options.fresh, source: job.file, runId: folder.id, jobId: job.id };
+    const changedFrom = options.modelChangedFrom?.(job);
+    const callOptions: CallOptions = { signal, fresh: options.fresh, source: job.file, runId: folder.id, jobId: job.id, ...(changedFrom ? { modelChangedFrom: changedFrom } : {}) };
     try {
       if (job.mapReduce) {
         if (!options.mapReduce) throw new Error('This run has a map-reduce job but no tokenizer or document reader was given.');
