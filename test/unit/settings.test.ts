@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SETTING_DEFAULTS } from '../../src/core/settings/settingDefaults';
 import { parseSettings } from '../../src/core/settings/settings';
+import { apiKeyHeaderFor } from '../../src/core/client/createClient';
 import { repositoryRoot } from '../support/repository';
 
 const manifest = JSON.parse(readFileSync(path.join(repositoryRoot(), 'package.json'), 'utf8')) as {
@@ -53,5 +54,14 @@ describe('parseSettings', () => {
   });
   it('strips a trailing slash from the base URL', () => {
     assert.equal(parseSettings({ baseUrl: 'http://127.0.0.1:8080/v1/' }).settings.baseUrl, 'http://127.0.0.1:8080/v1');
+  });
+});
+
+describe('API key header by base URL', () => {
+  it('Azure OpenAI gets api-key, everything else a bearer token', () => {
+    assert.equal(apiKeyHeaderFor('https://my-resource.openai.azure.com/openai/v1'), 'api-key');
+    assert.equal(apiKeyHeaderFor('https://my-resource.cognitiveservices.azure.com/openai/v1'), 'api-key');
+    assert.equal(apiKeyHeaderFor('https://api.openai.com/v1'), 'authorization');
+    assert.equal(apiKeyHeaderFor('http://127.0.0.1:8080/v1'), 'authorization');
   });
 });

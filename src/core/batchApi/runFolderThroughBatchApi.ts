@@ -2,6 +2,7 @@ import type { LedgerWriter } from '../ledger/ledger';
 import type { Pricing } from '../pricing/pricing';
 import type { RunFolder } from '../runs/runStore';
 import { createSystemClock } from '../client/clock';
+import { apiKeyHeaderFor } from '../client/createClient';
 import type { BatchApiCounters } from './batchApiClient';
 import { BatchStateStore } from './batchState';
 import { createBatchApiClient, priceUsageFrom } from './createBatchApiClient';
@@ -27,7 +28,7 @@ export function hasBatchInFlight(folder: RunFolder): boolean {
 /** Runs (or resumes) the folder through the Batch API with the system clock; returns the outcome and the HTTP calls made. */
 export async function runFolderThroughBatchApi(folder: RunFolder, input: BatchApiRunInput): Promise<{ outcome: BatchRunOutcome; counters: BatchApiCounters }> {
   const clock = createSystemClock();
-  const client = createBatchApiClient({ apiKey: input.apiKey, baseUrl: input.baseUrl, clock, timeoutMs: input.timeoutMs });
+  const client = createBatchApiClient({ apiKey: input.apiKey, baseUrl: input.baseUrl, clock, timeoutMs: input.timeoutMs, apiKeyHeader: apiKeyHeaderFor(input.baseUrl) });
   const outcome = await runBatchApi(folder, client, {
     clock,
     priceUsage: priceUsageFrom(input.pricing),

@@ -42,6 +42,7 @@ export function createPromptMeterClient(settings: PromptMeterSettings, environme
   return new PromptMeterClient({
     apiKey: environment.apiKey,
     baseUrl: settings.baseUrl,
+    apiKeyHeader: apiKeyHeaderFor(settings.baseUrl),
     limits: { default: { ...toRateLimits(settings.rateLimits.default ?? {}), ...environment.limitsOverride }, models },
     timeoutMs: settings.requestTimeoutMs,
     cache: cacheEnabled
@@ -79,4 +80,14 @@ function exactPromptTokens(request: ClientRequest, settings: PromptMeterSettings
   if (typeof input === 'string') return counter.count(input);
   if (Array.isArray(input)) return input.reduce<number>((sum, item) => sum + (typeof item === 'string' ? counter.count(item) : Array.isArray(item) ? item.length : 1), 0);
   return undefined;
+}
+
+/** Azure OpenAI takes API keys in an `api-key` header; everything else (OpenAI, proxies, local servers) a bearer token. */
+export function apiKeyHeaderFor(baseUrl: string): 'authorization' | 'api-key' {
+  try {
+    const host = new URL(baseUrl).hostname;
+    return host.endsWith('.openai.azure.com') || host.endsWith('.cognitiveservices.azure.com') || host.endsWith('.services.ai.azure.com') ? 'api-key' : 'authorization';
+  } catch {
+    return 'authorization';
+  }
 }
