@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server';
+import { runCli } from '../support/cli';
 import { repositoryRoot } from '../support/repository';
 
 const root = repositoryRoot();
 
-/** Runs the built CLI as a child process (real HTTP to the test server). */
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), ...args], { cwd, env: { PATH: process.env.PATH, OPENAI_API_KEY: 'sk-test-secret-123', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs the built CLI as a child process (real HTTP to the test server), with a key that must never leak. */
+function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return runCli(args, cwd, { OPENAI_API_KEY: 'sk-test-secret-123', ...env });
 }
 
 function workspace(): string {

@@ -3,13 +3,12 @@
 // job answered exactly once (server-side count); a run killed with SIGKILL halfway and resumed ends with every job
 // answered, nothing lost, and only the calls in flight at the kill possibly answered twice.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server';
-import { repositoryRoot } from '../support/repository';
+import { startCli as start } from '../support/cli';
 
 const JOBS = 500;
 const FAULTS = { error500: 0.025, error503: 0.025, connectionReset: 0.02, slow: 0.01, malformedJson: 0.01 };
@@ -28,15 +27,6 @@ function workspace(): string {
     JSON.stringify({ 'promptmeter.requestTimeoutSeconds': 1, 'promptmeter.rateLimits': { default: { rpm: 30000, tpm: 5000000, concurrency: 24 } } }),
   );
   return folder;
-}
-
-function start(args: string[], cwd: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [path.join(repositoryRoot(), 'bin', 'promptmeter.js'), ...args], { cwd, env: { PATH: process.env.PATH, OPENAI_API_KEY: 'test' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
 }
 
 /** Server-side: how many distinct chat requests were answered, and how many of them more than once. */
