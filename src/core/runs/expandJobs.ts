@@ -5,7 +5,8 @@ import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes'
 import { canonicalJson } from '../cache/canonicalJson';
 import type { Dataset } from './dataset';
 import { promptRequest, type ChatRequestBody, type RequestBody } from './promptRequest';
-import type { RunJob } from './runJob';
+import type { JobEstimate, RunJob } from './runJob';
+import type { PromptEstimate } from '../estimate/promptEstimate';
 import type { PriceOverrides } from '../pricing/priceOverride';
 
 export interface ExpandOptions {
@@ -41,12 +42,7 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
         file: file.file,
         endpoint: prompt.kind === 'embedding' ? ('embeddings' as const) : ('chat.completions' as const),
         model,
-        estimate: {
-          inputTokens: estimate.inputTokens,
-          outputTokens: estimate.outputTokens,
-          costUsd: estimate.cost?.total ?? null,
-          batchCostUsd: estimate.cost?.batchTotal ?? null,
-        },
+        estimate: jobEstimate(estimate),
       };
       if (estimate.mapReduce) {
         const spec = {
@@ -74,11 +70,31 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       }
       for (const problem of dataset.problems) problems.push(`${prompt.dataFile}: ${problem}`);
       dataset.rows.forEach((row, index) => {
-        jobs.push(job({ ...base, id: `${file.file}#row-${index + 1}`, row: index + 1 }, promptRequest(prompt, model, row, options.overrides)));
+        const request = promptRequest(prompt, model, row, options.overrides);
+        const rowBase = { ...base, estimate: rowEstimate(prompt, request, options.estimate) };
+        jobs.push(job({ ...rowBase, id: `${file.file}#row-${index + 1}`, row: index + 1 }, request));
       });
     }
   }
   return { jobs, problems };
+}
+
+/** The estimate of one dataset row: the prompt with the row's values in its messages (rows differ in length). */
+function rowEstimate(prompt: PromptDefinition, request: RequestBody, options: EstimateOptions): JobEstimate {
+  const rendered = 'messages' in request ? request.messages : undefined;
+  const messages = rendered
+    ? prompt.messages.map((message, index) => ({ ...message, content: rendered[index]?.content ?? message.content, insertions: [] }))
+    : prompt.messages;
+  return jobEstimate(estimatePrompt({ ...prompt, messages }, { ...options, recommend: false }));
+}
+
+function jobEstimate(estimate: PromptEstimate): JobEstimate {
+  return {
+    inputTokens: estimate.inputTokens,
+    outputTokens: estimate.outputTokens,
+    costUsd: estimate.cost?.total ?? null,
+    batchCostUsd: estimate.cost?.batchTotal ?? null,
+  };
 }
 
 function job(base: Omit<RunJob, 'request' | 'dedupeKey' | 'question'>, request: RequestBody): RunJob {
