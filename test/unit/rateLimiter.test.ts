@@ -206,6 +206,17 @@ describe('RateLimiter', () => {
     assert.equal(Math.round(limiter.state().tokensLevel), 800);
   });
 
+  test('headers computed when the answer is sent (after the refill since admission) do not raise the belief', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, concurrency: 10, burstSeconds: 1, headroomMs: 0 }, clock);
+    const permit = await limiter.acquire(900, undefined);
+    await clock.advance(200);
+    // 100 left at admission; 200 ms of refill later the server reports 300 (18 000 scaled) with the answer.
+    // That refill is ours too: the level is 300, not 300 + another 200 of imagined room (which earns 429s).
+    permit.complete({ snapshot: { limitTokens: 60_000, remainingTokens: 18_000, resetTokensMs: 700 } });
+    assert.equal(Math.round(limiter.state().tokensLevel), 300);
+  });
+
   test('infers the server burst from remaining and reset (a per-minute bucket holds a full minute)', async () => {
     const clock = new ManualClock();
     const limiter = new RateLimiter({ requestsPerMinute: 600, tokensPerMinute: 1e9, concurrency: 100, burstSeconds: 1, headroomMs: 0 }, clock);

@@ -28,6 +28,8 @@ export interface AdmissionView {
   inFlightBefore: number;
   /** Running total of admitted weight right after this admission. */
   admittedTotalAfter: number;
+  /** When the request was admitted (the limiter's clock). */
+  admittedAt: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface AdmissionView {
  * With an admission view, the server's level at that request's admission is compared with what we believed then,
  * plus every correction applied since (so a discrepancy already fixed by an earlier answer is not applied again).
  * Concurrent requests can reach the server in another order than we admitted them, so the server may have counted
- * up to `admittedSince` more, or `inFlightBefore` (plus `slack` of refill, for its later clock) less, than we
+ * up to `admittedSince` more, or `inFlightBefore` plus the refill since admission (plus `slack`) less, than we
  * believed: only a reading outside that band is evidence (another client on the account, a biased estimate), and
  * the level moves to the band's nearest edge. A request the server rejected (429) was never taken there, so its
  * weight is added back to the belief. Without a view only a downward correction is safe.
@@ -67,7 +69,11 @@ export function correctBucket(
     const believed =
       view.levelAfter + (totalCorrection + rescaled - view.correctionAtAdmission) + (view.rejected ? view.weight : 0);
     const low = believed - view.admittedSince;
-    const high = believed + view.inFlightBefore + slack;
+    // The server computes its headers some time between admitting the request and sending the answer (OpenAI does
+    // not say when, and a non-streamed answer arrives a whole latency later), so it may have refilled for as long
+    // as the request has been out: that refill is not evidence of a wrong belief.
+    const refillSinceAdmission = bucket.ratePerMs * Math.max(0, now - view.admittedAt);
+    const high = believed + view.inFlightBefore + refillSinceAdmission + slack;
     delta = serverLevel < low ? serverLevel - low : serverLevel > high ? serverLevel - high : 0;
   } else {
     delta = Math.min(0, serverLevel - bucket.level(now));

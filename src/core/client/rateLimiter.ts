@@ -240,6 +240,7 @@ export class RateLimiter {
         weight: 1,
         inFlightBefore: this.active,
         admittedTotalAfter: (this.admittedRequests += 1),
+        admittedAt: now,
       },
       tokens: {
         levelAfter: this.tokens.level(now),
@@ -247,6 +248,7 @@ export class RateLimiter {
         weight,
         inFlightBefore: this.activeTokens,
         admittedTotalAfter: (this.admittedTokens += weight),
+        admittedAt: now,
       },
     };
     this.active += 1;
