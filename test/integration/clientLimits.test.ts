@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { startTestServer } from '../server';
 import type { TestServer } from '../server';
+import { countChatTokens } from '../../src/core/tokens/chatFraming';
+import { testTokenizers } from '../support/estimator';
 import { Scratch, ask, harnessClient } from './clientHarness';
 
 describe('PromptMeterClient rate limiting against the test server', () => {
@@ -71,5 +73,27 @@ describe('PromptMeterClient rate limiting against the test server', () => {
     assert.equal(server.stats().rateLimited, 0);
     assert.ok(results.every((result) => result.retries === 0));
     assert.ok(server.stats().promptTokens + 250 * 12 > 3_000);
+  });
+
+  test('heavy requests (40% of the burst) behind a 200 ms latency are paced without 429s', async () => {
+    server.configure({ tpm: 60_000, latencyMs: 200 }); // 1 000 tokens per second, a 1-second burst
+    const tokenizers = testTokenizers();
+    const counter = await tokenizers.load('o200k_base');
+    const { client } = harnessClient(server.url, await scratch.directory(), {
+      limits: { default: { requestsPerMinute: 10_000, tokensPerMinute: 60_000, concurrency: 8 } },
+      // Exact weights, as the extension and the CLI use (characters / 4 overestimates English and would hide a drift).
+      estimatePromptTokens: (request) => countChatTokens(counter, (request as ReturnType<typeof ask>).messages).total,
+    });
+    // About 150 prompt tokens + 250 max_tokens each. Each answer's headers are computed a latency after admission;
+    // taking that refill for spare room (as the limiter once did) drew a 429 every few requests here.
+    const paragraph = 'Summarise the customer call notes below in two sentences for the account owner. '.repeat(11);
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, index) => client.chat(ask(`${index}. ${paragraph}`, { max_tokens: 250 }))),
+    );
+    await client.close();
+    tokenizers.dispose();
+    assert.ok(server.stats().promptTokens / 16 > 120, `prompt tokens each: ${server.stats().promptTokens / 16}`);
+    assert.equal(server.stats().rateLimited, 0);
+    assert.ok(results.every((result) => result.retries === 0));
   });
 });
