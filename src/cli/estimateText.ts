@@ -1,4 +1,5 @@
 import { formatEstimate, formatTokens } from '../core/estimate/formatting';
+import { REFUSAL_CODES } from '../core/prompts/parsePromptFile';
 import type { EstimateJson, EstimateJsonPrompt } from './estimateReport';
 
 const LINES_SHOWN_PER_FILE = 10;
@@ -29,6 +30,11 @@ export function estimateText(report: EstimateJson): string {
     '',
     `Total: ${totals.prompts} prompts, ${formatTokens(totals.inputTokens)} input tokens, ${formatEstimate(totals.total)} (Batch API ${formatEstimate(totals.batchTotal)})${unpriced}`,
   ];
+  const refused = report.diagnostics.filter((diagnostic) => REFUSAL_CODES.has(diagnostic.code));
+  if (refused.length > 0) {
+    lines.push('', 'Skipped:');
+    for (const file of refused) lines.push(`  ${file.file}  ${file.message}`);
+  }
   const problems = report.diagnostics.filter((diagnostic) => diagnostic.severity === 'error' || diagnostic.severity === 'warning');
   if (problems.length > 0) {
     lines.push('', 'Problems:');

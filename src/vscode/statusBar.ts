@@ -3,6 +3,7 @@ import type { FileEstimate } from '../core/estimate/estimateFile';
 import { escapeMarkdown, promptBreakdownMarkdown } from '../core/estimate/breakdownMarkdown';
 import { formatEstimate, formatTokens } from '../core/estimate/formatting';
 import { BUNDLED_PRICE_SOURCE } from '../core/pricing/bundledPrices';
+import { REFUSAL_CODES } from '../core/prompts/parsePromptFile';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS, IS_PROMPT_FILE_CONTEXT } from './ids';
 import type { PromptDocuments } from './promptDocuments';
@@ -51,7 +52,7 @@ export class PromptStatusBar implements vscode.Disposable {
 /** `1,234 tokens · ~$0.0021 · gpt-4o-mini` (or the file totals for batch files). */
 export function statusText(file: FileEstimate): string {
   if (file.estimates.length === 0) {
-    const refusal = file.diagnostics.find((diagnostic) => diagnostic.code === 'file-too-large' || diagnostic.code === 'binary-file');
+    const refusal = file.diagnostics.find((diagnostic) => REFUSAL_CODES.has(diagnostic.code));
     return refusal ? '$(circle-slash) Prompt Meter: not estimated' : '$(warning) Prompt Meter: no prompt';
   }
   const first = file.estimates[0]!;

@@ -64,4 +64,16 @@ describe('promptmeter estimate', () => {
     assert.match(stdout, /broken\.prompt\.md:[23]\s+error/);
     assert.match(stdout, /gpt-9-ultra.*price unknown/);
   });
+
+  it('a 10 MB file and a binary file are skipped with a reason, and the other prompts are still estimated', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'pm-cli-'));
+    writeFileSync(path.join(directory, 'huge.prompt.md'), `---\nmodel: gpt-4o-mini\n---\n${'lorem ipsum dolor sit amet '.repeat(400_000)}`);
+    writeFileSync(path.join(directory, 'image.prompt.md'), Buffer.from(Array.from({ length: 4096 }, (_, index) => index % 256)));
+    writeFileSync(path.join(directory, 'fine.prompt.md'), '---\nmodel: gpt-4o-mini\nmax_tokens: 5\n---\nHi\n');
+    const { code, stdout } = cli(['estimate', '.'], directory);
+    assert.equal(code, 0);
+    assert.match(stdout, /Total: 1 prompts/);
+    assert.match(stdout, /Skipped:\n(?:.*\n)*\s+huge\.prompt\.md\s+Not estimated: this file is 10\.\d MB, above the 2\.0 MB limit\. Raise promptmeter\.maxFileSizeMB/);
+    assert.match(stdout, /image\.prompt\.md\s+Not estimated: this file looks binary/);
+  });
 });

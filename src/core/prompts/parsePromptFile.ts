@@ -70,6 +70,9 @@ function parsePlainText(file: string, text: string): ParsedPromptFile {
   };
 }
 
+/** Codes of the refusals {@link refuseContent} gives: the file was not estimated at all. */
+export const REFUSAL_CODES: ReadonlySet<string> = new Set(['file-too-large', 'binary-file']);
+
 /** Size and binary checks done before parsing. */
 export function refuseContent(text: string, maxFileBytes: number): PromptDiagnostic | undefined {
   if (text.length > maxFileBytes / 4) {
