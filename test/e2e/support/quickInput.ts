@@ -87,8 +87,20 @@ async function pickRow(page: Page, description: string, accept: (row: QuickInput
  * running one also activates it.
  */
 export async function runCommand(page: Page, title: string, options: WaitOptions = {}): Promise<void> {
-  await openQuickInput(page, 'F1', `>${title}`);
-  await pickRow(page, `command "${title}" in the command palette`, (row) => row.label === title, options);
+  const deadline = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT);
+  // The palette lists the commands known when it opened: right after start-up an extension's contributions can
+  // arrive later, so reopen it (up to the timeout) rather than wait on a stale list.
+  for (;;) {
+    await openQuickInput(page, 'F1', `>${title}`);
+    const remaining = deadline - Date.now();
+    const listed = await waitUntil(page, `command "${title}"`, async () => (await isBusy(page) ? undefined : (await quickInputRows(page)).some((row) => row.label === title) || undefined), {
+      timeout: Math.max(1, Math.min(10_000, remaining)),
+    }).catch(() => false);
+    if (listed || Date.now() >= deadline) break;
+    await page.keyboard.press('Escape');
+  }
+  const total = options.timeout ?? DEFAULT_TIMEOUT;
+  await pickRow(page, `command "${title}" in the command palette (reopened for ${total} ms)`, (row) => row.label === title, { timeout: 1_000 });
 }
 
 /** Picks the item whose label matches `label` in the quick pick that is open (e.g. after `runCommand`). */
