@@ -19,6 +19,9 @@ const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> 
 const ALWAYS_SHOWN = new Set(['front-matter-unclosed', 'front-matter-yaml', 'front-matter-shape', 'batch-json', 'batch-line', 'parse-failure', 'context-exceeded', 'file-too-large', 'binary-file']);
 
 /** Publishes parse problems and hints of open prompt documents; remembers each diagnostic's quick fix. */
+/** `source` of every diagnostic Prompt Meter publishes. */
+export const DIAGNOSTIC_SOURCE = 'Prompt Meter';
+
 export class DiagnosticsPublisher implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly collection = this.store.add(vscode.languages.createDiagnosticCollection('promptmeter'));
@@ -56,7 +59,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       document.uri,
       shown.map((entry) => {
         const diagnostic = new vscode.Diagnostic(toRange(entry.span), entry.message, SEVERITY[entry.severity]);
-        diagnostic.source = 'Prompt Meter';
+        diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostic.code = entry.code;
         if (entry.fix) this.fixes.set(diagnostic, entry.fix);
         return diagnostic;

@@ -12,6 +12,7 @@ export const COMMANDS = {
   resumeRun: 'promptmeter.resumeRun',
   openCostReport: 'promptmeter.openCostReport',
   exportCostReport: 'promptmeter.exportCostReport',
+  openPromptFilesAsMarkdown: 'promptmeter.openPromptFilesAsMarkdown',
 } as const;
 
 export const CONFIGURATION_SECTION = 'promptmeter';

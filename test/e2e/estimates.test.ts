@@ -5,9 +5,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  codeLensTexts, createWorkspace, editorText, openFile, pickQuickPickItem, runCommand, saveActiveEditor, screenshot,
-  startCodeServer, waitForCodeLens, waitForStatusBarText, waitUntil,
+  clickNotificationButton, codeLensTexts, notificationTexts, createWorkspace, editorText, openFile, pickQuickPickItem, runCommand, saveActiveEditor, screenshot,
+  startCodeServer, statusBarTexts, waitForCodeLens, waitForNotification, waitForStatusBarText, waitUntil,
 } from './support';
+import type { Page } from 'playwright-core';
 import { cliJson, exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
 
 interface EstimateReport {
@@ -16,6 +17,14 @@ interface EstimateReport {
 }
 
 /** "$(symbol-numeric) 1,234 tokens · ~$0.0012 · gpt-4o-mini" → 1234 (the codicon is not in the page text). */
+/** The Problems counts of the status bar ("119 1": errors, warnings; the icons are CSS). */
+async function problemCounts(page: Page): Promise<{ errors: number; warnings: number }> {
+  const item = (await statusBarTexts(page)).find((text) => /^\d+ \d+$/.test(text));
+  assert.ok(item, `no problems item in the status bar: ${JSON.stringify(await statusBarTexts(page))}`);
+  const [errors, warnings] = item.split(' ').map(Number);
+  return { errors: errors!, warnings: warnings! };
+}
+
 function tokensIn(statusText: string): number {
   const match = /([\d,]+) tokens/.exec(statusText);
   assert.ok(match, `no token count in status bar text "${statusText}"`);
@@ -52,6 +61,32 @@ test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) =
     const lenses = await codeLensTexts(page);
     assert.ok(lenses.some((candidate) => /fits \(qa\).*saves \d+%/.test(candidate)), `recommendation lens missing in ${JSON.stringify(lenses)}`);
     await screenshot(page, 'estimates-codelens');
+  });
+
+  await t.test("VS Code's chat prompt-file errors on a Prompt Meter file: offered once, Open as Markdown clears them", async () => {
+    // VS Code 1.100+ reads *.prompt.md as a Copilot chat prompt file and flags Prompt Meter's front matter keys.
+    const offer = /reads faq-answer\.prompt\.md as a Copilot chat prompt file and reports \d+ problem/;
+    await waitForNotification(page, offer, { timeout: 90_000 });
+    const errorsBefore = await problemCounts(page);
+    assert.ok(errorsBefore.errors > 0, `VS Code reports errors before: ${JSON.stringify(errorsBefore)}`);
+    await screenshot(page, 'estimates-chat-prompt-conflict');
+    await clickNotificationButton(page, offer, 'Open as Markdown');
+    await waitForStatusBarText(page, /^Markdown$/, { timeout: 30_000 });
+    const settings = JSON.parse(readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(settings['files.associations'], { '**/prompts/**/*.prompt.md': 'markdown' });
+    // VS Code keeps the problems it already reported until a reload; Prompt Meter offers one.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await clickNotificationButton(page, /now opens as Markdown in this workspace/, 'Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await openFile(page, 'prompts/faq-answer.prompt.md', { timeout: 60_000 });
+    await waitForStatusBarText(page, /^Markdown$/, { timeout: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // time for a validator that would still run
+    assert.equal((await problemCounts(page)).errors, 0, 'no chat prompt-file errors after the reload');
+    assert.equal(await notificationTexts(page).then((texts) => texts.some((message) => offer.test(message))), false, 'not offered again');
+    const text = await waitForStatusBarText(page, /tokens · .* · gpt-/);
+    assert.equal(tokensIn(text), cliJson<EstimateReport>(['estimate', 'prompts/faq-answer.prompt.md'], workspace).prompts[0]!.inputTokens, 'Prompt Meter estimates it the same');
+    await waitForCodeLens(page, /tokens · input ~\$/);
   });
 
   await t.test('Choose Model writes the picked model into the front matter and the estimate follows', async () => {

@@ -23,7 +23,12 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     Object.fromEntries(Object.entries(files).filter(([name]) => /faq-answer|ticket-triage|email-tone/.test(name))),
     'pm-e2e-runs-',
   );
-  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'runs', settings: { 'promptmeter.baseUrl': api.url } }).catch(async (error: unknown) => {
+  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'runs', settings: {
+      'promptmeter.baseUrl': api.url,
+      // As after "Open as Markdown" (estimates.test.ts): VS Code's chat prompt-file validation stays out of the way.
+      'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
+    },
+  }).catch(async (error: unknown) => {
     await api.close();
     rmSync(workspace, { recursive: true, force: true });
     throw error;
