@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FileEstimate } from '../core/estimate/estimateFile';
 import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { PromptEstimator } from '../core/estimate/promptEstimator';
 import { tooLargeDiagnostic } from '../core/prompts/parsePromptFile';
+import { estimateDatasetRuns } from '../core/runs/datasetEstimate';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { Tokenizers } from '../core/tokens/tokenizers';
 import { parseArguments, UsageError } from './cliArguments';
@@ -38,7 +38,7 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
   try {
     const estimator = new PromptEstimator(tokenizers, settings, undefined, createFileDocumentReader(io.cwd));
     const model = typeof flags.model === 'string' ? flags.model : undefined;
-    const results: Array<{ displayPath: string; estimate: FileEstimate }> = [];
+    const results: Array<Parameters<typeof estimateJson>[0][number]> = [];
     for (const file of files) {
       const size = statSync(file.absolutePath).size;
       const text = size > settings.maxFileBytes ? '' : readFileSync(file.absolutePath, 'utf8');
@@ -46,7 +46,9 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
         size > settings.maxFileBytes
           ? { file: file.displayPath, format: file.format, prompts: [], diagnostics: [tooLargeDiagnostic(size, settings.maxFileBytes)] }
           : estimator.parse(file.displayPath, text, file.format);
-      results.push({ displayPath: file.displayPath, estimate: await estimator.estimate(parsed, text, model) });
+      const estimate = await estimator.estimate(parsed, text, model);
+      const datasets = estimateDatasetRuns(parsed, file.absolutePath, estimator.options(model, false), settings.pricingOverrides);
+      results.push({ displayPath: file.displayPath, estimate, datasets });
     }
     const report = estimateJson(results);
     if (model && !report.prompts.some((prompt) => prompt.priceKnown)) {

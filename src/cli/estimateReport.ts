@@ -2,6 +2,7 @@ import type { FileEstimate } from '../core/estimate/estimateFile';
 import { totalsOf } from '../core/estimate/estimateFile';
 import type { PromptEstimate } from '../core/estimate/promptEstimate';
 import { BUNDLED_PRICE_DATA, BUNDLED_PRICE_SOURCE } from '../core/pricing/bundledPrices';
+import type { DatasetEstimate } from '../core/runs/datasetEstimate';
 
 /** One prompt in `promptmeter estimate --json`. Money is estimated USD; null where the price is unknown. */
 export interface EstimateJsonPrompt {
@@ -19,26 +20,49 @@ export interface EstimateJsonPrompt {
   priceSource: string | null;
   recommendation: { model: string; total: number; saving: number } | null;
   /** Prompts with a `chunk:` section: the map-reduce run next to one call with the whole document. */
+  /** Prompts naming `data:`: a run sends one call per row, each estimated with its own values. */
+  dataset?: { file: string; rows: number; inputTokens: number; total: number | null; batchTotal: number | null };
   mapReduce?: { calls: number; chunks: number; documentTokens: number; total: number | null; batchTotal: number | null; singleCall: { model: string; total: number } | null; saving: number | null; summary: string };
 }
 
 export interface EstimateJson {
   prompts: EstimateJsonPrompt[];
-  totals: { prompts: number; inputTokens: number; total: number; batchTotal: number; unpricedPrompts: number };
+  totals: {
+    prompts: number;
+    inputTokens: number;
+    total: number;
+    batchTotal: number;
+    unpricedPrompts: number;
+    /** Running everything: dataset prompts once per row (the calls a run sends before dedupe and cache hits). */
+    run: { calls: number; inputTokens: number; total: number; batchTotal: number };
+  };
   pricesAsOf: string;
   priceSource: string;
   diagnostics: Array<{ file: string; line: number; severity: string; code: string; message: string }>;
 }
 
 /** The `--json` object: exactly one, built from the estimates of every file (ids are paths, or custom_id for batch lines). */
-export function estimateJson(files: ReadonlyArray<{ displayPath: string; estimate: FileEstimate }>): EstimateJson {
+export function estimateJson(
+  files: ReadonlyArray<{ displayPath: string; estimate: FileEstimate; datasets?: ReadonlyMap<string, DatasetEstimate> }>,
+): EstimateJson {
   const prompts: EstimateJsonPrompt[] = [];
   const diagnostics: EstimateJson['diagnostics'] = [];
   const all: PromptEstimate[] = [];
-  for (const { displayPath, estimate } of files) {
+  const run = { calls: 0, inputTokens: 0, total: 0, batchTotal: 0 };
+  for (const { displayPath, estimate, datasets } of files) {
     for (const prompt of estimate.estimates) {
       all.push(prompt);
-      prompts.push(promptJson(displayPath, prompt));
+      const dataset = datasets?.get(prompt.prompt.id);
+      const json = promptJson(displayPath, prompt);
+      if (dataset) json.dataset = { file: dataset.dataFile, rows: dataset.rows, inputTokens: dataset.inputTokens, total: dataset.total, batchTotal: dataset.batchTotal };
+      prompts.push(json);
+      run.calls += dataset ? dataset.rows : prompt.mapReduce?.plan.totalCalls ?? 1;
+      run.inputTokens += dataset ? dataset.inputTokens : prompt.inputTokens;
+      run.total += (dataset ? dataset.total : prompt.cost?.total) ?? 0;
+      run.batchTotal += (dataset ? dataset.batchTotal : prompt.cost?.batchTotal) ?? 0;
+    }
+    for (const dataset of datasets?.values() ?? []) {
+      for (const problem of dataset.problems) diagnostics.push({ file: displayPath, line: 1, severity: 'warning', code: 'dataset', message: problem });
     }
     for (const diagnostic of estimate.diagnostics) {
       diagnostics.push({
@@ -53,7 +77,7 @@ export function estimateJson(files: ReadonlyArray<{ displayPath: string; estimat
   const totals = totalsOf(all);
   return {
     prompts,
-    totals: { prompts: totals.prompts, inputTokens: totals.inputTokens, total: totals.total, batchTotal: totals.batchTotal, unpricedPrompts: totals.unpricedPrompts },
+    totals: { prompts: totals.prompts, inputTokens: totals.inputTokens, total: totals.total, batchTotal: totals.batchTotal, unpricedPrompts: totals.unpricedPrompts, run },
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,
     priceSource: BUNDLED_PRICE_SOURCE.label,
     diagnostics,

@@ -6,21 +6,30 @@ const LINES_SHOWN_PER_FILE = 10;
 
 /** The human-readable table printed without `--json`. */
 export function estimateText(report: EstimateJson): string {
-  const rows: string[][] = [['PROMPT', 'MODEL', 'TOKENS', 'OUTPUT ≤', 'COST', 'BATCH API', 'CHEAPER FIT']];
+  // A row is table cells, or a note printed under the row above as it is (notes do not widen the columns).
+  const rows: Array<string[] | string> = [['PROMPT', 'MODEL', 'TOKENS', 'OUTPUT ≤', 'COST', 'BATCH API', 'CHEAPER FIT']];
   const shownPerFile = new Map<string, number>();
   for (const prompt of report.prompts) {
     const shown = shownPerFile.get(prompt.file) ?? 0;
     shownPerFile.set(prompt.file, shown + 1);
-    if (shown === LINES_SHOWN_PER_FILE) rows.push([`  … more requests in ${prompt.file}`, '', '', '', '', '', '']);
+    if (shown === LINES_SHOWN_PER_FILE) rows.push(`  … more requests in ${prompt.file}`);
     if (shown >= LINES_SHOWN_PER_FILE) continue;
     rows.push(row(prompt));
+    if (prompt.dataset) {
+      const { dataset } = prompt;
+      const cost = dataset.total === null ? 'price unknown' : `${formatEstimate(dataset.total)} (Batch API ${formatEstimate(dataset.batchTotal ?? undefined)})`;
+      rows.push(`  ↳ × ${dataset.rows} rows of ${dataset.file}: ${formatTokens(dataset.inputTokens)} input tokens, ${cost}`);
+    }
     if (prompt.mapReduce) {
       const single = prompt.mapReduce.singleCall ? `; one call on ${prompt.mapReduce.singleCall.model} ${formatEstimate(prompt.mapReduce.singleCall.total)}` : '';
-      rows.push([`  ↳ map-reduce: ${prompt.mapReduce.chunks} chunks, ${prompt.mapReduce.calls} calls${single}`, '', '', '', '', '', '']);
+      rows.push(`  ↳ map-reduce: ${prompt.mapReduce.chunks} chunks, ${prompt.mapReduce.calls} calls${single}`);
     }
   }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
-  const table = rows.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
+  const cellRows = rows.filter((row): row is string[] => Array.isArray(row));
+  const widths = cellRows[0]!.map((_, column) => Math.max(...cellRows.map((cells) => (cells[column] ?? '').length)));
+  const table = rows
+    .map((row) => (typeof row === 'string' ? row : row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()))
+    .join('\n');
   const { totals } = report;
   const unpriced = totals.unpricedPrompts > 0 ? `; ${totals.unpricedPrompts} with price unknown (not included)` : '';
   const lines = [
@@ -30,6 +39,10 @@ export function estimateText(report: EstimateJson): string {
     '',
     `Total: ${totals.prompts} prompts, ${formatTokens(totals.inputTokens)} input tokens, ${formatEstimate(totals.total)} (Batch API ${formatEstimate(totals.batchTotal)})${unpriced}`,
   ];
+  if (report.prompts.some((prompt) => prompt.dataset)) {
+    const { run } = totals;
+    lines.push(`Running them all (dataset rows included, before dedupe and cache hits): ${formatTokens(run.calls)} calls, ${formatTokens(run.inputTokens)} input tokens, ${formatEstimate(run.total)} (Batch API ${formatEstimate(run.batchTotal)})`);
+  }
   const refused = report.diagnostics.filter((diagnostic) => REFUSAL_CODES.has(diagnostic.code));
   if (refused.length > 0) {
     lines.push('', 'Skipped:');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -75,5 +75,22 @@ describe('promptmeter estimate', () => {
     assert.match(stdout, /Total: 1 prompts/);
     assert.match(stdout, /Skipped:\n(?:.*\n)*\s+huge\.prompt\.md\s+Not estimated: this file is 10\.\d MB, above the 2\.0 MB limit\. Raise promptmeter\.maxFileSizeMB/);
     assert.match(stdout, /image\.prompt\.md\s+Not estimated: this file looks binary/);
+  });
+
+  it('a prompt with a dataset shows what running every row costs, each row with its own values', () => {
+    const { code, stdout } = cli(['estimate', 'examples/prompts/faq-from-dataset.prompt.md', '--json']);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    const [prompt] = report.prompts;
+    const rows = readFileSync(path.join(root, 'examples', 'data', 'faq-questions.csv'), 'utf8').trim().split('\n').length - 1;
+    assert.equal(prompt.dataset.rows, rows);
+    assert.equal(prompt.dataset.file, '../data/faq-questions.csv');
+    assert.notEqual(prompt.dataset.inputTokens, rows * prompt.inputTokens, 'not the sample row copied to every row');
+    assert.ok(prompt.dataset.total > prompt.cost.total * rows * 0.5 && prompt.dataset.total < prompt.cost.total * rows * 2);
+    assert.ok(Math.abs(prompt.dataset.batchTotal - prompt.dataset.total / 2) < 1e-12);
+    assert.deepEqual(report.totals.run, { calls: rows, inputTokens: prompt.dataset.inputTokens, total: prompt.dataset.total, batchTotal: prompt.dataset.batchTotal });
+    const text = cli(['estimate', 'examples/prompts/faq-from-dataset.prompt.md']).stdout;
+    assert.match(text, new RegExp(`↳ × ${rows} rows of \\.\\./data/faq-questions\\.csv: [\\d,]+ input tokens, ~\\$`));
+    assert.match(text, new RegExp(`Running them all .*: ${rows} calls`));
   });
 });

@@ -6,7 +6,10 @@ export function formatUsd(amount: number): string {
   if (absolute >= 1) return `$${amount.toFixed(2)}`;
   if (absolute >= 0.01) return `$${amount.toFixed(3)}`;
   if (absolute >= 0.0001) return `$${amount.toFixed(5)}`;
-  return `$${amount.toPrecision(2)}`;
+  // Two significant digits in plain decimals ("$0.00000014", never "$1.4e-7"), at most 12 places.
+  const decimals = Math.min(12, 1 - Math.floor(Math.log10(absolute)));
+  const text = amount.toFixed(decimals);
+  return Number(text) === 0 ? `${amount < 0 ? '-' : ''}<$0.000000000001` : `$${text}`;
 }
 
 /** 12,345 tokens; 1.2M for millions. */

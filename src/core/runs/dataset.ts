@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /** One dataset row: column name → cell text. */
 export type DatasetRow = Readonly<Record<string, string>>;
 
@@ -9,6 +10,15 @@ export interface Dataset {
 }
 
 /** Reads a CSV (RFC 4180: quoted cells, doubled quotes, newlines inside quotes) or JSONL (one object per line) dataset. */
+/** Reads and parses a CSV or JSONL dataset file; undefined when it cannot be read. */
+export function readDatasetFile(file: string): Dataset | undefined {
+  try {
+    return parseDataset(file, readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseDataset(fileName: string, text: string): Dataset {
   return fileName.toLowerCase().endsWith('.jsonl') ? parseJsonLines(text) : parseCsv(text);
 }

@@ -5,10 +5,10 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/reso
 import type { CallOptions } from '../client/callOptions';
 import type { CallResult } from '../client/callResult';
 import type { PromptEstimator } from '../estimate/promptEstimator';
-import { tooLargeDiagnostic } from '../prompts/parsePromptFile';
+import { REFUSAL_CODES, tooLargeDiagnostic } from '../prompts/parsePromptFile';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
 import type { PriceOverrides } from '../pricing/priceOverride';
-import { parseDataset, type Dataset } from './dataset';
+import { readDatasetFile, type Dataset } from './dataset';
 import { expandJobs } from './expandJobs';
 import type { RunJob } from './runJob';
 import { planRun, type PlanLimits, type RunPlan } from './runPlan';
@@ -80,7 +80,7 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
       const relative = prompt.dataFile;
       const file = relative && source ? path.resolve(path.dirname(source.absolutePath), relative) : options.dataFile;
       if (!file) return undefined;
-      if (!datasets.has(file)) datasets.set(file, loadDataset(file));
+      if (!datasets.has(file)) datasets.set(file, readDatasetFile(file));
       return datasets.get(file);
     },
     useDataFor: (prompt) => prompt.dataFile !== undefined || (options.dataFile !== undefined && prompt.variables.length > 0),
@@ -99,7 +99,7 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
   jobs.push(...runnable);
   for (const parse of parsed) {
     for (const diagnostic of parse.diagnostics) {
-      if (diagnostic.code === 'file-too-large' || diagnostic.code === 'binary-file') problems.push(`${parse.file}: ${diagnostic.message}`);
+      if (REFUSAL_CODES.has(diagnostic.code)) problems.push(`${parse.file}: ${diagnostic.message}`);
     }
   }
   let similarGroups: SimilarGroup[] = [];
@@ -111,14 +111,6 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
   }
   const plan = planRun({ jobs, done: options.done, cached, similar: followers, limits: options.limits, budgetUsd: options.budgetUsd });
   return { jobs, problems, plan, similarGroups, followers };
-}
-
-function loadDataset(file: string): Dataset | undefined {
-  try {
-    return parseDataset(file, readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 async function findSimilar(jobs: readonly RunJob[], similarity: NonNullable<PrepareOptions['similarity']>): Promise<SimilarGroup[]> {
