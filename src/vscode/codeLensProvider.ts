@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import type { FileEstimate } from '../core/estimate/estimateFile';
 import { formatEstimate, formatTokens } from '../core/estimate/formatting';
 import type { PromptEstimate } from '../core/estimate/promptEstimate';
+import type { DatasetEstimate } from '../core/runs/datasetEstimate';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS } from './ids';
+import type { DatasetEstimates } from './datasetEstimates';
 import type { PromptDocuments } from './promptDocuments';
 import type { SettingsService } from './settingsService';
 import { toRange } from './spans';
@@ -20,6 +22,7 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
   constructor(
     private readonly documents: PromptDocuments,
     private readonly settings: SettingsService,
+    private readonly datasets: DatasetEstimates,
   ) {
     this.store.add(documents.onDidChange(() => this.changed.fire()));
     this.store.add(settings.onDidChange(() => this.changed.fire()));
@@ -31,7 +34,12 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
     if (!file) return [];
     const lenses: vscode.CodeLens[] = [];
     if (file.parsed.format === 'batch-jsonl') lenses.push(...fileTotalLenses(document, file));
-    for (const estimate of file.estimates.slice(0, MAXIMUM_LINE_LENSES)) lenses.push(...promptLenses(document, estimate));
+    const datasets = this.datasets.get(document, file);
+    for (const estimate of file.estimates.slice(0, MAXIMUM_LINE_LENSES)) {
+      lenses.push(...promptLenses(document, estimate));
+      const dataset = datasets.get(estimate.prompt.id);
+      if (dataset) lenses.push(datasetLens(document, estimate, dataset));
+    }
     return lenses;
   }
 
@@ -87,6 +95,22 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
     );
   }
   return lenses;
+}
+
+function datasetLens(document: vscode.TextDocument, estimate: PromptEstimate, dataset: DatasetEstimate): vscode.CodeLens {
+  const cost = dataset.total === null ? 'price unknown' : `${formatEstimate(dataset.total)} · Batch API ${formatEstimate(dataset.batchTotal ?? undefined)}`;
+  // Above the `data:` line when there is one (the prompt's first line is already full of lenses).
+  const dataLine = /^data[ \t]*:/m.exec(document.getText());
+  const range = dataLine ? new vscode.Range(document.positionAt(dataLine.index), document.positionAt(dataLine.index)) : toRange(estimate.prompt.span);
+  return new vscode.CodeLens(range, {
+    title: `$(table) × ${formatTokens(dataset.rows)} rows of ${dataset.dataFile}: ${formatTokens(dataset.inputTokens)} tokens · ${cost}`,
+    command: COMMANDS.runFolder,
+    arguments: [document.uri],
+    tooltip:
+      dataset.problems.length > 0
+        ? dataset.problems.join('\n')
+        : 'Estimate of running this prompt once per dataset row, each row with its own values (identical rows are sent once; click to see the exact plan of running it, before anything is spent).',
+  });
 }
 
 function fileTotalLenses(document: vscode.TextDocument, file: FileEstimate): vscode.CodeLens[] {

@@ -188,8 +188,10 @@ export class FolderRunner {
     return browsed?.[0];
   }
 
+  /** The prompt files of a folder, or the one file when `folder` is a file (a data: prompt's CodeLens runs just it). */
   private async promptFiles(folder: vscode.Uri): Promise<RunSourceFile[]> {
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,jsonl,md,txt}'), EXCLUDED, 10_000);
+    const isFile = ((await vscode.workspace.fs.stat(folder)).type & vscode.FileType.File) !== 0;
+    const uris = isFile ? [folder] : await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,jsonl,md,txt}'), EXCLUDED, 10_000);
     const files: RunSourceFile[] = [];
     for (const uri of uris.sort((left, right) => left.fsPath.localeCompare(right.fsPath))) {
       const displayPath = vscode.workspace.asRelativePath(uri, false);

@@ -10,6 +10,11 @@ import {
 } from './support';
 import type { Page } from 'playwright-core';
 import { cliJson, exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
+import { formatEstimate, formatTokens } from '../../src/core/estimate/formatting';
+
+interface DatasetReport {
+  prompts: Array<{ dataset?: { rows: number; inputTokens: number; total: number; batchTotal: number } }>;
+}
 
 interface EstimateReport {
   prompts: Array<{ file: string; inputTokens: number; model: string }>;
@@ -117,6 +122,16 @@ test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) =
     await waitForStatusBarText(page, /tokens · .* · gpt-/, { timeout: 60_000 });
     const lens = await waitForCodeLens(page, /output unbounded \(no max_tokens\)/);
     assert.match(lens, /tokens/);
+  });
+
+  await t.test('a prompt with data: shows what running every row of its dataset costs, as the CLI estimates it', async () => {
+    const cli = cliJson<DatasetReport>(['estimate', 'prompts/faq-from-dataset.prompt.md'], workspace);
+    const dataset = cli.prompts[0]!.dataset!;
+    await openFile(page, 'prompts/faq-from-dataset.prompt.md');
+    const lens = await waitForCodeLens(page, /× \d+ rows of /, { timeout: 60_000 });
+    const expected = `× ${dataset.rows} rows of ../data/faq-questions.csv: ${formatTokens(dataset.inputTokens)} tokens · ${formatEstimate(dataset.total)} · Batch API ${formatEstimate(dataset.batchTotal)}`;
+    assert.ok(lens.endsWith(expected), `lens "${lens}" vs CLI "${expected}"`);
+    await screenshot(page, 'estimates-dataset-lens');
   });
 });
 
