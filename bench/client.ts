@@ -25,6 +25,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
 import { PromptMeterClient } from '../src/core/client/promptMeterClient';
+import { fakeApiKey } from '../test/support/fakeKeys';
 
 const PROMPTS = 200;
 const MAX_TOKENS = 128;
@@ -34,7 +35,7 @@ const BURST_SECONDS = 1;
 const LATENCY_MS = 190;
 const LATENCY_JITTER_MS = 20;
 const MODEL = 'gpt-4o-mini';
-const API_KEY = 'sk-bench-not-a-real-key';
+const API_KEY = fakeApiKey('bench-not-a-real-key');
 
 const topics = ['invoices', 'churn', 'latency', 'onboarding', 'pricing', 'support backlog', 'SSO', 'audit logs'];
 const prompts = Array.from({ length: PROMPTS }, (_, index) => {

@@ -28,6 +28,7 @@ import { runNaivePipeline } from './support/naivePipeline';
 import { runPromptMeterPipeline, type PromptMeterPass } from './support/promptMeterPipeline';
 import { similaritySweep, wrongPairs } from './support/similaritySweep';
 import { startServerProcess, type ServerProcess } from './support/testServerProcess';
+import { fakeApiKey } from '../test/support/fakeKeys';
 
 const RPM = 600;
 const TPM = 150_000;
@@ -41,7 +42,7 @@ const NAIVE_MAX_ROUNDS = 50;
 /** promptmeter.semanticDedupeThreshold's default (what `run --similar` uses), not tuned on this data; the sweep shows its neighbourhood. */
 const THRESHOLD = 0.92;
 const SWEEP = [0.8, 0.85, 0.9, 0.92, 0.95];
-const API_KEY = 'sk-bench-not-a-real-key';
+const API_KEY = fakeApiKey('bench-not-a-real-key');
 
 const root = path.resolve(__dirname, '..', '..');
 

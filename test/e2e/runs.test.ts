@@ -13,8 +13,9 @@ import { formatMoney } from '../../src/core/report/formatMoney';
 import { ZERO_MONEY } from '../../src/core/report/money';
 import { cliJson } from './support/promptMeterPackage';
 import { webviewFrame } from './support';
+import { fakeApiKey } from '../support/fakeKeys';
 
-const SECRET = 'sk-e2e-secret-never-logged';
+const SECRET = fakeApiKey('e2e-secret-never-logged');
 
 test('running prompts in real VS Code against the test server', { timeout: 400_000 }, async (t) => {
   const api = await startTestServer({ latencyMs: 30, rpm: 1200, tpm: 400_000 });

@@ -15,8 +15,9 @@ import type { RunJob } from '../../src/core/runs/runJob';
 import { RunStore, type RunFolder } from '../../src/core/runs/runStore';
 import { startTestServer, type TestServer } from '../server';
 import { chatJob } from '../support/runJobs';
+import { fakeApiKey } from '../support/fakeKeys';
 
-const secret = 'sk-test-BATCH0SECRET0KEY0123456789';
+const secret = fakeApiKey('test-BATCH0SECRET0KEY0123456789');
 /** USD per 1M tokens, set as overrides so the expected costs below are computed from these numbers only. */
 const rates = { 'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 }, 'text-embedding-3-small': { input: 0.02, output: 0 } };
 const priceUsage = priceUsageFrom(new Pricing(rates));

@@ -7,9 +7,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server';
 import { repositoryRoot } from '../support/repository';
+import { fakeApiKey } from '../support/fakeKeys';
 
 const root = repositoryRoot();
-const secret = 'sk-test-secret-123';
+const secret = fakeApiKey('test-secret-123');
 
 function start(args: string[], cwd: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), ...args], { cwd, env: { PATH: process.env.PATH, OPENAI_API_KEY: secret } });

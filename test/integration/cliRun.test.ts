@@ -6,12 +6,15 @@ import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server';
 import { runCli } from '../support/cli';
 import { repositoryRoot } from '../support/repository';
+import { fakeApiKey } from '../support/fakeKeys';
+
+const SECRET = fakeApiKey('test-secret-123');
 
 const root = repositoryRoot();
 
 /** Runs the built CLI as a child process (real HTTP to the test server), with a key that must never leak. */
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  return runCli(args, cwd, { OPENAI_API_KEY: 'sk-test-secret-123', ...env });
+  return runCli(args, cwd, { OPENAI_API_KEY: SECRET, ...env });
 }
 
 function workspace(): string {
@@ -52,10 +55,10 @@ describe('promptmeter run', () => {
     assert.equal(fresh.requests, 1);
     const ledger = readFileSync(path.join(folder, '.promptmeter', 'ledger.jsonl'), 'utf8');
     assert.equal(ledger.trim().split('\n').length, 3, 'every call and every cache hit is in the ledger');
-    assert.doesNotMatch(ledger, /sk-test-secret-123/);
+    assert.ok(!ledger.includes(SECRET), 'the key is not in the ledger');
     assert.doesNotMatch(ledger, /Lumen Notes/, 'no prompt text in the ledger');
     const runFolder = report.runFolder as string;
-    assert.doesNotMatch(readFileSync(path.join(runFolder, 'results.jsonl'), 'utf8'), /sk-test-secret-123/);
+    assert.ok(!readFileSync(path.join(runFolder, 'results.jsonl'), 'utf8').includes(SECRET), 'the key is not in the results');
     assert.ok(existsSync(path.join(runFolder, 'summary.md')));
   });
 

@@ -5,6 +5,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { startTestServer } from '../server';
 import type { TestServer } from '../server';
 import { Scratch, ask, filesUnder, harnessClient, priceUsage, secretKey } from './clientHarness';
+import { fakeApiKey } from '../support/fakeKeys';
 
 describe('PromptMeterClient chat against the test server', () => {
   let server: TestServer;
@@ -156,7 +157,7 @@ describe('PromptMeterClient chat against the test server', () => {
     const first = harnessClient(server.url, directory).client;
     await first.chat(ask('Shared between keys'));
     await first.close();
-    const second = harnessClient(server.url, directory, { apiKey: 'sk-proj-ANOTHER0KEY0abcdefghij' }).client;
+    const second = harnessClient(server.url, directory, { apiKey: fakeApiKey('proj-ANOTHER0KEY0abcdefghij') }).client;
     assert.equal((await second.chat(ask('Shared between keys'))).cache, 'disk');
     await second.close();
     for (const file of await filesUnder(directory)) {

@@ -5,9 +5,10 @@ import type { PriceUsage } from '../../src/core/client/priceUsage';
 import { PromptMeterClient } from '../../src/core/client/promptMeterClient';
 import type { PromptMeterClientOptions } from '../../src/core/client/promptMeterClient';
 import { Ledger } from '../../src/core/ledger/ledger';
+import { fakeApiKey } from '../support/fakeKeys';
 
 /** The key every harness client uses; tests check it never leaks. */
-export const secretKey = 'sk-proj-HARNESS0SECRET0KEY0123456789';
+export const secretKey = fakeApiKey('proj-HARNESS0SECRET0KEY0123456789');
 
 /** Fixed rates, $ per token, so tests can recompute costs: 1 µ$ prompt, 0.5 µ$ cached, 4 µ$ completion. */
 export const priceUsage: PriceUsage = (_model, usage) => ({

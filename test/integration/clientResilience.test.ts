@@ -4,6 +4,7 @@ import { InsufficientQuotaError, PromptMeterError, RequestTooLargeError } from '
 import { startTestServer } from '../server';
 import type { ScriptedOutcome, TestServer } from '../server';
 import { Scratch, ask, harnessClient, secretKey } from './clientHarness';
+import { fakeApiKey } from '../support/fakeKeys';
 
 async function failure(promise: Promise<unknown>): Promise<PromptMeterError> {
   try {
@@ -102,7 +103,7 @@ describe('PromptMeterClient retries and failures against the test server', () =>
   });
 
   test('401 is not retried and the key does not leak into the error or the ledger', async () => {
-    server.configure({ apiKey: 'sk-the-right-key-0000000000' });
+    server.configure({ apiKey: fakeApiKey('the-right-key-0000000000') });
     const { client, ledger } = harnessClient(server.url, await scratch.directory());
     const error = await failure(client.chat(ask('wrong key')));
     await client.close();

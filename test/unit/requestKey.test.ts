@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { cacheNamespaceForBaseUrl } from '../../src/core/cache/cacheNamespace';
 import { canonicalJson } from '../../src/core/cache/canonicalJson';
 import { requestKey } from '../../src/core/cache/requestKey';
+import { fakeApiKey } from '../support/fakeKeys';
 
 const namespace = 'https://api.openai.com/v1';
 const base = {
@@ -76,15 +77,15 @@ describe('requestKey', () => {
 
 describe('cacheNamespaceForBaseUrl', () => {
   test('keeps scheme, host, port and path; drops credentials, query and fragment', () => {
-    const secret = 'sk-proj-abcdefghijklmnop';
+    const secret = fakeApiKey('proj-abcdefghijklmnop');
     const namespaceWithSecrets = cacheNamespaceForBaseUrl(`https://user:${secret}@proxy.example.com:8443/openai/v1/?api-key=${secret}#${secret}`);
     assert.equal(namespaceWithSecrets, 'https://proxy.example.com:8443/openai/v1');
     assert.doesNotMatch(namespaceWithSecrets, /sk-proj/);
   });
 
   test('the key never depends on the API key: the same request through URLs with different credentials', () => {
-    const first = requestKey('chat.completions', base, cacheNamespaceForBaseUrl('https://alice:sk-aaaaaaaaaaaa@proxy.example.com/v1'));
-    const second = requestKey('chat.completions', base, cacheNamespaceForBaseUrl('https://bob:sk-bbbbbbbbbbbb@proxy.example.com/v1?key=x'));
+    const first = requestKey('chat.completions', base, cacheNamespaceForBaseUrl(`https://alice:${fakeApiKey('aaaaaaaaaaaa')}@proxy.example.com/v1`));
+    const second = requestKey('chat.completions', base, cacheNamespaceForBaseUrl(`https://bob:${fakeApiKey('bbbbbbbbbbbb')}@proxy.example.com/v1?key=x`));
     assert.equal(first, second);
   });
 });

@@ -6,9 +6,10 @@ import type { FailureReason } from '../../src/core/client/errors';
 import { RetryPolicy } from '../../src/core/client/retryPolicy';
 import type { RetryDecision } from '../../src/core/client/retryPolicy';
 import { toPromptMeterError } from '../../src/core/client/toPromptMeterError';
+import { fakeApiKey } from '../support/fakeKeys';
 
 const wallClockMs = Date.UTC(2026, 0, 1);
-const context = { timedOut: false, cancelled: false, apiKey: 'sk-proj-SECRETSECRETSECRET', wallClockMs };
+const context = { timedOut: false, cancelled: false, apiKey: fakeApiKey('proj-SECRETSECRETSECRET'), wallClockMs };
 const policy = new RetryPolicy({ random: () => 0.5 });
 
 function apiError(status: number, body: { message: string; type?: string; code?: string }, headers: Record<string, string> = {}): APIError {
@@ -106,11 +107,11 @@ describe('retry classification', () => {
   });
 
   test('the API key never appears in the error, even when the server echoes it', () => {
-    const { error } = classify(apiError(401, { message: `Incorrect API key provided: ${context.apiKey}. Also sk-otherKEY1234567890.` }));
+    const { error } = classify(apiError(401, { message: `Incorrect API key provided: ${context.apiKey}. Also ${fakeApiKey('otherKEY1234567890')}.` }));
     assert.doesNotMatch(error.message, /SECRETSECRET/);
     assert.doesNotMatch(error.message, /otherKEY/);
     assert.match(error.message, /\[redacted\]/);
-    const azureKey = '0123456789abcdef0123456789abcdef';
+    const azureKey = '0123456789abcdef'.repeat(2); // Azure keys are 32 hex digits
     const azure = toPromptMeterError(apiError(401, { message: `Access denied due to invalid key ${azureKey}` }), { ...context, apiKey: azureKey });
     assert.doesNotMatch(azure.message, new RegExp(azureKey));
   });
