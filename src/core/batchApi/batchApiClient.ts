@@ -2,6 +2,7 @@ import OpenAI, { toFile } from 'openai';
 import type { Batch } from 'openai/resources/batches';
 import type { Clock } from '../client/clock';
 import { PromptMeterError } from '../client/errors';
+import { createOpenAiSdk, type SdkConnection } from '../client/openAiSdk';
 import type { RetryPolicy } from '../client/retryPolicy';
 import { runWithRetries } from '../client/retryRunner';
 import { toPromptMeterError } from '../client/toPromptMeterError';
@@ -11,11 +12,7 @@ import type { BatchEndpoint } from './batchInput';
 export type { Batch } from 'openai/resources/batches';
 
 /** How the Batch API client reaches the API and retries. The key stays inside the SDK instance. */
-export interface BatchApiClientOptions {
-  readonly apiKey: string;
-  readonly baseUrl: string;
-  /** Azure expects the key in an `api-key` header; everything else takes `Authorization: Bearer`. */
-  readonly apiKeyHeader?: 'authorization' | 'api-key';
+export interface BatchApiClientOptions extends SdkConnection {
   /** The one owner of retries (the SDK's are off). */
   readonly policy: RetryPolicy;
   readonly clock: Clock;
@@ -46,13 +43,7 @@ export class BatchApiClient {
   private readonly fileTimeoutMs: number;
 
   constructor(private readonly options: BatchApiClientOptions) {
-    this.sdk = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl,
-      maxRetries: 0,
-      logLevel: 'off',
-      ...(options.apiKeyHeader === 'api-key' ? { defaultHeaders: { 'api-key': options.apiKey } } : {}),
-    });
+    this.sdk = createOpenAiSdk(options);
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.fileTimeoutMs = options.fileTimeoutMs ?? 600_000;
   }

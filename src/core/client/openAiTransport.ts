@@ -3,15 +3,10 @@ import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resource
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { ChatStreamAccumulator } from './chatStreamAccumulator';
 import { PromptMeterError } from './errors';
+import { createOpenAiSdk, type SdkConnection } from './openAiSdk';
 
 /** How to reach the API. The key is held by the SDK instance only, never copied elsewhere. */
-export interface TransportOptions {
-  apiKey: string;
-  /** OpenAI, Azure OpenAI's OpenAI-compatible `/openai/v1`, a proxy or a local server. */
-  baseUrl: string;
-  /** Azure expects the key in an `api-key` header; everything else takes `Authorization: Bearer`. */
-  apiKeyHeader?: 'authorization' | 'api-key';
-}
+export type TransportOptions = SdkConnection;
 
 /** One answer and the headers it came with (for the limiter). */
 export interface TransportAnswer<T> {
@@ -37,13 +32,7 @@ export class OpenAiTransport {
   private readonly sdk: OpenAI;
 
   constructor(options: TransportOptions) {
-    this.sdk = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl,
-      maxRetries: 0,
-      logLevel: 'off',
-      ...(options.apiKeyHeader === 'api-key' ? { defaultHeaders: { 'api-key': options.apiKey } } : {}),
-    });
+    this.sdk = createOpenAiSdk(options);
   }
 
   /**
