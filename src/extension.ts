@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const documents = store.add(new PromptDocuments(estimator, settings, log));
   const systemPrompts = store.add(new SystemPromptIndex(estimator, settings, log));
   const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));
-  const codeLenses = store.add(new PromptCodeLensProvider(documents, settings, new DatasetEstimates(estimator, settings)));
+  const codeLenses = store.add(new PromptCodeLensProvider(documents, settings, store.add(new DatasetEstimates(estimator, settings))));
   const breakdowns = store.add(new BreakdownDocuments(documents));
   const models = new ModelCommands(documents, estimator, settings, log, (file, from, to, via) => {
     if (workspaceRoot) recordModelChange(workspaceRoot, file, from, to, via);

@@ -47,7 +47,7 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
           ? { file: file.displayPath, format: file.format, prompts: [], diagnostics: [tooLargeDiagnostic(size, settings.maxFileBytes)] }
           : estimator.parse(file.displayPath, text, file.format);
       const estimate = await estimator.estimate(parsed, text, model);
-      const datasets = estimateDatasetRuns(parsed, file.absolutePath, estimator.options(model, false), settings.pricingOverrides);
+      const datasets = await estimateDatasetRuns(parsed, file.absolutePath, estimator.options(model, false), settings.pricingOverrides);
       results.push({ displayPath: file.displayPath, estimate, datasets });
     }
     const report = estimateJson(results);

@@ -26,6 +26,7 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
   ) {
     this.store.add(documents.onDidChange(() => this.changed.fire()));
     this.store.add(settings.onDidChange(() => this.changed.fire()));
+    this.store.add(datasets.onDidChange(() => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

@@ -18,35 +18,45 @@ export interface DatasetEstimate {
   readonly problems: readonly string[];
 }
 
+/** Rows estimated between two yields to the event loop (a slice takes a few milliseconds). */
+const ROWS_PER_SLICE = 200;
+
 /**
- * Estimates the dataset runs of a parsed file's prompts, by prompt id (those naming `data:`), row by row as a run sends them
- * (`expandJobs`). `absolutePath` is the prompt file's location, against which `data:` is resolved.
+ * Estimates the dataset runs of a parsed file's prompts (those naming `data:`), by prompt id, row by row as a run
+ * sends them (`expandJobs`). `absolutePath` is the prompt file's location, against which `data:` is resolved.
+ * Large datasets are estimated in slices that yield to the event loop; when `cancelled()` turns true between
+ * slices the work stops and the result is undefined.
  */
-export function estimateDatasetRuns(
+export async function estimateDatasetRuns(
   file: ParsedPromptFile,
   absolutePath: string,
   options: EstimateOptions,
   overrides: PriceOverrides,
-): Map<string, DatasetEstimate> {
+  cancelled: () => boolean = () => false,
+): Promise<Map<string, DatasetEstimate> | undefined> {
   const estimates = new Map<string, DatasetEstimate>();
   for (const prompt of file.prompts) {
     if (prompt.dataFile === undefined || prompt.chunk !== undefined) continue;
     const dataFile = prompt.dataFile;
     const dataset = readDatasetFile(path.resolve(path.dirname(absolutePath), dataFile));
-    const { jobs, problems } = expandJobs([{ ...file, prompts: [prompt], diagnostics: [] }], {
-      estimate: options,
-      overrides,
-      datasetFor: () => dataset,
-    });
-    let inputTokens = 0;
-    let total: number | null = 0;
-    let batchTotal: number | null = 0;
-    for (const job of jobs) {
-      inputTokens += job.estimate.inputTokens;
-      total = total === null || job.estimate.costUsd === null ? null : total + job.estimate.costUsd;
-      batchTotal = batchTotal === null || job.estimate.batchCostUsd === null ? null : batchTotal + job.estimate.batchCostUsd;
+    const sum = { rows: 0, inputTokens: 0, total: 0 as number | null, batchTotal: 0 as number | null };
+    const problems: string[] = [];
+    for (let start = 0; start === 0 || start < (dataset?.rows.length ?? 0); start += ROWS_PER_SLICE) {
+      if (start > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (cancelled()) return undefined;
+      }
+      const slice = dataset && { ...dataset, rows: dataset.rows.slice(start, start + ROWS_PER_SLICE), problems: start === 0 ? dataset.problems : [] };
+      const expanded = expandJobs([{ ...file, prompts: [prompt], diagnostics: [] }], { estimate: options, overrides, datasetFor: () => slice });
+      problems.push(...expanded.problems);
+      for (const { estimate } of expanded.jobs) {
+        sum.rows += 1;
+        sum.inputTokens += estimate.inputTokens;
+        sum.total = sum.total === null || estimate.costUsd === null ? null : sum.total + estimate.costUsd;
+        sum.batchTotal = sum.batchTotal === null || estimate.batchCostUsd === null ? null : sum.batchTotal + estimate.batchCostUsd;
+      }
     }
-    estimates.set(prompt.id, { dataFile, rows: jobs.length, inputTokens, total, batchTotal, problems });
+    estimates.set(prompt.id, { dataFile, ...sum, problems });
   }
   return estimates;
 }
