@@ -10,6 +10,8 @@ const NEVER_ASK_KEY = 'promptmeter.chatPromptConflict.neverAsk';
 const OPEN_AS_MARKDOWN = 'Open as Markdown';
 const NEVER = "Don't Ask Again";
 const RELOAD = 'Reload Window';
+/** Lines read to find Prompt Meter's front matter keys. */
+const FRONT_MATTER_LINES = 200;
 
 /**
  * VS Code validates `*.prompt.md` as a Copilot chat prompt file and reports Prompt Meter's front matter keys as
@@ -47,9 +49,10 @@ export class ChatPromptConflict implements vscode.Disposable {
     for (const uri of uris) {
       const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
       if (!document || document.languageId !== CHAT_PROMPT_LANGUAGE) continue;
-      if (isChatPromptLocation(vscode.workspace.asRelativePath(uri, false)) || !usesPromptMeterFrontMatter(document.getText())) continue;
+      // Cheapest first: this runs on every diagnostics change, ours included (each edit of a prompt).
       const foreign = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source !== DIAGNOSTIC_SOURCE);
-      if (foreign.length === 0) continue;
+      if (foreign.length === 0 || isChatPromptLocation(vscode.workspace.asRelativePath(uri, false))) continue;
+      if (!usesPromptMeterFrontMatter(document.getText(new vscode.Range(0, 0, FRONT_MATTER_LINES, 0)))) continue;
       this.offered = true;
       void this.offer(uri, foreign.length);
       return;
