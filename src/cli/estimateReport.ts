@@ -34,7 +34,8 @@ export interface EstimateJson {
     batchTotal: number;
     unpricedPrompts: number;
     /** Running everything: dataset prompts once per row (the calls a run sends before dedupe and cache hits). */
-    run: { calls: number; inputTokens: number; total: number; batchTotal: number };
+    /** `total` and `batchTotal` leave out the calls with an unknown price (`unpricedCalls`). */
+    run: { calls: number; inputTokens: number; total: number; batchTotal: number; unpricedCalls: number };
   };
   pricesAsOf: string;
   priceSource: string;
@@ -48,7 +49,7 @@ export function estimateJson(
   const prompts: EstimateJsonPrompt[] = [];
   const diagnostics: EstimateJson['diagnostics'] = [];
   const all: PromptEstimate[] = [];
-  const run = { calls: 0, inputTokens: 0, total: 0, batchTotal: 0 };
+  const run = { calls: 0, inputTokens: 0, total: 0, batchTotal: 0, unpricedCalls: 0 };
   for (const { displayPath, estimate, datasets } of files) {
     for (const prompt of estimate.estimates) {
       all.push(prompt);
@@ -56,10 +57,15 @@ export function estimateJson(
       const json = promptJson(displayPath, prompt);
       if (dataset) json.dataset = { file: dataset.dataFile, rows: dataset.rows, inputTokens: dataset.inputTokens, total: dataset.total, batchTotal: dataset.batchTotal };
       prompts.push(json);
-      run.calls += dataset ? dataset.rows : prompt.mapReduce?.plan.totalCalls ?? 1;
+      const calls = dataset ? dataset.rows : prompt.mapReduce?.plan.totalCalls ?? 1;
+      const total = dataset ? dataset.total : prompt.cost?.total;
+      run.calls += calls;
       run.inputTokens += dataset ? dataset.inputTokens : prompt.inputTokens;
-      run.total += (dataset ? dataset.total : prompt.cost?.total) ?? 0;
-      run.batchTotal += (dataset ? dataset.batchTotal : prompt.cost?.batchTotal) ?? 0;
+      if (total === null || total === undefined) run.unpricedCalls += calls;
+      else {
+        run.total += total;
+        run.batchTotal += (dataset ? dataset.batchTotal : prompt.cost?.batchTotal) ?? 0;
+      }
     }
     for (const dataset of datasets?.values() ?? []) {
       for (const problem of dataset.problems) diagnostics.push({ file: displayPath, line: 1, severity: 'warning', code: 'dataset', message: problem });

@@ -31,17 +31,18 @@ export function estimateText(report: EstimateJson): string {
     .map((row) => (typeof row === 'string' ? row : row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()))
     .join('\n');
   const { totals } = report;
-  const unpriced = totals.unpricedPrompts > 0 ? `; ${totals.unpricedPrompts} with price unknown (not included)` : '';
+  const unpriced = totals.unpricedPrompts > 0 && totals.unpricedPrompts < totals.prompts ? `; ${totals.unpricedPrompts} with price unknown (not included)` : '';
   const lines = [
     `Prompt Meter estimate (USD, estimates; prices: ${report.priceSource})`,
     '',
     table,
     '',
-    `Total: ${totals.prompts} prompts, ${formatTokens(totals.inputTokens)} input tokens, ${formatEstimate(totals.total)} (Batch API ${formatEstimate(totals.batchTotal)})${unpriced}`,
+    `Total: ${totals.prompts} prompts, ${formatTokens(totals.inputTokens)} input tokens, ${money(totals.total, totals.batchTotal, totals.unpricedPrompts < totals.prompts)}${unpriced}`,
   ];
   if (report.prompts.some((prompt) => prompt.dataset)) {
     const { run } = totals;
-    lines.push(`Running them all (dataset rows included, before dedupe and cache hits): ${formatTokens(run.calls)} calls, ${formatTokens(run.inputTokens)} input tokens, ${formatEstimate(run.total)} (Batch API ${formatEstimate(run.batchTotal)})`);
+    const unknown = run.unpricedCalls > 0 && run.unpricedCalls < run.calls ? `; ${run.unpricedCalls} calls with price unknown (not included)` : '';
+    lines.push(`Running them all (dataset rows included, before dedupe and cache hits): ${formatTokens(run.calls)} calls, ${formatTokens(run.inputTokens)} input tokens, ${money(run.total, run.batchTotal, run.unpricedCalls < run.calls)}${unknown}`);
   }
   const refused = report.diagnostics.filter((diagnostic) => REFUSAL_CODES.has(diagnostic.code));
   if (refused.length > 0) {
@@ -54,6 +55,11 @@ export function estimateText(report: EstimateJson): string {
     for (const problem of problems) lines.push(`  ${problem.file}:${problem.line}  ${problem.severity}  ${problem.message}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** "~$0.139 (Batch API ~$0.070)", or "price unknown" when nothing in the sum has a known price (never $0). */
+function money(total: number, batchTotal: number, anyPriced: boolean): string {
+  return anyPriced ? `${formatEstimate(total)} (Batch API ${formatEstimate(batchTotal)})` : 'price unknown';
 }
 
 function row(prompt: EstimateJsonPrompt): string[] {

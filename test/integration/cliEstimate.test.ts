@@ -88,7 +88,7 @@ describe('promptmeter estimate', () => {
     assert.notEqual(prompt.dataset.inputTokens, rows * prompt.inputTokens, 'not the sample row copied to every row');
     assert.ok(prompt.dataset.total > prompt.cost.total * rows * 0.5 && prompt.dataset.total < prompt.cost.total * rows * 2);
     assert.ok(Math.abs(prompt.dataset.batchTotal - prompt.dataset.total / 2) < 1e-12);
-    assert.deepEqual(report.totals.run, { calls: rows, inputTokens: prompt.dataset.inputTokens, total: prompt.dataset.total, batchTotal: prompt.dataset.batchTotal });
+    assert.deepEqual(report.totals.run, { calls: rows, inputTokens: prompt.dataset.inputTokens, total: prompt.dataset.total, batchTotal: prompt.dataset.batchTotal, unpricedCalls: 0 });
     const text = cli(['estimate', 'examples/prompts/faq-from-dataset.prompt.md']).stdout;
     assert.match(text, new RegExp(`↳ × ${rows} rows of \\.\\./data/faq-questions\\.csv: [\\d,]+ input tokens, ~\\$`));
     assert.match(text, new RegExp(`Running them all .*: ${rows} calls`));
