@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
 import type { PriceOverrides } from '../../src/core/pricing/priceOverride';
 import { Tokenizers } from '../../src/core/tokens/tokenizers';
@@ -6,6 +7,16 @@ import { tokenizerAssets } from './repository';
 /** One shared tokenizer for a test file (loading costs ~250 ms). */
 export function testTokenizers(): Tokenizers {
   return new Tokenizers(tokenizerAssets());
+}
+
+/** A tokenizer with o200k_base loaded before the calling test file's tests and freed after them. */
+export function loadedTokenizers(): Tokenizers {
+  const tokenizers = testTokenizers();
+  before(async () => {
+    await tokenizers.load('o200k_base');
+  });
+  after(() => tokenizers.dispose());
+  return tokenizers;
 }
 
 export function testEstimator(tokenizers: Tokenizers, overrides: PriceOverrides = {}, defaultModel = 'gpt-4o-mini'): PromptEstimator {

@@ -2,17 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseDataset } from '../../src/core/runs/dataset';
 import { estimateDatasetRuns } from '../../src/core/runs/datasetEstimate';
 import { expandJobs } from '../../src/core/runs/expandJobs';
-import { testEstimator, testTokenizers } from '../support/estimator';
+import { loadedTokenizers, testEstimator } from '../support/estimator';
 
-const tokenizers = testTokenizers();
-before(async () => {
-  await tokenizers.load('o200k_base');
-});
-after(() => tokenizers.dispose());
+const tokenizers = loadedTokenizers();
 
 const PROMPT = '---\nmodel: gpt-4o-mini\nmax_tokens: 40\ndata: rows.csv\nvariables:\n  question: x\n---\nAnswer: {{question}}\n';
 

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseDataset } from '../../src/core/runs/dataset';
 import { expandJobs } from '../../src/core/runs/expandJobs';
-import { testEstimator, testTokenizers } from '../support/estimator';
+import { loadedTokenizers, testEstimator } from '../support/estimator';
 
-const tokenizers = testTokenizers();
-before(async () => {
-  await tokenizers.load('o200k_base');
-});
-after(() => tokenizers.dispose());
+const tokenizers = loadedTokenizers();
 
 describe('expandJobs', () => {
   it('estimates each dataset row with its own values, not the sample value copied to every row', async () => {

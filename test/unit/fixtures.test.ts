@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { promptFormatFor } from '../../src/core/prompts/promptFileKind';
-import { testEstimator, testTokenizers } from '../support/estimator';
+import { loadedTokenizers, testEstimator } from '../support/estimator';
 import { repositoryRoot } from '../support/repository';
 
 /** The broken-input fixtures; expected 1-based lines come from test/fixtures/prompts/README.md. */
 const fixtures = path.join(repositoryRoot(), 'test', 'fixtures', 'prompts');
-const tokenizers = testTokenizers();
-before(() => tokenizers.load('o200k_base'));
-after(() => tokenizers.dispose());
+const tokenizers = loadedTokenizers();
 
 async function diagnosticsOf(name: string) {
   const text = readFileSync(path.join(fixtures, name), 'utf8');

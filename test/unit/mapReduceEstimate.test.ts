@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { loadedTokenizers } from '../support/estimator';
 import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
-import { Tokenizers } from '../../src/core/tokens/tokenizers';
-import { tokenizerAssets } from '../support/repository';
 
-const tokenizers = new Tokenizers(tokenizerAssets());
-before(() => tokenizers.load('o200k_base'));
-after(() => tokenizers.dispose());
+const tokenizers = loadedTokenizers();
 
 const DOCUMENT = Array.from({ length: 60 }, (_, index) => `Paragraph ${index + 1}. The checkout service retried payments ${index} times during the outage. Engineers rolled back the cache change at 14:${String(index % 60).padStart(2, '0')}.`).join('\n\n');
 

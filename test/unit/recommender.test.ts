@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parsePromptFile } from '../../src/core/prompts/parsePromptFile';
-import { testEstimator, testTokenizers } from '../support/estimator';
+import { loadedTokenizers, testEstimator } from '../support/estimator';
 import { MODEL_CATALOG } from '../../src/core/models/modelCatalog';
 import { Pricing } from '../../src/core/pricing/pricing';
 import { estimateCost } from '../../src/core/pricing/cost';
 
-const tokenizers = testTokenizers();
-before(() => tokenizers.load('o200k_base'));
-after(() => tokenizers.dispose());
+const tokenizers = loadedTokenizers();
 
 async function recommendationFor(model: string, task: string, body = 'Hello there.', maxTokens = 200, overrides = {}) {
   const text = `---\nmodel: ${model}\nmax_tokens: ${maxTokens}\ntask: ${task}\n---\n${body}\n`;
