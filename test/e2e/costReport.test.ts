@@ -4,13 +4,13 @@
 // Needs `npm run package`, `bash scripts/setup-e2e.sh` and Debian's chromium (scripts/test.sh does all three).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import type { CostReport } from '../../src/core/report/costReportTypes';
 import { formatMoney } from '../../src/core/report/formatMoney';
-import { createWorkspace, runCommand, screenshot, startCodeServer, waitForStatusBarText, waitUntil, webviewFrame } from './support';
+import { createWorkspace, runCommand, screenshot, startCodeServerForTest, waitForStatusBarText, waitUntil, webviewFrame } from './support';
 import { cliJson, promptMeterVsix } from './support/promptMeterPackage';
 
 function entry(fields: Record<string, unknown>): string {
@@ -50,14 +50,7 @@ test('the Cost Report view shows the CLI report numbers and follows the ledger l
     },
     'pm-e2e-cost-report-',
   );
-  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'cost-report' }).catch((error: unknown) => {
-    rmSync(workspace, { recursive: true, force: true });
-    throw error;
-  });
-  t.after(async () => {
-    await server.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  const server = await startCodeServerForTest(t, { workspace, vsixPath: promptMeterVsix(), name: 'cost-report' });
   const { page } = server;
   const cli = cliJson<CostReport>(['report'], workspace);
   const cliCache = cli.savings.causes.find((cause) => cause.cause === 'responseCache');

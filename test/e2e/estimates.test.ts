@@ -1,12 +1,12 @@
 // Issue 2 end to end: the packaged .vsix in real VS Code (code-server) driven by headless Chromium.
 // Needs `npm run package`, `bash scripts/setup-e2e.sh` and Debian's chromium (scripts/test.sh does all three).
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
   clickNotificationButton, codeLensTexts, notificationTexts, createWorkspace, editorText, openFile, pickQuickPickItem, runCommand, saveActiveEditor, screenshot,
-  startCodeServer, statusBarTexts, waitForCodeLens, waitForNotification, waitForStatusBarText, waitUntil,
+  startCodeServerForTest, statusBarTexts, waitForCodeLens, waitForNotification, waitForStatusBarText, waitUntil,
 } from './support';
 import type { Page } from 'playwright-core';
 import { cliJson, exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
@@ -38,14 +38,7 @@ function tokensIn(statusText: string): number {
 
 test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) => {
   const workspace = createWorkspace(exampleFiles(), 'pm-e2e-estimates-');
-  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'estimates' }).catch((error: unknown) => {
-    rmSync(workspace, { recursive: true, force: true });
-    throw error;
-  });
-  t.after(async () => {
-    await server.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  const server = await startCodeServerForTest(t, { workspace, vsixPath: promptMeterVsix(), name: 'estimates' });
   const { page } = server;
 
   await t.test('the status bar shows the same token count as the CLI for an opened prompt', async () => {
@@ -137,14 +130,7 @@ test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) =
 
 test('estimates work in Restricted Mode (untrusted workspace)', { timeout: 300_000 }, async (t) => {
   const workspace = createWorkspace({ 'prompts/hello.prompt.md': '---\nmodel: gpt-4o\nmax_tokens: 64\n---\nSay hello to <|endoftext|> in one line.\n' }, 'pm-e2e-restricted-');
-  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'restricted', trust: true }).catch((error: unknown) => {
-    rmSync(workspace, { recursive: true, force: true });
-    throw error;
-  });
-  t.after(async () => {
-    await server.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  const server = await startCodeServerForTest(t, { workspace, vsixPath: promptMeterVsix(), name: 'restricted', trust: true });
   const cli = cliJson<EstimateReport>(['estimate', 'prompts/hello.prompt.md'], workspace);
   await openFile(server.page, 'prompts/hello.prompt.md');
   const text = await waitForStatusBarText(server.page, /tokens · .* · gpt-4o$/, { timeout: 60_000 });

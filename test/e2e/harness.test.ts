@@ -20,7 +20,7 @@ import {
   runCommand,
   saveActiveEditor,
   screenshot,
-  startCodeServer,
+  startCodeServerForTest,
   statusBarTexts,
   typeInEditor,
   waitForCodeLens,
@@ -103,14 +103,7 @@ test('e2e harness drives a packaged extension in real VS Code', { timeout: 300_0
 
   const workspace = createWorkspace({ 'notes.txt': 'first line\nsecond line\n', 'docs/deep/more.txt': 'one\n' });
   started = Date.now();
-  const server = await startCodeServer({ workspace, vsixPath, name: 'harness' }).catch((error: unknown) => {
-    rmSync(workspace, { recursive: true, force: true });
-    throw error;
-  });
-  t.after(async () => {
-    await server.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  const server = await startCodeServerForTest(t, { workspace, vsixPath, name: 'harness' });
   t.diagnostic(`installed the extension, started code-server and loaded the workbench in ${milliseconds(started)}`);
   const { page } = server;
 
@@ -184,14 +177,7 @@ test('trust: true opens the workspace in Restricted Mode; close() stops the serv
   t.after(() => rmSync(scratch, { recursive: true, force: true }));
   const vsixPath = await buildHarnessExtension(scratch);
   const workspace = createWorkspace({ 'notes.txt': 'untrusted\n' });
-  const server = await startCodeServer({ workspace, vsixPath, trust: true, name: 'harness-restricted' }).catch((error: unknown) => {
-    rmSync(workspace, { recursive: true, force: true });
-    throw error;
-  });
-  t.after(async () => {
-    await server.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  const server = await startCodeServerForTest(t, { workspace, vsixPath, trust: true, name: 'harness-restricted' });
 
   await waitForStatusBarText(server.page, /Restricted Mode/);
   await waitForStatusBarText(server.page, /Harness ready 42 \(untrusted\)/);

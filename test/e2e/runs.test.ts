@@ -1,11 +1,11 @@
 // Issues 3 and 4 end to end: Run Prompt and Run Prompts Folder in real VS Code (code-server + headless Chromium)
 // against the local OpenAI-compatible test server on 127.0.0.1. The key goes through "Set API Key" (SecretStorage).
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startTestServer } from '../server';
-import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServer, waitForNotification, waitForStatusBarText } from './support';
+import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServerForTest, waitForNotification, waitForStatusBarText } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
 import { clickDialogButton, enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
 import type { CostReport } from '../../src/core/report/costReportTypes';
@@ -24,21 +24,12 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     Object.fromEntries(Object.entries(files).filter(([name]) => /faq-answer|ticket-triage|email-tone/.test(name))),
     'pm-e2e-runs-',
   );
-  const server = await startCodeServer({ workspace, vsixPath: promptMeterVsix(), name: 'runs', settings: {
-      'promptmeter.baseUrl': api.url,
-      // As after "Open as Markdown" (estimates.test.ts): VS Code's chat prompt-file validation stays out of the way.
-      'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
-    },
-  }).catch(async (error: unknown) => {
-    await api.close();
-    rmSync(workspace, { recursive: true, force: true });
-    throw error;
-  });
-  t.after(async () => {
-    await server.close();
-    await api.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  const settings = {
+    'promptmeter.baseUrl': api.url,
+    // As after "Open as Markdown" (estimates.test.ts): VS Code's chat prompt-file validation stays out of the way.
+    'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
+  };
+  const server = await startCodeServerForTest(t, { workspace, vsixPath: promptMeterVsix(), name: 'runs', settings }, () => api.close());
   const { page } = server;
 
   await t.test('Set API Key stores the key in secret storage', async () => {

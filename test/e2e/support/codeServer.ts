@@ -194,3 +194,27 @@ function recordBrowserLog(page: Page, logPath: string): void {
   page.on('pageerror', (error) => log.write(`[pageerror] ${error.stack ?? error.message}\n`));
   page.once('close', () => log.end());
 }
+
+/**
+ * {@link startCodeServer} for one test: when the test ends (or start-up fails) the server closes, `cleanUp` runs
+ * (e.g. stopping a test API server) and the workspace folder is removed.
+ */
+export async function startCodeServerForTest(
+  t: { after(fn: () => Promise<void>): void },
+  options: StartCodeServerOptions,
+  cleanUp: () => Promise<void> = async () => {},
+): Promise<CodeServer> {
+  const finish = async () => {
+    await cleanUp();
+    rmSync(options.workspace, { recursive: true, force: true });
+  };
+  const server = await startCodeServer(options).catch(async (error: unknown) => {
+    await finish();
+    throw error;
+  });
+  t.after(async () => {
+    await server.close();
+    await finish();
+  });
+  return server;
+}
