@@ -128,6 +128,8 @@ export class FolderRunner {
   async offerBatchResume(): Promise<void> {
     const workspace = vscode.workspace.workspaceFolders?.[0];
     if (!workspace || !vscode.workspace.isTrusted) return;
+    // Called at activation: let activation finish before every run's index is read.
+    await new Promise((resolve) => setImmediate(resolve));
     const store = this.store(workspace.uri);
     const waiting = store.list().filter((index) => index.batchApi && index.jobs.pending > 0).map((index) => store.open(index.id)).filter(hasBatchInFlight);
     const run = waiting[0];
