@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { LedgerTail } from '../core/ledger/ledgerTail';
+import type { LedgerContents } from '../core/ledger/readLedger';
 import { buildCostReport } from '../core/report/costReport';
 import type { CostReport } from '../core/report/costReportTypes';
 import { ledgerPathOf, loadCostReport, PROMPT_METER_FOLDER, runsFolderOf } from '../core/report/loadCostReport';
@@ -28,6 +30,7 @@ export class CostReportService implements vscode.Disposable {
   private latestProblem: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading: Promise<void> = Promise.resolve();
+  private tail: { path: string; reader: LedgerTail } | undefined;
 
   constructor(
     private readonly settings: SettingsService,
@@ -108,13 +111,21 @@ export class CostReportService implements vscode.Disposable {
       };
       // Without a folder there is no ledger: the report is empty and the view says to open a folder.
       const base = folder?.uri.fsPath;
-      this.latest = base ? await loadCostReport({ ...options, ledgerPath: ledgerPathOf(base), runsFolder: runsFolderOf(base) }) : buildCostReport([], options);
+      this.latest = base ? await loadCostReport({ ...options, ...this.ledgerOf(base), runsFolder: runsFolderOf(base) }) : buildCostReport([], options);
       this.latestProblem = null;
     } catch (error) {
       this.latestProblem = `The cost ledger could not be read: ${(error as Error).message}`;
       this.log.warn(this.latestProblem);
     }
     this.changed.fire();
+  }
+
+  /** The ledger of `base`, read incrementally across refreshes (a run appends to it many times a second). */
+  private ledgerOf(base: string): { ledgerPath: string; readLedger: () => Promise<LedgerContents> } {
+    const ledgerPath = ledgerPathOf(base);
+    if (this.tail?.path !== ledgerPath) this.tail = { path: ledgerPath, reader: new LedgerTail(ledgerPath) };
+    const reader = this.tail.reader;
+    return { ledgerPath, readLedger: () => reader.read() };
   }
 
   dispose(): void {

@@ -29,6 +29,16 @@ function isLedgerEntry(value: unknown): value is LedgerEntry {
   );
 }
 
+/** One ledger line as an entry, or undefined when it is not a complete, valid entry. */
+export function parseLedgerLine(line: string): LedgerEntry | undefined {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return isLedgerEntry(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads a ledger file line by line (streaming, so a large ledger is not loaded as one string), skipping any line
  * that is not a complete entry instead of failing: a crash can tear the last line, and the reader must still
@@ -47,14 +57,8 @@ export async function readLedger(filePath: string, options: ReadLedgerOptions = 
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      skippedLines += 1;
-      continue;
-    }
-    if (!isLedgerEntry(parsed)) {
+    const parsed = parseLedgerLine(line);
+    if (!parsed) {
       skippedLines += 1;
       continue;
     }

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readLedger } from '../ledger/readLedger';
+import { readLedger, type LedgerContents } from '../ledger/readLedger';
 import { buildCostReport, type CostReportOptions } from './costReport';
 import type { CostReport } from './costReportTypes';
 import { parseRunRecord, type RunRecord } from './runRecord';
@@ -45,10 +45,13 @@ export async function readRuns(runsFolder: string): Promise<RunRecord[]> {
 export interface LoadCostReportOptions extends Omit<CostReportOptions, 'runs' | 'skippedLines'> {
   readonly ledgerPath: string;
   readonly runsFolder: string;
+  /** Reads the ledger at `ledgerPath` (a `LedgerTail` for a view that refreshes often); default: read it whole. */
+  readonly readLedger?: () => Promise<LedgerContents>;
 }
 
 /** Reads the ledger and the runs and builds the report: the one path the view and the CLI share. */
 export async function loadCostReport(options: LoadCostReportOptions): Promise<CostReport> {
-  const [{ entries, skippedLines }, runs] = await Promise.all([readLedger(options.ledgerPath), readRuns(options.runsFolder)]);
+  const ledger = options.readLedger ? options.readLedger() : readLedger(options.ledgerPath);
+  const [{ entries, skippedLines }, runs] = await Promise.all([ledger, readRuns(options.runsFolder)]);
   return buildCostReport(entries, { ...options, runs, skippedLines });
 }
