@@ -26,7 +26,7 @@ describe('.prompt.md', () => {
     const prompt = parsed.prompts[0]!;
     assert.equal(prompt.model, 'gpt-4o');
     assert.equal(prompt.maxTokens, 256);
-    assert.equal(prompt.temperature, 0.2);
+    assert.deepEqual(prompt.parameters.map((parameter) => [parameter.name, parameter.value]), [['temperature', 0.2]]);
     assert.equal(prompt.declaredTask, 'qa');
     assert.deepEqual(prompt.messages.map((message) => [message.role, message.content]), [
       ['system', 'You answer support questions.'],

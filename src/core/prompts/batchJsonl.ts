@@ -1,3 +1,4 @@
+import { readDeclaredParameters } from './declaredParameters';
 import { normalizeModelName } from '../tokens/encodingForModel';
 import { LineIndex } from './lineIndex';
 import { readPositiveInteger, readRecord, readTools } from './promptBuilder';
@@ -82,7 +83,7 @@ function promptFromBody(
       : undefined;
   const common = {
     id, file, format: 'batch-jsonl' as const, rawBody: body, model: model ? normalizeModelName(model) : undefined, modelSpan, span,
-    variables: [], choices: 1, tools: [] as PromptDefinition['tools'],
+    variables: [], choices: 1, tools: [] as PromptDefinition['tools'], parameters: [],
   };
   if (url === EMBEDDINGS_URL) {
     const { texts, tokenArrayLength } = embeddingInputs(body.input);
@@ -98,8 +99,9 @@ function promptFromBody(
     ...common,
     kind: 'chat',
     maxTokens: readPositiveInteger(body[maxTokensKey], maxTokensKey, span, [], span),
+    maxTokensPath: body[maxTokensKey] === undefined ? undefined : [maxTokensKey],
     choices: readPositiveInteger(body.n, 'n', span, [], span) ?? 1,
-    temperature: typeof body.temperature === 'number' ? body.temperature : undefined,
+    parameters: readDeclaredParameters(body, [], () => span),
     messages: body.messages.map(toMessage),
     embeddingInputs: [],
     embeddingTokenArrayLength: 0,

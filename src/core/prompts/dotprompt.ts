@@ -1,6 +1,7 @@
-import { frontMatterValueSpan, parseFrontMatter } from './frontMatter';
+import { readDeclaredParameters } from './declaredParameters';
+import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter } from './frontMatter';
 import { LineIndex } from './lineIndex';
-import { buildChatPrompt, readNumber, readPositiveInteger, readRecord, readString, readTask } from './promptBuilder';
+import { buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask } from './promptBuilder';
 import type { ParsedPromptFile, PromptDiagnostic } from './promptTypes';
 import { splitRoleSections } from './roleSections';
 
@@ -8,7 +9,7 @@ const MAX_TOKEN_KEYS = ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_compl
 
 /**
  * Google Dotprompt (`*.prompt`): front matter `model: openai/gpt-4o-mini`, `config.maxOutputTokens`,
- * `config.temperature`, `input.default` (sample values); Handlebars body with `{{role "system"}}` markers.
+ * `config.temperature` and the other API parameters (camelCase or snake_case), `input.default` (sample values); Handlebars body with `{{role "system"}}` markers.
  */
 export function parseDotprompt(file: string, text: string): ParsedPromptFile {
   const lines = new LineIndex(text);
@@ -28,8 +29,10 @@ export function parseDotprompt(file: string, text: string): ParsedPromptFile {
       model: readString(data.model),
       modelSpan: span(['model']),
       maxTokens: readPositiveInteger(config[maxTokensKey], maxTokensKey, span(['config', maxTokensKey]), diagnostics, fallback),
+      maxTokensPath: config[maxTokensKey] === undefined ? undefined : ['config', maxTokensKey],
       choices: readPositiveInteger(data.candidates ?? config.candidateCount, 'candidates', undefined, diagnostics, fallback) ?? 1,
-      temperature: readNumber(config.temperature),
+      parameters: readDeclaredParameters(config, ['config'], (path) => frontMatterKeySpan(frontMatter.document, frontMatter.block, path, lines)),
+      api: readApi(config.api ?? data.api, span(['config', 'api']) ?? span(['api']), diagnostics, fallback),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
       samples: readRecord(readRecord(data.input).default),
       tools: [],

@@ -113,3 +113,22 @@ export function frontMatterValueRange(
 export function hasMapping(document: Document | undefined, path: readonly string[]): boolean {
   return isMap(document?.getIn(path, true));
 }
+
+/**
+ * The file span of the key at `path` (its name, on its line): where a diagnostic about that setting belongs,
+ * also when its value is a mapping or a list (e.g. `response_format:`).
+ */
+export function frontMatterKeySpan(
+  document: Document | undefined,
+  block: FrontMatterBlock | undefined,
+  path: readonly string[],
+  lines: LineIndex,
+): TextSpan | undefined {
+  if (!document || !block || path.length === 0) return undefined;
+  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const key = path[path.length - 1];
+  const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+  if (!pair || !isScalar(pair.key) || !pair.key.range) return undefined;
+  return lines.span(block.contentStart + pair.key.range[0], block.contentStart + pair.key.range[1]);
+}

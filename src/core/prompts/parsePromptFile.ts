@@ -63,7 +63,7 @@ function parsePlainText(file: string, text: string): ParsedPromptFile {
       {
         id: file, file, format: 'plain-text', kind: 'chat', choices: 1,
         messages: [{ role: 'user', content, span: lines.span(start, start + content.length), insertions: [] }],
-        embeddingInputs: [], embeddingTokenArrayLength: 0, tools: [], variables: [],
+        embeddingInputs: [], embeddingTokenArrayLength: 0, tools: [], variables: [], parameters: [],
         span: lines.lineSpan(lines.position(Math.max(0, start)).line),
       },
     ],

@@ -1,8 +1,9 @@
 import type { FunctionDefinition } from '../tokens/chatFraming';
 import { normalizeModelName } from '../tokens/encodingForModel';
+import type { DeclaredParameter } from './declaredParameters';
 import type { LineIndex } from './lineIndex';
 import type {
-  PromptDefinition, PromptDiagnostic, PromptFormat, PromptMessage, PromptVariable, TaskKind, TextSpan,
+  PromptApi, PromptDefinition, PromptDiagnostic, PromptFormat, PromptMessage, PromptVariable, TaskKind, TextSpan,
 } from './promptTypes';
 import { TASK_KINDS } from './promptTypes';
 import type { RoleSection } from './roleSections';
@@ -13,8 +14,10 @@ export interface PromptSettings {
   readonly model?: string;
   readonly modelSpan?: TextSpan;
   readonly maxTokens?: number;
+  readonly maxTokensPath?: readonly string[];
   readonly choices: number;
-  readonly temperature?: number;
+  readonly parameters: readonly DeclaredParameter[];
+  readonly api?: PromptApi;
   readonly declaredTask?: TaskKind;
   readonly samples: Readonly<Record<string, unknown>>;
   readonly tools: readonly FunctionDefinition[];
@@ -66,8 +69,10 @@ export function buildChatPrompt(
     model: settings.model === undefined ? undefined : normalizeModelName(settings.model),
     modelSpan: settings.modelSpan,
     maxTokens: settings.maxTokens,
+    maxTokensPath: settings.maxTokensPath,
     choices: settings.choices,
-    temperature: settings.temperature,
+    parameters: settings.parameters,
+    ...(settings.api ? { api: settings.api } : {}),
     declaredTask: settings.declaredTask,
     messages,
     embeddingInputs: [],
@@ -110,6 +115,21 @@ export function readPositiveInteger(
     severity: 'warning',
     code: 'invalid-number',
     message: `${key} must be a whole number above 0 (got ${JSON.stringify(value)}); it is ignored.`,
+  });
+  return undefined;
+}
+
+/** Reads `api:` / `apiType:` (`chat` or `responses`); anything else gets a warning. */
+export function readApi(value: unknown, span: TextSpan | undefined, diagnostics: PromptDiagnostic[], fallback: TextSpan): PromptApi | undefined {
+  if (value === undefined || value === null) return undefined;
+  const name = String(value).trim().toLowerCase();
+  if (name === 'chat' || name === 'chat_completions' || name === 'chat-completions') return 'chat';
+  if (name === 'responses') return 'responses';
+  diagnostics.push({
+    span: span ?? fallback,
+    severity: 'warning',
+    code: 'unknown-api',
+    message: `Unknown api "${String(value)}". Use chat (Chat Completions) or responses (Responses API).`,
   });
   return undefined;
 }

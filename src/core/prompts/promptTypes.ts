@@ -1,6 +1,10 @@
 import type { FunctionDefinition } from '../tokens/chatFraming';
+import type { DeclaredParameter } from './declaredParameters';
 
 export type PromptFormat = 'prompt-markdown' | 'prompty' | 'dotprompt' | 'batch-jsonl' | 'plain-text';
+
+/** The OpenAI API a chat prompt is sent through. */
+export type PromptApi = 'chat' | 'responses';
 
 export type MessageRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
@@ -58,9 +62,17 @@ export interface PromptDefinition {
   readonly modelSpan?: TextSpan;
   /** `max_tokens` (or the format's equivalent) per choice. */
   readonly maxTokens?: number;
+  /** Where the output cap is written (front matter path or body key), so edits can change it in place. */
+  readonly maxTokensPath?: readonly string[];
   /** Number of choices (`n`); the output bound is maxTokens × n. */
   readonly choices: number;
-  readonly temperature?: number;
+  /**
+   * Every other API parameter the prompt declares (temperature, response_format, seed, reasoning_effort, …), under
+   * its Chat Completions name; sent as written and part of the cache key.
+   */
+  readonly parameters: readonly DeclaredParameter[];
+  /** The API the prompt declares (`api: responses`, Prompty v2 `apiType`); undefined: the model's default. */
+  readonly api?: PromptApi;
   /** Declared with `task:`; otherwise detected later from the text. */
   readonly declaredTask?: TaskKind;
   readonly messages: readonly PromptMessage[];

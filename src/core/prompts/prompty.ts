@@ -1,6 +1,7 @@
-import { frontMatterValueSpan, parseFrontMatter } from './frontMatter';
+import { readDeclaredParameters } from './declaredParameters';
+import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter } from './frontMatter';
 import { LineIndex } from './lineIndex';
-import { buildChatPrompt, readNumber, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
+import { buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
 import type { ParsedPromptFile, PromptDiagnostic } from './promptTypes';
 import { splitRoleSections } from './roleSections';
 
@@ -15,7 +16,7 @@ export const PROMPTY_MODEL_PATHS: readonly (readonly string[])[] = [
 
 /**
  * Microsoft Prompty: front matter `model.configuration` (name / model / azure_deployment), `model.parameters`
- * (max_tokens, temperature), `sample:` and `inputs:` (sample/default values); role-marked body where text
+ * (v1: max_tokens, temperature, …) or `model.options` (v2: maxOutputTokens, topP, …), `sample:` and `inputs:` (sample/default values); role-marked body where text
  * before the first role is a system message (as Prompty's own parser does).
  */
 export function parsePrompty(file: string, text: string): ParsedPromptFile {
@@ -38,8 +39,11 @@ export function parsePrompty(file: string, text: string): ParsedPromptFile {
       break;
     }
   }
-  const maxTokensKey = parameters.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
-  const maxTokensPath = ['model', 'parameters', maxTokensKey];
+  const options = readRecord(model.options);
+  const keySpan = (path: readonly string[]) => frontMatterKeySpan(frontMatter.document, frontMatter.block, path, lines);
+  const maxTokensPath = findMaxTokensPath(parameters, options);
+  const maxTokensValue = maxTokensPath ? valueAt(data, maxTokensPath) : undefined;
+  const maxTokensKey = maxTokensPath?.[maxTokensPath.length - 1] ?? 'max_tokens';
   const prompt = buildChatPrompt(
     file,
     'prompty',
@@ -48,9 +52,15 @@ export function parsePrompty(file: string, text: string): ParsedPromptFile {
     {
       model: modelName,
       modelSpan: modelPath ? span(modelPath) : undefined,
-      maxTokens: readPositiveInteger(parameters[maxTokensKey], maxTokensKey, span(maxTokensPath), diagnostics, fallback),
+      maxTokens: readPositiveInteger(maxTokensValue, maxTokensKey, maxTokensPath && span(maxTokensPath), diagnostics, fallback),
+      maxTokensPath,
       choices: readPositiveInteger(parameters.n, 'n', span(['model', 'parameters', 'n']), diagnostics, fallback) ?? 1,
-      temperature: readNumber(parameters.temperature),
+      // v1 writes model.parameters (snake_case), v2 model.options (camelCase); v1's win when both name one.
+      parameters: [
+        ...readDeclaredParameters(parameters, ['model', 'parameters'], keySpan),
+        ...readDeclaredParameters(options, ['model', 'options'], keySpan),
+      ].filter((parameter, index, all) => all.findIndex((other) => other.name === parameter.name) === index),
+      api: readApi(model.apiType ?? model.api, span(['model', 'apiType']) ?? span(['model', 'api']), diagnostics, fallback),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
       samples: promptySamples(data),
       tools: readTools(data.tools ?? parameters.tools),
@@ -81,6 +91,17 @@ function promptySamples(data: Record<string, unknown>): Record<string, unknown> 
     if (value !== undefined) samples[name] = value;
   }
   return { ...samples, ...readRecord(data.sample) };
+}
+
+const MAX_TOKEN_KEYS = ['max_completion_tokens', 'max_tokens', 'maxOutputTokens', 'maxTokens', 'maxCompletionTokens'] as const;
+
+/** Where the output cap is written: v1 `model.parameters.max_tokens`, v2 `model.options.maxOutputTokens`. */
+function findMaxTokensPath(parameters: Record<string, unknown>, options: Record<string, unknown>): readonly string[] | undefined {
+  for (const [record, section] of [[parameters, 'parameters'], [options, 'options']] as const) {
+    const key = MAX_TOKEN_KEYS.find((name) => record[name] !== undefined);
+    if (key) return ['model', section, key];
+  }
+  return undefined;
 }
 
 function valueAt(data: Record<string, unknown>, path: readonly string[]): unknown {

@@ -4,7 +4,7 @@ import { estimatePrompt, type EstimateOptions } from '../estimate/estimatePrompt
 import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes';
 import { canonicalJson } from '../cache/canonicalJson';
 import type { Dataset } from './dataset';
-import { promptRequest, type ChatRequestBody, type RequestBody } from './promptRequest';
+import { promptRequest, type ChatRequestBody, type EmbeddingRequestBody, type RequestBody } from './promptRequest';
 import type { JobEstimate, RunJob } from './runJob';
 import type { PromptEstimate } from '../estimate/promptEstimate';
 import type { PriceOverrides } from '../pricing/priceOverride';
@@ -107,7 +107,10 @@ export function requestDigest(endpoint: string, request: RequestBody): string {
 }
 
 function questionOf(request: RequestBody): string {
-  if ('input' in request) return Array.isArray(request.input) ? request.input.join('\n') : request.input;
+  if (!Array.isArray((request as ChatRequestBody).messages)) {
+    const input = (request as EmbeddingRequestBody).input;
+    return Array.isArray(input) ? input.join('\n') : input;
+  }
   const messages = (request as ChatRequestBody).messages;
   for (let index = messages.length - 1; index >= 0; index--) if (messages[index]?.role === 'user') return messages[index]!.content;
   return '';

@@ -1,6 +1,7 @@
 import { resolveModel } from '../models/resolveModel';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { PromptDefinition } from '../prompts/promptTypes';
+import { parameterBody } from '../prompts/declaredParameters';
 import { renderTemplate } from '../prompts/template';
 
 /** A chat completions body as sent (JSON-serialisable; the SDK's type is structurally compatible). */
@@ -9,9 +10,10 @@ export interface ChatRequestBody {
   messages: Array<{ role: string; content: string; name?: string }>;
   max_tokens?: number;
   max_completion_tokens?: number;
-  temperature?: number;
   n?: number;
   tools?: Array<{ type: 'function'; function: unknown }>;
+  /** Every other declared parameter (temperature, response_format, seed, reasoning_effort, …), as written. */
+  [parameter: string]: unknown;
 }
 
 export interface EmbeddingRequestBody {
@@ -23,7 +25,8 @@ export type RequestBody = ChatRequestBody | EmbeddingRequestBody;
 
 /**
  * The request a prompt sends on `model`, with variables filled from `values` (dataset row) over the file's
- * sample values. Reasoning models get `max_completion_tokens` (they reject `max_tokens`).
+ * sample values, carrying every API parameter the prompt declares. Reasoning models get `max_completion_tokens`
+ * (they reject `max_tokens`).
  */
 export function promptRequest(
   prompt: PromptDefinition,
@@ -42,12 +45,11 @@ export function promptRequest(
     const content = values && message.template !== undefined ? renderTemplate(message.template, { ...samples, ...values }).content : message.content;
     return message.name === undefined ? { role: message.role, content } : { role: message.role, content, name: message.name };
   });
-  const body: ChatRequestBody = { model, messages };
+  const body: ChatRequestBody = { model, messages, ...parameterBody(prompt.parameters) };
   if (prompt.maxTokens !== undefined) {
     if (resolveModel(model, overrides).reasoning) body.max_completion_tokens = prompt.maxTokens;
     else body.max_tokens = prompt.maxTokens;
   }
-  if (prompt.temperature !== undefined) body.temperature = prompt.temperature;
   if (prompt.choices > 1) body.n = prompt.choices;
   if (prompt.tools.length > 0) body.tools = prompt.tools.map((tool) => ({ type: 'function' as const, function: tool }));
   return body;
