@@ -14,6 +14,9 @@ export const TIER_NAMES: Readonly<Record<CapabilityTier, string>> = {
   5: 'frontier',
 };
 
+/** The OpenAI endpoints that serve a model: `/v1/chat/completions`, `/v1/responses`, the Batch API, `/v1/embeddings`. */
+export type ModelEndpoint = 'chat' | 'responses' | 'batch' | 'embeddings';
+
 export interface CatalogModel {
   readonly id: string;
   readonly kind: 'chat' | 'embedding';
@@ -25,6 +28,8 @@ export interface CatalogModel {
   readonly encoding: EncodingName;
   /** Produces hidden reasoning tokens billed as output. */
   readonly reasoning: boolean;
+  /** Endpoints that serve it (from the model page's "Endpoints" list). */
+  readonly endpoints: readonly ModelEndpoint[];
   /** Still callable but superseded: never recommended. */
   readonly legacy?: boolean;
 }
@@ -33,15 +38,19 @@ export interface CatalogModel {
 export const CATALOG_AS_OF = '2026-11-26';
 
 const K = 1000;
+export const CHAT_ENDPOINTS: readonly ModelEndpoint[] = ['chat', 'responses', 'batch'];
+export const EMBEDDING_ENDPOINTS: readonly ModelEndpoint[] = ['embeddings', 'batch'];
+/** Served only through `/v1/responses` (and its Batch API url), as the model page says. */
+const RESPONSES_ONLY: readonly ModelEndpoint[] = ['responses', 'batch'];
 function chat(id: string, contextWindow: number, maxOutputTokens: number, tier: CapabilityTier, extra: Partial<CatalogModel> = {}): CatalogModel {
   const encoding: EncodingName = /^(gpt-4(?![o.])|gpt-3\.5)/.test(id) ? 'cl100k_base' : 'o200k_base';
-  return { id, kind: 'chat', contextWindow, maxOutputTokens, tier, encoding, reasoning: false, ...extra };
+  return { id, kind: 'chat', contextWindow, maxOutputTokens, tier, encoding, reasoning: false, endpoints: CHAT_ENDPOINTS, ...extra };
 }
 function reasoning(id: string, contextWindow: number, maxOutputTokens: number, tier: CapabilityTier, extra: Partial<CatalogModel> = {}): CatalogModel {
   return chat(id, contextWindow, maxOutputTokens, tier, { reasoning: true, ...extra });
 }
 function embedding(id: string): CatalogModel {
-  return { id, kind: 'embedding', contextWindow: 8191, maxOutputTokens: 0, tier: 1, encoding: 'cl100k_base', reasoning: false };
+  return { id, kind: 'embedding', contextWindow: 8191, maxOutputTokens: 0, tier: 1, encoding: 'cl100k_base', reasoning: false, endpoints: EMBEDDING_ENDPOINTS };
 }
 
 /**
@@ -70,7 +79,7 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
   chat('gpt-4o', 128 * K, 16_384, 3),
   chat('gpt-4o-mini', 128 * K, 16_384, 2),
   reasoning('o3', 200 * K, 100 * K, 4),
-  reasoning('o3-pro', 200 * K, 100 * K, 5, { legacy: true }),
+  reasoning('o3-pro', 200 * K, 100 * K, 5, { legacy: true, endpoints: RESPONSES_ONLY }),
   reasoning('o4-mini', 200 * K, 100 * K, 4),
   reasoning('o3-mini', 200 * K, 100 * K, 4, { legacy: true }),
   reasoning('o1', 200 * K, 100 * K, 4, { legacy: true }),

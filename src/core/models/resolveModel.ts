@@ -2,7 +2,7 @@ import type { PriceOverrides } from '../pricing/priceOverride';
 import { findOverride } from '../pricing/priceOverride';
 import { encodingForModel, type EncodingChoice } from '../tokens/encodingForModel';
 import { findCatalogModel } from './findModel';
-import type { CapabilityTier, CatalogModel } from './modelCatalog';
+import { CHAT_ENDPOINTS, EMBEDDING_ENDPOINTS, type CapabilityTier, type CatalogModel, type ModelEndpoint } from './modelCatalog';
 
 /** What we know about a model name: catalog facts, adjusted by the user's override. */
 export interface ResolvedModel {
@@ -14,6 +14,8 @@ export interface ResolvedModel {
   readonly tier?: CapabilityTier;
   readonly encoding: EncodingChoice;
   readonly reasoning: boolean;
+  /** Endpoints that serve it; unknown chat models are assumed to be served by all chat endpoints. */
+  readonly endpoints: readonly ModelEndpoint[];
   /** In the catalog or described by an override. */
   readonly known: boolean;
 }
@@ -22,10 +24,12 @@ export function resolveModel(name: string, overrides: PriceOverrides = {}): Reso
   const catalog = findCatalogModel(name);
   const override = findOverride(overrides, name);
   const encoding = encodingForModel(name, override?.encoding ?? catalog?.encoding);
+  const kind = catalog?.kind ?? (/embedding/i.test(name) ? 'embedding' : 'chat');
   return {
     name,
     catalog,
-    kind: catalog?.kind ?? (/embedding/i.test(name) ? 'embedding' : 'chat'),
+    kind,
+    endpoints: override?.endpoints ?? catalog?.endpoints ?? (kind === 'embedding' ? EMBEDDING_ENDPOINTS : CHAT_ENDPOINTS),
     contextWindow: override?.contextWindow ?? catalog?.contextWindow,
     maxOutputTokens: override?.maxOutput ?? catalog?.maxOutputTokens,
     tier: override?.tier ?? catalog?.tier,

@@ -1,4 +1,4 @@
-import type { CapabilityTier } from '../models/modelCatalog';
+import type { CapabilityTier, ModelEndpoint } from '../models/modelCatalog';
 import type { EncodingName } from '../tokens/encodingForModel';
 
 /**
@@ -14,6 +14,8 @@ export interface PriceOverride {
   readonly encoding?: EncodingName;
   /** Capability tier 1–5, so the recommender can reason about a custom deployment. */
   readonly tier?: CapabilityTier;
+  /** Endpoints that serve the deployment (e.g. `["responses"]` for a Responses-only model). */
+  readonly endpoints?: readonly ModelEndpoint[];
 }
 
 export type PriceOverrides = Readonly<Record<string, PriceOverride>>;
