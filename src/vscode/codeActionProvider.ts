@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { promptChangeEdits } from '../core/prompts/promptChangeEdits';
 import { setMaxTokensEdits, setModelEdits } from '../core/prompts/promptEdits';
 import { resolveModel } from '../core/models/resolveModel';
 import type { DiagnosticsPublisher } from './diagnosticsPublisher';
@@ -26,14 +27,18 @@ export class PromptCodeActionProvider implements vscode.CodeActionProvider {
       const estimate = lineEstimate(file.estimates, diagnostic) ?? file.estimates[0];
       if (!estimate) continue;
       const onlyThisLine = file.parsed.format === 'batch-jsonl' ? estimate.prompt.id : undefined;
+      const reasoningModel = resolveModel(estimate.model).reasoning;
       const edits =
         fix.kind === 'set-max-tokens'
-          ? setMaxTokensEdits(file.parsed, text, estimate.prompt, fix.value, resolveModel(estimate.model).reasoning)
-          : setModelEdits(file.parsed, text, fix.model, onlyThisLine);
+          ? setMaxTokensEdits(file.parsed, text, estimate.prompt, fix.value, reasoningModel)
+          : fix.kind === 'change'
+            ? promptChangeEdits(file.parsed, text, estimate.prompt, fix.changes, { reasoningModel })
+            : setModelEdits(file.parsed, text, fix.model, onlyThisLine);
       if (edits.length === 0) continue;
       const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
       // A model switch goes through the command so it is recorded (evidence for the model-change saving).
-      if (fix.kind === 'set-model' && !onlyThisLine) action.command = { command: COMMANDS.applyModel, title: fix.title, arguments: [document.uri, fix.model] };
+      const switchTo = fix.kind === 'set-model' ? fix.model : fix.kind === 'change' ? fix.changes.find((change) => change.kind === 'set-model')?.model : undefined;
+      if (switchTo && !onlyThisLine) action.command = { command: COMMANDS.applyModel, title: fix.title, arguments: [document.uri, switchTo, fix.kind === 'change' ? fix.changes : undefined] };
       else action.edit = toWorkspaceEdit(document, edits);
       action.diagnostics = [diagnostic];
       action.isPreferred = fix.kind === 'set-max-tokens';

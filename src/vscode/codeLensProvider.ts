@@ -90,8 +90,8 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
       new vscode.CodeLens(range, {
         title: `$(lightbulb) ${recommendation.model} fits (${estimate.task}): ${formatEstimate(recommendation.cost.total)}, saves ${Math.round(recommendation.savingFraction * 100)}%`,
         command: COMMANDS.applyModel,
-        arguments: [document.uri, recommendation.model, estimate.model],
-        tooltip: `Switch this prompt to ${recommendation.model}: ${recommendation.reason}.`,
+        arguments: [document.uri, recommendation.model, recommendation.changes],
+        tooltip: `Switch this prompt to ${recommendation.summary}: ${recommendation.reason}.`,
       }),
     );
   }

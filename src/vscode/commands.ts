@@ -1,3 +1,4 @@
+import type { PromptChange } from '../core/prompts/promptTypes';
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { BreakdownDocuments } from './breakdownDocuments';
@@ -18,7 +19,7 @@ export function registerCommands(models: ModelCommands, breakdowns: BreakdownDoc
   });
   register(COMMANDS.chooseModel, (uri?: vscode.Uri) => models.chooseModel(uri));
   register(COMMANDS.recommendModel, (uri?: vscode.Uri) => models.recommendModel(uri));
-  register(COMMANDS.applyModel, (uri: vscode.Uri, model: string) => models.applyModel(uri, model));
+  register(COMMANDS.applyModel, (uri: vscode.Uri, model: string, changes?: readonly PromptChange[]) => models.applyModel(uri, model, 'recommendation', Array.isArray(changes) ? changes : undefined));
   register(COMMANDS.runPrompt, (uri?: vscode.Uri) => runner.run(uri));
   register(COMMANDS.runPromptFresh, (uri?: vscode.Uri) => runner.run(uri, { fresh: true }));
   register(COMMANDS.runFolder, (uri?: vscode.Uri) => folders.runFolder(uri));

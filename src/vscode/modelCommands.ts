@@ -5,11 +5,17 @@ import { formatEstimate, formatTokens } from '../core/estimate/formatting';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
 import { MODEL_CATALOG, TIER_NAMES } from '../core/models/modelCatalog';
 import { resolveModel } from '../core/models/resolveModel';
+import { editsForModel } from '../core/estimate/recommender';
+import { promptChangeEdits } from '../core/prompts/promptChangeEdits';
 import { setModelEdits } from '../core/prompts/promptEdits';
+import type { PromptChange } from '../core/prompts/promptTypes';
 import { CONFIGURATION_SECTION } from './ids';
 import type { PromptDocuments } from './promptDocuments';
 import type { SettingsService } from './settingsService';
 import { toWorkspaceEdit } from './spans';
+
+/** Choose Model computes the edits for a model even when the current price is unknown: the cost is not used for them. */
+const ZERO_COST = { input: 0, cachedInput: 0, outputMax: 0, total: 0, batchTotal: 0, currency: 'USD' } as const;
 
 interface ModelItem extends vscode.QuickPickItem {
   readonly model: string;
@@ -62,22 +68,37 @@ export class ModelCommands {
       void vscode.window.showInformationMessage(`Prompt Meter: ${estimate.model} is already the cheapest model that fits this ${estimate.task} task (${formatTokens(estimate.inputTokens)} input tokens).`);
       return;
     }
+    const edits = recommendation.changes.length > 1 ? ` Apply writes: ${recommendation.summary}.` : '';
     const choice = await vscode.window.showInformationMessage(
-      `Prompt Meter: ${recommendation.model} fits this ${estimate.task} task for ${formatEstimate(recommendation.cost.total)} instead of ${formatEstimate(estimate.cost.total)} per call (estimate, saves ${Math.round(recommendation.savingFraction * 100)}%).`,
+      `Prompt Meter: ${recommendation.model} fits this ${estimate.task} task for ${formatEstimate(recommendation.cost.total)} instead of ${formatEstimate(estimate.cost.total)} per call (estimate at the output bound, saves ${Math.round(recommendation.savingFraction * 100)}%).${edits}`,
       'Apply',
       'Choose Model…',
     );
-    if (choice === 'Apply') await this.applyModel(target.document.uri, recommendation.model, 'recommendation');
+    if (choice === 'Apply') await this.applyModel(target.document.uri, recommendation.model, 'recommendation', recommendation.changes);
     else if (choice === 'Choose Model…') await this.chooseModel(target.document.uri);
   }
 
-  /** Writes the model into the prompt file (front matter, Prompty configuration, or every batch line). */
-  async applyModel(uri: vscode.Uri, model: string, via: 'recommendation' | 'choose-model' = 'recommendation'): Promise<boolean> {
+  /**
+   * Writes the model into the prompt file (front matter, Prompty configuration, or every batch line) with the
+   * changes that make the request valid on it (`changes`, else computed: sampling parameters a reasoning model
+   * rejects dropped, room for reasoning in the cap), so the applied prompt runs.
+   */
+  async applyModel(uri: vscode.Uri, model: string, via: 'recommendation' | 'choose-model' = 'recommendation', changes?: readonly PromptChange[]): Promise<boolean> {
     const document = await vscode.workspace.openTextDocument(uri);
     const file = await this.documents.current(document);
     if (!file) return false;
-    const previous = file.estimates[0]?.model;
-    const edits = setModelEdits(file.parsed, document.getText(), model);
+    const estimate = file.estimates[0];
+    const previous = estimate?.model;
+    const overrides = this.settings.current.pricingOverrides;
+    const wanted =
+      changes ??
+      (estimate && file.parsed.format !== 'batch-jsonl'
+        ? editsForModel({ task: estimate.task, prompt: estimate.prompt, currentModel: estimate.model, currentCost: estimate.cost ?? ZERO_COST, inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens }, model, overrides)
+        : undefined);
+    const edits =
+      wanted && estimate && file.parsed.format !== 'batch-jsonl'
+        ? promptChangeEdits(file.parsed, document.getText(), estimate.prompt, wanted, { reasoningModel: resolveModel(model, overrides).reasoning })
+        : setModelEdits(file.parsed, document.getText(), model);
     if (edits.length === 0) {
       const choice = await vscode.window.showInformationMessage(
         `Prompt Meter: plain text prompts take their model from promptmeter.defaultModel. Set it to ${model} for this workspace?`,
@@ -88,7 +109,8 @@ export class ModelCommands {
     }
     const applied = await vscode.workspace.applyEdit(toWorkspaceEdit(document, edits));
     if (applied && previous && previous !== model) {
-      this.log.info(`Model of ${vscode.workspace.asRelativePath(uri, false)} changed from ${previous} to ${model}.`);
+      const written = (wanted ?? []).filter((change) => change.kind !== 'set-model').map((change) => (change.kind === 'remove-parameter' ? `removed ${change.name}` : change.kind === 'set-max-tokens' ? `output cap ${change.value}` : `${change.name} ${String(change.value)}`));
+      this.log.info(`Model of ${vscode.workspace.asRelativePath(uri, false)} changed from ${previous} to ${model}${written.length > 0 ? ` (${written.join(', ')})` : ''}.`);
       this.onModelChanged(vscode.workspace.asRelativePath(uri, false), previous, model, via);
     }
     return applied;

@@ -1,6 +1,6 @@
 import { promptMapReduce, withIncludedFiles, type DocumentReader } from '../chunking/promptMapReduce';
 import { resolveModel } from '../models/resolveModel';
-import { estimateCost } from '../pricing/cost';
+import { estimateCost, ratesFor } from '../pricing/cost';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';
 import type { PromptDefinition } from '../prompts/promptTypes';
@@ -8,6 +8,8 @@ import { countChatTokens } from '../tokens/chatFraming';
 import type { EncodingName } from '../tokens/encodingForModel';
 import type { TokenCounter } from '../tokens/tokenCounter';
 import type { OutputBound, PromptEstimate, VariableTokens } from './promptEstimate';
+import { requestProblems } from '../models/requestRules';
+import { expectReasoning, type ReasoningHistory } from './reasoningEstimate';
 import { recommendModel } from './recommender';
 import { detectTask } from './taskDetection';
 
@@ -23,6 +25,8 @@ export interface EstimateOptions {
   readonly recommend?: boolean;
   /** Reads documents named by `{{file:path}}` and `chunk:` (paths relative to the prompt file); no reader, no documents. */
   readonly readDocument?: DocumentReader;
+  /** Reasoning tokens of this prompt's recent calls (from the ledger); without it, per-effort assumptions. */
+  readonly reasoningHistory?: ReasoningHistory;
 }
 
 /** Estimates one prompt: tokens with OpenAI's framing, cost on the chosen model, output bound, recommendation. */
@@ -54,13 +58,12 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   const requested = prompt.maxTokens !== undefined ? prompt.maxTokens * prompt.choices : 0;
   const exceedsContext = model.contextWindow !== undefined && inputTokens + requested > model.contextWindow;
   const { task, source } = detectTask(prompt);
+  const reasoning = prompt.kind === 'chat' ? expectReasoning(prompt, model, options.reasoningHistory) : undefined;
+  const rates = price && reasoning ? ratesFor(price, inputTokens) : undefined;
   const recommendation =
     cost && options.recommend !== false
       ? recommendModel(
-          {
-            task, kind: prompt.kind, currentModel: modelName, currentCost: cost, inputTokens, outputTokens,
-            requestedOutputTokens: prompt.maxTokens !== undefined ? requested : undefined,
-          },
+          { task, prompt, currentModel: modelName, currentCost: cost, inputTokens, outputTokens, reasoningHistory: options.reasoningHistory },
           options.pricing,
           options.overrides,
         )
@@ -93,6 +96,8 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
     price,
     contextWindow: model.contextWindow,
     exceedsContext,
+    requestProblems: requestProblems(prompt, model),
+    ...(reasoning ? { reasoning, ...(rates ? { reasoningCost: (reasoning.expectedTokens * (rates.output ?? 0)) / 1e6 } : {}) } : {}),
     task,
     taskSource: source,
     // For map-reduce prompts the one-call comparison takes the place of a model recommendation.

@@ -3,6 +3,8 @@ import type { CostEstimate } from '../pricing/cost';
 import type { ModelPrice } from '../pricing/modelPrice';
 import type { PromptDefinition, TaskKind } from '../prompts/promptTypes';
 import type { EncodingName } from '../tokens/encodingForModel';
+import type { RequestProblem } from '../models/requestRules';
+import type { ReasoningExpectation } from './reasoningEstimate';
 import type { Recommendation } from './recommender';
 
 /** How the output side of the estimate is bounded. */
@@ -47,6 +49,12 @@ export interface PromptEstimate {
   readonly price?: ModelPrice;
   readonly contextWindow?: number;
   readonly exceedsContext: boolean;
+  /** Settings the model rejects (the API would answer 400): errors before anything is sent. */
+  readonly requestProblems: readonly RequestProblem[];
+  /** Hidden reasoning tokens to expect per call (reasoning models): "expected", inside the output bound. */
+  readonly reasoning?: ReasoningExpectation;
+  /** `reasoning.expectedTokens` at the output rate, USD (estimate); undefined when the price is unknown. */
+  readonly reasoningCost?: number;
   readonly task: TaskKind;
   readonly taskSource: 'declared' | 'detected';
   readonly recommendation?: Recommendation;

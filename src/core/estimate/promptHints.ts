@@ -3,6 +3,7 @@ import type { PromptDefinition, PromptDiagnostic, TextSpan } from '../prompts/pr
 import type { TokenCounter } from '../tokens/tokenCounter';
 import { formatTokens, formatUsd } from './formatting';
 import type { PromptEstimate } from './promptEstimate';
+import { requestHints } from './requestHints';
 import { suggestedMaxTokens } from './taskProfile';
 
 /** Provider prompt caching only applies to identical prefixes of at least this many tokens. */
@@ -15,7 +16,7 @@ const SPECIAL_TOKEN_TEXT = /<\|[a-z_]+\|>/i;
  */
 export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lines: LineIndex): PromptDiagnostic[] {
   const { prompt } = estimate;
-  const hints: PromptDiagnostic[] = [];
+  const hints: PromptDiagnostic[] = requestHints(estimate);
   const at = prompt.modelSpan ?? prompt.span;
   if (!estimate.modelKnown && !estimate.price) {
     hints.push({
@@ -65,8 +66,8 @@ export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lin
       span: at,
       severity: 'hint',
       code: 'cheaper-model',
-      message: `${recommendation.model} fits this ${estimate.task} task for ${formatUsd(recommendation.cost.total)} instead of ${formatUsd(estimate.cost.total)} per call (estimate, saves ${Math.round(recommendation.savingFraction * 100)}%).`,
-      fix: { kind: 'set-model', model: recommendation.model, title: `Switch to ${recommendation.model} (saves ${Math.round(recommendation.savingFraction * 100)}%)` },
+      message: `${recommendation.model} fits this ${estimate.task} task for ${formatUsd(recommendation.cost.total)} instead of ${formatUsd(estimate.cost.total)} per call (estimate at the output bound, saves ${Math.round(recommendation.savingFraction * 100)}%)${recommendation.changes.length > 1 ? `: ${recommendation.summary}` : ''}.`,
+      fix: { kind: 'change', changes: recommendation.changes, title: `Switch to ${recommendation.model} (saves ${Math.round(recommendation.savingFraction * 100)}%)` },
     });
   }
   for (const problem of estimate.documentProblems ?? []) {

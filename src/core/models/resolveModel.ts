@@ -3,6 +3,7 @@ import { findOverride } from '../pricing/priceOverride';
 import { encodingForModel, type EncodingChoice } from '../tokens/encodingForModel';
 import { findCatalogModel } from './findModel';
 import { CHAT_ENDPOINTS, EMBEDDING_ENDPOINTS, type CapabilityTier, type CatalogModel, type ModelEndpoint } from './modelCatalog';
+import type { ReasoningEffort } from './reasoningEffort';
 
 /** What we know about a model name: catalog facts, adjusted by the user's override. */
 export interface ResolvedModel {
@@ -14,17 +15,31 @@ export interface ResolvedModel {
   readonly tier?: CapabilityTier;
   readonly encoding: EncodingChoice;
   readonly reasoning: boolean;
+  /** Accepted `reasoning_effort` values (empty: the parameter is rejected). */
+  readonly reasoningEfforts: readonly ReasoningEffort[];
+  readonly defaultReasoningEffort?: ReasoningEffort;
+  /** Sampling parameters (temperature, top_p, logprobs) accepted on this reasoning model with effort `none`. */
+  readonly samplingWithEffortNone: boolean;
+  readonly structuredOutputs: boolean;
+  readonly verbosity: boolean;
   /** Endpoints that serve it; unknown chat models are assumed to be served by all chat endpoints. */
   readonly endpoints: readonly ModelEndpoint[];
   /** In the catalog or described by an override. */
   readonly known: boolean;
+  /** Parameter rules are known (catalog model, or an override that says whether it reasons): checks apply. */
+  readonly rulesKnown: boolean;
 }
 
+/**
+ * One model's facts: the dated catalog, then `promptmeter.pricing.overrides` for that name (Azure deployments,
+ * compatible servers), which can set every field. Unknown models get permissive defaults and no parameter checks.
+ */
 export function resolveModel(name: string, overrides: PriceOverrides = {}): ResolvedModel {
   const catalog = findCatalogModel(name);
   const override = findOverride(overrides, name);
   const encoding = encodingForModel(name, override?.encoding ?? catalog?.encoding);
   const kind = catalog?.kind ?? (/embedding/i.test(name) ? 'embedding' : 'chat');
+  const reasoning = override?.reasoning ?? catalog?.reasoning ?? false;
   return {
     name,
     catalog,
@@ -34,7 +49,13 @@ export function resolveModel(name: string, overrides: PriceOverrides = {}): Reso
     maxOutputTokens: override?.maxOutput ?? catalog?.maxOutputTokens,
     tier: override?.tier ?? catalog?.tier,
     encoding: catalog || override?.encoding ? { ...encoding, approximate: false } : encoding,
-    reasoning: catalog?.reasoning ?? false,
+    reasoning,
+    reasoningEfforts: override?.reasoningEfforts ?? catalog?.reasoningEfforts ?? (reasoning ? ['low', 'medium', 'high'] : []),
+    defaultReasoningEffort: override?.defaultReasoningEffort ?? catalog?.defaultReasoningEffort,
+    samplingWithEffortNone: override?.samplingWithEffortNone ?? catalog?.samplingWithEffortNone ?? false,
+    structuredOutputs: override?.structuredOutputs ?? catalog?.structuredOutputs ?? true,
+    verbosity: override?.verbosity ?? catalog?.verbosity ?? false,
     known: catalog !== undefined || override !== undefined,
+    rulesKnown: catalog !== undefined || override?.reasoning !== undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { isMap, parseDocument } from 'yaml';
 import { LineIndex } from './lineIndex';
+import { promptChangeEdits } from './promptChangeEdits';
 import type { ParsedPromptFile, PromptDefinition, TextSpan } from './promptTypes';
 
 /** A replacement of file offsets [start, end) by `newText`; adapters turn it into an editor edit. */
@@ -8,14 +9,6 @@ export interface TextEditPlan {
   readonly end: number;
   readonly newText: string;
 }
-
-/** Where each format keeps max_tokens. */
-const MAX_TOKENS_PATHS: Record<string, readonly string[]> = {
-  'prompt-markdown': ['max_tokens'],
-  'plain-text': ['max_tokens'],
-  prompty: ['model', 'parameters', 'max_tokens'],
-  dotprompt: ['config', 'maxOutputTokens'],
-};
 
 /**
  * Writes `model` into the file: in place where it is written, else into (new) front matter. `.txt` files
@@ -42,21 +35,9 @@ export function setModelEdits(parsed: ParsedPromptFile, text: string, model: str
   return [setFrontMatterValue(parsed, text, path, model)];
 }
 
-/** Adds or replaces max_tokens (max_completion_tokens for reasoning models in batch lines). */
+/** Adds or replaces the output cap where the format keeps it (max_completion_tokens for reasoning models in batch lines). */
 export function setMaxTokensEdits(parsed: ParsedPromptFile, text: string, prompt: PromptDefinition, value: number, reasoningModel = false): TextEditPlan[] {
-  if (parsed.format === 'batch-jsonl') {
-    const lines = new LineIndex(text);
-    const { start, end } = offsets(prompt.span, lines);
-    try {
-      const request = JSON.parse(text.slice(start, end)) as { body: Record<string, unknown> };
-      request.body[reasoningModel ? 'max_completion_tokens' : 'max_tokens'] = value;
-      return [{ start, end, newText: JSON.stringify(request) }];
-    } catch {
-      return [];
-    }
-  }
-  if (isPlainTextFile(parsed)) return [];
-  return [setFrontMatterValue(parsed, text, MAX_TOKENS_PATHS[parsed.format] ?? ['max_tokens'], value)];
+  return promptChangeEdits(parsed, text, prompt, [{ kind: 'set-max-tokens', value }], { reasoningModel });
 }
 
 function isPlainTextFile(parsed: ParsedPromptFile): boolean {

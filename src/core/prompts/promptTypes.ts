@@ -1,5 +1,5 @@
 import type { FunctionDefinition } from '../tokens/chatFraming';
-import type { DeclaredParameter } from './declaredParameters';
+import type { ChatParameterName, DeclaredParameter } from './declaredParameters';
 
 export type PromptFormat = 'prompt-markdown' | 'prompty' | 'dotprompt' | 'batch-jsonl' | 'plain-text';
 
@@ -105,7 +105,18 @@ export interface PromptDiagnostic {
 
 export type PromptFix =
   | { readonly kind: 'set-max-tokens'; readonly value: number; readonly title: string }
-  | { readonly kind: 'set-model'; readonly model: string; readonly title: string };
+  | { readonly kind: 'set-model'; readonly model: string; readonly title: string }
+  | { readonly kind: 'change'; readonly changes: readonly PromptChange[]; readonly title: string };
+
+/**
+ * One change to a prompt's settings, written in the file's own format by `promptChangeEdits` (front matter,
+ * Prompty `model.parameters`/`model.options`, Dotprompt `config`, a Batch line's body).
+ */
+export type PromptChange =
+  | { readonly kind: 'set-model'; readonly model: string }
+  | { readonly kind: 'set-max-tokens'; readonly value: number }
+  | { readonly kind: 'remove-parameter'; readonly name: ChatParameterName }
+  | { readonly kind: 'set-parameter'; readonly name: ChatParameterName; readonly value: string | number | boolean };
 
 export interface FrontMatterBlock {
   /** Offsets in the file of the YAML text between the `---` lines. */

@@ -1,6 +1,7 @@
 import { ENCODING_NAMES, type EncodingName } from '../tokens/encodingForModel';
 import type { PriceOverride, PriceOverrides } from '../pricing/priceOverride';
-import type { CapabilityTier } from '../models/modelCatalog';
+import { MODEL_ENDPOINTS, type CapabilityTier, type ModelEndpoint } from '../models/modelCatalog';
+import { isReasoningEffort, REASONING_EFFORTS } from '../models/reasoningEffort';
 import { SETTING_DEFAULTS, type SettingKey } from './settingDefaults';
 
 export interface RateLimitSetting {
@@ -130,7 +131,37 @@ function parseOverrides(raw: unknown, problems: string[]): PriceOverrides {
       if ([1, 2, 3, 4, 5].includes(record.tier as number)) override.tier = record.tier as CapabilityTier;
       else problems.push(`promptmeter.pricing.overrides["${model}"].tier must be 1–5; ignoring it.`);
     }
+    readCapabilities(record, override, (key, expected) => problems.push(`promptmeter.pricing.overrides["${model}"].${key} must be ${expected}; ignoring it.`));
     overrides[model] = override;
   }
   return overrides;
+}
+
+const OVERRIDE_FLAGS = ['reasoning', 'samplingWithEffortNone', 'structuredOutputs', 'verbosity'] as const;
+
+/** The model facts an override may set besides prices and limits (see PriceOverride). */
+function readCapabilities(
+  record: Record<string, unknown>,
+  override: { -readonly [K in keyof PriceOverride]: PriceOverride[K] },
+  problem: (key: string, expected: string) => void,
+): void {
+  for (const key of OVERRIDE_FLAGS) {
+    if (record[key] === undefined) continue;
+    if (typeof record[key] === 'boolean') override[key] = record[key];
+    else problem(key, 'true or false');
+  }
+  if (record.reasoningEfforts !== undefined) {
+    const efforts = record.reasoningEfforts;
+    if (Array.isArray(efforts) && efforts.every(isReasoningEffort)) override.reasoningEfforts = efforts;
+    else problem('reasoningEfforts', `a list of ${REASONING_EFFORTS.join(', ')}`);
+  }
+  if (record.defaultReasoningEffort !== undefined) {
+    if (isReasoningEffort(record.defaultReasoningEffort)) override.defaultReasoningEffort = record.defaultReasoningEffort;
+    else problem('defaultReasoningEffort', `one of ${REASONING_EFFORTS.join(', ')}`);
+  }
+  if (record.endpoints !== undefined) {
+    const endpoints = record.endpoints;
+    if (Array.isArray(endpoints) && endpoints.every((endpoint) => MODEL_ENDPOINTS.includes(endpoint as ModelEndpoint))) override.endpoints = endpoints as ModelEndpoint[];
+    else problem('endpoints', `a list of ${MODEL_ENDPOINTS.join(', ')}`);
+  }
 }
