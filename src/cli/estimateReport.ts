@@ -3,6 +3,7 @@ import { totalsOf } from '../core/estimate/estimateFile';
 import type { PromptEstimate } from '../core/estimate/promptEstimate';
 import { BUNDLED_PRICE_DATA, BUNDLED_PRICE_SOURCE } from '../core/pricing/bundledPrices';
 import type { DatasetEstimate } from '../core/runs/datasetEstimate';
+import type { PromptChange } from '../core/prompts/promptTypes';
 
 /** One prompt in `promptmeter estimate --json`. Money is estimated USD; null where the price is unknown. */
 export interface EstimateJsonPrompt {
@@ -18,7 +19,10 @@ export interface EstimateJsonPrompt {
   cost: { input: number; cachedInput: number; outputMax: number; total: number; batchTotal: number; currency: 'USD' } | null;
   priceKnown: boolean;
   priceSource: string | null;
-  recommendation: { model: string; total: number; saving: number } | null;
+  /** The cheaper model with every edit that makes the prompt valid on it (`changes`) and a one-line `summary`. */
+  recommendation: { model: string; total: number; saving: number; changes: readonly PromptChange[]; summary: string } | null;
+  /** Reasoning models: hidden reasoning tokens expected per call ("expected", inside the output bound, not added to it). */
+  reasoning?: { effort: string; expectedTokens: number; source: 'ledger' | 'assumed'; calls: number; expectedCost: number | null };
   /** Prompts with a `chunk:` section: the map-reduce run next to one call with the whole document. */
   /** Prompts naming `data:`: a run sends one call per row, each estimated with its own values. */
   dataset?: { file: string; rows: number; inputTokens: number; total: number | null; batchTotal: number | null };
@@ -108,8 +112,25 @@ function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJson
     priceKnown: cost !== undefined,
     priceSource: estimate.price?.source.label ?? null,
     recommendation: estimate.recommendation
-      ? { model: estimate.recommendation.model, total: estimate.recommendation.cost.total, saving: estimate.recommendation.saving }
+      ? {
+          model: estimate.recommendation.model,
+          total: estimate.recommendation.cost.total,
+          saving: estimate.recommendation.saving,
+          changes: estimate.recommendation.changes,
+          summary: estimate.recommendation.summary,
+        }
       : null,
+    ...(estimate.reasoning
+      ? {
+          reasoning: {
+            effort: estimate.reasoning.effort,
+            expectedTokens: estimate.reasoning.expectedTokens,
+            source: estimate.reasoning.source,
+            calls: estimate.reasoning.calls,
+            expectedCost: estimate.reasoningCost ?? null,
+          },
+        }
+      : {}),
     ...(estimate.mapReduce
       ? {
           mapReduce: {

@@ -64,10 +64,13 @@ function money(total: number, batchTotal: number, anyPriced: boolean): string {
 
 function row(prompt: EstimateJsonPrompt): string[] {
   const label = prompt.id === prompt.file ? prompt.file : `${prompt.file} #${prompt.id}`;
-  const output = prompt.maxOutputTokens === null ? '?' : `${formatTokens(prompt.maxOutputTokens)}${prompt.outputBound === 'model-maximum' ? ' (no max_tokens)' : ''}`;
-  const recommendation = prompt.recommendation
-    ? `${prompt.recommendation.model} ${formatEstimate(prompt.recommendation.total)} (−${Math.round((prompt.recommendation.saving / (prompt.cost?.total || 1)) * 100)}%)`
-    : '';
+  const reasoning = prompt.reasoning && prompt.reasoning.expectedTokens > 0 ? `, ~${formatTokens(prompt.reasoning.expectedTokens)} reasoning expected` : '';
+  const output = prompt.maxOutputTokens === null ? '?' : `${formatTokens(prompt.maxOutputTokens)}${prompt.outputBound === 'model-maximum' ? ' (no max_tokens)' : ''}${reasoning}`;
+  const recommendation = !prompt.recommendation
+    ? ''
+    : prompt.recommendation.changes.length > 1
+      ? prompt.recommendation.summary
+      : `${prompt.recommendation.model} ${formatEstimate(prompt.recommendation.total)} (−${Math.round((prompt.recommendation.saving / (prompt.cost?.total || 1)) * 100)}%)`;
   return [
     label,
     prompt.model + (prompt.approximateTokens ? ' (approx.)' : ''),

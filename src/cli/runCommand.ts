@@ -7,6 +7,7 @@ import { Ledger } from '../core/ledger/ledger';
 import { Pricing } from '../core/pricing/pricing';
 import { executeRun } from '../core/runs/runExecutor';
 import { planRun, type RunPlan } from '../core/runs/runPlan';
+import type { Refusal } from '../core/runs/refusals';
 import { prepareRun } from '../core/runs/runService';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
 import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
@@ -70,6 +71,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     let folder: RunFolder;
     let plan: RunPlan;
     let followers = new Map<string, string>();
+    let refused: Refusal[] = [];
     if (resume) {
       folder = store.open(resume);
       const done = new Set([...folder.results()].filter(([, result]) => !result.error).map(([id]) => id));
@@ -88,6 +90,8 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         isCached: flags.fresh || flags.cache === false || flags['batch-api'] ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
       });
       for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
+      refused = prepared.refused;
+      if (prepared.jobs.length === 0 && refused.length > 0) throw new UsageError(`nothing was sent: ${refused.length === 1 ? 'the prompt was' : `all ${refused.length} prompts were`} refused (see above); fix them and run again.`);
       if (prepared.jobs.length === 0) throw new UsageError('no runnable prompts in the given paths.');
       plan = prepared.plan;
       followers = prepared.followers;
@@ -142,7 +146,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     const counters = client.counters();
     // HTTP calls of both clients: the Batch API's (files, batches, polls) and any similarity embeddings.
     if (batchRun) for (const key of ['requests', 'retries', 'rateLimited'] as const) counters[key] += batchRun.counters[key];
-    const report = { ...runJson(folder, plan, outcome, results, counters), ...(batchRun ? { batch: batchReport(batchRun.outcome) } : {}) };
+    const report = { ...runJson(folder, plan, outcome, results, counters), refused, ...(batchRun ? { batch: batchReport(batchRun.outcome) } : {}) };
     if (flags.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else {
       if (io.interactive) io.stderr('\n');
@@ -156,7 +160,8 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     const resumeHint = `promptmeter run --resume ${folder.id}${useBatchApi ? ' --batch-api' : ''}`;
     if (outcome.stopReason) io.stderr(`promptmeter: run stopped: ${outcome.stopReason} Resume with: ${resumeHint}\n`);
     if (outcome.status === 'cancelled') io.stderr(`promptmeter: cancelled; ${outcome.progress.pending} jobs pending. Resume with: ${resumeHint}\n`);
-    return outcome.status === 'stopped' ? 3 : outcome.status === 'cancelled' ? 130 : outcome.status === 'failed' || outcome.progress.failed > 0 ? 1 : 0;
+    if (refused.length > 0) io.stderr(`promptmeter: ${refused.length} prompt${refused.length === 1 ? ' was' : 's were'} refused and not sent (listed above).\n`);
+    return outcome.status === 'stopped' ? 3 : outcome.status === 'cancelled' ? 130 : outcome.status === 'failed' || outcome.progress.failed > 0 || refused.length > 0 ? 1 : 0;
   } finally {
     await client.close();
     tokenizers.dispose();

@@ -1,3 +1,4 @@
+import { refusalText } from '../core/runs/refusals';
 import * as vscode from 'vscode';
 import { formatUsd } from '../core/estimate/formatting';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
@@ -61,14 +62,15 @@ export class FolderRunner {
     );
     for (const problem of prepared.problems) this.log.warn(problem);
     if (prepared.jobs.length === 0) {
-      void vscode.window.showWarningMessage(`Prompt Meter: nothing to run. ${prepared.problems[0] ?? ''}`);
+      void vscode.window.showWarningMessage(`Prompt Meter: nothing was sent. ${prepared.refused[0] ? refusalText(prepared.refused[0]) : (prepared.problems[0] ?? '')}`);
       return;
     }
     const store = this.store(workspace.uri);
     const run = store.create(vscode.workspace.asRelativePath(target, false), prepared.jobs, prepared.plan.costUsd);
     if (prepared.similarGroups.length > 0) run.writeFile('similar-groups.json', `${JSON.stringify(prepared.similarGroups, null, 2)}\n`);
     const similar = similarText(prepared.similarGroups, prepared.followers.size > 0);
-    await this.confirmAndExecute(run, prepared.plan, prepared.followers, workspace.uri, similar ? [similar] : []);
+    const refused = prepared.refused.length > 0 ? [`Not sent (${prepared.refused.length}, the API would reject them or the file has errors): ${prepared.refused.slice(0, 3).map(refusalText).join(' ')}${prepared.refused.length > 3 ? ` … and ${prepared.refused.length - 3} more (see the Prompt Meter log)` : ''}`] : [];
+    await this.confirmAndExecute(run, prepared.plan, prepared.followers, workspace.uri, [...refused, ...(similar ? [similar] : [])]);
   }
 
   async resume(): Promise<void> {

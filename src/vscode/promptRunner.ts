@@ -1,3 +1,4 @@
+import { refusalsFor, refusalText } from '../core/runs/refusals';
 import * as vscode from 'vscode';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { CallResult } from '../core/client/callResult';
@@ -33,6 +34,15 @@ export class PromptRunner {
     const prompt = file?.estimates[0];
     if (!selection && (!prompt || prompt.prompt.kind !== 'chat' || file?.parsed.format === 'batch-jsonl')) {
       void vscode.window.showInformationMessage('Prompt Meter: Run Prompt runs one chat prompt (or the selected text). For batch files and folders use "Run Prompts Folder".');
+      return;
+    }
+    const refusals = !selection && file && prompt ? refusalsFor(file.parsed, prompt.prompt, prompt) : [];
+    if (refusals.length > 0) {
+      const [first] = refusals;
+      this.log.warn(refusals.map(refusalText).join('\n'));
+      void vscode.window.showErrorMessage(`Prompt Meter: not sent, nothing spent. ${refusalText(first!)}${refusals.length > 1 ? ` (+${refusals.length - 1} more in Problems)` : ''}`, 'Show Problems').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
       return;
     }
     const client = await this.clients.client();

@@ -45,9 +45,16 @@ function costLines(estimate: PromptEstimate): string[] {
     '',
     `Prices: ${escapeMarkdown(price.source.label)} — $${price.rates.input} input / ${price.rates.cachedInput === undefined ? 'no cached rate' : `$${price.rates.cachedInput} cached`} / ${price.rates.output === undefined ? 'no output' : `$${price.rates.output} output`} per 1M tokens.`,
   ];
+  const reasoning = estimate.reasoning;
+  if (reasoning) {
+    const source = reasoning.source === 'ledger' ? `median of this prompt's last ${reasoning.calls} calls` : 'assumed per effort until this prompt has calls in the ledger';
+    const money = estimate.reasoningCost === undefined ? '' : ` (${formatUsd(estimate.reasoningCost)})`;
+    lines.push('', `Reasoning: ~${formatTokens(reasoning.expectedTokens)} hidden reasoning tokens expected per call${money} at reasoning_effort ${reasoning.effort}${reasoning.effortSource === 'default' ? " (the model's default)" : ''} — ${source}; billed as output and taken from the cap above.`);
+  }
   if (estimate.recommendation) {
     const recommendation = estimate.recommendation;
-    lines.push('', `Cheaper fit: **${escapeMarkdown(recommendation.model)}** ${formatEstimate(recommendation.cost.total)} (saves ${formatUsd(recommendation.saving)}, ${Math.round(recommendation.savingFraction * 100)}%) — ${recommendation.reason}.`);
+    const edits = recommendation.changes.length > 1 ? ` Applying it writes: ${escapeMarkdown(recommendation.summary)}.` : '';
+    lines.push('', `Cheaper fit: **${escapeMarkdown(recommendation.model)}** ${formatEstimate(recommendation.cost.total)} (saves ${formatUsd(recommendation.saving)}, ${Math.round(recommendation.savingFraction * 100)}%) — ${recommendation.reason}.${edits}`);
   }
   return lines;
 }

@@ -112,9 +112,9 @@ export function readPositiveInteger(
   if (Number.isInteger(number) && number > 0) return number;
   diagnostics.push({
     span: span ?? fallback,
-    severity: 'warning',
+    severity: 'error',
     code: 'invalid-number',
-    message: `${key} must be a whole number above 0 (got ${JSON.stringify(value)}); it is ignored.`,
+    message: `${key} must be a whole number above 0 (got ${JSON.stringify(value)}). The request is not sent until this is fixed (it would go out without a cap).`,
   });
   return undefined;
 }

@@ -5,6 +5,7 @@ import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes'
 import { canonicalJson } from '../cache/canonicalJson';
 import type { Dataset } from './dataset';
 import { promptRequest, type ChatRequestBody, type EmbeddingRequestBody, type RequestBody } from './promptRequest';
+import { refusalsFor, refusalText, type Refusal } from './refusals';
 import type { JobEstimate, RunJob } from './runJob';
 import type { PromptEstimate } from '../estimate/promptEstimate';
 import type { PriceOverrides } from '../pricing/priceOverride';
@@ -22,6 +23,8 @@ export interface ExpandedJobs {
   readonly jobs: RunJob[];
   /** Problems that skip jobs, one sentence each with file and line. */
   readonly problems: string[];
+  /** Prompts not sent because the file has an error or the model rejects a setting (also in `problems`). */
+  readonly refused: Refusal[];
 }
 
 /**
@@ -31,12 +34,21 @@ export interface ExpandedJobs {
 export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOptions): ExpandedJobs {
   const jobs: RunJob[] = [];
   const problems: string[] = [];
+  const refused: Refusal[] = [];
   for (const file of files) {
-    for (const diagnostic of file.diagnostics) {
-      if (diagnostic.severity === 'error') problems.push(`${file.file}:${diagnostic.span.start.line + 1}: ${diagnostic.message}`);
+    if (file.prompts.length === 0) {
+      for (const diagnostic of file.diagnostics) {
+        if (diagnostic.severity === 'error') problems.push(`${file.file}:${diagnostic.span.start.line + 1}: ${diagnostic.message}`);
+      }
     }
     for (const prompt of file.prompts) {
       const estimate = estimatePrompt(prompt, { ...options.estimate, recommend: false });
+      const refusals = refusalsFor(file, prompt, estimate);
+      if (refusals.length > 0) {
+        refused.push(...refusals);
+        problems.push(...refusals.map(refusalText));
+        continue;
+      }
       const model = estimate.model;
       const base = {
         file: file.file,
@@ -76,7 +88,7 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       });
     }
   }
-  return { jobs, problems };
+  return { jobs, problems, refused };
 }
 
 /** The estimate of one dataset row: the prompt with the row's values in its messages (rows differ in length). */

@@ -9,6 +9,7 @@ import { REFUSAL_CODES, tooLargeDiagnostic } from '../prompts/parsePromptFile';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import { readDatasetFile, type Dataset } from './dataset';
+import type { Refusal } from './refusals';
 import { expandJobs } from './expandJobs';
 import type { RunJob } from './runJob';
 import { planRun, type PlanLimits, type RunPlan } from './runPlan';
@@ -43,6 +44,8 @@ export type Embedder = (request: EmbeddingCreateParams, options: CallOptions) =>
 export interface PreparedRun {
   readonly jobs: RunJob[];
   readonly problems: string[];
+  /** Prompts not sent: a file error or a setting the model rejects (file, line, parameter, fix). */
+  readonly refused: Refusal[];
   readonly plan: RunPlan;
   readonly similarGroups: SimilarGroup[];
   /** follower → leader, when answers of similar questions are reused. */
@@ -72,7 +75,7 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
     parsed.push(parse);
   }
   const datasets = new Map<string, Dataset | undefined>();
-  const { jobs, problems } = expandJobs(parsed, {
+  const { jobs, problems, refused } = expandJobs(parsed, {
     estimate: estimator.options(options.modelOverride, false),
     overrides: options.overrides,
     datasetFor: (prompt) => {
@@ -110,7 +113,7 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
     for (const job of jobs) if (!options.done?.has(job.id) && (await options.isCached(job))) cached.add(job.id);
   }
   const plan = planRun({ jobs, done: options.done, cached, similar: followers, limits: options.limits, budgetUsd: options.budgetUsd });
-  return { jobs, problems, plan, similarGroups, followers };
+  return { jobs, problems, refused, plan, similarGroups, followers };
 }
 
 async function findSimilar(jobs: readonly RunJob[], similarity: NonNullable<PrepareOptions['similarity']>): Promise<SimilarGroup[]> {
