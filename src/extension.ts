@@ -12,6 +12,7 @@ import { ResultDocuments } from './vscode/resultDocuments';
 import { BreakdownDocuments } from './vscode/breakdownDocuments';
 import { CostReportService } from './vscode/costReportService';
 import { CostReportView } from './vscode/costReportView';
+import { ReasoningHistoryService } from './vscode/reasoningHistoryService';
 import { PromptCodeActionProvider } from './vscode/codeActionProvider';
 import { PromptCodeLensProvider } from './vscode/codeLensProvider';
 import { registerCommands } from './vscode/commands';
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(vscode.languages.registerCodeActionsProvider(PROMPT_DOCUMENT_SELECTOR, new PromptCodeActionProvider(documents, diagnostics), PromptCodeActionProvider.metadata));
   const keys = new ApiKeyStore(context.secrets);
   const clients = store.add(new ClientService(settings, keys, estimator, context.globalStorageUri, log));
+  store.add(new ReasoningHistoryService(estimator, () => clients.ledgerPath().fsPath, reports.onDidChange, () => documents.reestimateAll()));
   const runner = new PromptRunner(documents, clients, store.add(new ResultDocuments()), log);
   const folders = new FolderRunner(estimator, settings, clients, log, new RunExecution(estimator, settings, clients));
   store.add(registerCommands(models, breakdowns, keys, runner, folders));

@@ -2,6 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { PromptEstimator } from '../core/estimate/promptEstimator';
+import { reasoningHistoryFrom } from '../core/estimate/reasoningHistory';
+import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
 import { tooLargeDiagnostic } from '../core/prompts/parsePromptFile';
 import { estimateDatasetRuns } from '../core/runs/datasetEstimate';
 import type { PromptMeterSettings } from '../core/settings/settings';
@@ -37,6 +39,8 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
   const tokenizers = new Tokenizers(io.assetDirectory);
   try {
     const estimator = new PromptEstimator(tokenizers, settings, undefined, createFileDocumentReader(io.cwd));
+    // Ledger sources are the paths `run` was given from this folder, as estimate's are: they match as written.
+    estimator.useReasoningHistory(reasoningHistoryFrom(readRecentLedgerEntries(path.join(io.cwd, '.promptmeter', 'ledger.jsonl'))));
     const model = typeof flags.model === 'string' ? flags.model : undefined;
     const results: Array<Parameters<typeof estimateJson>[0][number]> = [];
     for (const file of files) {

@@ -42,11 +42,16 @@ export class PromptDocuments implements vscode.Disposable {
     this.store.add(
       settings.onDidChange((current) => {
         this.estimator.updateSettings(current);
-        this.entries.clear();
-        for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+        this.reestimateAll();
       }),
     );
     this.store.add({ dispose: () => this.timers.forEach((timer) => clearTimeout(timer)) });
+  }
+
+  /** Estimates every open document again (settings or the evidence behind estimates changed). */
+  reestimateAll(): void {
+    this.entries.clear();
+    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
   }
 
   formatOf(document: vscode.TextDocument): PromptFormat | undefined {

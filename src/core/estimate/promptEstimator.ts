@@ -8,6 +8,7 @@ import type { TokenCounter } from '../tokens/tokenCounter';
 import type { Tokenizers } from '../tokens/tokenizers';
 import { encodingsNeeded, estimateFile, type FileEstimate } from './estimateFile';
 import type { EstimateOptions } from './estimatePrompt';
+import type { ReasoningHistory } from './reasoningEstimate';
 
 export interface EstimatorSettings {
   readonly defaultModel: string;
@@ -22,6 +23,7 @@ export interface EstimatorSettings {
  */
 export class PromptEstimator {
   private pricing: Pricing;
+  private reasoningHistory: ReasoningHistory | undefined;
 
   constructor(
     private readonly tokenizers: Tokenizers,
@@ -36,6 +38,11 @@ export class PromptEstimator {
   updateSettings(settings: EstimatorSettings): void {
     this.settings = settings;
     this.pricing = new Pricing(settings.pricingOverrides, this.now);
+  }
+
+  /** Recent calls per prompt (from the ledger), so reasoning expectations follow what the prompt really spends. */
+  useReasoningHistory(history: ReasoningHistory | undefined): void {
+    this.reasoningHistory = history;
   }
 
   get currentPricing(): Pricing {
@@ -75,6 +82,7 @@ export class PromptEstimator {
       recommend,
       counterFor: (encoding) => this.counter(encoding),
       ...(this.readDocument ? { readDocument: this.readDocument } : {}),
+      ...(this.reasoningHistory ? { reasoningHistory: this.reasoningHistory } : {}),
     };
   }
 
