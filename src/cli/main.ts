@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseSettings } from '../core/settings/settings';
 import { UsageError } from './cliArguments';
 import { defaultAssetDirectory, ESTIMATE_USAGE, estimateCommand, type CommandIo } from './estimateCommand';
@@ -17,18 +19,36 @@ Options:
   --json      print exactly one JSON object
   run: the API key comes from OPENAI_API_KEY; results go to .promptmeter/runs/<run-id>/, every call to
        .promptmeter/ledger.jsonl, answers are cached in .promptmeter/cache (and Redis if configured).
-       Exit 0 all answered, 1 some failed, 3 stopped (out of quota; resumable), 4 over budget, 130 cancelled.
+       Prompts the model would reject (or with errors in the file) are refused before anything is sent.
   --since D   report: entries from date D on (default: this month); --range today|last7Days|month|all
   --ledger F  report: read the ledger F instead of .promptmeter/ledger.jsonl
+  --help, -h  this text; --version, -V  the version; --debug  stack traces for unexpected errors
+
+Exit codes:
+  0  done (estimate: no errors; run: every job answered)
+  1  estimate: a file has errors; run: some jobs failed or were refused; any command: an unexpected error
+  2  bad arguments, or run: nothing was sent because every prompt was refused
+  3  run stopped (out of quota, key rejected, not an API); resume with --resume <run-id>
+  4  run not started: over budget (--allow-over-budget starts it anyway)
+  130  cancelled (Ctrl+C); resume with --resume <run-id>
 `;
 
+const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h', 'help']);
+const VERSION_FLAGS: ReadonlySet<string> = new Set(['--version', '-V', 'version']);
+
 /** Runs one CLI invocation; returns the exit code (2 for bad arguments). */
-export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+export async function main(givenArgv: readonly string[], io: CommandIo): Promise<number> {
+  const debug = givenArgv.includes('--debug');
+  const argv = givenArgv.filter((argument) => argument !== '--debug');
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined || HELP_FLAGS.has(command) || rest.some((argument) => argument === '--help' || argument === '-h')) {
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
+    }
+    if (VERSION_FLAGS.has(command)) {
+      io.stdout(`promptmeter ${packageVersion()}\n`);
+      return 0;
     }
     const workspaceSettings = readWorkspaceSettings(io.cwd);
     if (workspaceSettings.problem) io.stderr(`promptmeter: ${workspaceSettings.problem}\n`);
@@ -43,14 +63,35 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       io.stderr(`promptmeter: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    io.stderr(`promptmeter: ${(error as Error).message}\n`);
+    io.stderr(`promptmeter: ${(error as Error).message}\n${debug && (error as Error).stack ? `${(error as Error).stack}\n` : ''}`);
     return 1;
+  }
+}
+
+/** The version in the package.json next to the bundle (dist/cli.js → ../package.json). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 
 /** Runs the CLI for this process (bin/promptmeter.js calls this; so does `node dist/cli.js`). */
 export function runCli(): void {
   const interrupted = new AbortController();
+  // `promptmeter estimate dir | head -1`: the reader went away. Stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  const debug = process.argv.includes('--debug');
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`promptmeter: unexpected error: ${error.message}${debug ? `\n${error.stack ?? ''}` : ' (run with --debug for details)'}\n`);
+    process.exit(1);
+  });
   // First Ctrl+C cancels the run cleanly (unsent jobs stay pending for --resume); a second one exits at once.
   process.once('SIGINT', () => {
     interrupted.abort();
