@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
 import { recommendationEdits } from '../../src/core/estimate/recommendationEdits';
-import { applyEdits } from '../../src/core/prompts/promptEdits';
+import { applyEdits, setModelEdits } from '../../src/core/prompts/promptEdits';
 import { promptFormatFor } from '../../src/core/prompts/promptFileKind';
 import { Tokenizers } from '../../src/core/tokens/tokenizers';
 import { runCli } from '../../test/support/cli';
@@ -16,7 +16,15 @@ export interface TrialRow {
   readonly costUsd: number | null;
   readonly recommendation: { readonly model: string; readonly summary: string; readonly costUsd: number; readonly edits: number } | null;
   /** Running the file with the recommendation applied: per job. */
-  readonly run?: { readonly answered: number; readonly truncated: number; readonly rejected: number; readonly failed: number; readonly costUsd: number | null; readonly sample: string };
+  readonly run?: { readonly answered: number; readonly truncated: number; readonly rejected: number; readonly refused: number; readonly failed: number; readonly costUsd: number | null; readonly sample: string };
+}
+
+export interface TrialOptions {
+  /**
+   * Apply only a model per file (as Apply did before recommendations carried edits), e.g. the recommendations an
+   * older build printed in `promptmeter estimate examples --json`.
+   */
+  readonly modelOnly?: Readonly<Record<string, string>>;
 }
 
 interface RunResult {
@@ -31,7 +39,7 @@ interface RunResult {
  * Copies `examples/` to a scratch folder, applies every recommendation Prompt Meter offers there (with its edits),
  * and runs each changed file with the CLI against `baseUrl` (`--no-cache`): the proof that recommendations run.
  */
-export async function recommendationTrial(baseUrl: string, apiKey: string): Promise<TrialRow[]> {
+export async function recommendationTrial(baseUrl: string, apiKey: string, options: TrialOptions = {}): Promise<TrialRow[]> {
   const folder = mkdtempSync(path.join(tmpdir(), 'pm-recommend-'));
   cpSync(path.join(repositoryRoot(), 'examples'), folder, { recursive: true });
   const tokenizers = new Tokenizers(tokenizerAssets());
@@ -46,12 +54,15 @@ export async function recommendationTrial(baseUrl: string, apiKey: string): Prom
       const estimate = await estimator.estimate(estimator.parse(relative, text, format), text);
       const first = estimate.estimates.find((candidate) => candidate.recommendation) ?? estimate.estimates[0];
       if (!first) continue;
-      const edits = recommendationEdits(estimate, text);
+      const modelOnly = options.modelOnly?.[relative];
+      const edits = options.modelOnly ? (modelOnly ? setModelEdits(estimate.parsed, text, modelOnly) : []) : recommendationEdits(estimate, text);
       const row: TrialRow = {
         file: relative,
         model: first.model,
         costUsd: estimate.totals.unpricedPrompts === estimate.totals.prompts ? null : estimate.totals.total,
-        recommendation: first.recommendation
+        recommendation: modelOnly
+          ? { model: modelOnly, summary: `${modelOnly} (model only)`, costUsd: Number.NaN, edits: 1 }
+          : first.recommendation && !options.modelOnly
           ? { model: first.recommendation.model, summary: first.recommendation.summary, costUsd: first.recommendation.cost.total, edits: first.recommendation.changes.length }
           : null,
       };
@@ -74,16 +85,19 @@ function summarizeRun(stdout: string, stderr: string): NonNullable<TrialRow['run
   try {
     report = JSON.parse(stdout) as typeof report;
   } catch {
-    return { answered: 0, truncated: 0, rejected: 1, failed: 0, costUsd: null, sample: stderr.trim().split('\n')[0] ?? '' };
+    // Nothing was sent: every prompt was refused before spending (the CLI exits 2 and prints why).
+    return { answered: 0, truncated: 0, rejected: 0, refused: 1, failed: 0, costUsd: null, sample: stderr.trim().split('\n')[0] ?? '' };
   }
   const results = report.results ?? [];
   const truncated = results.filter((result) => !result.error && (result.truncated === true || (result.outcome !== undefined && result.outcome !== 'ok') || ['length', 'content_filter'].includes(result.finishReason ?? '') || (result.output ?? '').trim() === ''));
-  const rejected = results.filter((result) => result.error?.status === 400 || result.error?.status === 404).length + (report.refused?.length ?? 0);
+  const rejected = results.filter((result) => result.error?.status === 400 || result.error?.status === 404).length;
+  const refused = report.refused?.length ?? 0;
   const failed = results.filter((result) => result.error && result.error.status !== 400 && result.error.status !== 404).length;
   return {
-    answered: results.length - truncated.length - rejected - failed + (report.refused?.length ?? 0),
+    answered: results.length - truncated.length - rejected - failed,
     truncated: truncated.length,
     rejected,
+    refused,
     failed,
     costUsd: report.cost ?? null,
     sample: (results[0]?.output ?? results[0]?.error?.message ?? '').slice(0, 60),
