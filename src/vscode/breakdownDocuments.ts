@@ -23,10 +23,19 @@ export class BreakdownDocuments implements vscode.TextDocumentContentProvider, v
     return fileBreakdownMarkdown(file, vscode.workspace.asRelativePath(source, false));
   }
 
+  /**
+   * Opens the breakdown rendered (VS Code's Markdown preview beside the prompt, kept current as the prompt changes);
+   * where the preview is unavailable, the Markdown source.
+   */
   async show(source: vscode.Uri): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(breakdownUri(source));
-    await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    const uri = breakdownUri(source);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    } catch {
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    }
   }
 
   dispose(): void {
@@ -36,5 +45,6 @@ export class BreakdownDocuments implements vscode.TextDocumentContentProvider, v
 
 function breakdownUri(source: vscode.Uri): vscode.Uri {
   const name = source.path.split('/').pop() ?? 'prompt';
-  return vscode.Uri.from({ scheme: BREAKDOWN_SCHEME, path: `/Cost breakdown — ${name}.md`, query: source.toString() });
+  // The path ends in .md so the preview treats it as Markdown; the tab shows "Preview Cost breakdown — <name>".
+  return vscode.Uri.from({ scheme: BREAKDOWN_SCHEME, path: `/Cost breakdown — ${name.replace(/\.md$/i, '')}.md`, query: source.toString() });
 }

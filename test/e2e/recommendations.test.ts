@@ -70,4 +70,12 @@ test('Recommend Model → Apply → Run Prompt, and a reasoning model chosen wit
     assert.doesNotMatch(result, /truncated|cut off|empty answer/i);
     await screenshot(page, 'choose-reasoning-model-run');
   });
+
+  await t.test('Show Cost Breakdown opens a rendered Markdown preview (not escaped source), named after the prompt', async () => {
+    await runCommand(page, 'Prompt Meter: Show Cost Breakdown');
+    const tab = page.locator('.tabs-container .tab', { hasText: /Preview Cost breakdown — label\.prompt\.md/ });
+    await tab.first().waitFor({ timeout: 30_000 });
+    assert.doesNotMatch((await tab.first().innerText()).trim(), /\.md\.md/);
+    await screenshot(page, 'cost-breakdown-preview');
+  });
 });
