@@ -198,7 +198,7 @@ describe('test server: model rules as OpenAI applies them', () => {
     }
     assert.equal(batch.status, 'completed');
     type Line = { custom_id: string; response: { status_code: number; body: { object?: string; error?: { param?: string } } } };
-    const lines_ = async (id: string | null) => (id ? (await (await openai.files.content(id)).text()).trim().split('\n').map((raw) => JSON.parse(raw) as Line) : []);
+    const lines_ = async (id: string | null | undefined) => (id ? (await (await openai.files.content(id)).text()).trim().split('\n').map((raw) => JSON.parse(raw) as Line) : []);
     const entries = [...(await lines_(batch.output_file_id)), ...(await lines_(batch.error_file_id))];
     assert.deepEqual(
       entries.map((entry) => [entry.custom_id, entry.response.status_code, entry.response.body.object ?? entry.response.body.error?.param]),
