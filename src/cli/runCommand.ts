@@ -85,7 +85,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         budgetUsd: perRunBudget,
         similarity: { threshold: effective.semanticDedupeThreshold, reuse: flags.similar === true || effective.semanticDedupe, embed: (request, options) => client.embed(request, options) },
         // The Batch API path does not read the response cache, so the plan must not count on it.
-        isCached: flags.fresh || flags.cache === false || flags['batch-api'] ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
+        isCached: flags.fresh || flags.cache === false || flags['batch-api'] ? undefined : (job) => (job.endpoint === 'embeddings' ? Promise.resolve(false) : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat')),
       });
       for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
       if (prepared.jobs.length === 0) throw new UsageError('no runnable prompts in the given paths.');

@@ -55,7 +55,7 @@ export class FolderRunner {
         maxFileBytes: settings.maxFileBytes,
         limits,
         budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
-        isCached: (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
+        isCached: (job) => (job.endpoint === 'embeddings' ? Promise.resolve(false) : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat')),
         similarity: { threshold: settings.semanticDedupeThreshold, reuse: settings.semanticDedupe, embed: (request, options) => client.embed(request, options) },
       }),
     );
