@@ -38,14 +38,14 @@ describe('the client through the Responses API', () => {
     const directory = await scratch.directory();
     // Roomy limits: the client's default (30k TPM) would pace these 2,300-token requests for seconds.
     const { client } = harnessClient(server.url, directory, { limits: { default: { tokensPerMinute: 1_000_000, requestsPerMinute: 10_000 } } });
-    server.configure({ script: ['500', 'ok'] });
+    server.configure({ script: ['500', 'malformed', 'ok'] });
     const deltas: ChatDelta[] = [];
     const first = await client.chat(request('How do I cancel?', { stream: true }), { api: 'responses', onDelta: (delta) => deltas.push(delta) });
     const text = first.response.choices[0]?.message.content ?? '';
     assert.match(text, /^Answer: [0-9a-f]{8}/);
     assert.equal(deltas.map((delta) => delta.content).join(''), text);
     assert.ok(deltas.length > 1, 'the answer arrived in pieces');
-    assert.equal(first.retries, 1);
+    assert.equal(first.retries, 2, 'a 500 and a broken stream were retried');
     assert.equal(first.truncated, undefined);
     assert.ok(first.usage.reasoningTokens > 0);
     const second = await client.chat(request('How do I upgrade?'), { api: 'responses' });
@@ -53,7 +53,7 @@ describe('the client through the Responses API', () => {
     assert.equal((await client.chat(request('How do I cancel?'), { api: 'responses' })).cache, 'memory', 'streamed and plain share the key');
     assert.equal((await client.chat(request('How do I cancel?'))).cache, 'miss', 'the same body through Chat Completions is another answer');
     assert.equal(await client.hasCachedAnswer(request('How do I upgrade?'), 'responses'), true);
-    assert.equal(server.stats().byEndpoint['POST /v1/responses'], 3, 'one failed attempt, two answers');
+    assert.equal(server.stats().byEndpoint['POST /v1/responses'], 4, 'two failed attempts, two answers');
     await client.close();
     const { entries } = await readLedger(path.join(directory, 'ledger.jsonl'));
     assert.deepEqual(entries.map((entry) => [entry.endpoint, entry.cache]), [

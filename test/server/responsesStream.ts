@@ -1,4 +1,5 @@
 import type { Exchange } from './exchange';
+import { truncateJson } from './jsonBody';
 import { messageItem, outputTextPart, reasoningItem, type ResponsesPlan, responseObject } from './responsesObject';
 
 /** Characters per streamed text delta. */
@@ -11,7 +12,7 @@ const CHARACTERS_PER_DELTA = 12;
  * response.content_part.done, response.output_item.done, and last response.completed (or response.incomplete when
  * the cap cut it) with usage. No `[DONE]` line (API reference, "Streaming events").
  */
-export async function streamResponse(exchange: Exchange, plan: ResponsesPlan, chunkDelayMilliseconds: number): Promise<boolean> {
+export async function streamResponse(exchange: Exchange, plan: ResponsesPlan, chunkDelayMilliseconds: number, malformed = false): Promise<boolean> {
   let sequence = 0;
   const send = (type: string, fields: Record<string, unknown>): void => {
     exchange.writeNamedEvent(type, JSON.stringify({ type, sequence_number: sequence, ...fields }));
@@ -20,6 +21,12 @@ export async function streamResponse(exchange: Exchange, plan: ResponsesPlan, ch
   exchange.startEventStream();
   send('response.created', { response: responseObject(plan, 'in_progress') });
   send('response.in_progress', { response: responseObject(plan, 'in_progress') });
+  if (malformed) {
+    // An injected `malformedJson`: a truncated event, then the stream ends without response.completed.
+    exchange.writeNamedEvent('response.output_text.delta', truncateJson(JSON.stringify({ type: 'response.output_text.delta', delta: 'broken' })));
+    exchange.endStream();
+    return false;
+  }
   let outputIndex = 0;
   const reasoning = reasoningItem(plan);
   if (reasoning) {
