@@ -16,6 +16,7 @@ export function reportText(report: CostReport): string {
   lines.push(`Spend: today ${formatMoney(spend.today)} · last 7 days ${formatMoney(spend.last7Days)} · month to date ${formatMoney(spend.month)} · ${range.toLowerCase()} ${formatMoney(spend.range)} (${spend.calls} calls)`);
   if (budget.monthly !== null) lines.push(`Budget: ${formatMoney(budget.used)} of $${budget.monthly.toFixed(2)} this month (${formatShare(budget.fraction)}, ${budget.level})`);
   if (budget.perRun !== null) lines.push(`Per-run budget: $${budget.perRun.toFixed(2)} (${budget.runsOverBudget} recent run(s) over it)`);
+  if (report.truncated.calls > 0) lines.push(`Spent on truncated answers (cut off by the output cap or the content filter, or empty): ${formatMoney(report.truncated.spend)} (${report.truncated.calls} calls)`);
   if (report.ledger.skippedLines > 0) lines.push(`Note: ${report.ledger.skippedLines} ledger line(s) could not be read and are not counted.`);
 
   lines.push('', 'Savings by cause');

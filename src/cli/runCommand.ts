@@ -87,7 +87,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         budgetUsd: perRunBudget,
         similarity: { threshold: effective.semanticDedupeThreshold, reuse: flags.similar === true || effective.semanticDedupe, embed: (request, options) => client.embed(request, options) },
         // The Batch API path does not read the response cache, so the plan must not count on it.
-        isCached: flags.fresh || flags.cache === false || flags['batch-api'] ? undefined : (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
+        isCached: flags.fresh || flags.cache === false || flags['batch-api'] ? undefined : (job) => (job.endpoint === 'embeddings' ? Promise.resolve(false) : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat')),
       });
       for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
       refused = prepared.refused;
@@ -155,7 +155,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
         io.stdout(`\n── ${result.id} (${result.model}, ${result.cache}${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''})\n${result.error ? `ERROR: ${result.error.message}` : result.output}\n`);
       }
       for (const batch of batchRun?.outcome.batches ?? []) io.stdout(`\n${batchLine(batch)}`);
-      io.stdout(`\n${outcome.status}: ${report.requests} HTTP requests, ${report.cacheHits} cache hits, ${report.retries} retries, ${report.rateLimited} rate-limited, ${report.failed} failed, cost ${formatUsd(report.cost)}\nResults: ${path.relative(workspace, folder.directory) || folder.directory}/results.jsonl\n`);
+      io.stdout(`\n${outcome.status}: ${report.requests} HTTP requests, ${report.cacheHits} cache hits, ${report.retries} retries, ${report.rateLimited} rate-limited, ${report.failed} failed, ${report.truncated} truncated (cut off or empty), cost ${formatUsd(report.cost)}\nResults: ${path.relative(workspace, folder.directory) || folder.directory}/results.jsonl\n`);
     }
     const resumeHint = `promptmeter run --resume ${folder.id}${useBatchApi ? ' --batch-api' : ''}`;
     if (outcome.stopReason) io.stderr(`promptmeter: run stopped: ${outcome.stopReason} Resume with: ${resumeHint}\n`);

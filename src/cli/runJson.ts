@@ -18,6 +18,8 @@ export function runJson(folder: RunFolder, plan: RunPlan, outcome: RunOutcome, r
     /** 429 answers seen. */
     rateLimited: counters.rateLimited,
     failed: outcome.progress.failed,
+    /** Answers paid for that were cut off (finish_reason length / content_filter) or empty: not successes. */
+    truncated: outcome.progress.truncated,
     pending: outcome.progress.pending,
     /** USD actually spent, from usage. */
     cost: outcome.progress.costUsd,
@@ -28,6 +30,7 @@ export function runJson(folder: RunFolder, plan: RunPlan, outcome: RunOutcome, r
         id: job.id, file: job.file, row: job.row ?? null, model: job.model,
         output: result?.output ?? null, usage: result?.usage ?? null, costUsd: result?.costUsd ?? null,
         cache: result?.cache ?? 'pending', error: result?.error ?? null, answeredBy: result?.answeredBy ?? null,
+        outcome: !result ? 'pending' : result.error ? 'error' : (result.outcome ?? 'answered'), finishReason: result?.finishReason ?? null,
       };
     }),
   };

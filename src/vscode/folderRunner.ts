@@ -56,7 +56,7 @@ export class FolderRunner {
         maxFileBytes: settings.maxFileBytes,
         limits,
         budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
-        isCached: (job) => (job.endpoint === 'chat.completions' ? client.hasCachedAnswer(job.request as never) : Promise.resolve(false)),
+        isCached: (job) => (job.endpoint === 'embeddings' ? Promise.resolve(false) : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat')),
         similarity: { threshold: settings.semanticDedupeThreshold, reuse: settings.semanticDedupe, embed: (request, options) => client.embed(request, options) },
       }),
     );
@@ -157,7 +157,7 @@ export class FolderRunner {
     const text =
       outcome.status === 'cancelled'
         ? `Prompt Meter: run cancelled — ${progress.done} done, ${progress.pending} pending (nothing lost: resume sends only those).`
-        : `Prompt Meter: run finished — ${progress.done - progress.failed} answered, ${progress.failed} failed, ${formatUsd(progress.costUsd)}.`;
+        : `Prompt Meter: run finished — ${progress.done - progress.failed} answered, ${progress.failed} failed${progress.truncated > 0 ? ` (${progress.truncated} of the answers cut off or empty: see the summary)` : ''}, ${formatUsd(progress.costUsd)}.`;
     const choice = await vscode.window.showInformationMessage(text, 'Open Summary', ...(progress.pending > 0 ? ['Resume'] : []));
     if (choice === 'Open Summary') await vscode.window.showTextDocument(summary);
     else if (choice === 'Resume') await vscode.commands.executeCommand(COMMANDS.resumeRun);

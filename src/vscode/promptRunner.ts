@@ -1,7 +1,10 @@
 import { refusalsFor, refusalText } from '../core/runs/refusals';
 import * as vscode from 'vscode';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { truncationText } from '../core/client/answerOutcome';
 import type { CallResult } from '../core/client/callResult';
+import { chooseChatApi } from '../core/client/chatApi';
+import { resolveModel } from '../core/models/resolveModel';
 import { formatTokens, formatUsd } from '../core/estimate/formatting';
 import type { PromptDefinition } from '../core/prompts/promptTypes';
 import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
@@ -61,6 +64,7 @@ export class PromptRunner {
     const title = vscode.workspace.asRelativePath(document.uri, false).split('/').pop() ?? 'prompt';
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
     const changed = workspaceFolder && !selection ? changedFrom(readModelChanges(workspaceFolder), vscode.workspace.asRelativePath(document.uri, false), model) : undefined;
+    const api = selection ? 'chat' : chooseChatApi(prompt?.prompt.api, resolveModel(model).endpoints);
     const result = await this.results.open(selection ? `${title} (selection)` : title);
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: running ${title} on ${model}`, cancellable: true },
@@ -74,6 +78,7 @@ export class PromptRunner {
             {
               signal: cancel.signal,
               fresh: options.fresh,
+              api,
               source: vscode.workspace.asRelativePath(document.uri, false),
               ...(changed ? { modelChangedFrom: changed } : {}),
               onDelta: (delta) => {
@@ -103,7 +108,10 @@ export class PromptRunner {
   }
 }
 
-/** The result header: model, tokens in/out, cost, latency, and whether the answer came from a cache. */
+/**
+ * The result header: model, tokens in/out, cost, latency, whether the answer came from a cache, and, for an
+ * answer cut off or empty, a line saying so (it was paid for, is not cached, and is no saving).
+ */
 export function header(title: string, model: string, answer: CallResult<unknown>): string {
   const { usage } = answer;
   const cost = answer.costUsd === null ? 'price unknown' : formatUsd(answer.costUsd);
@@ -117,5 +125,6 @@ export function header(title: string, model: string, answer: CallResult<unknown>
     `# ${title}`,
     '',
     `model **${model}** · ${formatTokens(usage.promptTokens)} tokens in${providerCache} / ${formatTokens(usage.completionTokens)} out${reasoning} · cost ${cost} · ${Math.round(answer.latencyMs)} ms · ${cached}${answer.retries > 0 ? ` · ${answer.retries} retries` : ''}`,
+    ...(answer.truncated ? ['', `**truncated:** ${truncationText(answer.truncated.finishReason, answer.truncated.empty)} (not cached)`] : []),
   ].join('\n');
 }

@@ -32,6 +32,15 @@ export function totals(report: CostReport): HTMLElement {
     tile('spend-today', 'Today', report.spend.today),
     tile('spend-week', 'Last 7 days', report.spend.last7Days),
     tile('spend-month', 'This month', report.spend.month),
+    report.truncated && report.truncated.calls > 0
+      ? element(
+          'div',
+          { className: 'hint', attributes: { id: 'spend-truncated' } },
+          element('span', { text: 'Spent on truncated answers: ' }),
+          moneyElement(report.truncated.spend),
+          element('span', { text: ` (${report.truncated.calls} cut off or empty)` }),
+        )
+      : null,
   );
 }
 

@@ -102,7 +102,9 @@ describe('promptmeter run', () => {
 
   it('insufficient_quota stops the run at once, says what to do, and a resume finishes it', async () => {
     server.reset();
-    server.configure({ quotaAfterRequests: 3 });
+    // Triage answers within their max_tokens 40 (the server's default 60-token answer would be cut off, and a
+    // truncated answer is never cached, so one answered while the run stopped would be sent again on resume).
+    server.configure({ quotaAfterRequests: 3, answerTokens: 30 });
     const folder = workspace();
     const stopped = await cli(['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--json', '--concurrency', '1'], folder);
     assert.equal(stopped.code, 3, stopped.stderr);
@@ -122,6 +124,8 @@ describe('promptmeter run', () => {
     assert.ok(answeredBefore > 0);
     assert.equal(final.requests - final.retries, sentNow, 'the resume sent only the unanswered jobs, once each');
     assert.equal(server.stats().duplicateCompletions, 0, 'nothing was answered twice');
+    assert.equal(final.truncated, 0);
+    server.configure({ answerTokens: undefined });
   });
 
   it('refuses to start over the per-run budget unless told to', async () => {

@@ -2,6 +2,8 @@ import { completionBody } from './chatAnswer';
 import { parseChatRequest } from './chatRequest';
 import { embeddingsBody, parseEmbeddingsRequest } from './embeddings';
 import { newId, unixSeconds } from './ids';
+import { planResponse, responseObject } from './responsesObject';
+import { parseResponsesRequest } from './responsesRequest';
 import type { ServerState } from './serverState';
 
 /**
@@ -15,6 +17,13 @@ export function executeBatchLine(state: ServerState, endpoint: string, body: Rec
     if ('status' in request) return { statusCode: request.status, body: { error: request.error } };
     state.recordEmbeddings(request, true);
     return { statusCode: 200, body: embeddingsBody(request) };
+  }
+  if (endpoint === '/v1/responses') {
+    const request = parseResponsesRequest(body, options, state.tokenizer);
+    if ('status' in request) return { statusCode: request.status, body: { error: request.error } };
+    const answer = state.answerChat(request);
+    state.recordChat(request, answer, true);
+    return { statusCode: 200, body: responseObject(planResponse(request, body, answer, unixSeconds()), 'done') };
   }
   const request = parseChatRequest(body, options, state.tokenizer);
   if ('status' in request) return { statusCode: request.status, body: { error: request.error } };

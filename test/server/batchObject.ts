@@ -36,7 +36,7 @@ export interface BatchResultLine {
 }
 
 /** Endpoints a batch may target. */
-export const BATCH_ENDPOINTS: readonly string[] = ['/v1/chat/completions', '/v1/embeddings'];
+export const BATCH_ENDPOINTS: readonly string[] = ['/v1/chat/completions', '/v1/embeddings', '/v1/responses'];
 
 /** A fresh batch object in `validating`. */
 export function newBatchObject(id: string, createdAt: number, request: { inputFileId: string; endpoint: string; metadata: Record<string, string> | null }): BatchObject {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChatRequest } from './chatRequest';
+import type { ReasoningEffort } from './modelRules';
 import type { PromptTokenizer } from './tokenizer';
 
 /** One generated choice. */
@@ -38,22 +39,38 @@ const WORDS = [
   'half', 'price', 'retries', 'wait', 'politely', 'for', 'room', 'in', 'the', 'bucket',
 ];
 
-/** Models that spend hidden reasoning tokens (o-series, gpt-5, gpt-6). */
-export function isReasoningModel(model: string): boolean {
-  return /^o\d/.test(model) || model.startsWith('gpt-5') || model.startsWith('gpt-6');
+/**
+ * Hidden reasoning tokens per unit of the seed (1–4 units per choice), by effort: more effort, more thinking, as
+ * OpenAI's reasoning guide describes; `none` thinks not at all. The amounts are this server's own, chosen so
+ * that a 10-token cap at the default effort is used up by reasoning (the reported gpt-5-nano failure) while a few
+ * hundred tokens leave room for an answer at `minimal`/`low`.
+ */
+const REASONING_TOKENS_PER_UNIT: Readonly<Record<ReasoningEffort, number>> = {
+  none: 0,
+  minimal: 8,
+  low: 32,
+  medium: 64,
+  high: 128,
+  xhigh: 256,
+};
+
+/** Reasoning tokens one choice would spend without a cap (0 for non-reasoning models). */
+export function naturalReasoningTokens(effort: ReasoningEffort | undefined, seed: Buffer): number {
+  return effort === undefined ? 0 : REASONING_TOKENS_PER_UNIT[effort] * (1 + ((seed[0] ?? 0) % 4));
 }
 
 /**
  * The deterministic answer to `request`: "Answer: <8-hex digest of the last user message>" and words chosen by the
  * canonical key, `answerTokens` tokens per choice, truncated to the output maximum (finish_reason "length").
- * Reasoning models first spend 16–64 reasoning tokens per choice, which count against the same maximum.
+ * Reasoning models first spend hidden reasoning tokens (see `naturalReasoningTokens`) out of the same maximum: when
+ * they use it up, the content is empty and finish_reason is "length" (OpenAI reasoning guide).
  */
 export function composeAnswer(request: ChatRequest, answerTokens: number, cachedTokens: number, tokenizer: PromptTokenizer): ChatAnswer {
   const limit = request.maxOutputTokens ?? Number.POSITIVE_INFINITY;
   const choices: AnswerChoice[] = [];
   for (let index = 0; index < request.n; index += 1) {
     const seed = createHash('sha256').update(`${request.key}:${index}`).digest();
-    const naturalReasoning = isReasoningModel(request.model) ? 16 * (1 + ((seed[0] ?? 0) % 4)) : 0;
+    const naturalReasoning = naturalReasoningTokens(request.effort, seed);
     const reasoningTokens = Math.min(naturalReasoning, limit);
     const visibleTokens = Math.max(0, Math.min(answerTokens, limit - reasoningTokens));
     const contentTokens = naturalAnswer(request.lastUserText, seed, answerTokens, tokenizer).slice(0, visibleTokens);

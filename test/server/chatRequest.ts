@@ -1,14 +1,19 @@
 import { canonicalRequestKey } from './canonicalKey';
-import { type ApiFailure, contextLengthExceeded, invalidParameter, missingParameter, modelNotFound, modelNotSupported } from './errors';
+import { type ApiFailure, contextLengthExceeded, invalidParameter, missingParameter, modelNotFound, modelNotSupported, onlyOnResponses } from './errors';
+import type { ReasoningEffort } from './modelRules';
+import { ruleFor } from './modelRules';
 import type { TestServerOptions } from './options';
+import { type ApiShape, checkModelParameters } from './parameterRules';
 import type { BilledMessage, PromptTokenizer, ToolFunction } from './tokenizer';
 
 /** A validated chat completion request with its billed prompt. */
 export interface ChatRequest {
   readonly model: string;
   readonly n: number;
-  /** `max_completion_tokens` ?? `max_tokens`; undefined when neither is set. */
+  /** `max_completion_tokens` ?? `max_tokens` (`max_output_tokens` on Responses); undefined when none is set. */
   readonly maxOutputTokens: number | undefined;
+  /** Reasoning effort in force (the request's or the model's default); undefined for non-reasoning models. */
+  readonly effort: ReasoningEffort | undefined;
   readonly stream: boolean;
   /** `stream_options.include_usage`. */
   readonly includeUsage: boolean;
@@ -47,13 +52,38 @@ export function parseChatRequest(body: Record<string, unknown>, options: TestSer
   if ('status' in messages) return messages;
   const modelFailure = checkModel(body['model'], options, 'chat');
   if (modelFailure) return modelFailure;
-  const model = body['model'];
   const n = body['n'] ?? 1;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128) return invalidParameter('n', `Invalid 'n': expected an integer from 1 to 128.`);
-  const maxOutput = readMaxOutput(body);
-  if (typeof maxOutput === 'object') return maxOutput;
-  const tools = readTools(body['tools']);
-  const promptSequence = tokenizer.chatPromptSequence(messages, tools);
+  if (!ruleFor(body['model']).chatCompletions) return onlyOnResponses();
+  return validatedRequest(body, 'chat', { model: body['model'], n, messages, tools: readTools(body['tools']), keyBody: body }, options, tokenizer);
+}
+
+/** What a chat or Responses body says once its own shape is parsed. */
+export interface RequestCore {
+  readonly model: string;
+  readonly n: number;
+  readonly messages: readonly BilledMessage[];
+  readonly tools: readonly ToolFunction[];
+  /** The body in chat names that `canonicalRequestKey` is computed from (the body itself for chat). */
+  readonly keyBody: Record<string, unknown>;
+}
+
+/**
+ * The checks both endpoints share, after their own shape and the model were checked: the model's parameter rules
+ * (see `checkModelParameters`), then the context window; builds the validated request.
+ */
+export function validatedRequest(
+  body: Record<string, unknown>,
+  shape: ApiShape,
+  core: RequestCore,
+  options: TestServerOptions,
+  tokenizer: PromptTokenizer,
+): ChatRequest | ApiFailure {
+  const { model, n, messages } = core;
+  const accepted = checkModelParameters(body, model, shape);
+  if ('status' in accepted) return accepted;
+  const maxOutput = accepted.maxOutputTokens;
+  const promptSequence = tokenizer.chatPromptSequence(messages, core.tools);
   const contextWindow = options.contextWindows[model] ?? options.defaultContextWindow;
   if (promptSequence.length + (maxOutput ?? 0) > contextWindow) {
     return contextLengthExceeded(contextWindow, promptSequence.length, maxOutput ?? 0);
@@ -63,16 +93,18 @@ export function parseChatRequest(body: Record<string, unknown>, options: TestSer
     model,
     n,
     maxOutputTokens: maxOutput,
+    effort: accepted.effort,
     stream: body['stream'] === true,
-    includeUsage: typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as Record<string, unknown>)['include_usage'] === true,
+    includeUsage: shape === 'responses' || (typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as Record<string, unknown>)['include_usage'] === true),
     promptSequence,
-    key: canonicalRequestKey(body),
+    key: canonicalRequestKey(core.keyBody),
     lastUserText: [...messages].reverse().find((message) => message.role === 'user')?.content ?? '',
     rateLimitWeight: promptSequence.length + (maxOutput ?? 0) * n,
   };
 }
 
-function parseMessages(value: unknown): BilledMessage[] | ApiFailure {
+/** Validates chat `messages` (also used for Responses input items, which share the role/content shape). */
+export function parseMessages(value: unknown): BilledMessage[] | ApiFailure {
   if (value === undefined || value === null) return missingParameter('messages');
   if (!Array.isArray(value) || value.length === 0) return invalidParameter('messages', "Invalid 'messages': expected a non-empty array.");
   const messages: BilledMessage[] = [];
@@ -104,19 +136,8 @@ function billedContent(message: Record<string, unknown>): string {
   return toolCalls === undefined ? text : text + JSON.stringify(toolCalls);
 }
 
-function readMaxOutput(body: Record<string, unknown>): number | undefined | ApiFailure {
-  for (const parameter of ['max_completion_tokens', 'max_tokens']) {
-    const value = body[parameter];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      return invalidParameter(parameter, `Invalid '${parameter}': expected a positive integer.`);
-    }
-    return value;
-  }
-  return undefined;
-}
-
-function readTools(value: unknown): ToolFunction[] {
+/** Function definitions of chat `tools` (`{type: 'function', function: {...}}`). */
+export function readTools(value: unknown): ToolFunction[] {
   if (!Array.isArray(value)) return [];
   return value
     .map((tool: unknown) => (typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>)['function'] : undefined))

@@ -48,6 +48,47 @@ export function invalidParameter(param: string, message: string): ApiFailure {
   return failure(400, message, 'invalid_request_error', param, 'invalid_value');
 }
 
+/**
+ * 400 `unsupported_parameter`: a parameter the model does not take at all, e.g. "Unsupported parameter:
+ * 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead." (API_FACTS, gpt-5 family)
+ * or "Unsupported parameter: 'presence_penalty' is not supported with this model." (nextai-translator#1781).
+ */
+export function unsupportedParameter(param: string, hint = ''): ApiFailure {
+  return failure(400, `Unsupported parameter: '${param}' is not supported with this model.${hint}`, 'invalid_request_error', param, 'unsupported_parameter');
+}
+
+/** 400 `unsupported_value` with OpenAI's wording (API_FACTS; openai-agents-python#2089 for efforts). */
+export function unsupportedValue(param: string, message: string): ApiFailure {
+  return failure(400, `Unsupported value: ${message}`, 'invalid_request_error', param, 'unsupported_value');
+}
+
+/** 400 when the output cap exceeds the model's max output (wording from captures such as forgecode#1185). */
+export function maxTokensTooLarge(param: string, requested: number, maximum: number): ApiFailure {
+  return failure(
+    400,
+    `${param} is too large: ${requested}. This model supports at most ${maximum} completion tokens, whereas you provided ${requested}.`,
+    'invalid_request_error',
+    param,
+    'invalid_value',
+  );
+}
+
+/** 400 for Structured Outputs on a model without them (OpenAI's Structured Outputs guide lists supported models). */
+export function structuredOutputsUnsupported(param: string): ApiFailure {
+  return failure(
+    400,
+    `Invalid parameter: '${param}' of type 'json_schema' is not supported with this model. Learn more about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs`,
+    'invalid_request_error',
+    param,
+    null,
+  );
+}
+
+/** 400 for a model that one endpoint does not serve but another does (o3-pro: Responses only). */
+export function onlyOnResponses(): ApiFailure {
+  return failure(400, 'This model is only supported in v1/responses and not in v1/chat/completions.', 'invalid_request_error', 'model', null);
+}
+
 /** 404 for a model the server does not know. */
 export function modelNotFound(model: string): ApiFailure {
   return failure(

@@ -77,6 +77,11 @@ export class Exchange {
     if (!this.response.destroyed) this.response.write(`data: ${data}\n\n`);
   }
 
+  /** Writes one SSE event with an `event:` name (the Responses API's semantic events). */
+  writeNamedEvent(event: string, data: string): void {
+    if (!this.response.destroyed) this.response.write(`event: ${event}\ndata: ${data}\n\n`);
+  }
+
   /** Ends a streamed response. */
   endStream(): void {
     if (!this.response.destroyed) this.response.end();

@@ -1,4 +1,7 @@
-import { insufficientQuota, rateLimitReached, serverFault } from './errors';
+import { type ApiFailure, insufficientQuota, invalidJsonBody, rateLimitReached, serverFault } from './errors';
+import { parseJsonObject } from './jsonBody';
+import type { TestServerOptions } from './options';
+import type { PromptTokenizer } from './tokenizer';
 import type { Exchange } from './exchange';
 import type { ServerState } from './serverState';
 
@@ -69,4 +72,27 @@ export async function passGate(state: ServerState, exchange: Exchange, model: st
     case 'malformedJson':
       return 'answerMalformed';
   }
+}
+
+/**
+ * The start every chat and Responses request shares: JSON body, validation by `parse` (its 400/404 answered
+ * here), then the gate. Undefined when the exchange was already answered.
+ */
+export async function admitRequest<T extends { readonly model: string; readonly rateLimitWeight: number }>(
+  state: ServerState,
+  exchange: Exchange,
+  parse: (body: Record<string, unknown>, options: TestServerOptions, tokenizer: PromptTokenizer) => T | ApiFailure,
+): Promise<{ request: T; body: Record<string, unknown>; malformed: boolean } | undefined> {
+  const body = parseJsonObject(exchange.body);
+  if (!body) {
+    exchange.sendFailure(invalidJsonBody());
+    return undefined;
+  }
+  const request = parse(body, state.options(), state.tokenizer);
+  if ('status' in request) {
+    exchange.sendFailure(request);
+    return undefined;
+  }
+  const gate = await passGate(state, exchange, request.model, request.rateLimitWeight);
+  return gate === 'handled' ? undefined : { request, body, malformed: gate === 'answerMalformed' };
 }

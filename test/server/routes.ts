@@ -4,6 +4,7 @@ import { handleEmbeddings } from './embeddingsHandler';
 import type { Exchange } from './exchange';
 import { handleDeleteFile, handleFileContent, handleListFiles, handleRetrieveFile, handleUploadFile } from './fileHandlers';
 import { handleListModels, handleRetrieveModel } from './models';
+import { handleResponses } from './responsesHandler';
 import type { ServerState } from './serverState';
 
 /** Answers one routed request. */
@@ -19,6 +20,7 @@ export interface Route {
 /** Every OpenAI-compatible route the server answers. */
 export const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: '/v1/chat/completions', handler: handleChatCompletions },
+  { method: 'POST', pattern: '/v1/responses', handler: handleResponses },
   { method: 'POST', pattern: '/v1/embeddings', handler: handleEmbeddings },
   { method: 'GET', pattern: '/v1/models', handler: handleListModels },
   { method: 'GET', pattern: '/v1/models/:id', handler: handleRetrieveModel },

@@ -58,6 +58,21 @@ describe('buildCostReport', () => {
     assert.deepEqual(report.byRun.map((row) => [row.name, row.spend.usd]), [['run-1', 0.002]]);
   });
 
+  test('spent on truncated answers: their cost within the range, counted apart and still part of the spend', () => {
+    const withTruncated = [
+      ...ledger,
+      ledgerEntry({ time: '2026-11-20T11:00:00Z', outcome: 'truncated', finishReason: 'length', costUsd: 0.003 }),
+      ledgerEntry({ time: '2026-11-20T11:30:00Z', outcome: 'truncated', finishReason: 'content_filter', costUsd: null }),
+      ledgerEntry({ time: '2026-10-01T11:00:00Z', outcome: 'truncated', finishReason: 'length', costUsd: 5 }),
+    ];
+    const truncatedReport = buildCostReport(withTruncated, { now, pricing: testPrices });
+    assert.equal(truncatedReport.truncated.calls, 2);
+    closeTo(truncatedReport.truncated.spend.knownUsd, 0.003);
+    assert.equal(truncatedReport.truncated.spend.unpriced, 1);
+    closeTo(truncatedReport.spend.range.knownUsd - report.spend.range.knownUsd, 0.003);
+    assert.deepEqual(report.truncated, { spend: { usd: 0, knownUsd: 0, unpriced: 0 }, calls: 0 });
+  });
+
   test('savings by cause cover the range', () => {
     assert.deepEqual(report.savings.causes.map((cause) => [cause.cause, cause.amount.usd, cause.share, cause.evidence]), [['responseCache', 0.01, 1, 1]]);
   });

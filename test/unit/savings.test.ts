@@ -16,6 +16,17 @@ function detail(saving: CauseSaving, label: string) {
 }
 
 describe('savings by cause', () => {
+  test('a truncated answer is no saving: not as a cache hit, a shared call, a batch call or a model change', () => {
+    const truncated = { outcome: 'truncated' as const, finishReason: 'length', usage: { promptTokens: 2000, cachedTokens: 1024, completionTokens: 10 } };
+    const entries = [
+      ledgerEntry({ ...truncated, costUsd: 0.001, batchApi: true, modelChangedFrom: 'model-b' }),
+      ledgerEntry({ ...truncated, cache: 'inflight', costUsd: 0 }),
+      ledgerEntry({ ...truncated, cache: 'memory', costUsd: 0, avoidedCostUsd: 0.001 }),
+    ];
+    for (const entry of entries) assert.deepEqual(savingsOfEntry(entry, testPrices), []);
+    assert.deepEqual(savingsByCause(entries, testPrices).causes, []);
+  });
+
   test('no evidence, no saving: plain calls, failed calls and an empty ledger list no cause', () => {
     assert.deepEqual(savingsByCause([], testPrices).causes, []);
     const report = savingsByCause(

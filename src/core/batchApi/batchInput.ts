@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { toResponsesRequest } from '../client/responsesConversion';
 import type { JobResult, RunJob } from '../runs/runJob';
 import { pendingJobs, type FollowerMap, type RunSchedule } from '../runs/runSchedule';
 
 /** The endpoints a Prompt Meter batch targets (a batch has exactly one). */
-export type BatchEndpoint = '/v1/chat/completions' | '/v1/embeddings';
+export type BatchEndpoint = '/v1/chat/completions' | '/v1/responses' | '/v1/embeddings';
 
 /**
  * OpenAI's limits per batch: 50,000 requests, a 200 MB input file, and 50,000 embedding inputs across an
@@ -20,7 +21,7 @@ export const OPENAI_BATCH_LIMITS: BatchLimits = { maxLines: 50_000, maxBytes: 19
 
 /** One input file and the one batch it becomes. */
 export interface BatchInputPart {
-  /** Stable within a submission: `chat-1`, `embeddings-1`, `chat-2`… */
+  /** Stable within a submission: `chat-1`, `responses-1`, `embeddings-1`, `chat-2`… */
   readonly key: string;
   readonly endpoint: BatchEndpoint;
   /** The JSONL to upload: one `{custom_id, method, url, body}` per line, newline-terminated. */
@@ -67,8 +68,8 @@ export function buildBatchInput(
   const schedule = pendingJobs(jobs, results, options.semanticFollowers ?? new Map());
   const customIdToJob = new Map<string, RunJob>();
   const parts: BatchInputPart[] = [];
-  for (const endpoint of ['/v1/chat/completions', '/v1/embeddings'] as const) {
-    const name = endpoint === '/v1/embeddings' ? 'embeddings' : 'chat';
+  for (const endpoint of ['/v1/chat/completions', '/v1/responses', '/v1/embeddings'] as const) {
+    const name = endpoint === '/v1/embeddings' ? 'embeddings' : endpoint === '/v1/responses' ? 'responses' : 'chat';
     let lines: string[] = [];
     let customIds: string[] = [];
     let bytes = 0;
@@ -85,7 +86,13 @@ export function buildBatchInput(
       // Map-reduce jobs need their map answers before the reduce calls: they stay pending for a normal run.
       if (job.mapReduce || endpointOf(job) !== endpoint) continue;
       const customId = uniqueCustomId(job.id, customIdToJob);
-      const body = endpoint === '/v1/embeddings' ? { encoding_format: 'float', ...job.request } : job.request;
+      // Responses jobs hold a chat-shaped request like every chat job; the line carries it in the Responses shape.
+      const body =
+        endpoint === '/v1/embeddings'
+          ? { encoding_format: 'float', ...job.request }
+          : endpoint === '/v1/responses'
+            ? toResponsesRequest(job.request as unknown as Record<string, unknown>)
+            : job.request;
       const line = `${JSON.stringify({ custom_id: customId, method: 'POST', url: endpoint, body })}\n`;
       const lineBytes = Buffer.byteLength(line);
       const lineInputs = endpoint === '/v1/embeddings' ? embeddingInputCount(job) : 0;
@@ -103,7 +110,8 @@ export function buildBatchInput(
 
 /** The batch endpoint of a job. */
 export function endpointOf(job: RunJob): BatchEndpoint {
-  return job.endpoint === 'embeddings' ? '/v1/embeddings' : '/v1/chat/completions';
+  if (job.endpoint === 'embeddings') return '/v1/embeddings';
+  return job.endpoint === 'responses' ? '/v1/responses' : '/v1/chat/completions';
 }
 
 function embeddingInputCount(job: RunJob): number {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import { answerOutcome } from '../client/answerOutcome';
 import type { PriceUsage } from '../client/priceUsage';
+import { fromResponsesAnswer } from '../client/responsesConversion';
 import { emptyUsage, usageFromApi } from '../client/usage';
 import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { JobResult, RunJob } from '../runs/runJob';
@@ -80,12 +83,16 @@ export function collectLine(job: RunJob, outcome: Exclude<BatchLineOutcome, { ki
       entry: { ...entryBase, usage: emptyUsage(), costUsd: 0, outcome: 'error', error: outcome.error },
     };
   }
-  const usage = usageFromApi(outcome.body['usage'] as Parameters<typeof usageFromApi>[0]);
-  const priced = outcome.body['usage'] ? context.priceUsage(job.model, usage, { batchApi: true }) : { costUsd: null, priceSource: 'no usage in the answer' };
-  const { output, embeddings } = job.endpoint === 'embeddings' ? embeddingOutput(outcome.body) : { output: chatOutput(outcome.body), embeddings: undefined };
+  // A Responses line's body is a response object: read it as the chat completion it amounts to.
+  const body = job.endpoint === 'responses' ? (fromResponsesAnswer(outcome.body) as unknown as Record<string, unknown>) : outcome.body;
+  const usage = usageFromApi(body['usage'] as Parameters<typeof usageFromApi>[0]);
+  const priced = body['usage'] ? context.priceUsage(job.model, usage, { batchApi: true }) : { costUsd: null, priceSource: 'no usage in the answer' };
+  const { output, embeddings } = job.endpoint === 'embeddings' ? embeddingOutput(body) : { output: chatOutput(body), embeddings: undefined };
+  const verdict = job.endpoint === 'embeddings' ? undefined : answerOutcome({ choices: (Array.isArray(body['choices']) ? body['choices'] : []) as ChatCompletion['choices'] });
+  const truncated = verdict?.kind === 'truncated' ? { outcome: 'truncated' as const, finishReason: verdict.finishReason } : undefined;
   return {
-    result: { ...base, output, usage, costUsd: priced.costUsd, ...(embeddings ? { embeddings } : {}) },
-    entry: { ...entryBase, usage, costUsd: priced.costUsd, priceSource: priced.priceSource, outcome: 'ok' },
+    result: { ...base, output, usage, costUsd: priced.costUsd, ...(embeddings ? { embeddings } : {}), ...truncated },
+    entry: { ...entryBase, usage, costUsd: priced.costUsd, priceSource: priced.priceSource, outcome: 'ok', ...truncated },
   };
 }
 
@@ -112,8 +119,10 @@ export function followerLine(follower: RunJob, leader: JobResult, kind: 'dedupe'
   const entry: LedgerEntry = {
     version: 1, id: randomUUID(), time: finishedAt, source: follower.file, runId: context.runId, jobId: follower.id,
     endpoint: follower.endpoint, model: follower.model, requestKey: follower.dedupeKey, usage: leader.usage, costUsd: 0,
-    avoidedCostUsd: leader.costUsd ?? follower.estimate.batchCostUsd, batchApi: leader.cache === 'batch', latencyMs: 0, cache: 'inflight',
-    retries: 0, outcome: 'ok', extra: { dedupe: kind === 'dedupe' ? 'identical' : 'semantic', answeredBy: leader.jobId },
+    ...(leader.outcome === 'truncated'
+      ? { outcome: 'truncated' as const, ...(leader.finishReason ? { finishReason: leader.finishReason } : {}) }
+      : { outcome: 'ok' as const, avoidedCostUsd: leader.costUsd ?? follower.estimate.batchCostUsd }),
+    batchApi: leader.cache === 'batch', latencyMs: 0, cache: 'inflight', retries: 0, extra: { dedupe: kind === 'dedupe' ? 'identical' : 'semantic', answeredBy: leader.jobId },
   };
   return { result, entry };
 }

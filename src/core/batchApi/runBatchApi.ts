@@ -173,15 +173,17 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
     const results = folder.results();
     let done = 0;
     let failed = 0;
+    let truncated = 0;
     let costUsd = 0;
     for (const job of jobs) {
       const result = results.get(job.id);
       if (!result) continue;
       done += 1;
       if (result.error) failed += 1;
+      if (result.outcome === 'truncated') truncated += 1;
       costUsd += result.costUsd ?? 0;
     }
-    return { total: jobs.length, done, failed, pending: jobs.length - done, costUsd };
+    return { total: jobs.length, done, failed, truncated, pending: jobs.length - done, costUsd };
   }
 
   function summaries(): BatchSummary[] {

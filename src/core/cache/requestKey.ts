@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonicalJson';
 
-/** The two endpoints Prompt Meter calls. */
-export type CacheEndpoint = 'chat.completions' | 'embeddings';
+/** The endpoints Prompt Meter calls (`responses`: a chat-shaped request sent through the Responses API). */
+export type CacheEndpoint = 'chat.completions' | 'responses' | 'embeddings';
 
 /**
  * Parameters that do not change the answer: transport (`stream`, `stream_options`), attribution (`user`,

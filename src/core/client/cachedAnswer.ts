@@ -1,5 +1,6 @@
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { LedgerUsage } from '../ledger/ledgerEntry';
+import { answerOutcome } from './answerOutcome';
 
 /** A chat answer as stored in the cache tiers (JSON). */
 export interface CachedChat {
@@ -34,11 +35,15 @@ function isUsage(value: unknown): value is LedgerUsage {
   );
 }
 
-/** Parses a stored chat answer; `undefined` for anything else (old format, truncated write), which is then dropped. */
+/**
+ * Parses a stored chat answer; `undefined` for anything else (old format, truncated write, or a cut-off or empty
+ * answer stored by an older version), which is then dropped from that tier.
+ */
 export function parseCachedChat(text: string): CachedChat | undefined {
   const value = JSON.parse(text) as Partial<CachedChat> | null;
   if (value?.version !== 1 || value.endpoint !== 'chat.completions') return undefined;
   if (!value.completion || !Array.isArray(value.completion.choices) || !isUsage(value.usage)) return undefined;
+  if (answerOutcome(value.completion).kind === 'truncated') return undefined;
   return value as CachedChat;
 }
 

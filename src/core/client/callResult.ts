@@ -17,6 +17,11 @@ export interface CallResult<T> {
   avoidedCostUsd?: number | null;
   /** The cache key (sha256 hex). */
   requestKey: string;
+  /**
+   * Set when the answer is not a success: `finish_reason` length / content_filter, or an empty message without
+   * tool calls (see `answerOutcome`). It was paid for, is not cached, and counts as no saving.
+   */
+  truncated?: { finishReason: string; empty: boolean };
 }
 
 /** A streamed piece of answer text, for `onDelta`. */

@@ -2,6 +2,9 @@ import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resource
 import { Inflight } from '../cache/inflight';
 import { requestKey } from '../cache/requestKey';
 import type { LedgerCacheTier, LedgerUsage } from '../ledger/ledgerEntry';
+import { answerOutcome, type AnswerOutcome } from './answerOutcome';
+import type { ChatApi } from './chatApi';
+import { toResponsesRequest } from './responsesConversion';
 import { parseCachedChat } from './cachedAnswer';
 import type { CachedChat } from './cachedAnswer';
 import type { CallOptions } from './callOptions';
@@ -17,6 +20,12 @@ import { emptyUsage, usageFromApi } from './usage';
 export interface ChatOptions extends CallOptions {
   /** Streamed text as it arrives (only when `request.stream` is true; hits replay the whole text once). */
   onDelta?: (delta: ChatDelta) => void;
+  /**
+   * `responses`: send the (Chat Completions shaped) request through `/v1/responses`, converted by
+   * `toResponsesRequest`; the answer comes back as a `ChatCompletion`. The cache key and the ledger's `endpoint`
+   * say which API answered. Default `chat`. See `chooseChatApi`.
+   */
+  api?: ChatApi;
 }
 
 /** What the shared operation (cache lookup, then HTTP) produced. */
@@ -27,6 +36,16 @@ interface ChatOutcome {
   retries: number;
   costUsd: number | null;
   streamedToOwner: boolean;
+  verdict: AnswerOutcome;
+}
+
+/** The result and ledger fields of a truncated answer; nothing for a complete one. */
+function truncationFields(verdict: AnswerOutcome): { truncated?: { finishReason: string; empty: boolean } } {
+  return verdict.kind === 'truncated' ? { truncated: { finishReason: verdict.finishReason, empty: verdict.empty } } : {};
+}
+
+function ledgerOutcome(verdict: AnswerOutcome): { outcome: 'ok' | 'truncated'; finishReason?: string } {
+  return verdict.kind === 'truncated' ? { outcome: 'truncated', finishReason: verdict.finishReason } : { outcome: 'ok' };
 }
 
 function replay(completion: ChatCompletion, onDelta: ((delta: ChatDelta) => void) | undefined): void {
@@ -50,14 +69,17 @@ export class ChatCall {
   async run(request: ChatCompletionCreateParams, options: ChatOptions): Promise<CallResult<ChatCompletion>> {
     const { context } = this;
     const started = context.clock.now();
-    const key = requestKey('chat.completions', request, context.namespace);
+    const endpoint = options.api === 'responses' ? 'responses' : 'chat.completions';
+    // Converted before anything is queued, so a parameter Responses cannot carry fails at once and costs nothing.
+    const responsesBody = endpoint === 'responses' ? toResponsesRequest(request as unknown as Record<string, unknown>) : undefined;
+    const key = requestKey(endpoint, request, context.namespace);
     const signal = callSignal(context, options.signal);
     let outcome: ChatOutcome;
     let joined: boolean;
     try {
       ({ value: outcome, joined } = await this.inflight.run(
         (options.fresh ? 'fresh:' : '') + key,
-        (shared) => this.answer(request, key, options, shared, started),
+        (shared) => this.answer(request, responsesBody, key, options, shared, started),
         signal,
       ));
     } catch (error) {
@@ -75,6 +97,7 @@ export class ChatCall {
         usage: outcome.usage,
         costUsd: outcome.costUsd,
         requestKey: key,
+        ...truncationFields(outcome.verdict),
       };
     }
     const tier: LedgerCacheTier = fromNetwork ? 'inflight' : outcome.source;
@@ -83,14 +106,14 @@ export class ChatCall {
     if (joined || !outcome.streamedToOwner) replay(completion, options.onDelta);
     const latencyMs = context.clock.now() - started;
     const cost = await context.recorder.record({
-      endpoint: 'chat.completions',
+      endpoint,
       model: request.model,
       requestKey: key,
       usage: outcome.usage,
       cache: tier,
       retries: 0,
       latencyMs,
-      outcome: 'ok',
+      ...ledgerOutcome(outcome.verdict),
       reachedNetwork: false,
       usageKnown: completion.usage !== undefined,
       options,
@@ -104,12 +127,14 @@ export class ChatCall {
       costUsd: 0,
       avoidedCostUsd: cost.avoidedCostUsd ?? null,
       requestKey: key,
+      ...truncationFields(outcome.verdict),
     };
   }
 
   /** The shared operation: cache lookup (unless fresh), else one throttled HTTP call that is stored and recorded. */
   private async answer(
     request: ChatCompletionCreateParams,
+    responsesBody: Record<string, unknown> | undefined,
     key: string,
     options: ChatOptions,
     signal: AbortSignal,
@@ -120,7 +145,7 @@ export class ChatCall {
       const hit = await context.cache.get(key, parseCachedChat);
       if (hit) {
         const { completion, usage } = hit.value;
-        return { completion, usage, source: hit.tier, retries: 0, costUsd: 0, streamedToOwner: false };
+        return { completion, usage, source: hit.tier, retries: 0, costUsd: 0, streamedToOwner: false, verdict: { kind: 'complete' } };
       }
     }
     const source: LedgerCacheTier = options.fresh ? 'bypass' : 'miss';
@@ -128,7 +153,7 @@ export class ChatCall {
     const weight = context.estimatePromptTokens(request) + maxTokens * (request.n ?? 1);
     const progress: CallProgress = { retries: 0, attempts: 0 };
     let streamedToOwner = false;
-    const facts = { endpoint: 'chat.completions' as const, model: request.model, requestKey: key, cache: source, options };
+    const facts = { endpoint: responsesBody ? ('responses' as const) : ('chat.completions' as const), model: request.model, requestKey: key, cache: source, options };
     try {
       const completion = await runThrottledCall(
         {
@@ -143,16 +168,16 @@ export class ChatCall {
           onInsufficientQuota: (error) => context.stopRun(error),
           send: async (attemptSignal, attempt) => {
             const onDelta = options.onDelta;
-            const answer = await context.transport.chat(
-              request,
-              attemptSignal,
-              options.timeoutMs ?? context.timeoutMs,
+            const forward =
               onDelta &&
-                ((delta) => {
-                  streamedToOwner = true;
-                  if (!signal.aborted) onDelta({ ...delta, attempt });
-                }),
-            );
+              ((delta: { choiceIndex: number; content: string }) => {
+                streamedToOwner = true;
+                if (!signal.aborted) onDelta({ ...delta, attempt });
+              });
+            const timeoutMs = options.timeoutMs ?? context.timeoutMs;
+            const answer = responsesBody
+              ? await context.transport.responses(responsesBody, attemptSignal, timeoutMs, forward)
+              : await context.transport.chat(request, attemptSignal, timeoutMs, forward);
             const usage = answer.value.usage;
             return { ...answer, ...(usage ? { usedTokens: usage.prompt_tokens + usage.completion_tokens } : {}) };
           },
@@ -160,9 +185,13 @@ export class ChatCall {
         progress,
       );
       const usage = usageFromApi(completion.usage);
-      const storedAt = new Date(context.clock.wallClockMs()).toISOString();
-      const stored: CachedChat = { version: 1, endpoint: 'chat.completions', completion, usage, storedAt };
-      await context.cache?.set(key, JSON.stringify(stored));
+      const verdict = answerOutcome(completion);
+      // A cut-off or empty answer is paid for but never stored: the next call asks again (after the prompt is fixed).
+      if (verdict.kind === 'complete') {
+        const storedAt = new Date(context.clock.wallClockMs()).toISOString();
+        const stored: CachedChat = { version: 1, endpoint: 'chat.completions', completion, usage, storedAt };
+        await context.cache?.set(key, JSON.stringify(stored));
+      }
       const latencyMs = context.clock.now() - started;
       const retries = progress.retries;
       const cost = await context.recorder.record({
@@ -170,11 +199,11 @@ export class ChatCall {
         usage,
         retries,
         latencyMs,
-        outcome: 'ok',
+        ...ledgerOutcome(verdict),
         reachedNetwork: true,
         usageKnown: completion.usage !== undefined,
       });
-      return { completion, usage, source, retries, costUsd: cost.costUsd, streamedToOwner };
+      return { completion, usage, source, retries, costUsd: cost.costUsd, streamedToOwner, verdict };
     } catch (error) {
       const failure =
         error instanceof PromptMeterError ? error : new PromptMeterError({ reason: 'unknown', message: String(error) });

@@ -17,6 +17,8 @@ export interface CallFacts {
   retries: number;
   latencyMs: number;
   outcome: LedgerEntry['outcome'];
+  /** For `truncated`: the API's finish_reason. */
+  finishReason?: string;
   error?: PromptMeterError;
   /** At least one attempt reached the network (a cancelled call may then have cost money we cannot know). */
   reachedNetwork: boolean;
@@ -47,13 +49,13 @@ export class LedgerRecorder {
 
   async record(facts: CallFacts): Promise<RecordedCost> {
     const hit = facts.cache !== 'miss' && facts.cache !== 'bypass';
-    const priced =
-      facts.outcome === 'ok' && facts.usageKnown !== false
-        ? this.priceUsage(facts.model, facts.usage, { batchApi: false })
-        : undefined;
+    // A truncated answer is paid for like any answer, but a shared one avoided nothing worth having.
+    const answered = facts.outcome === 'ok' || facts.outcome === 'truncated';
+    const priced = answered && facts.usageKnown !== false ? this.priceUsage(facts.model, facts.usage, { batchApi: false }) : undefined;
     let cost: RecordedCost;
     if (facts.outcome === 'ok' && hit) cost = { costUsd: 0, avoidedCostUsd: priced?.costUsd ?? null };
-    else if (facts.outcome === 'ok') cost = { costUsd: priced?.costUsd ?? null };
+    else if (hit && answered) cost = { costUsd: 0 };
+    else if (answered) cost = { costUsd: priced?.costUsd ?? null };
     else if (facts.outcome === 'cancelled' && facts.reachedNetwork) cost = { costUsd: null };
     else cost = { costUsd: 0 };
     const { options } = facts;
@@ -75,6 +77,7 @@ export class LedgerRecorder {
       cache: facts.cache,
       retries: facts.retries,
       outcome: facts.outcome,
+      ...(facts.finishReason === undefined ? {} : { finishReason: facts.finishReason }),
       ...(facts.error ? { error: errorSummary(facts.error) } : {}),
       ...(options.modelChangedFrom === undefined ? {} : { modelChangedFrom: options.modelChangedFrom }),
       ...(options.extra === undefined ? {} : { extra: options.extra }),

@@ -3,6 +3,7 @@ import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resource
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { ChatStreamAccumulator } from './chatStreamAccumulator';
 import { PromptMeterError } from './errors';
+import { fromResponsesAnswer } from './responsesConversion';
 import { createOpenAiSdk, type SdkConnection } from './openAiSdk';
 
 /** How to reach the API. The key is held by the SDK instance only, never copied elsewhere. */
@@ -62,6 +63,40 @@ export class OpenAiTransport {
       for (const delta of accumulator.add(chunk)) onDelta?.(delta);
     }
     return { value: accumulator.result(), headers: response.headers };
+  }
+
+  /**
+   * Sends one Responses API request (`body` already in the Responses shape, see `toResponsesRequest`) and returns
+   * its answer as the equivalent `ChatCompletion` (`fromResponsesAnswer`). Streams when `body.stream` is true:
+   * `response.output_text.delta` events go to `onDelta`; the answer is the `response.completed` (or
+   * `response.incomplete`) event's response. A stream that ends without one is a broken answer (retried).
+   */
+  async responses(
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+    timeoutMs: number,
+    onDelta?: (delta: TransportDelta) => void,
+  ): Promise<TransportAnswer<ChatCompletion>> {
+    const requestOptions = { signal, timeout: timeoutMs, maxRetries: 0 };
+    type Params = Parameters<OpenAI['responses']['create']>[0];
+    if (body['stream'] !== true) {
+      const { data, response } = await this.sdk.responses.create({ ...body, stream: false } as Params, requestOptions).withResponse();
+      const answer = data as unknown as Record<string, unknown> | undefined;
+      if (!answer || !Array.isArray(answer['output'])) throw malformed('no output in the response');
+      return { value: fromResponsesAnswer(answer), headers: response.headers };
+    }
+    const { data: stream, response } = await this.sdk.responses.create({ ...body, stream: true } as Params, requestOptions).withResponse();
+    let final: Record<string, unknown> | undefined;
+    for await (const event of stream as AsyncIterable<{ type: string; delta?: unknown; response?: unknown; message?: unknown }>) {
+      if (event.type === 'response.output_text.delta' && typeof event.delta === 'string') onDelta?.({ choiceIndex: 0, content: event.delta });
+      else if (event.type === 'response.completed' || event.type === 'response.incomplete') final = event.response as Record<string, unknown>;
+      else if (event.type === 'response.failed' || event.type === 'error') {
+        const failed = event.response as { error?: { message?: string } } | undefined;
+        throw new PromptMeterError({ reason: 'server', message: `The Responses stream failed: ${failed?.error?.message ?? String(event.message ?? 'no reason given')}.` });
+      }
+    }
+    if (!final) throw new SyntaxError('The Responses stream ended before the answer was complete.');
+    return { value: fromResponsesAnswer(final), headers: response.headers };
   }
 
   /**

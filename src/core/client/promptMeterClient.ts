@@ -13,6 +13,7 @@ import { ResponseCache } from '../cache/responseCache';
 import type { LedgerWriter } from '../ledger/ledger';
 import type { CallOptions } from './callOptions';
 import type { CallResult } from './callResult';
+import type { ChatApi } from './chatApi';
 import { ChatCall } from './chatCall';
 import type { ChatOptions } from './chatCall';
 import { emptyCounters } from './clientCounters';
@@ -140,9 +141,10 @@ export class PromptMeterClient {
    * Whether a chat request's answer is already in a cache tier (for "cost after known cache hits" before a
    * run). A lookup only: no ledger entry, no counters, no HTTP.
    */
-  async hasCachedAnswer(request: ChatCompletionCreateParams): Promise<boolean> {
+  async hasCachedAnswer(request: ChatCompletionCreateParams, api: ChatApi = 'chat'): Promise<boolean> {
     if (!this.cache) return false;
-    const hit = await this.cache.get(requestKey('chat.completions', request, this.context.namespace), (text) => text);
+    const endpoint = api === 'responses' ? 'responses' : 'chat.completions';
+    const hit = await this.cache.get(requestKey(endpoint, request, this.context.namespace), (text) => text);
     return hit !== undefined;
   }
 

@@ -26,7 +26,8 @@ export interface LedgerEntry {
   source?: string;
   runId?: string;
   jobId?: string;
-  endpoint: 'chat.completions' | 'embeddings';
+  /** `responses` for calls through the Responses API (`/v1/responses`). */
+  endpoint: 'chat.completions' | 'responses' | 'embeddings';
   /** Model actually called. */
   model: string;
   /** The cache key (sha256 hex). */
@@ -44,7 +45,13 @@ export interface LedgerEntry {
   latencyMs: number;
   cache: LedgerCacheTier;
   retries: number;
-  outcome: 'ok' | 'error' | 'cancelled';
+  /**
+   * `truncated`: an answer was paid for but is not a success (`finish_reason` length or content_filter, or an
+   * empty message without tool calls); it was not cached and is no evidence of a saving.
+   */
+  outcome: 'ok' | 'truncated' | 'error' | 'cancelled';
+  /** For `truncated`: the API's `finish_reason` (`stop` when the message was empty). */
+  finishReason?: string;
   error?: { status?: number; code?: string; message: string };
   /** Set by callers when the prompt's model was changed through a Prompt Meter recommendation. */
   modelChangedFrom?: string;

@@ -79,6 +79,14 @@ export function buildCostReport(entries: readonly LedgerEntry[], options: CostRe
   }
   const rangeSpend = periods.range.amount;
 
+  const truncatedSpend = new MoneySum();
+  let truncatedCalls = 0;
+  for (const { entry } of inRange) {
+    if (entry.outcome !== 'truncated') continue;
+    truncatedSpend.add(entry.costUsd);
+    truncatedCalls += 1;
+  }
+
   const byModel = new SpendGroups();
   const byFile = new SpendGroups();
   const byRun = new SpendGroups();
@@ -105,6 +113,7 @@ export function buildCostReport(entries: readonly LedgerEntry[], options: CostRe
       inRange.map((item) => item.entry),
       pricing,
     ),
+    truncated: { spend: truncatedSpend.amount, calls: truncatedCalls },
     budget: budgetStatus(month, options.budget, recentRuns),
     recentRuns,
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,

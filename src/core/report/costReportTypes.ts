@@ -113,6 +113,11 @@ export interface CostReport {
   readonly daily: readonly DailySpend[];
   readonly topPrompts: readonly PromptSpend[];
   readonly savings: SavingsReport;
+  /**
+   * Answers paid for in the range that were not successes (ledger outcome `truncated`: cut off by the output cap
+   * or the content filter, or empty). Part of `spend.range`; never a saving.
+   */
+  readonly truncated: { readonly spend: MoneyAmount; readonly calls: number };
   readonly budget: BudgetStatus;
   readonly recentRuns: readonly RunSummary[];
   /** Date of the bundled price data. */

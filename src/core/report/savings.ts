@@ -94,10 +94,12 @@ export function mapReduceEvidence(entry: LedgerEntry): MapReduceEvidence | undef
  *   mode) on that model − `costUsd`. May be negative; it is then reported as a negative saving, not hidden.
  * - mapReduce — `extra.mapReduce`: singleCallEstimateUsd − mapReduceEstimateUsd when positive, else 0.
  *
- * Failed or cancelled paid calls are no evidence of a price saving.
+ * Failed or cancelled paid calls are no evidence of a price saving, and a truncated answer (outcome `truncated`:
+ * cut off or empty) is no evidence of any saving, whether it was paid for or shared.
  */
 export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySaving[] {
   const savings: EntrySaving[] = [];
+  if (entry.outcome === 'truncated') return savings;
   const at = new Date(entry.time);
   if (CACHE_TIERS.has(entry.cache)) savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, at) });
   if (entry.cache === 'inflight') savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, at) });

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { estimatePrompt, type EstimateOptions } from '../estimate/estimatePrompt';
 import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes';
 import { canonicalJson } from '../cache/canonicalJson';
+import { chooseChatApi } from '../client/chatApi';
+import { resolveModel } from '../models/resolveModel';
 import type { Dataset } from './dataset';
 import { promptRequest, type ChatRequestBody, type EmbeddingRequestBody, type RequestBody } from './promptRequest';
 import { refusalsFor, refusalText, type Refusal } from './refusals';
@@ -52,7 +54,7 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       const model = estimate.model;
       const base = {
         file: file.file,
-        endpoint: prompt.kind === 'embedding' ? ('embeddings' as const) : ('chat.completions' as const),
+        endpoint: jobEndpoint(prompt, model, options.overrides),
         model,
         estimate: jobEstimate(estimate),
       };
@@ -89,6 +91,16 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
     }
   }
   return { jobs, problems, refused };
+}
+
+/**
+ * Embeddings, or the API a chat prompt goes through (`chooseChatApi`: its `api:`, else Responses for models
+ * served only there). Batch `.jsonl` lines keep Chat Completions: their bodies are sent as written.
+ */
+function jobEndpoint(prompt: PromptDefinition, model: string, overrides: PriceOverrides): RunJob['endpoint'] {
+  if (prompt.kind === 'embedding') return 'embeddings';
+  if (prompt.rawBody) return 'chat.completions';
+  return chooseChatApi(prompt.api, resolveModel(model, overrides).endpoints) === 'responses' ? 'responses' : 'chat.completions';
 }
 
 /** The estimate of one dataset row: the prompt with the row's values in its messages (rows differ in length). */

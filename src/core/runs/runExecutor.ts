@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { CallOptions } from '../client/callOptions';
+import type { ChatApi } from '../client/chatApi';
 import type { CallResult } from '../client/callResult';
 import { InsufficientQuotaError, PromptMeterError } from '../client/errors';
 import type { LedgerWriter } from '../ledger/ledger';
@@ -13,7 +14,8 @@ import { runMapReduceJob, type MapReduceRuntime } from './mapReduceJob';
 
 /** What a run needs from the client (PromptMeterClient satisfies it). */
 export interface RunClient {
-  chat(request: ChatCompletionCreateParams, options: CallOptions): Promise<CallResult<ChatCompletion>>;
+  /** `options.api` `responses` sends the chat-shaped request through the Responses API (jobs with that endpoint). */
+  chat(request: ChatCompletionCreateParams, options: CallOptions & { api?: ChatApi }): Promise<CallResult<ChatCompletion>>;
   embed(request: EmbeddingCreateParams, options: CallOptions): Promise<CallResult<CreateEmbeddingResponse>>;
 }
 
@@ -21,6 +23,8 @@ export interface RunProgress {
   readonly total: number;
   readonly done: number;
   readonly failed: number;
+  /** Answers paid for that were cut off or empty (see `JobResult.outcome`). */
+  readonly truncated: number;
   readonly pending: number;
   readonly costUsd: number;
   /** Seconds left at the pace so far; undefined until a few jobs finished. */
@@ -62,6 +66,7 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
   const schedule = pendingJobs(jobs, existing, options.semanticFollowers ?? new Map());
   let done = jobs.length - schedule.pendingCount;
   let failed = 0;
+  let truncated = [...existing.values()].filter((result) => result.outcome === 'truncated').length;
   let costUsd = [...existing.values()].reduce((sum, result) => sum + (result.costUsd ?? 0), 0);
   let stopReason: string | undefined;
   const started = Date.now();
@@ -69,12 +74,13 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
   const progress = (): RunProgress => {
     const pending = jobs.length - done;
     const rate = (done - startedDone) / Math.max(1, (Date.now() - started) / 1000);
-    return { total: jobs.length, done, failed, pending, costUsd, etaSeconds: done - startedDone >= 3 && rate > 0 ? pending / rate : undefined };
+    return { total: jobs.length, done, failed, truncated, pending, costUsd, etaSeconds: done - startedDone >= 3 && rate > 0 ? pending / rate : undefined };
   };
   const record = (result: JobResult) => {
     folder.appendResult(result);
     done++;
     if (result.error) failed++;
+    if (result.outcome === 'truncated') truncated++;
     costUsd += result.costUsd ?? 0;
   };
   folder.saveIndex({ status: 'running', stopReason: undefined });
@@ -114,7 +120,7 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
     folder.saveIndex({
       ...(status ? { status } : {}),
       ...(stopReason ? { stopReason } : {}),
-      jobs: { total: jobs.length, done, failed, pending: jobs.length - done },
+      jobs: { total: jobs.length, done, failed, truncated, pending: jobs.length - done },
       costUsd,
     });
   }
@@ -131,7 +137,7 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
         const answer = await client.embed(job.request as EmbeddingCreateParams, callOptions);
         return resultOf(job, answer, `${answer.response.data.length} embedding(s) of ${answer.response.data[0]?.embedding.length ?? 0} dimensions`, answer.response.data.map((item) => item.embedding));
       }
-      const answer = await client.chat(job.request as ChatCompletionCreateParams, callOptions);
+      const answer = await client.chat(job.request as ChatCompletionCreateParams, { ...callOptions, ...(job.endpoint === 'responses' ? { api: 'responses' as const } : {}) });
       const texts = answer.response.choices.map((choice) => choice.message.content ?? '');
       return resultOf(job, answer, texts.length > 1 ? texts.join('\n\n---\n\n') : (texts[0] ?? ''));
     } catch (error) {
@@ -156,17 +162,24 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
       jobId: job.id, file: job.file, row: job.row, model: job.model, output, usage: answer.usage,
       costUsd: answer.costUsd, cache: answer.cache, finishedAt: now().toISOString(),
       ...(embeddings ? { embeddings } : {}),
+      ...(answer.truncated ? { outcome: 'truncated' as const, finishReason: answer.truncated.finishReason } : {}),
     };
   }
 
-  /** Gives `follower` the leader's answer without a call, and records the call that was not made. */
+  /**
+   * Gives `follower` the leader's answer without a call, and records the call that was not made. A truncated
+   * answer is shared as truncated (asking again would get the same), and its ledger entry avoids nothing.
+   */
   async function reuse(follower: RunJob, leader: JobResult, kind: 'dedupe' | 'semantic'): Promise<void> {
     const result: JobResult = { ...leader, jobId: follower.id, file: follower.file, row: follower.row, costUsd: 0, cache: kind, answeredBy: leader.jobId, finishedAt: now().toISOString() };
     record(result);
     const entry: LedgerEntry = {
       version: 1, id: randomUUID(), time: result.finishedAt, source: follower.file, runId: folder.id, jobId: follower.id,
       endpoint: follower.endpoint, model: follower.model, requestKey: follower.dedupeKey, usage: leader.usage, costUsd: 0,
-      avoidedCostUsd: leader.costUsd ?? follower.estimate.costUsd, latencyMs: 0, cache: 'inflight', retries: 0, outcome: 'ok',
+      ...(leader.outcome === 'truncated'
+        ? { outcome: 'truncated' as const, ...(leader.finishReason ? { finishReason: leader.finishReason } : {}) }
+        : { outcome: 'ok' as const, avoidedCostUsd: leader.costUsd ?? follower.estimate.costUsd }),
+      latencyMs: 0, cache: 'inflight', retries: 0,
       extra: { dedupe: kind === 'dedupe' ? 'identical' : 'semantic', answeredBy: leader.jobId },
     };
     await options.ledger?.append(entry).catch(() => undefined);

@@ -9,7 +9,8 @@ export interface RunJob {
   readonly file: string;
   /** 1-based dataset row. */
   readonly row?: number;
-  readonly endpoint: 'chat.completions' | 'embeddings';
+  /** `responses`: a chat prompt sent through the Responses API (its request is still chat-shaped; see `chooseChatApi`). */
+  readonly endpoint: 'chat.completions' | 'responses' | 'embeddings';
   readonly model: string;
   /** Exactly what is sent. */
   readonly request: RequestBody;
@@ -46,6 +47,13 @@ export interface JobResult {
   readonly error?: { code?: string; status?: number; message: string };
   /** Embedding jobs: the vectors, in input order. */
   readonly embeddings?: number[][];
+  /**
+   * `truncated`: the answer was paid for but is not a success (finish_reason length or content_filter, or an
+   * empty message without tool calls). Absent for complete answers and errors.
+   */
+  readonly outcome?: 'truncated';
+  /** For `truncated`: the API's finish_reason (`stop` when the message was empty). */
+  readonly finishReason?: string;
   /** The job whose answer this one reuses (dedupe). */
   readonly answeredBy?: string;
   readonly finishedAt: string;

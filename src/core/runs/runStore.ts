@@ -14,7 +14,8 @@ export interface RunIndex {
   status: RunStatus;
   /** Workspace-relative folder or files that were run. */
   source: string;
-  jobs: { total: number; done: number; failed: number; pending: number };
+  /** `truncated`: answers paid for that were cut off or empty (absent in runs made before it was counted). */
+  jobs: { total: number; done: number; failed: number; truncated?: number; pending: number };
   /** Money spent so far (USD, from usage). */
   costUsd: number;
   /** Estimated before running (USD, standard prices). */

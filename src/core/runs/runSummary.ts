@@ -1,3 +1,4 @@
+import { truncationText } from '../client/answerOutcome';
 import { formatEstimate, formatTokens, formatUsd } from '../estimate/formatting';
 import type { RunOutcome } from './runExecutor';
 import type { JobResult } from './runJob';
@@ -34,16 +35,22 @@ export function runSummaryMarkdown(index: RunIndex, plan: RunPlan | undefined, o
   const byCache = new Map<string, number>();
   for (const result of results.values()) byCache.set(result.cache, (byCache.get(result.cache) ?? 0) + 1);
   const failures = [...results.values()].filter((result) => result.error);
+  const truncated = [...results.values()].filter((result) => result.outcome === 'truncated');
+  const truncatedCost = truncated.reduce((sum, result) => sum + (result.costUsd ?? 0), 0);
   const lines = [
     `# Run ${index.id}`,
     '',
     `- Source: ${index.source}`,
     `- Status: **${outcome.status}**${outcome.stopReason ? ` — ${outcome.stopReason}` : ''}`,
-    `- Jobs: ${outcome.progress.total} total, ${outcome.progress.done} done, ${outcome.progress.failed} failed, ${outcome.progress.pending} pending`,
+    `- Jobs: ${outcome.progress.total} total, ${outcome.progress.done} done, ${outcome.progress.failed} failed, ${truncated.length} truncated, ${outcome.progress.pending} pending`,
     `- Cost: ${formatUsd(outcome.progress.costUsd)} (from usage)${plan ? `; estimated before running: ${formatEstimate(plan.costUsd)}` : ''}`,
     `- Answers by source: ${[...byCache].map(([cache, count]) => `${cache} ${count}`).join(', ') || 'none yet'}`,
   ];
   if (outcome.progress.pending > 0) lines.push('', `Resume with \`promptmeter run --resume ${index.id}\` (only the pending jobs are sent).`);
+  if (truncated.length > 0) {
+    lines.push('', '## Truncated answers', '', `${truncated.length} answers were paid for (${formatUsd(truncatedCost)}) but cut off or empty; they are not cached.`, '');
+    for (const result of truncated.slice(0, 50)) lines.push(`- ${result.jobId}: ${truncationText(result.finishReason ?? 'length', result.output === '')}`);
+  }
   if (failures.length > 0) {
     lines.push('', '## Failed jobs', '');
     for (const failure of failures.slice(0, 50)) lines.push(`- ${failure.jobId}: ${failure.error?.message ?? ''}`);
