@@ -1,8 +1,9 @@
 // Every recommendation Prompt Meter offers on examples/, applied with its edits and run against the test server
 // (which answers as OpenAI does: parameter rules, hidden reasoning tokens). Prints JSON, then one summary line.
-// Run: node esbuild.mjs && node out/bench/recommendations.js [--before ESTIMATE.json]
+// Run: node esbuild.mjs && node out/bench/recommendations.js [--before ESTIMATE.json [--before-cli BIN]]
 // --before: the `promptmeter estimate examples --json` of another build; its recommended models are applied model
-// only (as its Apply did) and run the same way, next to this build's recommendations with their edits.
+// only (as its Apply did) and run the same way (with that build's bin/promptmeter.js given as --before-cli, so
+// what it would have sent reaches the server), next to this build's recommendations with their edits.
 import { readFileSync } from 'node:fs';
 import { recommendationTrial, type TrialRow } from './support/recommendationTrial';
 import { startServerProcess } from './support/testServerProcess';
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
     const key = fakeApiKey('bench-recommendations');
     const rows = await recommendationTrial(server.url, key);
     const beforeFile = process.argv[process.argv.indexOf('--before') + 1];
-    const before = process.argv.includes('--before') && beforeFile ? await recommendationTrial(server.url, key, { modelOnly: olderRecommendations(beforeFile) }) : undefined;
+    const beforeCli = process.argv.includes('--before-cli') ? process.argv[process.argv.indexOf('--before-cli') + 1] : undefined;
+    const before = process.argv.includes('--before') && beforeFile ? await recommendationTrial(server.url, key, { modelOnly: olderRecommendations(beforeFile), ...(beforeCli ? { cli: beforeCli } : {}) }) : undefined;
     console.log(JSON.stringify({ rows, ...(before ? { before } : {}) }, null, 2));
     console.log(summary('recommendations (with edits)', rows));
     if (before) console.log(summary(`older build's recommendations (model only, ${beforeFile})`, before));

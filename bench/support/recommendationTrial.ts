@@ -25,6 +25,8 @@ export interface TrialOptions {
    * older build printed in `promptmeter estimate examples --json`.
    */
   readonly modelOnly?: Readonly<Record<string, string>>;
+  /** Another build's `bin/promptmeter.js` to run the applied files with (default: this one). */
+  readonly cli?: string;
 }
 
 interface RunResult {
@@ -71,7 +73,8 @@ export async function recommendationTrial(baseUrl: string, apiKey: string, optio
         continue;
       }
       writeFileSync(path.join(folder, relative), applyEdits(text, edits));
-      const result = await runCli(['run', relative, '--base-url', baseUrl, '--no-cache', '--json', '--allow-over-budget'], folder, { OPENAI_API_KEY: apiKey });
+      const args = ['run', relative, '--base-url', baseUrl, '--no-cache', '--json', '--allow-over-budget'];
+      const result = await runCli(args, folder, { OPENAI_API_KEY: apiKey }, options.cli);
       rows.push({ ...row, run: summarizeRun(result.stdout, result.stderr) });
     }
   } finally {
@@ -89,7 +92,7 @@ function summarizeRun(stdout: string, stderr: string): NonNullable<TrialRow['run
     return { answered: 0, truncated: 0, rejected: 0, refused: 1, failed: 0, costUsd: null, sample: stderr.trim().split('\n')[0] ?? '' };
   }
   const results = report.results ?? [];
-  const truncated = results.filter((result) => !result.error && (result.truncated === true || (result.outcome !== undefined && result.outcome !== 'ok') || ['length', 'content_filter'].includes(result.finishReason ?? '') || (result.output ?? '').trim() === ''));
+  const truncated = results.filter((result) => !result.error && (result.outcome === 'truncated' || ['length', 'content_filter'].includes(result.finishReason ?? '') || (result.output ?? '').trim() === ''));
   const rejected = results.filter((result) => result.error?.status === 400 || result.error?.status === 404).length;
   const refused = report.refused?.length ?? 0;
   const failed = results.filter((result) => result.error && result.error.status !== 400 && result.error.status !== 404).length;

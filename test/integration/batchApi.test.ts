@@ -90,7 +90,8 @@ describe('Batch API runs against the test server', () => {
     assert.match(index.batchApi.batchId, /^batch_/);
     assert.equal(index.batchApi.status, 'completed');
     assert.ok(Math.abs(index.costUsd - outcome.progress.costUsd) < 1e-15);
-    assert.equal(outcome.progress.costUsd, paid.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0));
+    // The same money summed in another order: equal to the last few binary digits.
+    assert.ok(Math.abs(outcome.progress.costUsd - paid.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0)) < 1e-12);
     assert.doesNotMatch(JSON.stringify(ledger) + readFileSync(path.join(folder.directory, 'batch-api.json'), 'utf8'), new RegExp(secret));
     const again = await runBatchApi(reopen(folder), client, options());
     assert.equal(again.status, 'completed');

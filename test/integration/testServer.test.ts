@@ -77,7 +77,14 @@ describe('test server', () => {
   });
 
   test('max_tokens truncates with finish_reason length, n gives n choices, reasoning models report reasoning tokens', async () => {
+    // By default a capped request is answered within half its cap (a short answer was asked for)…
+    const within = await openai.chat.completions.create(ask('Explain caching', { max_tokens: 7, n: 3 }));
+    assert.ok(within.choices.every((choice) => choice.finish_reason === 'stop'));
+    assert.equal(within.usage?.completion_tokens, 9);
+    // …and with answerWithinCap off, the 60-token answer is cut at the cap.
+    server.configure({ answerWithinCap: false });
     const short = await openai.chat.completions.create(ask('Explain caching', { max_tokens: 7, n: 3 }));
+    server.configure({ answerWithinCap: true });
     assert.equal(short.choices.length, 3);
     assert.ok(short.choices.every((choice) => choice.finish_reason === 'length'));
     assert.equal(short.usage?.completion_tokens, 21);

@@ -52,6 +52,7 @@ const REASONING_TOKENS_PER_UNIT: Readonly<Record<ReasoningEffort, number>> = {
   medium: 64,
   high: 128,
   xhigh: 256,
+  max: 512,
 };
 
 /** Reasoning tokens one choice would spend without a cap (0 for non-reasoning models). */
@@ -61,12 +62,15 @@ export function naturalReasoningTokens(effort: ReasoningEffort | undefined, seed
 
 /**
  * The deterministic answer to `request`: "Answer: <8-hex digest of the last user message>" and words chosen by the
- * canonical key, `answerTokens` tokens per choice, truncated to the output maximum (finish_reason "length").
+ * canonical key, `naturalTokens` tokens per choice (at most half the cap with `withinCap`), truncated to the output
+ * maximum (finish_reason "length").
  * Reasoning models first spend hidden reasoning tokens (see `naturalReasoningTokens`) out of the same maximum: when
  * they use it up, the content is empty and finish_reason is "length" (OpenAI reasoning guide).
  */
-export function composeAnswer(request: ChatRequest, answerTokens: number, cachedTokens: number, tokenizer: PromptTokenizer): ChatAnswer {
+export function composeAnswer(request: ChatRequest, naturalTokens: number, cachedTokens: number, tokenizer: PromptTokenizer, withinCap = false): ChatAnswer {
   const limit = request.maxOutputTokens ?? Number.POSITIVE_INFINITY;
+  // See TestServerOptions.answerWithinCap: a capped request is answered in at most half its cap.
+  const answerTokens = withinCap && Number.isFinite(limit) ? Math.max(1, Math.min(naturalTokens, Math.floor(limit / 2))) : naturalTokens;
   const choices: AnswerChoice[] = [];
   for (let index = 0; index < request.n; index += 1) {
     const seed = createHash('sha256').update(`${request.key}:${index}`).digest();

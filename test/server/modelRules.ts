@@ -15,6 +15,11 @@
  * - Sampling with effort none: on gpt-5.1 and later, temperature, top_p and logprobs are accepted when the
  *   effective effort is `none` (OpenAI's gpt-5.1 guide, as cited in vercel/ai#10932 and BerriAI/litellm#17011);
  *   penalties and logit_bias stay rejected on reasoning models.
+ * - gpt-5.6 sol/terra/luna accept none|low|medium|high|xhigh|max and default to medium ("If you omit
+ *   reasoning.effort, GPT-5.6 defaults to medium", reasoning guide as quoted in UKGovernmentBEIS/inspect_ai#5162);
+ *   temperature must be 1 at every effort (itzcrazykns/vane#1173).
+ * - gpt-6 (astra, sol, luna) rejects none and minimal: low|medium|high|xhigh on Chat Completions (max only on
+ *   Responses), no published default (langchain-ai/langchain#40330, BerriAI/litellm-docs#1173); medium here.
  * - o3-pro is served only by `/v1/responses` (its model page).
  */
 export interface ModelRule {
@@ -33,7 +38,7 @@ export interface ModelRule {
 }
 
 /** Every effort OpenAI documents, cheapest first. */
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
 const K = 1000;
 
@@ -58,12 +63,15 @@ const GPT5_EFFORTS: readonly ReasoningEffort[] = ['minimal', 'low', 'medium', 'h
 const GPT51_EFFORTS: readonly ReasoningEffort[] = ['none', 'low', 'medium', 'high'];
 const RECENT_EFFORTS: readonly ReasoningEffort[] = ['none', 'low', 'medium', 'high', 'xhigh'];
 const O_SERIES_EFFORTS: readonly ReasoningEffort[] = ['low', 'medium', 'high'];
+const GPT56_EFFORTS: readonly ReasoningEffort[] = ['none', 'low', 'medium', 'high', 'xhigh', 'max'];
+const GPT6_EFFORTS: readonly ReasoningEffort[] = ['low', 'medium', 'high', 'xhigh'];
 
 /** First matching pattern wins; more specific names come first. */
 const RULES: ReadonlyArray<readonly [RegExp, ModelRule]> = [
   [/^gpt-5\.1(-|$)/, reasoning(GPT51_EFFORTS, 'none', 128 * K)],
+  [/^gpt-5\.6(-|$)/, reasoning(GPT56_EFFORTS, 'medium', 128 * K, { samplingWhenEffortNone: false })],
   [/^gpt-5\.\d+(-|$)/, reasoning(RECENT_EFFORTS, 'none', 128 * K)],
-  [/^gpt-6(-|$)/, reasoning(RECENT_EFFORTS, 'none', 128 * K)],
+  [/^gpt-6(-|$)/, reasoning(GPT6_EFFORTS, 'medium', 128 * K)],
   [/^gpt-5(-|$)/, reasoning(GPT5_EFFORTS, 'medium', 128 * K)],
   [/^o3-pro(-|$)/, reasoning(O_SERIES_EFFORTS, 'medium', 100 * K, { chatCompletions: false })],
   [/^o\d/, reasoning(O_SERIES_EFFORTS, 'medium', 100 * K)],

@@ -79,6 +79,13 @@ export interface TestServerOptions {
   readonly streamChunkDelayMs: number;
   /** Length of a natural (untruncated) answer, tokens per choice. Default 60. */
   readonly answerTokens: number;
+  /**
+   * A model asked for a short answer gives one: with an output cap, the natural answer is at most half the cap (a
+   * one-label classifier capped at 10 answers in 5 tokens, as a real model answering "billing" would, not 60 cut
+   * off). Hidden reasoning still comes out of the cap first, so a cap used up by reasoning still ends empty with
+   * "length". false: always `answerTokens`, so small caps cut visible answers too. Default true.
+   */
+  readonly answerWithinCap: boolean;
   /** Embedding dimensions when the request has no `dimensions`. Default 256. */
   readonly embeddingDimensions: number;
   /** Simulated time from `validating` to `completed`, ms. Default 300. */
@@ -142,6 +149,7 @@ export const DEFAULT_OPTIONS: TestServerOptions = {
   script: [],
   streamChunkDelayMs: 2,
   answerTokens: 60,
+  answerWithinCap: true,
   embeddingDimensions: 256,
   batchDurationMs: 300,
   batchFailCustomIds: [],

@@ -77,7 +77,7 @@ export class ServerState {
   /** The answer to a validated chat request, with cached tokens from recent prompts of the same model. */
   answerChat(request: ChatRequest): ChatAnswer {
     const cached = this.promptCache.cachedTokens(request.model, request.promptSequence);
-    return composeAnswer(request, this.current.answerTokens, cached, this.tokenizer);
+    return composeAnswer(request, this.current.answerTokens, cached, this.tokenizer, this.current.answerWithinCap);
   }
 
   /** Records a delivered chat answer: prompt cache, stats, quota count. */

@@ -13,8 +13,8 @@ export interface CliResult {
  * Starts the built CLI (`bin/promptmeter.js`) as a child process in `cwd`, with only PATH, an API key and
  * `env` in its environment, so tests see what a user's terminal sees.
  */
-export function startCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [path.join(repositoryRoot(), 'bin', 'promptmeter.js'), ...args], {
+export function startCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, script = path.join(repositoryRoot(), 'bin', 'promptmeter.js')): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd,
     env: { PATH: process.env.PATH, OPENAI_API_KEY: 'test', ...env },
   });
@@ -26,7 +26,7 @@ export function startCli(args: readonly string[], cwd: string, env: NodeJS.Proce
   return { child, done };
 }
 
-/** Runs the CLI to completion. */
-export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return startCli(args, cwd, env).done;
+/** Runs the CLI to completion (`script`: another build's bin/promptmeter.js, for before/after comparisons). */
+export function runCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, script?: string): Promise<CliResult> {
+  return startCli(args, cwd, env, script).done;
 }
