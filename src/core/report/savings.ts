@@ -174,34 +174,50 @@ export interface SavingsReport {
   readonly causes: readonly CauseSaving[];
 }
 
+/** Adds up savings by cause and detail; {@link SavingsTally.report} lists them with each cause's share of the total. */
+export class SavingsTally {
+  private readonly causes = new Map<string, { sum: MoneySum; evidence: number; detail: Map<string, { sum: MoneySum; evidence: number }> }>();
+
+  /** Adds `evidence` entries' savings of one cause and detail: `knownUsd` and `unpriced` of them without a price. */
+  add(cause: string, detailLabel: string, knownUsd: number, unpriced: number, evidence: number): void {
+    let total = this.causes.get(cause);
+    if (!total) this.causes.set(cause, (total = { sum: new MoneySum(), evidence: 0, detail: new Map() }));
+    total.sum.addParts(knownUsd, unpriced);
+    total.evidence += evidence;
+    let detail = total.detail.get(detailLabel);
+    if (!detail) total.detail.set(detailLabel, (detail = { sum: new MoneySum(), evidence: 0 }));
+    detail.sum.addParts(knownUsd, unpriced);
+    detail.evidence += evidence;
+  }
+
+  /** Only causes with evidence are listed, in display order. */
+  report(): SavingsReport {
+    const total = new MoneySum();
+    for (const cause of this.causes.values()) total.addAmount(cause.sum.amount);
+    const totalAmount = total.amount;
+    const listed: CauseSaving[] = [];
+    for (const name of SAVINGS_CAUSES) {
+      const cause = this.causes.get(name);
+      if (!cause) continue;
+      const amount = cause.sum.amount;
+      const share = totalAmount.knownUsd > 0 && amount.knownUsd > 0 ? amount.knownUsd / totalAmount.knownUsd : null;
+      const detail = [...cause.detail.entries()]
+        .map(([label, part]) => ({ label, amount: part.sum.amount, evidence: part.evidence }))
+        .sort((a, b) => b.amount.knownUsd - a.amount.knownUsd || a.label.localeCompare(b.label));
+      listed.push({ cause: name, ...SAVINGS_CAUSE_TEXT[name], amount, share, evidence: cause.evidence, detail });
+    }
+    return { total: totalAmount, causes: listed };
+  }
+}
+
 /** Adds up {@link savingsOfEntry} over `entries` by cause and detail, with each cause's share of the total. */
 export function savingsByCause(entries: Iterable<LedgerEntry>, prices: PriceLookup): SavingsReport {
-  const causes = new Map<SavingsCause, { sum: MoneySum; evidence: number; detail: Map<string, { sum: MoneySum; evidence: number }> }>();
+  const tally = new SavingsTally();
   for (const entry of entries) {
     for (const saving of savingsOfEntry(entry, prices)) {
-      let cause = causes.get(saving.cause);
-      if (!cause) causes.set(saving.cause, (cause = { sum: new MoneySum(), evidence: 0, detail: new Map() }));
-      cause.sum.add(saving.usd);
-      cause.evidence += 1;
-      let detail = cause.detail.get(saving.detail);
-      if (!detail) cause.detail.set(saving.detail, (detail = { sum: new MoneySum(), evidence: 0 }));
-      detail.sum.add(saving.usd);
-      detail.evidence += 1;
+      const usd = typeof saving.usd === 'number' && Number.isFinite(saving.usd) ? saving.usd : null;
+      tally.add(saving.cause, saving.detail, usd ?? 0, usd === null ? 1 : 0, 1);
     }
   }
-  const total = new MoneySum();
-  for (const cause of causes.values()) total.addAmount(cause.sum.amount);
-  const totalAmount = total.amount;
-  const listed: CauseSaving[] = [];
-  for (const name of SAVINGS_CAUSES) {
-    const cause = causes.get(name);
-    if (!cause) continue;
-    const amount = cause.sum.amount;
-    const share = totalAmount.knownUsd > 0 && amount.knownUsd > 0 ? amount.knownUsd / totalAmount.knownUsd : null;
-    const detail = [...cause.detail.entries()]
-      .map(([label, part]) => ({ label, amount: part.sum.amount, evidence: part.evidence }))
-      .sort((a, b) => b.amount.knownUsd - a.amount.knownUsd || a.label.localeCompare(b.label));
-    listed.push({ cause: name, ...SAVINGS_CAUSE_TEXT[name], amount, share, evidence: cause.evidence, detail });
-  }
-  return { total: totalAmount, causes: listed };
+  return tally.report();
 }
