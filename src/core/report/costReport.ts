@@ -2,7 +2,7 @@ import type { LedgerEntry } from '../ledger/ledgerEntry';
 import { BUNDLED_PRICE_DATA } from '../pricing/bundledPrices';
 import { budgetStatus, runBudget } from './budget';
 import type { CallsSpend, CostReport, DailySpend, FileSpendRow, PromptSpend, RunSummary } from './costReportTypes';
-import { rollupOf, type CallSpend, type LedgerTime, type Rollup, type RollupRow } from './ledgerRollup';
+import { MIXED_JOBS, ROW, rollupOf, type LedgerTime, type Rollup, type RollupRow } from './ledgerRollup';
 import { MoneySum, ZERO_MONEY } from './money';
 import type { PriceLookup } from './priceLookup';
 import { capped, REPORT_LIMITS } from './reportLimits';
@@ -45,6 +45,26 @@ const CHART_MINIMUM_DAYS = 7;
 const CHART_MAXIMUM_DAYS = 366;
 const NO_SOURCE = '(no source)';
 
+/** A rollup row with its texts looked up (texts are indexes into each rollup's own table). */
+interface Row {
+  readonly row: RollupRow;
+  readonly rollup: Rollup;
+  readonly day: string;
+  readonly model: string;
+  readonly source: string | null;
+  readonly runId: string | null;
+}
+
+function rowsOf(rollups: readonly Rollup[]): Row[] {
+  const rows: Row[] = [];
+  for (const rollup of rollups) {
+    for (const row of rollup.rows) {
+      rows.push({ row, rollup, day: rollup.text(row[ROW.day]) ?? '', model: rollup.text(row[ROW.model]) ?? '', source: rollup.text(row[ROW.source]), runId: rollup.text(row[ROW.runId]) });
+    }
+  }
+  return rows;
+}
+
 /**
  * The cost report of a list of entries (see {@link buildRollupReport}). Pure: everything comes from the
  * arguments. Entries whose `time` does not parse are counted as skipped.
@@ -67,8 +87,7 @@ export function isLocalMidnight(since: Date): boolean {
  */
 export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOptions): CostReport {
   const { now } = options;
-  const rows: RollupRow[] = [];
-  for (const rollup of ledger.rollups) for (const row of rollup.rows.values()) rows.push(row);
+  const rows = rowsOf(ledger.rollups);
   const range = options.since ? 'since' : (options.range ?? 'month');
   const since = options.since ?? rangeStart(options.range ?? 'month', now);
   const sinceDay = since ? dayKey(since) : undefined;
@@ -76,12 +95,12 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
   const weekKey = dayKey(daysBefore(now, 6));
   const monthKey = dayKey(startOfMonth(now));
   const periods = { today: new MoneySum(), last7Days: new MoneySum(), month: new MoneySum() };
-  for (const row of rows) {
-    if (row.day >= todayKey) periods.today.addParts(row.spend.known, row.spend.unpriced);
-    if (row.day >= weekKey) periods.last7Days.addParts(row.spend.known, row.spend.unpriced);
-    if (row.day >= monthKey) periods.month.addParts(row.spend.known, row.spend.unpriced);
+  for (const { day, row } of rows) {
+    if (day >= todayKey) periods.today.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    if (day >= weekKey) periods.last7Days.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    if (day >= monthKey) periods.month.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
   }
-  const inRange = ledger.rangeRollup ? [...ledger.rangeRollup.rows.values()] : rows.filter((row) => sinceDay === undefined || row.day >= sinceDay);
+  const inRange = ledger.rangeRollup ? rowsOf([ledger.rangeRollup]) : rows.filter((row) => sinceDay === undefined || row.day >= sinceDay);
 
   const total = new SpendTotals();
   const byModel = new SpendGroups();
@@ -90,14 +109,15 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
   const savings = new SavingsTally();
   const outcomes = new Map<string, { calls: number; spend: MoneySum }>();
   const endpoints = new Map<string, { calls: number; spend: MoneySum }>();
-  for (const row of inRange) {
+  for (const { row, rollup, model, source, runId } of inRange) {
     total.add(row);
-    byModel.add(row.model, row);
-    byFile.add(row.source ?? NO_SOURCE, row);
-    if (row.runId !== null) byRun.add(row.runId, row);
-    for (const part of row.savings.values()) savings.add(part.cause, part.detail, part.known, part.unpriced, part.evidence);
-    for (const [outcome, value] of row.outcomes) addCallSpend(outcomes, outcome, value);
-    for (const [endpoint, value] of row.endpoints) addCallSpend(endpoints, endpoint, value);
+    byModel.add(model, row);
+    byFile.add(source ?? NO_SOURCE, row);
+    if (runId !== null) byRun.add(runId, row);
+    const parts = row[ROW.savings];
+    for (let at = 0; at + 4 < parts.length; at += 5) savings.add(rollup.text(parts[at]!) ?? '', rollup.text(parts[at + 1]!) ?? '', parts[at + 2]!, parts[at + 3]!, parts[at + 4]!);
+    addCallSpend(outcomes, rollup, row[ROW.outcomes]);
+    addCallSpend(endpoints, rollup, row[ROW.endpoints]);
   }
   const rangeSpend = total.spend.amount;
   const complete = options.complete === true;
@@ -131,7 +151,7 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,
     priceSource: `${BUNDLED_PRICE_DATA.packageName} ${BUNDLED_PRICE_DATA.version}${options.hasPriceOverrides ? ' + your promptmeter.pricing.overrides' : ''}`,
     ledger: {
-      entries: rows.reduce((sum, row) => sum + row.calls, 0),
+      entries: rows.reduce((sum, { row }) => sum + row[ROW.calls], 0),
       skippedLines: (options.skippedLines ?? 0) + unreadable,
       firstTime: first?.time ?? null,
       lastTime: last?.time ?? null,
@@ -139,11 +159,15 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
   };
 }
 
-function addCallSpend(map: Map<string, { calls: number; spend: MoneySum }>, name: string, value: CallSpend): void {
-  let total = map.get(name);
-  if (!total) map.set(name, (total = { calls: 0, spend: new MoneySum() }));
-  total.calls += value.calls;
-  total.spend.addParts(value.known, value.unpriced);
+/** Adds a row's `[name, calls, knownUsd, unpriced]…` list to totals by name. */
+function addCallSpend(map: Map<string, { calls: number; spend: MoneySum }>, rollup: Rollup, list: readonly number[]): void {
+  for (let at = 0; at + 3 < list.length; at += 4) {
+    const name = rollup.text(list[at]!) ?? '';
+    let total = map.get(name);
+    if (!total) map.set(name, (total = { calls: 0, spend: new MoneySum() }));
+    total.calls += list[at + 1]!;
+    total.spend.addParts(list[at + 2]!, list[at + 3]!);
+  }
 }
 
 function asList(map: Map<string, { calls: number; spend: MoneySum }>): CallsSpend[] {
@@ -159,7 +183,7 @@ function latest(times: ReadonlyArray<LedgerTime | null>): LedgerTime | null {
 }
 
 /** One point per local day from the range start (at least a week back, at most a year) to today, gaps as $0. */
-function dailySpend(rows: readonly RollupRow[], since: Date | undefined, first: LedgerTime | null, now: Date): DailySpend[] {
+function dailySpend(rows: readonly Row[], since: Date | undefined, first: LedgerTime | null, now: Date): DailySpend[] {
   const earliestDay = daysBefore(now, CHART_MAXIMUM_DAYS - 1);
   const minimumStart = daysBefore(now, CHART_MINIMUM_DAYS - 1);
   const firstEntry = first ? startOfDay(new Date(first.ms)) : minimumStart;
@@ -168,38 +192,43 @@ function dailySpend(rows: readonly RollupRow[], since: Date | undefined, first: 
   if (start < earliestDay) start = earliestDay;
   const days = new Map<string, SpendTotals>();
   for (let day = start; day <= now; day = daysBefore(day, -1)) days.set(dayKey(day), new SpendTotals());
-  for (const row of rows) days.get(row.day)?.add(row);
+  for (const { day, row } of rows) days.get(day)?.add(row);
   return [...days.entries()].map(([day, totals]) => ({ day, calls: totals.calls, spend: totals.spend.amount, saved: totals.saved.amount }));
 }
 
 /** Prompt files (× model) by spend; `jobId` when all of a prompt's calls were one job. */
-function topPrompts(inRange: readonly RollupRow[]): PromptSpend[] {
-  const prompts = new Map<string, { source: string | null; job: string | null | false; model: string; last: LedgerTime; calls: number; spend: MoneySum }>();
-  for (const row of inRange) {
-    const key = JSON.stringify([row.source, row.model]);
+function topPrompts(inRange: readonly Row[]): PromptSpend[] {
+  const prompts = new Map<string, { source: string | null; job: string | null | false; model: string; last: number; calls: number; spend: MoneySum }>();
+  for (const { row, rollup, source, model } of inRange) {
+    const key = JSON.stringify([source, model]);
+    const job = row[ROW.job] === MIXED_JOBS ? false : rollup.text(row[ROW.job]);
+    const last = row[ROW.lastMs];
     let prompt = prompts.get(key);
-    if (!prompt) prompts.set(key, (prompt = { source: row.source, job: row.job, model: row.model, last: row.last, calls: 0, spend: new MoneySum() }));
-    prompt.calls += row.calls;
-    prompt.spend.addParts(row.spend.known, row.spend.unpriced);
-    if (prompt.job !== row.job) prompt.job = false;
-    if (row.last.ms > prompt.last.ms) prompt.last = row.last;
+    if (!prompt) prompts.set(key, (prompt = { source, job, model, last, calls: 0, spend: new MoneySum() }));
+    prompt.calls += row[ROW.calls];
+    prompt.spend.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    if (prompt.job !== job) prompt.job = false;
+    if (last > prompt.last) prompt.last = last;
   }
   return [...prompts.values()]
-    .map(({ spend, job, last, ...prompt }) => ({ ...prompt, jobId: job === false ? null : job, lastTime: last.time, spend: spend.amount }))
+    .map(({ spend, job, last, ...prompt }) => ({ ...prompt, jobId: job === false ? null : job, lastTime: new Date(last).toISOString(), spend: spend.amount }))
     .filter((prompt) => prompt.spend.knownUsd > 0 || prompt.spend.unpriced > 0)
     .sort((a, b) => b.spend.knownUsd - a.spend.knownUsd || b.spend.unpriced - a.spend.unpriced || b.calls - a.calls || (a.source ?? '').localeCompare(b.source ?? '') || a.model.localeCompare(b.model));
 }
 
 /** Runs from run.json merged with their ledger rows (all time), newest first. */
-function summarizeRuns(rows: readonly RollupRow[], records: readonly RunRecord[], perRunUsd: number | undefined): RunSummary[] {
-  const totals = new Map<string, { totals: SpendTotals; first: LedgerTime; lastError: (LedgerTime & { message: string }) | null }>();
-  for (const row of rows) {
-    if (row.runId === null) continue;
-    let run = totals.get(row.runId);
-    if (!run) totals.set(row.runId, (run = { totals: new SpendTotals(), first: row.first, lastError: null }));
+function summarizeRuns(rows: readonly Row[], records: readonly RunRecord[], perRunUsd: number | undefined): RunSummary[] {
+  const totals = new Map<string, { totals: SpendTotals; first: number; lastError: { ms: number; message: string } | null }>();
+  for (const { row, rollup, runId } of rows) {
+    if (runId === null) continue;
+    const first = row[ROW.firstMs];
+    let run = totals.get(runId);
+    if (!run) totals.set(runId, (run = { totals: new SpendTotals(), first, lastError: null }));
     run.totals.add(row);
-    if (row.first.ms < run.first.ms) run.first = row.first;
-    if (row.lastError && (!run.lastError || row.lastError.ms >= run.lastError.ms)) run.lastError = row.lastError;
+    if (first < run.first) run.first = first;
+    if (row[ROW.errorMessage] >= 0 && (!run.lastError || row[ROW.errorMs] >= run.lastError.ms)) {
+      run.lastError = { ms: row[ROW.errorMs], message: rollup.text(row[ROW.errorMessage]) ?? '' };
+    }
   }
   const ids = new Set([...records.map((record) => record.id), ...totals.keys()]);
   const byId = new Map(records.map((record) => [record.id, record]));
@@ -212,7 +241,7 @@ function summarizeRuns(rows: readonly RollupRow[], records: readonly RunRecord[]
       id,
       status: record?.status ?? 'unknown',
       source: record?.source ?? null,
-      createdAt: record?.createdAt ?? run?.first.time ?? null,
+      createdAt: record?.createdAt ?? (run ? new Date(run.first).toISOString() : null),
       updatedAt: record?.updatedAt ?? null,
       jobs: record?.jobs ?? null,
       spend,

@@ -63,6 +63,8 @@ interface SegmentState {
  */
 export class LedgerReader {
   private readonly states = new Map<string, SegmentState>();
+  /** The latest month segment: the one appends go to. */
+  private newest: string | undefined;
 
   constructor(
     readonly location: LedgerLocation,
@@ -71,6 +73,7 @@ export class LedgerReader {
 
   async read(): Promise<LedgerSnapshot> {
     const segments = await this.segments();
+    this.newest = segments.map((segment) => segment.name).filter((name) => /^\d{4}-\d{2}\.jsonl$/.test(name)).sort().at(-1);
     const counts = { bytesRead: 0, rebuilt: 0 };
     for (const name of [...this.states.keys()]) if (!segments.some((segment) => segment.name === name)) this.states.delete(name);
     for (const segment of segments) await this.update(segment.name, segment.file, counts);
@@ -141,6 +144,8 @@ export class LedgerReader {
         counts.bytesRead += stats.size - target.bytes;
         target.bytes = end;
         target.torn = rest;
+        // Only the newest month grows; the others' indexes would only hold memory.
+        if (name !== this.newest) rollup.dropIndex();
       } else state.torn = false;
       const persistAfter = this.options.persistAfterBytes ?? DEFAULT_PERSIST_AFTER_BYTES;
       if (state.bytes > state.persistedBytes && (state.persistedBytes === 0 || state.bytes - state.persistedBytes >= persistAfter)) await this.persist(state, handle);
@@ -217,16 +222,19 @@ async function stampHashes(handle: FileHandle, bytes: number): Promise<{ head: s
  * complete line and whether text without a newline follows it.
  */
 async function eachLine(handle: FileHandle, from: number, to: number, onLine: (line: string) => void): Promise<{ end: number; rest: boolean }> {
+  // One buffer for the whole read (a new one per piece would be freed only when the GC gets to it): the part of a
+  // line left at the end of a piece moves to its start, and the next piece is read after it.
+  let buffer = Buffer.allocUnsafe(Math.min(PIECE_BYTES, Math.max(1, to - from)));
   let offset = from;
-  let pending: Buffer = Buffer.alloc(0);
+  let kept = 0;
   let end = from;
   while (offset < to) {
-    const piece = Buffer.alloc(Math.min(PIECE_BYTES, to - offset));
-    const { bytesRead } = await handle.read(piece, 0, piece.length, offset);
+    if (kept === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+    const { bytesRead } = await handle.read(buffer, kept, Math.min(buffer.length - kept, to - offset), offset);
     if (bytesRead === 0) break;
-    const bytes = pending.length > 0 ? Buffer.concat([pending, piece.subarray(0, bytesRead)]) : piece.subarray(0, bytesRead);
-    const base = offset - pending.length;
     offset += bytesRead;
+    const bytes = buffer.subarray(0, kept + bytesRead);
+    const base = offset - bytes.length;
     let start = 0;
     for (let newline = bytes.indexOf(NEWLINE); newline >= 0; newline = bytes.indexOf(NEWLINE, start)) {
       const line = bytes.toString('utf8', start, newline);
@@ -234,7 +242,8 @@ async function eachLine(handle: FileHandle, from: number, to: number, onLine: (l
       end = base + start;
       if (line.trim() !== '') onLine(line);
     }
-    pending = Buffer.from(bytes.subarray(start));
+    bytes.copy(buffer, 0, start);
+    kept = bytes.length - start;
   }
-  return { end, rest: pending.toString('utf8').trim() !== '' };
+  return { end, rest: buffer.toString('utf8', 0, kept).trim() !== '' };
 }

@@ -12,19 +12,24 @@ import { dayKey, startOfDay } from './reportPeriods';
  */
 export type PriceLookup = ((model: string, at: Date) => ModelPrice | undefined) & { readonly key?: string };
 
-/** A {@link PriceLookup} over the user's overrides and the bundled dated prices, one `Pricing` per local day. */
+/**
+ * A {@link PriceLookup} over the user's overrides and the bundled dated prices, one `Pricing` per local day, each
+ * model's price looked up once per day (a ledger has many calls per model and day).
+ */
 export function datedPriceLookup(overrides: PriceOverrides = {}): PriceLookup {
-  const byDay = new Map<string, Pricing>();
+  const byDay = new Map<string, { pricing: Pricing; prices: Map<string, ModelPrice | undefined> }>();
   const key = createHash('sha256').update(JSON.stringify([BUNDLED_PRICE_DATA.packageName, BUNDLED_PRICE_DATA.version, BUNDLED_PRICE_DATA.asOf, overrides])).digest('hex');
   const lookup = (model: string, at: Date): ModelPrice | undefined => {
-    const key = dayKey(at);
-    let pricing = byDay.get(key);
-    if (!pricing) {
-      const day = startOfDay(at);
-      pricing = new Pricing(overrides, () => day);
-      byDay.set(key, pricing);
+    const dayOf = dayKey(at);
+    let day = byDay.get(dayOf);
+    if (!day) {
+      const start = startOfDay(at);
+      byDay.set(dayOf, (day = { pricing: new Pricing(overrides, () => start), prices: new Map() }));
     }
-    return pricing.priceFor(model);
+    if (day.prices.has(model)) return day.prices.get(model);
+    const price = day.pricing.priceFor(model);
+    day.prices.set(model, price);
+    return price;
   };
   return Object.assign(lookup, { key });
 }

@@ -98,11 +98,14 @@ export function mapReduceEvidence(entry: LedgerEntry): MapReduceEvidence | undef
  */
 export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySaving[] {
   const savings: EntrySaving[] = [];
-  const at = new Date(entry.time);
-  if (CACHE_TIERS.has(entry.cache)) savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, at) });
-  if (entry.cache === 'inflight') savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, at) });
-  if (isPaidCall(entry) && entry.outcome === 'ok') {
-    const price = prices(entry.model, at);
+  // Most entries are evidence of nothing: the time is parsed and the price looked up only when a cause needs them.
+  let at: Date | undefined;
+  const time = (): Date => (at ??= new Date(entry.time));
+  if (CACHE_TIERS.has(entry.cache)) savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, time) });
+  if (entry.cache === 'inflight') savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, time) });
+  const from = entry.modelChangedFrom;
+  if (isPaidCall(entry) && entry.outcome === 'ok' && (entry.batchApi || entry.usage.cachedTokens > 0 || (from && from !== entry.model))) {
+    const price = prices(entry.model, time());
     if (entry.batchApi) {
       const usd = price && entry.costUsd !== null ? costOfUsage(price, entry.usage) - entry.costUsd : null;
       savings.push({ cause: 'batchApi', detail: entry.model, usd });
@@ -116,9 +119,8 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
       }
       savings.push({ cause: 'promptCaching', detail: entry.model, usd });
     }
-    const from = entry.modelChangedFrom;
     if (from && from !== entry.model) {
-      const fromPrice = prices(from, at);
+      const fromPrice = prices(from, time());
       const usd = fromPrice && entry.costUsd !== null ? costOfUsage(fromPrice, entry.usage, { batchApi: entry.batchApi === true }) - entry.costUsd : null;
       savings.push({ cause: 'modelChange', detail: `${from} → ${entry.model}`, usd });
     }
@@ -131,10 +133,10 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
   return savings;
 }
 
-function avoidedCost(entry: LedgerEntry, prices: PriceLookup, at: Date): number | null {
+function avoidedCost(entry: LedgerEntry, prices: PriceLookup, at: () => Date): number | null {
   if (typeof entry.avoidedCostUsd === 'number') return entry.avoidedCostUsd;
   if (entry.avoidedCostUsd === null) return null;
-  const price = prices(entry.model, at);
+  const price = prices(entry.model, at());
   return price ? costOfUsage(price, entry.usage, { batchApi: entry.batchApi === true }) : null;
 }
 

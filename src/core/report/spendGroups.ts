@@ -1,5 +1,5 @@
 import type { SpendRow } from './costReportTypes';
-import type { RollupRow } from './ledgerRollup';
+import { ROW, type RollupRow } from './ledgerRollup';
 import { MoneySum } from './money';
 
 /** Running totals of one group of rollup rows (a model, a file, a run, a day, a prompt). */
@@ -13,14 +13,14 @@ export class SpendTotals {
   readonly saved = new MoneySum();
 
   add(row: RollupRow): void {
-    this.calls += row.calls;
-    this.cacheHits += row.cacheHits;
+    this.calls += row[ROW.calls];
+    this.cacheHits += row[ROW.cacheHits];
     // Tokens billed: a cache hit's usage was not paid again, so rows count paid calls' tokens only.
-    this.inputTokens += row.inputTokens;
-    this.cachedTokens += row.cachedTokens;
-    this.outputTokens += row.outputTokens;
-    this.spend.addParts(row.spend.known, row.spend.unpriced);
-    this.saved.addParts(row.saved.known, row.saved.unpriced);
+    this.inputTokens += row[ROW.inputTokens];
+    this.cachedTokens += row[ROW.cachedTokens];
+    this.outputTokens += row[ROW.outputTokens];
+    this.spend.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    this.saved.addParts(row[ROW.savedKnown], row[ROW.savedUnpriced]);
   }
 
   /** The row for this group; `share` is its part of `rangeKnownUsd`. */
