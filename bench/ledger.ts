@@ -24,7 +24,7 @@ import { LedgerFolder } from '../src/core/ledger/ledgerFolder';
 import { readLedger } from '../src/core/ledger/readLedger';
 import { SegmentedLedger } from '../src/core/ledger/segmentedLedger';
 import { MODEL_CATALOG } from '../src/core/models/modelCatalog';
-import { buildCostReport } from '../src/core/report/costReport';
+import { buildCostReport, buildRollupReport } from '../src/core/report/costReport';
 import { LedgerReader } from '../src/core/report/ledgerReader';
 import { loadCostReport } from '../src/core/report/loadCostReport';
 import { datedPriceLookup } from '../src/core/report/priceLookup';
@@ -164,12 +164,13 @@ async function child(mode: string, folder: string): Promise<Record<string, numbe
     const next = random(7);
     for (let index = 0; index < 200; index += 1) await ledger.append({ ...syntheticEntry(index, 200, next), time: NOW.toISOString() });
     extra.appendedBytes = segmentBytes(folder) - before;
+    // One refresh of the view: the new bytes, then the report from every rollup (what loadCostReport does).
     const refreshStart = performance.now();
     const snapshot = await reader.read();
+    buildRollupReport({ rollups: snapshot.rollups }, { ...options, skippedLines: snapshot.skippedLines });
+    extra.refreshMs = Math.round(performance.now() - refreshStart);
     extra.bytesRead = snapshot.bytesRead;
     extra.rows = snapshot.rollups.reduce((sum, rollup) => sum + rollup.rows.length, 0);
-    await loadCostReport(options);
-    extra.refreshMs = Math.round(performance.now() - refreshStart);
   } else if (mode === 'entries') {
     const entries: LedgerEntry[] = [];
     for (const name of readdirSync(folder).filter((file) => file.endsWith('.jsonl'))) entries.push(...(await readLedger(path.join(folder, name))).entries);

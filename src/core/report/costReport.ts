@@ -200,7 +200,7 @@ function dailySpend(rows: readonly Row[], since: Date | undefined, first: Ledger
 function topPrompts(inRange: readonly Row[]): PromptSpend[] {
   const prompts = new Map<string, { source: string | null; job: string | null | false; model: string; last: number; calls: number; spend: MoneySum }>();
   for (const { row, rollup, source, model } of inRange) {
-    const key = JSON.stringify([source, model]);
+    const key = `${model.length}:${model}|${source ?? ''}|${source === null ? 0 : 1}`;
     const job = row[ROW.job] === MIXED_JOBS ? false : rollup.text(row[ROW.job]);
     const last = row[ROW.lastMs];
     let prompt = prompts.get(key);
