@@ -186,10 +186,11 @@ export class LedgerReader {
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(temporary, encodeRollup(state.rollup, stamp));
       await rename(temporary, target);
-      state.persistedBytes = state.bytes;
     } catch {
       await unlink(temporary).catch(() => undefined);
     }
+    // Also after a failure (a read-only folder): tried again only after as many new bytes, not on every read.
+    state.persistedBytes = state.bytes;
   }
 
   /** Rollups are kept only for a ledger folder (never beside a file named with `--ledger`). */
