@@ -4,6 +4,7 @@ import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { PromptEstimator } from '../core/estimate/promptEstimator';
 import { reasoningHistoryFrom } from '../core/estimate/reasoningHistory';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
+import { ledgerPathOf } from '../core/report/loadCostReport';
 import { tooLargeDiagnostic } from '../core/prompts/parsePromptFile';
 import { estimateDatasetRuns } from '../core/runs/datasetEstimate';
 import type { PromptMeterSettings } from '../core/settings/settings';
@@ -40,7 +41,7 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
   try {
     const estimator = new PromptEstimator(tokenizers, settings, undefined, createFileDocumentReader(io.cwd));
     // Ledger sources are the paths `run` was given from this folder, as estimate's are: they match as written.
-    estimator.useReasoningHistory(reasoningHistoryFrom(readRecentLedgerEntries(path.join(io.cwd, '.promptmeter', 'ledger.jsonl'))));
+    estimator.useReasoningHistory(reasoningHistoryFrom(readRecentLedgerEntries(ledgerPathOf(io.cwd))));
     const model = typeof flags.model === 'string' ? flags.model : undefined;
     const results: Array<Parameters<typeof estimateJson>[0][number]> = [];
     for (const file of files) {

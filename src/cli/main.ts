@@ -17,11 +17,13 @@ Usage:
 Options:
   --model M   estimate every prompt on model M instead of the model in the file
   --json      print exactly one JSON object
-  run: the API key comes from OPENAI_API_KEY; results go to .promptmeter/runs/<run-id>/, every call to
-       .promptmeter/ledger.jsonl, answers are cached in .promptmeter/cache (and Redis if configured).
-       Prompts the model would reject (or with errors in the file) are refused before anything is sent.
+  run: the API key comes from OPENAI_API_KEY; results go to .promptmeter/runs/<run-id>/, every call to the
+       ledger .promptmeter/ledger/ (a JSONL file per month, with daily rollups), answers are cached in
+       .promptmeter/cache (and Redis if configured). Prompts the model would reject (or with errors in the
+       file) are refused before anything is sent.
   --since D   report: entries from date D on (default: this month); --range today|last7Days|month|all
-  --ledger F  report: read the ledger F instead of .promptmeter/ledger.jsonl
+  --ledger F  report: read the ledger F (a JSONL file, or a ledger folder) instead of .promptmeter/ledger/
+  --all       report: every row of every list (by default the longest lists show their top rows and "N more")
   --help, -h  this text; --version, -V  the version; --debug  stack traces for unexpected errors
 
 Exit codes:

@@ -8,16 +8,17 @@ import type { CommandIo } from './estimateCommand';
 import { reportText } from './reportText';
 import { readWorkspaceSettings } from './workspaceSettings';
 
-export const REPORT_USAGE = 'promptmeter report [--since DATE | --range today|last7Days|month|all] [--ledger FILE] [--json]';
+export const REPORT_USAGE = 'promptmeter report [--since DATE | --range today|last7Days|month|all] [--ledger FILE|FOLDER] [--all] [--json]';
 
 /**
  * `promptmeter report`: what was spent, on what, and what each optimization saved, from the cost ledger
- * (`.promptmeter/ledger.jsonl` under the current folder unless `--ledger`). The same numbers as the Cost Report
+ * (`.promptmeter/ledger/` under the current folder, or the file or folder given with `--ledger`; reading the folder
+ * moves an old `.promptmeter/ledger.jsonl` into it once). The same numbers as the Cost Report
  * view: the same core, the same default range (this month), the budgets and price overrides of the folder's
- * `.vscode/settings.json`. `--json` prints exactly one object (see `CostReport`).
+ * `.vscode/settings.json`. `--json` prints exactly one object (see `CostReport`); `--all` keeps every row of every list.
  */
 export async function reportCommand(argv: readonly string[], io: CommandIo, now: Date = new Date()): Promise<number> {
-  const { positionals, flags } = parseArguments(argv, { since: 'string', range: 'string', ledger: 'string', json: 'boolean' });
+  const { positionals, flags } = parseArguments(argv, { since: 'string', range: 'string', ledger: 'string', json: 'boolean', all: 'boolean' });
   if (positionals.length > 0) throw new UsageError(`report takes no paths (got "${positionals[0]}"); use --ledger FILE.`);
   if (flags.since !== undefined && flags.range !== undefined) throw new UsageError('--since and --range cannot be used together.');
   if (flags.range !== undefined && !isReportRangeName(flags.range)) throw new UsageError(`--range must be one of ${REPORT_RANGE_NAMES.join(', ')}.`);
@@ -36,6 +37,7 @@ export async function reportCommand(argv: readonly string[], io: CommandIo, now:
     budget: { monthlyUsd: settings.budgetMonthlyUsd, perRunUsd: settings.budgetPerRunUsd },
     range: isReportRangeName(flags.range) ? flags.range : undefined,
     since,
+    complete: flags.all === true,
   });
   io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
   return 0;

@@ -9,7 +9,7 @@ export function reportText(report: CostReport): string {
   const range = report.range.name === 'since' ? `Since ${report.range.since}` : rangeLabel(report.range.name);
   lines.push(`Prompt Meter cost report — ${range} (USD; prices as of ${report.pricesAsOf}, ${report.priceSource})`, '');
   if (report.ledger.entries === 0) {
-    lines.push('The cost ledger (.promptmeter/ledger.jsonl) has no entries yet: run a prompt or a batch with Prompt Meter and its cost is recorded there.');
+    lines.push('The cost ledger (.promptmeter/ledger/) has no entries yet: run a prompt or a batch with Prompt Meter and its cost is recorded there.');
     return `${lines.join('\n')}\n`;
   }
   const { spend, budget } = report;
@@ -26,23 +26,32 @@ export function reportText(report: CostReport): string {
     rows.push(['Total', '', formatMoney(report.savings.total), '']);
     lines.push(...table([['CAUSE', 'EVIDENCE', 'SAVED', 'SHARE'], ...rows]));
   }
-  section(lines, 'Spend by model', 'MODEL', report.byModel);
-  section(lines, 'Spend by prompt file', 'FILE', report.byFile);
-  if (report.byRun.length > 0) section(lines, 'Spend by run', 'RUN', report.byRun);
+  const outcomes = report.outcomes.filter((outcome) => outcome.name !== 'ok');
+  if (outcomes.length > 0) lines.push('', `Calls that did not end in an answer: ${outcomes.map((outcome) => `${outcome.name} ${outcome.calls} (${formatMoney(outcome.spend)})`).join(' · ')}`);
+  section(lines, 'Spend by model', 'MODEL', report.byModel, report.more.byModel);
+  section(lines, 'Spend by prompt file', 'FILE', report.byFile, report.more.byFile);
+  if (report.byRun.length > 0) section(lines, 'Spend by run', 'RUN', report.byRun, report.more.byRun);
   if (report.topPrompts.length > 0) {
     lines.push('', 'Most expensive prompts');
     lines.push(...table([['PROMPT', 'MODEL', 'CALLS', 'SPEND'], ...report.topPrompts.map((prompt) => [`${prompt.source ?? '(no source)'}${prompt.jobId ? ` #${prompt.jobId}` : ''}`, prompt.model, String(prompt.calls), formatMoney(prompt.spend)])]));
+    more(lines, report.more.topPrompts);
   }
   if (report.recentRuns.length > 0) {
     lines.push('', 'Recent runs');
     lines.push(...table([['RUN', 'STATUS', 'SOURCE', 'JOBS', 'SPEND'], ...report.recentRuns.map((run) => [run.id, run.status, run.source ?? '', run.jobs ? `${run.jobs.done}/${run.jobs.total}` : '', formatMoney(run.spend)])]));
+    more(lines, report.more.recentRuns);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function section(lines: string[], title: string, heading: string, rows: readonly SpendRow[]): void {
+function more(lines: string[], count: number): void {
+  if (count > 0) lines.push(`  … ${count} more (all of them: promptmeter report --all, or --json --all)`);
+}
+
+function section(lines: string[], title: string, heading: string, rows: readonly SpendRow[], hidden: number): void {
   lines.push('', title);
   lines.push(...table([[heading, 'CALLS', 'CACHE HITS', 'TOKENS IN/OUT', 'SPEND', 'SHARE'], ...rows.map((row) => [row.name, String(row.calls), String(row.cacheHits), `${formatTokens(row.inputTokens)}/${formatTokens(row.outputTokens)}`, formatMoney(row.spend), formatShare(row.share)])]));
+  more(lines, hidden);
 }
 
 function table(rows: readonly string[][]): string[] {

@@ -4,6 +4,8 @@ import { formatUsd } from '../core/estimate/formatting';
 import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import { PromptEstimator } from '../core/estimate/promptEstimator';
 import { Ledger } from '../core/ledger/ledger';
+import { SegmentedLedger } from '../core/ledger/segmentedLedger';
+import { ledgerPathOf } from '../core/report/loadCostReport';
 import { Pricing } from '../core/pricing/pricing';
 import { executeRun } from '../core/runs/runExecutor';
 import { planRun, type RunPlan } from '../core/runs/runPlan';
@@ -50,7 +52,9 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     requestsPerMinute: typeof flags.rpm === 'number' ? flags.rpm : (defaultLimits.rpm ?? 500),
     tokensPerMinute: typeof flags.tpm === 'number' ? flags.tpm : (defaultLimits.tpm ?? 200_000),
   };
-  const ledger = new Ledger(typeof flags.ledger === 'string' ? path.resolve(workspace, flags.ledger) : path.join(promptMeterFolder, 'ledger.jsonl'));
+  const ledgerPath = typeof flags.ledger === 'string' ? path.resolve(workspace, flags.ledger) : ledgerPathOf(workspace);
+  // `--ledger F.jsonl` keeps one file; otherwise the ledger is a folder of month segments.
+  const ledger = typeof flags.ledger === 'string' && ledgerPath.endsWith('.jsonl') ? new Ledger(ledgerPath) : new SegmentedLedger(ledgerPath);
   const client = createPromptMeterClient(effective, {
     apiKey,
     pricing,
@@ -107,7 +111,7 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     if (!flags.json) io.stdout(`Run ${folder.id}\n${planText(plan).map((line) => `  ${line}`).join('\n')}\n`);
     if (!flags.json && useBatchApi) io.stdout('  Batch API: answers within 24 h (small batches often in minutes) at Batch prices; Ctrl+C cancels the batch, --resume picks it up after a crash\n');
     const decision = await checkRunBudget({
-      ledgerPath: ledger.filePath,
+      ledgerPath,
       runsFolder: store.root,
       settings: effective,
       perRunUsd: budgetUsd,

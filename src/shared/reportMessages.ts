@@ -108,6 +108,8 @@ export function isCostReport(value: unknown): value is CostReport {
   if (!isObject(budget) || !isNumberOrNull(budget.monthly) || !isNumberOrNull(budget.perRun) || !isMoney(budget.used) || !isNumberOrNull(budget.fraction) || !isLevel(budget.level) || !isNumber(budget.runsOverBudget)) return false;
   if (!isObject(ledger) || !isNumber(ledger.entries) || !isNumber(ledger.skippedLines)) return false;
   if (!isObject(savings) || !isMoney(savings.total)) return false;
+  const { more } = value;
+  if (!isObject(more) || !isNumber(more.byModel) || !isNumber(more.byFile) || !isNumber(more.byRun) || !isNumber(more.topPrompts) || !isNumber(more.recentRuns)) return false;
   const isCause = (cause: Checked) =>
     isText(cause.cause) && isText(cause.label) && isText(cause.counterfactual) && isText(cause.unit) && isMoney(cause.amount) && isNumberOrNull(cause.share) && isNumber(cause.evidence) &&
     every(cause.detail, (detail) => isText(detail.label) && isMoney(detail.amount) && isNumber(detail.evidence));

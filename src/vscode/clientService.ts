@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { createPromptMeterClient } from '../core/client/createClient';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
-import { Ledger } from '../core/ledger/ledger';
+import { SegmentedLedger } from '../core/ledger/segmentedLedger';
+import { ledgerPathOf } from '../core/report/loadCostReport';
 import type { ApiKeyStore } from './apiKeyStore';
 import { DisposableStore } from './disposableStore';
 import type { SettingsService } from './settingsService';
@@ -10,11 +11,11 @@ import type { SettingsService } from './settingsService';
 /**
  * Owns the one client of the extension host, built on first use from the settings and the key in
  * SecretStorage, and rebuilt when either changes. The ledger lives in the workspace
- * (`.promptmeter/ledger.jsonl`, shared with the CLI); the disk cache in the extension's global storage.
+ * (the folder `.promptmeter/ledger`, shared with the CLI); the disk cache in the extension's global storage.
  */
 export class ClientService implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private current: { client: PromptMeterClient; ledger: Ledger } | undefined;
+  private current: { client: PromptMeterClient; ledger: SegmentedLedger } | undefined;
 
   constructor(
     private readonly settings: SettingsService,
@@ -34,7 +35,7 @@ export class ClientService implements vscode.Disposable {
     if (this.current) return this.current.client;
     const apiKey = await this.keys.get();
     if (!apiKey) return undefined;
-    const ledger = new Ledger(this.ledgerPath().fsPath);
+    const ledger = new SegmentedLedger(this.ledgerPath().fsPath);
     const client = createPromptMeterClient(this.settings.current, {
       apiKey,
       pricing: this.estimator.currentPricing,
@@ -59,14 +60,14 @@ export class ClientService implements vscode.Disposable {
     return this.keys.get();
   }
 
-  get ledger(): Ledger | undefined {
+  get ledger(): SegmentedLedger | undefined {
     return this.current?.ledger;
   }
 
-  /** `<first workspace folder>/.promptmeter/ledger.jsonl`, or the global storage without a workspace. */
+  /** The ledger folder `<first workspace folder>/.promptmeter/ledger`, or in the global storage without a workspace. */
   ledgerPath(): vscode.Uri {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder ? vscode.Uri.joinPath(folder.uri, '.promptmeter', 'ledger.jsonl') : vscode.Uri.joinPath(this.globalStorage, 'ledger.jsonl');
+    return folder ? vscode.Uri.file(ledgerPathOf(folder.uri.fsPath)) : vscode.Uri.joinPath(this.globalStorage, 'ledger');
   }
 
   private reset(): void {

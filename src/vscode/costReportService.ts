@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { LedgerTail } from '../core/ledger/ledgerTail';
-import type { LedgerContents } from '../core/ledger/readLedger';
 import { buildCostReport } from '../core/report/costReport';
 import type { CostReport } from '../core/report/costReportTypes';
+import { LedgerReader } from '../core/report/ledgerReader';
 import { ledgerPathOf, loadCostReport, PROMPT_METER_FOLDER, runsFolderOf } from '../core/report/loadCostReport';
-import { datedPriceLookup } from '../core/report/priceLookup';
+import { datedPriceLookup, type PriceLookup } from '../core/report/priceLookup';
 import type { ReportRangeName } from '../core/report/reportPeriods';
 import { DisposableStore } from './disposableStore';
 import type { SettingsService } from './settingsService';
@@ -30,7 +29,7 @@ export class CostReportService implements vscode.Disposable {
   private latestProblem: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading: Promise<void> = Promise.resolve();
-  private tail: { path: string; reader: LedgerTail } | undefined;
+  private ledgerReader: { path: string; pricingKey: string | undefined; reader: LedgerReader } | undefined;
 
   constructor(
     private readonly settings: SettingsService,
@@ -77,11 +76,19 @@ export class CostReportService implements vscode.Disposable {
     }, delayMs);
   }
 
-  /** Reads now and resolves when the new report is available (commands that export use this). */
-  async current(): Promise<CostReport | undefined> {
-    this.reading = this.reading.then(() => this.read());
-    await this.reading;
-    return this.latest;
+  /**
+   * Reads now and resolves when the new report is available (commands that export use this). `complete`: every
+   * row of every list, for an export (the view's report caps them); it is not kept as the view's report.
+   */
+  async current(options: { readonly complete?: boolean } = {}): Promise<CostReport | undefined> {
+    if (!options.complete) {
+      this.reading = this.reading.then(() => this.read());
+      await this.reading;
+      return this.latest;
+    }
+    const reading = this.reading.then(() => this.build(true));
+    this.reading = reading.then(() => undefined, () => undefined);
+    return reading;
   }
 
   private watch(): void {
@@ -89,7 +96,8 @@ export class CostReportService implements vscode.Disposable {
     const watch = (this.folderWatch = new DisposableStore());
     const folder = this.folder;
     if (folder) {
-      const pattern = new vscode.RelativePattern(folder, `${PROMPT_METER_FOLDER}/{ledger.jsonl,runs/*/run.json}`);
+      // The ledger's segments, an old single-file ledger (moved into the folder when read) and the runs.
+      const pattern = new vscode.RelativePattern(folder, `${PROMPT_METER_FOLDER}/{ledger.jsonl,ledger/*.jsonl,runs/*/run.json}`);
       const watcher = watch.add(vscode.workspace.createFileSystemWatcher(pattern));
       watch.add(watcher.onDidCreate(() => this.refresh()));
       watch.add(watcher.onDidChange(() => this.refresh()));
@@ -99,19 +107,8 @@ export class CostReportService implements vscode.Disposable {
   }
 
   private async read(): Promise<void> {
-    const folder = this.folder;
-    const settings = this.settings.current;
     try {
-      const options = {
-        now: new Date(),
-        pricing: datedPriceLookup(settings.pricingOverrides),
-        hasPriceOverrides: Object.keys(settings.pricingOverrides).length > 0,
-        budget: { monthlyUsd: settings.budgetMonthlyUsd, perRunUsd: settings.budgetPerRunUsd },
-        range: this.rangeName,
-      };
-      // Without a folder there is no ledger: the report is empty and the view says to open a folder.
-      const base = folder?.uri.fsPath;
-      this.latest = base ? await loadCostReport({ ...options, ...this.ledgerOf(base), runsFolder: runsFolderOf(base) }) : buildCostReport([], options);
+      this.latest = await this.build(false);
       this.latestProblem = null;
     } catch (error) {
       this.latestProblem = `The cost ledger could not be read: ${(error as Error).message}`;
@@ -120,12 +117,35 @@ export class CostReportService implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** The ledger of `base`, read incrementally across refreshes (a run appends to it many times a second). */
-  private ledgerOf(base: string): { ledgerPath: string; readLedger: () => Promise<LedgerContents> } {
+  private async build(complete: boolean): Promise<CostReport> {
+    const folder = this.folder;
+    const settings = this.settings.current;
+    const pricing = datedPriceLookup(settings.pricingOverrides);
+    const options = {
+      now: new Date(),
+      pricing,
+      hasPriceOverrides: Object.keys(settings.pricingOverrides).length > 0,
+      budget: { monthlyUsd: settings.budgetMonthlyUsd, perRunUsd: settings.budgetPerRunUsd },
+      range: this.rangeName,
+      complete,
+    };
+    // Without a folder there is no ledger: the report is empty and the view says to open a folder.
+    const base = folder?.uri.fsPath;
+    if (!base) return buildCostReport([], options);
     const ledgerPath = ledgerPathOf(base);
-    if (this.tail?.path !== ledgerPath) this.tail = { path: ledgerPath, reader: new LedgerTail(ledgerPath) };
-    const reader = this.tail.reader;
-    return { ledgerPath, readLedger: () => reader.read() };
+    return loadCostReport({ ...options, ledgerPath, runsFolder: runsFolderOf(base), reader: this.readerOf(ledgerPath, pricing) });
+  }
+
+  /**
+   * One reader per ledger and prices, kept across refreshes: a run appends to the ledger many times a second,
+   * and each refresh reads only the bytes appended since the last one.
+   */
+  private readerOf(ledgerPath: string, pricing: PriceLookup): LedgerReader {
+    const current = this.ledgerReader;
+    if (current?.path === ledgerPath && current.pricingKey === pricing.key) return current.reader;
+    const reader = new LedgerReader({ folder: ledgerPath }, { pricing, pricingKey: pricing.key });
+    this.ledgerReader = { path: ledgerPath, pricingKey: pricing.key, reader };
+    return reader;
   }
 
   dispose(): void {

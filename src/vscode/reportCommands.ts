@@ -28,13 +28,13 @@ async function exportReport(reports: CostReportService, log: vscode.LogOutputCha
       await vscode.window.showQuickPick(
         [
           { label: 'CSV', description: 'one row per figure, for spreadsheets', format: 'csv' as const },
-          { label: 'JSON', description: 'the same object as `promptmeter report --json`', format: 'json' as const },
+          { label: 'JSON', description: 'every row; the same object as `promptmeter report --json --all`', format: 'json' as const },
         ],
         { title: 'Export Cost Report' },
       )
     )?.format;
   if (!chosen) return;
-  const report = await reports.current();
+  const report = await reports.current({ complete: true });
   if (!report) return;
   const folder = reports.folder?.uri ?? vscode.Uri.file(homedir());
   const day = report.generatedAt.slice(0, 10);

@@ -115,7 +115,7 @@ export function footer(report: CostReport, host: ReportHost): HTMLElement {
 export function emptyState(snapshot: ReportSnapshotMessage): HTMLElement {
   const text =
     snapshot.workspaceName === null
-      ? 'Open a folder to see its costs: Prompt Meter keeps a cost ledger in the folder\'s .promptmeter/ledger.jsonl.'
-      : 'No calls recorded yet. Run a prompt or a batch through Prompt Meter (or the promptmeter CLI): every call and cache hit is written to .promptmeter/ledger.jsonl, and this view fills in as calls finish — spend, savings by cause and your budget.';
+      ? 'Open a folder to see its costs: Prompt Meter keeps a cost ledger in the folder\'s .promptmeter/ledger/.'
+      : 'No calls recorded yet. Run a prompt or a batch through Prompt Meter (or the promptmeter CLI): every call and cache hit is written to .promptmeter/ledger/, and this view fills in as calls finish — spend, savings by cause and your budget.';
   return element('div', { className: 'empty-state', attributes: { id: 'empty-state', role: 'status' } }, element('h2', { text: 'No costs yet' }), element('p', { text }));
 }

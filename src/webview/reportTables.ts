@@ -22,19 +22,30 @@ export function breakdown(report: CostReport, shown: Breakdown, host: ReportHost
   }
   const heading = BREAKDOWNS.find((option) => option.key === shown)!.heading;
   let rows: readonly SpendRow[];
+  let hidden: number;
   let open: ((row: SpendRow) => (() => void) | undefined) | undefined;
   if (shown === 'file') {
     rows = report.byFile;
+    hidden = report.more.byFile;
     open = (row) => {
       const source = (row as FileSpendRow).source;
       return source ? () => host.post({ type: 'openFile', path: source }) : undefined;
     };
   } else if (shown === 'run') {
     rows = report.byRun;
+    hidden = report.more.byRun;
     open = (row) => () => host.post({ type: 'openRun', runId: row.name });
-  } else rows = report.byModel;
+  } else {
+    rows = report.byModel;
+    hidden = report.more.byModel;
+  }
   const body = rows.length === 0 ? element('p', { className: 'hint', text: shown === 'run' ? 'No batch runs in this range.' : 'No calls in this range.' }) : spendTable(heading, rows, shown, open);
-  return section('Spend by', `breakdown breakdown-${shown}`, toolbar, body);
+  return section('Spend by', `breakdown breakdown-${shown}`, toolbar, body, ...moreHint(hidden));
+}
+
+/** "… 1,234 more": the report keeps the top rows; the exports have all of them. */
+function moreHint(hidden: number): HTMLElement[] {
+  return hidden > 0 ? [element('p', { className: 'hint more', text: `… ${hidden.toLocaleString('en-US')} more (Export Cost Report has every row)` })] : [];
 }
 
 function spendTable(heading: string, rows: readonly SpendRow[], kind: Breakdown, open?: (row: SpendRow) => (() => void) | undefined): HTMLTableElement {
@@ -68,7 +79,7 @@ export function topPrompts(report: CostReport, host: ReportHost): HTMLElement | 
     const name = source ? button(label, () => host.post({ type: 'openFile', path: source }), { className: 'link', focusKey: `prompt-${index}`, title: `Open ${source}` }) : element('span', { text: label });
     list.append(element('li', {}, name, element('span', { className: 'hint', text: ` ${prompt.model} · ${prompt.calls} call(s) · ` }), moneyElement(prompt.spend)));
   });
-  return section('Most expensive prompts', 'top-prompts', list);
+  return section('Most expensive prompts', 'top-prompts', list, ...moreHint(report.more.topPrompts));
 }
 
 /** Recent batch runs with their status; a click opens the run's results. */
@@ -76,7 +87,7 @@ export function recentRuns(report: CostReport, host: ReportHost): HTMLElement | 
   if (report.recentRuns.length === 0) return null;
   const list = element('ul', { className: 'run-list' });
   report.recentRuns.forEach((run, index) => list.append(runItem(run, index, host)));
-  return section('Recent runs', 'recent-runs', list);
+  return section('Recent runs', 'recent-runs', list, ...moreHint(report.more.recentRuns));
 }
 
 function runItem(run: RunSummary, index: number, host: ReportHost): HTMLLIElement {

@@ -14,6 +14,7 @@ import { ZERO_MONEY } from '../../src/core/report/money';
 import { cliJson } from './support/promptMeterPackage';
 import { webviewFrame } from './support';
 import { fakeApiKey } from '../support/fakeKeys';
+import { workspaceLedgerText } from '../support/ledgerText';
 
 const SECRET = fakeApiKey('e2e-secret-never-logged');
 
@@ -96,7 +97,7 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
   });
 
   await t.test('the key is in no file: not settings, ledger, results', async () => {
-    const ledger = readFileSync(path.join(workspace, '.promptmeter', 'ledger.jsonl'), 'utf8');
+    const ledger = workspaceLedgerText(workspace);
     assert.ok(ledger.trim().split('\n').length >= 3);
     assert.ok(!ledger.includes(SECRET));
     for (const runId of readdirSync(path.join(workspace, '.promptmeter', 'runs'))) {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server';
 import { repositoryRoot } from '../support/repository';
 import { fakeApiKey } from '../support/fakeKeys';
+import { workspaceLedgerText } from '../support/ledgerText';
 
 const root = repositoryRoot();
 const secret = fakeApiKey('test-secret-123');
@@ -85,7 +86,7 @@ describe('promptmeter run --batch-api', () => {
     assert.equal(report.pending, 0);
     assert.equal(report.requests, stats.requests - requestsBefore, 'requests counts every HTTP call of the resumed process');
 
-    const ledger = readFileSync(path.join(workspace, '.promptmeter', 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const ledger = workspaceLedgerText(workspace).trim().split('\n').map((line) => JSON.parse(line));
     const paid = ledger.filter((entry) => entry.cache === 'miss');
     assert.equal(paid.length, sent.length, 'one ledger entry per batch line');
     assert.ok(paid.every((entry) => entry.batchApi === true));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -87,6 +87,20 @@ describe('promptmeter report', () => {
     assert.equal(report.budget.level, 'warning');
     assert.equal(report.ledger.skippedLines, 1, 'the torn line is skipped, not fatal');
     assert.match(report.priceSource, /overrides/);
+  });
+
+  it('moves the old single-file ledger into the ledger folder once, with rollups beside it; later reports agree', () => {
+    const folder = workspace();
+    const first = JSON.parse(cli(['report', '--json', '--range', 'all'], folder).stdout) as CostReport;
+    assert.ok(!existsSync(path.join(folder, '.promptmeter', 'ledger.jsonl')), 'ledger.jsonl was moved');
+    const ledgerFolder = path.join(folder, '.promptmeter', 'ledger');
+    const segments = readdirSync(ledgerFolder).filter((name) => name.endsWith('.jsonl'));
+    assert.equal(segments.length, 1);
+    assert.deepEqual(readdirSync(path.join(ledgerFolder, 'rollups')), [`${segments[0]}.rollup`]);
+    const later = JSON.parse(cli(['report', '--json', '--range', 'all'], folder).stdout) as CostReport;
+    assert.deepEqual({ ...later, generatedAt: first.generatedAt, range: first.range }, first);
+    const asFile = JSON.parse(cli(['report', '--json', '--range', 'all', '--ledger', path.join(ledgerFolder, segments[0]!)], folder).stdout) as CostReport;
+    assert.deepEqual(asFile.spend, first.spend, '--ledger FILE reads the same entries');
   });
 
   it('--since widens the range; --ledger reads another file; without --json it prints a table', () => {

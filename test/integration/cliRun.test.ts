@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../server';
 import { runCli } from '../support/cli';
 import { repositoryRoot } from '../support/repository';
 import { fakeApiKey } from '../support/fakeKeys';
+import { workspaceLedgerText } from '../support/ledgerText';
 
 const SECRET = fakeApiKey('test-secret-123');
 
@@ -53,7 +54,7 @@ describe('promptmeter run', () => {
     assert.equal(second.plan.costUsd, 0);
     const fresh = JSON.parse((await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--json', '--no-cache'], folder)).stdout);
     assert.equal(fresh.requests, 1);
-    const ledger = readFileSync(path.join(folder, '.promptmeter', 'ledger.jsonl'), 'utf8');
+    const ledger = workspaceLedgerText(folder);
     assert.equal(ledger.trim().split('\n').length, 3, 'every call and every cache hit is in the ledger');
     assert.ok(!ledger.includes(SECRET), 'the key is not in the ledger');
     assert.doesNotMatch(ledger, /Lumen Notes/, 'no prompt text in the ledger');

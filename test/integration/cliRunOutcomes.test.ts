@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server';
 import { runCli } from '../support/cli';
+import { workspaceLedgerText } from '../support/ledgerText';
 
 /** A workspace with three prompts: one cut off by hidden reasoning, one through the Responses API, one plain. */
 function workspace(): string {
@@ -53,7 +54,7 @@ describe('promptmeter run: truncated answers and the Responses API', () => {
     assert.match(summary, /## Truncated answers[\s\S]*cut\.prompt\.md: empty answer: the output cap was reached/);
     const lines = readFileSync(path.join(report.runFolder, 'results.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { jobId: string; outcome?: string; finishReason?: string });
     assert.deepEqual(lines.filter((line) => line.outcome === 'truncated').map((line) => [path.basename(line.jobId), line.finishReason]), [['cut.prompt.md', 'length']]);
-    const ledger = readFileSync(path.join(folder, '.promptmeter', 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { source: string; endpoint: string; outcome: string; usage: { promptTokens: number; completionTokens: number } });
+    const ledger = workspaceLedgerText(folder).trim().split('\n').map((line) => JSON.parse(line) as { source: string; endpoint: string; outcome: string; usage: { promptTokens: number; completionTokens: number } });
     const responses = ledger.find((entry) => entry.source.endsWith('respond.prompt.md'));
     assert.equal(responses?.endpoint, 'responses');
     assert.ok((responses?.usage.promptTokens ?? 0) > 0 && (responses?.usage.completionTokens ?? 0) > 0, 'usage read from the Responses shape');

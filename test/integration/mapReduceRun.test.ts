@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../server';
 import { runCli as cli } from '../support/cli';
+import { workspaceLedgerText } from '../support/ledgerText';
 
 describe('a long document run with map-reduce', () => {
   let server: TestServer;
@@ -35,7 +36,7 @@ describe('a long document run with map-reduce', () => {
     const served = server.stats().completionsServed;
     assert.ok(served >= planned.chunks + 1 && served <= planned.calls, `${served} calls for ${planned.chunks} chunks (plan bound ${planned.calls})`);
     assert.equal(report.requests - report.retries, served);
-    const ledger = readFileSync(path.join(folder, '.promptmeter', 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const ledger = workspaceLedgerText(folder).trim().split('\n').map((line) => JSON.parse(line));
     assert.equal(ledger.length, served);
     const evidence = ledger.filter((entry) => entry.extra?.mapReduce);
     assert.equal(evidence.length, 1, 'the map-reduce estimate is recorded once per job');

@@ -123,7 +123,7 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     const empty = buildCostReport([], { now: new Date(), pricing: testPrices });
     await page.evaluate((message) => window.postMessage(message, '*'), { type: 'snapshot', report: empty, range: 'month', workspaceName: 'work', problem: null });
     await page.locator('#empty-state').waitFor();
-    assert.match((await page.locator('#empty-state').textContent()) ?? '', /No calls recorded yet.*ledger\.jsonl/);
+    assert.match((await page.locator('#empty-state').textContent()) ?? '', /No calls recorded yet.*\.promptmeter\/ledger\//);
     await page.evaluate((message) => window.postMessage(message, '*'), snapshot());
     await page.locator('#spend-month').waitFor();
   });

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Ledger } from '../../src/core/ledger/ledger';
 import type { LedgerEntry } from '../../src/core/ledger/ledgerEntry';
-import { LedgerTail } from '../../src/core/ledger/ledgerTail';
 import { readLedger } from '../../src/core/ledger/readLedger';
 
 const directories: string[] = [];
@@ -104,30 +103,4 @@ describe('Ledger', () => {
     assert.equal(new Set(entries.map((item) => item.id)).size, 200);
     assert.equal(skippedLines, 0);
   });
-
-  test('LedgerTail reads only what was appended and gives what readLedger gives at every step', async () => {
-    const file = await ledgerPath();
-    const ledger = new Ledger(file);
-    const tail = new LedgerTail(file);
-    const same = async (step: string) => {
-      const [incremental, whole] = await Promise.all([tail.read(), readLedger(file)]);
-      assert.deepEqual(incremental, whole, step);
-      return incremental;
-    };
-    assert.deepEqual((await same('missing file')).entries, []);
-    await ledger.append(entry('1', '2026-01-01T00:00:00.000Z'));
-    await ledger.append(entry('2', '2026-01-02T00:00:00.000Z', { model: 'gpt-4o-ünïcode' }));
-    assert.deepEqual((await same('two entries')).entries.map((item) => item.id), ['1', '2']);
-    const third = `${JSON.stringify(entry('3', '2026-01-03T00:00:00.000Z'))}\n`;
-    await appendFile(file, third.slice(0, 40));
-    assert.equal((await same('a torn last line')).skippedLines, 1);
-    await appendFile(file, third.slice(40));
-    assert.deepEqual((await same('the line completed')).entries.map((item) => item.id), ['1', '2', '3']);
-    await appendFile(file, 'not json\n');
-    assert.equal((await same('foreign text')).skippedLines, 1);
-    await rm(file);
-    await new Ledger(file).append(entry('9', '2026-02-01T00:00:00.000Z'));
-    assert.deepEqual((await same('replaced')).entries.map((item) => item.id), ['9']);
-  });
 });
-

@@ -1,12 +1,14 @@
 import type { LedgerEntry } from '../ledger/ledgerEntry';
 import { BUNDLED_PRICE_DATA } from '../pricing/bundledPrices';
 import { budgetStatus, runBudget } from './budget';
-import type { CostReport, DailySpend, FileSpendRow, PromptSpend, RunSummary } from './costReportTypes';
+import type { CallsSpend, CostReport, DailySpend, FileSpendRow, PromptSpend, RunSummary } from './costReportTypes';
+import { MIXED_JOBS, ROW, rollupOf, type LedgerTime, type Rollup, type RollupRow } from './ledgerRollup';
 import { MoneySum, ZERO_MONEY } from './money';
 import type { PriceLookup } from './priceLookup';
+import { capped, REPORT_LIMITS } from './reportLimits';
 import { dayKey, daysBefore, rangeStart, startOfDay, startOfMonth, type ReportRangeName } from './reportPeriods';
 import type { RunRecord } from './runRecord';
-import { savingsByCause, savingsOfEntry, type EntrySaving } from './savings';
+import { SavingsTally } from './savings';
 import { SpendGroups, SpendTotals } from './spendGroups';
 
 /** Inputs of {@link buildCostReport} besides the entries. */
@@ -27,149 +29,213 @@ export interface CostReportOptions {
   readonly hasPriceOverrides?: boolean;
   /** Lines the ledger reader skipped. */
   readonly skippedLines?: number;
+  /** Every row of every list (for exports); by default lists are capped (see `REPORT_LIMITS`) and `more` counts the rest. */
+  readonly complete?: boolean;
 }
 
-/** How many rows the "most expensive prompts" and "recent runs" lists keep. */
-export const TOP_PROMPT_LIMIT = 10;
-export const RECENT_RUN_LIMIT = 10;
+/** The ledger as the report reads it: rollups (one per segment), and the range's own when it starts mid-day. */
+export interface RolledUpLedger {
+  readonly rollups: readonly Rollup[];
+  /** Entries from `since` on, when `since` is not a local midnight (rows are whole days). */
+  readonly rangeRollup?: Rollup;
+}
+
 /** The chart shows at least a week, and at most a year and a day. */
 const CHART_MINIMUM_DAYS = 7;
 const CHART_MAXIMUM_DAYS = 366;
 const NO_SOURCE = '(no source)';
-/** Characters of an API error message kept for a run's `lastError`. */
-const ERROR_TEXT_LIMIT = 500;
 
-interface TimedEntry {
-  readonly entry: LedgerEntry;
-  readonly time: number;
-  readonly savings: readonly EntrySaving[];
+/** A rollup row with its texts looked up (texts are indexes into each rollup's own table). */
+interface Row {
+  readonly row: RollupRow;
+  readonly rollup: Rollup;
+  readonly day: string;
+  readonly model: string;
+  readonly source: string | null;
+  readonly runId: string | null;
+}
+
+function rowsOf(rollups: readonly Rollup[]): Row[] {
+  const rows: Row[] = [];
+  for (const rollup of rollups) {
+    for (const row of rollup.rows) {
+      rows.push({ row, rollup, day: rollup.text(row[ROW.day]) ?? '', model: rollup.text(row[ROW.model]) ?? '', source: rollup.text(row[ROW.source]), runId: rollup.text(row[ROW.runId]) });
+    }
+  }
+  return rows;
+}
+
+/**
+ * The cost report of a list of entries (see {@link buildRollupReport}). Pure: everything comes from the
+ * arguments. Entries whose `time` does not parse are counted as skipped.
+ */
+export function buildCostReport(entries: readonly LedgerEntry[], options: CostReportOptions): CostReport {
+  const rollup = rollupOf(entries, options.pricing);
+  const rangeRollup = options.since && !isLocalMidnight(options.since) ? rollupOf(entries.filter((entry) => Date.parse(entry.time) >= options.since!.getTime()), options.pricing) : undefined;
+  return buildRollupReport({ rollups: [rollup], rangeRollup }, options);
+}
+
+/** Whether a range starting at `since` is made of whole local days. */
+export function isLocalMidnight(since: Date): boolean {
+  return startOfDay(since).getTime() === since.getTime();
 }
 
 /**
  * The cost report: spend today / last 7 days / month to date; for the range, spend by model, file and run, the
- * most expensive prompts and savings by cause; spend per day for the chart; recent runs; budget status.
- * Pure: everything comes from the arguments. Entries whose `time` does not parse are counted as skipped.
+ * most expensive prompts, savings by cause and calls by outcome and endpoint; spend per day for the chart; recent
+ * runs; budget status. Built from daily rollups, so its cost grows with days × models × sources × runs, not calls.
  */
-export function buildCostReport(entries: readonly LedgerEntry[], options: CostReportOptions): CostReport {
-  const { now, pricing } = options;
-  const timed: TimedEntry[] = [];
-  let unreadable = 0;
-  for (const entry of entries) {
-    const time = Date.parse(entry.time);
-    if (Number.isFinite(time)) timed.push({ entry, time, savings: savingsOfEntry(entry, pricing) });
-    else unreadable += 1;
-  }
-  timed.sort((a, b) => a.time - b.time);
-
+export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOptions): CostReport {
+  const { now } = options;
+  const rows = rowsOf(ledger.rollups);
   const range = options.since ? 'since' : (options.range ?? 'month');
   const since = options.since ?? rangeStart(options.range ?? 'month', now);
-  const todayStart = startOfDay(now).getTime();
-  const weekStart = daysBefore(now, 6).getTime();
-  const monthStart = startOfMonth(now).getTime();
-  const periods = { today: new MoneySum(), last7Days: new MoneySum(), month: new MoneySum(), range: new MoneySum() };
-  const inRange: TimedEntry[] = [];
-  for (const item of timed) {
-    if (item.time >= todayStart) periods.today.add(item.entry.costUsd);
-    if (item.time >= weekStart) periods.last7Days.add(item.entry.costUsd);
-    if (item.time >= monthStart) periods.month.add(item.entry.costUsd);
-    if (since === undefined || item.time >= since.getTime()) {
-      periods.range.add(item.entry.costUsd);
-      inRange.push(item);
-    }
+  const sinceDay = since ? dayKey(since) : undefined;
+  const todayKey = dayKey(now);
+  const weekKey = dayKey(daysBefore(now, 6));
+  const monthKey = dayKey(startOfMonth(now));
+  const periods = { today: new MoneySum(), last7Days: new MoneySum(), month: new MoneySum() };
+  for (const { day, row } of rows) {
+    if (day >= todayKey) periods.today.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    if (day >= weekKey) periods.last7Days.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    if (day >= monthKey) periods.month.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
   }
-  const rangeSpend = periods.range.amount;
+  const inRange = ledger.rangeRollup ? rowsOf([ledger.rangeRollup]) : rows.filter((row) => sinceDay === undefined || row.day >= sinceDay);
 
-  const truncatedSpend = new MoneySum();
-  let truncatedCalls = 0;
-  for (const { entry } of inRange) {
-    if (entry.outcome !== 'truncated') continue;
-    truncatedSpend.add(entry.costUsd);
-    truncatedCalls += 1;
-  }
-
+  const total = new SpendTotals();
   const byModel = new SpendGroups();
   const byFile = new SpendGroups();
   const byRun = new SpendGroups();
-  for (const { entry, savings } of inRange) {
-    byModel.add(entry.model, entry, savings);
-    byFile.add(entry.source ?? NO_SOURCE, entry, savings);
-    if (entry.runId) byRun.add(entry.runId, entry, savings);
+  const savings = new SavingsTally();
+  const outcomes = new Map<string, { calls: number; spend: MoneySum }>();
+  const endpoints = new Map<string, { calls: number; spend: MoneySum }>();
+  for (const { row, rollup, model, source, runId } of inRange) {
+    total.add(row);
+    byModel.add(model, row);
+    byFile.add(source ?? NO_SOURCE, row);
+    if (runId !== null) byRun.add(runId, row);
+    const parts = row[ROW.savings];
+    for (let at = 0; at + 4 < parts.length; at += 5) savings.add(rollup.text(parts[at]!) ?? '', rollup.text(parts[at + 1]!) ?? '', parts[at + 2]!, parts[at + 3]!, parts[at + 4]!);
+    addCallSpend(outcomes, rollup, row[ROW.outcomes]);
+    addCallSpend(endpoints, rollup, row[ROW.endpoints]);
   }
-  const fileRows: FileSpendRow[] = byFile.rows(rangeSpend.knownUsd).map((row) => ({ ...row, source: row.name === NO_SOURCE ? null : row.name }));
-
-  const recentRuns = summarizeRuns(timed, options.runs ?? [], options.budget?.perRunUsd);
+  const rangeSpend = total.spend.amount;
+  const complete = options.complete === true;
+  const models = capped(byModel.rows(rangeSpend.knownUsd), 'byModel', complete);
+  const files = capped(byFile.rows(rangeSpend.knownUsd).map((row): FileSpendRow => ({ ...row, source: row.name === NO_SOURCE ? null : row.name })), 'byFile', complete);
+  const runRows = capped(byRun.rows(rangeSpend.knownUsd), 'byRun', complete);
+  const prompts = capped(topPrompts(inRange), 'topPrompts', complete);
+  const allRuns = summarizeRuns(rows, options.runs ?? [], options.budget?.perRunUsd);
+  const runs = capped(allRuns, 'recentRuns', complete);
   const month = periods.month.amount;
+  const first = earliest(ledger.rollups.map((rollup) => rollup.first));
+  const last = latest(ledger.rollups.map((rollup) => rollup.last));
+  const unreadable = ledger.rollups.reduce((sum, rollup) => sum + rollup.unreadableTimes, 0);
   return {
     version: 1,
     generatedAt: now.toISOString(),
     range: { name: range, since: since ? since.toISOString() : null, until: now.toISOString() },
-    spend: { today: periods.today.amount, last7Days: periods.last7Days.amount, month, range: rangeSpend, calls: inRange.length },
-    byModel: byModel.rows(rangeSpend.knownUsd),
-    byFile: fileRows,
-    byRun: byRun.rows(rangeSpend.knownUsd),
-    daily: dailySpend(timed, since, now),
-    topPrompts: topPrompts(inRange),
-    savings: savingsByCause(
-      inRange.map((item) => item.entry),
-      pricing,
-    ),
-    truncated: { spend: truncatedSpend.amount, calls: truncatedCalls },
-    budget: budgetStatus(month, options.budget, recentRuns),
-    recentRuns,
+    spend: { today: periods.today.amount, last7Days: periods.last7Days.amount, month, range: rangeSpend, calls: total.calls },
+    byModel: models.rows,
+    byFile: files.rows,
+    byRun: runRows.rows,
+    daily: dailySpend(rows, since, first, now),
+    topPrompts: prompts.rows,
+    savings: savings.report(),
+    outcomes: asList(outcomes),
+    truncated: truncatedOf(outcomes),
+    endpoints: asList(endpoints),
+    // The budget counts the recent runs, complete report or not.
+    budget: budgetStatus(month, options.budget, allRuns.slice(0, REPORT_LIMITS.recentRuns)),
+    recentRuns: runs.rows,
+    more: { byModel: models.more, byFile: files.more, byRun: runRows.more, topPrompts: prompts.more, recentRuns: runs.more },
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,
     priceSource: `${BUNDLED_PRICE_DATA.packageName} ${BUNDLED_PRICE_DATA.version}${options.hasPriceOverrides ? ' + your promptmeter.pricing.overrides' : ''}`,
     ledger: {
-      entries: timed.length,
+      entries: rows.reduce((sum, { row }) => sum + row[ROW.calls], 0),
       skippedLines: (options.skippedLines ?? 0) + unreadable,
-      firstTime: timed[0]?.entry.time ?? null,
-      lastTime: timed.at(-1)?.entry.time ?? null,
+      firstTime: first?.time ?? null,
+      lastTime: last?.time ?? null,
     },
   };
 }
 
+/** Adds a row's `[name, calls, knownUsd, unpriced]…` list to totals by name. */
+function addCallSpend(map: Map<string, { calls: number; spend: MoneySum }>, rollup: Rollup, list: readonly number[]): void {
+  for (let at = 0; at + 3 < list.length; at += 4) {
+    const name = rollup.text(list[at]!) ?? '';
+    let total = map.get(name);
+    if (!total) map.set(name, (total = { calls: 0, spend: new MoneySum() }));
+    total.calls += list[at + 1]!;
+    total.spend.addParts(list[at + 2]!, list[at + 3]!);
+  }
+}
+
+function asList(map: Map<string, { calls: number; spend: MoneySum }>): CallsSpend[] {
+  return [...map].map(([name, value]) => ({ name, calls: value.calls, spend: value.spend.amount })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Money paid for answers that were not successes (ledger outcome `truncated`), from the outcome totals. */
+function truncatedOf(map: Map<string, { calls: number; spend: MoneySum }>): CostReport['truncated'] {
+  const truncated = map.get('truncated');
+  return { spend: (truncated?.spend ?? new MoneySum()).amount, calls: truncated?.calls ?? 0 };
+}
+
+function earliest(times: ReadonlyArray<LedgerTime | null>): LedgerTime | null {
+  return times.reduce<LedgerTime | null>((best, time) => (time && (!best || time.ms < best.ms) ? time : best), null);
+}
+
+function latest(times: ReadonlyArray<LedgerTime | null>): LedgerTime | null {
+  return times.reduce<LedgerTime | null>((best, time) => (time && (!best || time.ms >= best.ms) ? time : best), null);
+}
+
 /** One point per local day from the range start (at least a week back, at most a year) to today, gaps as $0. */
-function dailySpend(timed: readonly TimedEntry[], since: Date | undefined, now: Date): DailySpend[] {
-  const earliest = daysBefore(now, CHART_MAXIMUM_DAYS - 1);
+function dailySpend(rows: readonly Row[], since: Date | undefined, first: LedgerTime | null, now: Date): DailySpend[] {
+  const earliestDay = daysBefore(now, CHART_MAXIMUM_DAYS - 1);
   const minimumStart = daysBefore(now, CHART_MINIMUM_DAYS - 1);
-  const firstEntry = timed[0] ? startOfDay(new Date(timed[0].time)) : minimumStart;
+  const firstEntry = first ? startOfDay(new Date(first.ms)) : minimumStart;
   let start = since ? startOfDay(since) : firstEntry;
   if (start > minimumStart) start = minimumStart;
-  if (start < earliest) start = earliest;
+  if (start < earliestDay) start = earliestDay;
   const days = new Map<string, SpendTotals>();
   for (let day = start; day <= now; day = daysBefore(day, -1)) days.set(dayKey(day), new SpendTotals());
-  for (const { entry, time, savings } of timed) days.get(dayKey(new Date(time)))?.add(entry, savings);
+  for (const { day, row } of rows) days.get(day)?.add(row);
   return [...days.entries()].map(([day, totals]) => ({ day, calls: totals.calls, spend: totals.spend.amount, saved: totals.saved.amount }));
 }
 
-function topPrompts(inRange: readonly TimedEntry[]): PromptSpend[] {
-  const prompts = new Map<string, { source: string | null; jobId: string | null; model: string; lastTime: string; calls: number; spend: MoneySum }>();
-  for (const { entry } of inRange) {
-    const source = entry.source ?? null;
-    const jobId = entry.jobId ?? null;
-    const key = JSON.stringify([source, jobId]);
+/** Prompt files (× model) by spend; `jobId` when all of a prompt's calls were one job. */
+function topPrompts(inRange: readonly Row[]): PromptSpend[] {
+  const prompts = new Map<string, { source: string | null; job: string | null | false; model: string; last: number; calls: number; spend: MoneySum }>();
+  for (const { row, rollup, source, model } of inRange) {
+    const key = `${model.length}:${model}|${source ?? ''}|${source === null ? 0 : 1}`;
+    const job = row[ROW.job] === MIXED_JOBS ? false : rollup.text(row[ROW.job]);
+    const last = row[ROW.lastMs];
     let prompt = prompts.get(key);
-    if (!prompt) prompts.set(key, (prompt = { source, jobId, model: entry.model, lastTime: entry.time, calls: 0, spend: new MoneySum() }));
-    prompt.calls += 1;
-    prompt.spend.add(entry.costUsd);
-    prompt.model = entry.model;
-    prompt.lastTime = entry.time;
+    if (!prompt) prompts.set(key, (prompt = { source, job, model, last, calls: 0, spend: new MoneySum() }));
+    prompt.calls += row[ROW.calls];
+    prompt.spend.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    if (prompt.job !== job) prompt.job = false;
+    if (last > prompt.last) prompt.last = last;
   }
   return [...prompts.values()]
-    .map(({ spend, ...prompt }) => ({ ...prompt, spend: spend.amount }))
+    .map(({ spend, job, last, ...prompt }) => ({ ...prompt, jobId: job === false ? null : job, lastTime: new Date(last).toISOString(), spend: spend.amount }))
     .filter((prompt) => prompt.spend.knownUsd > 0 || prompt.spend.unpriced > 0)
-    .sort((a, b) => b.spend.knownUsd - a.spend.knownUsd || b.spend.unpriced - a.spend.unpriced || b.calls - a.calls)
-    .slice(0, TOP_PROMPT_LIMIT);
+    .sort((a, b) => b.spend.knownUsd - a.spend.knownUsd || b.spend.unpriced - a.spend.unpriced || b.calls - a.calls || (a.source ?? '').localeCompare(b.source ?? '') || a.model.localeCompare(b.model));
 }
 
-/** Runs from run.json merged with their ledger entries (all time), newest first. */
-function summarizeRuns(timed: readonly TimedEntry[], records: readonly RunRecord[], perRunUsd: number | undefined): RunSummary[] {
-  const totals = new Map<string, { totals: SpendTotals; firstTime: string; lastError: string | null }>();
-  for (const { entry, savings } of timed) {
-    if (!entry.runId) continue;
-    let run = totals.get(entry.runId);
-    if (!run) totals.set(entry.runId, (run = { totals: new SpendTotals(), firstTime: entry.time, lastError: null }));
-    run.totals.add(entry, savings);
-    if (entry.outcome === 'error' && entry.error?.message) run.lastError = entry.error.message.slice(0, ERROR_TEXT_LIMIT);
+/** Runs from run.json merged with their ledger rows (all time), newest first. */
+function summarizeRuns(rows: readonly Row[], records: readonly RunRecord[], perRunUsd: number | undefined): RunSummary[] {
+  const totals = new Map<string, { totals: SpendTotals; first: number; lastError: { ms: number; message: string } | null }>();
+  for (const { row, rollup, runId } of rows) {
+    if (runId === null) continue;
+    const first = row[ROW.firstMs];
+    let run = totals.get(runId);
+    if (!run) totals.set(runId, (run = { totals: new SpendTotals(), first, lastError: null }));
+    run.totals.add(row);
+    if (first < run.first) run.first = first;
+    if (row[ROW.errorMessage] >= 0 && (!run.lastError || row[ROW.errorMs] >= run.lastError.ms)) {
+      run.lastError = { ms: row[ROW.errorMs], message: rollup.text(row[ROW.errorMessage]) ?? '' };
+    }
   }
   const ids = new Set([...records.map((record) => record.id), ...totals.keys()]);
   const byId = new Map(records.map((record) => [record.id, record]));
@@ -182,17 +248,17 @@ function summarizeRuns(timed: readonly TimedEntry[], records: readonly RunRecord
       id,
       status: record?.status ?? 'unknown',
       source: record?.source ?? null,
-      createdAt: record?.createdAt ?? run?.firstTime ?? null,
+      createdAt: record?.createdAt ?? (run ? new Date(run.first).toISOString() : null),
       updatedAt: record?.updatedAt ?? null,
       jobs: record?.jobs ?? null,
       spend,
       estimateUsd: record?.estimateUsd ?? null,
       calls: run?.totals.calls ?? 0,
       cacheHits: run?.totals.cacheHits ?? 0,
-      lastError: run?.lastError ?? null,
+      lastError: run?.lastError?.message ?? null,
       ...runBudget(spend, perRunUsd),
     });
   }
   const started = (summary: RunSummary): number => (summary.createdAt ? Date.parse(summary.createdAt) : 0);
-  return summaries.sort((a, b) => started(b) - started(a) || a.id.localeCompare(b.id)).slice(0, RECENT_RUN_LIMIT);
+  return summaries.sort((a, b) => started(b) - started(a) || a.id.localeCompare(b.id));
 }

@@ -45,16 +45,23 @@ export interface FileSpendRow extends SpendRow {
   readonly source: string | null;
 }
 
-/** One prompt (file + job, e.g. a Batch line's custom_id) in the most expensive list. */
+/** One prompt file on one model in the most expensive list. */
 export interface PromptSpend {
   readonly source: string | null;
+  /** The job (e.g. a Batch line's custom_id) when all of its calls were one job; null otherwise. */
   readonly jobId: string | null;
-  /** The model of its latest call. */
   readonly model: string;
   readonly calls: number;
   readonly spend: MoneyAmount;
   /** ISO time of its latest call. */
   readonly lastTime: string;
+}
+
+/** Calls and spend of one outcome (`ok`, `error`, …) or endpoint value, whatever values the ledger holds. */
+export interface CallsSpend {
+  readonly name: string;
+  readonly calls: number;
+  readonly spend: MoneyAmount;
 }
 
 /** One local calendar day of the spend-over-time chart. */
@@ -118,8 +125,17 @@ export interface CostReport {
    * or the content filter, or empty). Part of `spend.range`; never a saving.
    */
   readonly truncated: { readonly spend: MoneyAmount; readonly calls: number };
+  /** The range's calls and spend by outcome; money spent on failed or truncated answers shows here. */
+  readonly outcomes: readonly CallsSpend[];
+  /** The range's calls and spend by API endpoint. */
+  readonly endpoints: readonly CallsSpend[];
   readonly budget: BudgetStatus;
   readonly recentRuns: readonly RunSummary[];
+  /**
+   * Rows left out of each capped list (see `REPORT_LIMITS`); all 0 in a complete report (exports). Lists are in
+   * order, so the rows shown are the most expensive (or, for runs, the newest).
+   */
+  readonly more: { readonly byModel: number; readonly byFile: number; readonly byRun: number; readonly topPrompts: number; readonly recentRuns: number };
   /** Date of the bundled price data. */
   readonly pricesAsOf: string;
   /** Where the prices come from, e.g. "@pydantic/genai-prices 0.1.8" (+ the user's overrides when there are any). */

@@ -1,16 +1,39 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readLedger, type LedgerContents } from '../ledger/readLedger';
-import { buildCostReport, type CostReportOptions } from './costReport';
+import { stat } from 'node:fs/promises';
+import { LedgerFolder } from '../ledger/ledgerFolder';
+import { buildRollupReport, isLocalMidnight, type CostReportOptions } from './costReport';
 import type { CostReport } from './costReportTypes';
+import { LedgerReader, type LedgerLocation } from './ledgerReader';
 import { parseRunRecord, type RunRecord } from './runRecord';
 
 /** Where Prompt Meter keeps its files inside a workspace folder. */
 export const PROMPT_METER_FOLDER = '.promptmeter';
 
-/** `<workspace>/.promptmeter/ledger.jsonl`: the cost ledger shared by the extension and the CLI. */
+/**
+ * `<workspace>/.promptmeter/ledger`: the cost ledger shared by the extension and the CLI, a folder of month
+ * segments (see `LedgerFolder`); it replaces `.promptmeter/ledger.jsonl`, which is moved into it once.
+ */
 export function ledgerPathOf(workspaceFolder: string): string {
-  return path.join(workspaceFolder, PROMPT_METER_FOLDER, 'ledger.jsonl');
+  return path.join(workspaceFolder, PROMPT_METER_FOLDER, 'ledger');
+}
+
+/**
+ * What `ledgerPath` names: a folder is a segmented ledger; a file is a single-file ledger (`--ledger FILE`); a
+ * path that does not exist is a folder-to-be unless it ends in `.jsonl` and is no old ledger's folder.
+ */
+export async function ledgerLocationOf(ledgerPath: string): Promise<LedgerLocation> {
+  try {
+    return (await stat(ledgerPath)).isDirectory() ? { folder: ledgerPath } : { file: ledgerPath };
+  } catch {
+    if (!ledgerPath.endsWith('.jsonl')) return { folder: ledgerPath };
+    try {
+      await stat(LedgerFolder.legacyFileOf(ledgerPath));
+      return { folder: ledgerPath };
+    } catch {
+      return { file: ledgerPath };
+    }
+  }
 }
 
 /** `<workspace>/.promptmeter/runs`: one folder per batch run. */
@@ -43,15 +66,20 @@ export async function readRuns(runsFolder: string): Promise<RunRecord[]> {
 
 /** Where to read from; the rest of {@link CostReportOptions} except the runs. */
 export interface LoadCostReportOptions extends Omit<CostReportOptions, 'runs' | 'skippedLines'> {
+  /** A ledger folder or a single JSONL file (see {@link ledgerLocationOf}). */
   readonly ledgerPath: string;
   readonly runsFolder: string;
-  /** Reads the ledger at `ledgerPath` (a `LedgerTail` for a view that refreshes often); default: read it whole. */
-  readonly readLedger?: () => Promise<LedgerContents>;
+  /** A reader kept across reports of the same ledger and prices, so each reads only what was appended since. */
+  readonly reader?: LedgerReader;
 }
 
-/** Reads the ledger and the runs and builds the report: the one path the view and the CLI share. */
+/**
+ * Reads the ledger (its rollups plus the lines appended after them) and the runs, and builds the report: the
+ * one path the view and the CLI share.
+ */
 export async function loadCostReport(options: LoadCostReportOptions): Promise<CostReport> {
-  const ledger = options.readLedger ? options.readLedger() : readLedger(options.ledgerPath);
-  const [{ entries, skippedLines }, runs] = await Promise.all([ledger, readRuns(options.runsFolder)]);
-  return buildCostReport(entries, { ...options, runs, skippedLines });
+  const reader = options.reader ?? new LedgerReader(await ledgerLocationOf(options.ledgerPath), { pricing: options.pricing, pricingKey: options.pricing.key });
+  const [snapshot, runs] = await Promise.all([reader.read(), readRuns(options.runsFolder)]);
+  const rangeRollup = options.since && !isLocalMidnight(options.since) ? await reader.rollupSince(options.since) : undefined;
+  return buildRollupReport({ rollups: snapshot.rollups, rangeRollup }, { ...options, runs, skippedLines: snapshot.skippedLines });
 }

@@ -31,6 +31,13 @@ export class MoneySum {
     return this;
   }
 
+  /** Adds a known USD part and a count of parts without a price. */
+  addParts(knownUsd: number, unpriced: number): this {
+    this.known += knownUsd;
+    this.unknown += unpriced;
+    return this;
+  }
+
   /** Adds another sum, keeping its unknown parts unknown. */
   addAmount(amount: MoneyAmount): this {
     this.known += amount.knownUsd;

@@ -99,12 +99,16 @@ export function mapReduceEvidence(entry: LedgerEntry): MapReduceEvidence | undef
  */
 export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySaving[] {
   const savings: EntrySaving[] = [];
+  // A truncated answer (cut off, filtered, empty) was paid for and is no evidence of a saving.
   if (entry.outcome === 'truncated') return savings;
-  const at = new Date(entry.time);
-  if (CACHE_TIERS.has(entry.cache)) savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, at) });
-  if (entry.cache === 'inflight') savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, at) });
-  if (isPaidCall(entry) && entry.outcome === 'ok') {
-    const price = prices(entry.model, at);
+  // Most entries are evidence of nothing: the time is parsed and the price looked up only when a cause needs them.
+  let at: Date | undefined;
+  const time = (): Date => (at ??= new Date(entry.time));
+  if (CACHE_TIERS.has(entry.cache)) savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, time) });
+  if (entry.cache === 'inflight') savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, time) });
+  const from = entry.modelChangedFrom;
+  if (isPaidCall(entry) && entry.outcome === 'ok' && (entry.batchApi || entry.usage.cachedTokens > 0 || (from && from !== entry.model))) {
+    const price = prices(entry.model, time());
     if (entry.batchApi) {
       const usd = price && entry.costUsd !== null ? costOfUsage(price, entry.usage) - entry.costUsd : null;
       savings.push({ cause: 'batchApi', detail: entry.model, usd });
@@ -118,9 +122,8 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
       }
       savings.push({ cause: 'promptCaching', detail: entry.model, usd });
     }
-    const from = entry.modelChangedFrom;
     if (from && from !== entry.model) {
-      const fromPrice = prices(from, at);
+      const fromPrice = prices(from, time());
       const usd = fromPrice && entry.costUsd !== null ? costOfUsage(fromPrice, entry.usage, { batchApi: entry.batchApi === true }) - entry.costUsd : null;
       savings.push({ cause: 'modelChange', detail: `${from} → ${entry.model}`, usd });
     }
@@ -133,10 +136,10 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
   return savings;
 }
 
-function avoidedCost(entry: LedgerEntry, prices: PriceLookup, at: Date): number | null {
+function avoidedCost(entry: LedgerEntry, prices: PriceLookup, at: () => Date): number | null {
   if (typeof entry.avoidedCostUsd === 'number') return entry.avoidedCostUsd;
   if (entry.avoidedCostUsd === null) return null;
-  const price = prices(entry.model, at);
+  const price = prices(entry.model, at());
   return price ? costOfUsage(price, entry.usage, { batchApi: entry.batchApi === true }) : null;
 }
 
@@ -176,34 +179,50 @@ export interface SavingsReport {
   readonly causes: readonly CauseSaving[];
 }
 
+/** Adds up savings by cause and detail; {@link SavingsTally.report} lists them with each cause's share of the total. */
+export class SavingsTally {
+  private readonly causes = new Map<string, { sum: MoneySum; evidence: number; detail: Map<string, { sum: MoneySum; evidence: number }> }>();
+
+  /** Adds `evidence` entries' savings of one cause and detail: `knownUsd` and `unpriced` of them without a price. */
+  add(cause: string, detailLabel: string, knownUsd: number, unpriced: number, evidence: number): void {
+    let total = this.causes.get(cause);
+    if (!total) this.causes.set(cause, (total = { sum: new MoneySum(), evidence: 0, detail: new Map() }));
+    total.sum.addParts(knownUsd, unpriced);
+    total.evidence += evidence;
+    let detail = total.detail.get(detailLabel);
+    if (!detail) total.detail.set(detailLabel, (detail = { sum: new MoneySum(), evidence: 0 }));
+    detail.sum.addParts(knownUsd, unpriced);
+    detail.evidence += evidence;
+  }
+
+  /** Only causes with evidence are listed, in display order. */
+  report(): SavingsReport {
+    const total = new MoneySum();
+    for (const cause of this.causes.values()) total.addAmount(cause.sum.amount);
+    const totalAmount = total.amount;
+    const listed: CauseSaving[] = [];
+    for (const name of SAVINGS_CAUSES) {
+      const cause = this.causes.get(name);
+      if (!cause) continue;
+      const amount = cause.sum.amount;
+      const share = totalAmount.knownUsd > 0 && amount.knownUsd > 0 ? amount.knownUsd / totalAmount.knownUsd : null;
+      const detail = [...cause.detail.entries()]
+        .map(([label, part]) => ({ label, amount: part.sum.amount, evidence: part.evidence }))
+        .sort((a, b) => b.amount.knownUsd - a.amount.knownUsd || a.label.localeCompare(b.label));
+      listed.push({ cause: name, ...SAVINGS_CAUSE_TEXT[name], amount, share, evidence: cause.evidence, detail });
+    }
+    return { total: totalAmount, causes: listed };
+  }
+}
+
 /** Adds up {@link savingsOfEntry} over `entries` by cause and detail, with each cause's share of the total. */
 export function savingsByCause(entries: Iterable<LedgerEntry>, prices: PriceLookup): SavingsReport {
-  const causes = new Map<SavingsCause, { sum: MoneySum; evidence: number; detail: Map<string, { sum: MoneySum; evidence: number }> }>();
+  const tally = new SavingsTally();
   for (const entry of entries) {
     for (const saving of savingsOfEntry(entry, prices)) {
-      let cause = causes.get(saving.cause);
-      if (!cause) causes.set(saving.cause, (cause = { sum: new MoneySum(), evidence: 0, detail: new Map() }));
-      cause.sum.add(saving.usd);
-      cause.evidence += 1;
-      let detail = cause.detail.get(saving.detail);
-      if (!detail) cause.detail.set(saving.detail, (detail = { sum: new MoneySum(), evidence: 0 }));
-      detail.sum.add(saving.usd);
-      detail.evidence += 1;
+      const usd = typeof saving.usd === 'number' && Number.isFinite(saving.usd) ? saving.usd : null;
+      tally.add(saving.cause, saving.detail, usd ?? 0, usd === null ? 1 : 0, 1);
     }
   }
-  const total = new MoneySum();
-  for (const cause of causes.values()) total.addAmount(cause.sum.amount);
-  const totalAmount = total.amount;
-  const listed: CauseSaving[] = [];
-  for (const name of SAVINGS_CAUSES) {
-    const cause = causes.get(name);
-    if (!cause) continue;
-    const amount = cause.sum.amount;
-    const share = totalAmount.knownUsd > 0 && amount.knownUsd > 0 ? amount.knownUsd / totalAmount.knownUsd : null;
-    const detail = [...cause.detail.entries()]
-      .map(([label, part]) => ({ label, amount: part.sum.amount, evidence: part.evidence }))
-      .sort((a, b) => b.amount.knownUsd - a.amount.knownUsd || a.label.localeCompare(b.label));
-    listed.push({ cause: name, ...SAVINGS_CAUSE_TEXT[name], amount, share, evidence: cause.evidence, detail });
-  }
-  return { total: totalAmount, causes: listed };
+  return tally.report();
 }

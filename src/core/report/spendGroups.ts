@@ -1,9 +1,8 @@
-import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { SpendRow } from './costReportTypes';
+import { ROW, type RollupRow } from './ledgerRollup';
 import { MoneySum } from './money';
-import { isPaidCall, type EntrySaving } from './savings';
 
-/** Running totals of one group of ledger entries (a model, a file, a run, a day, a prompt). */
+/** Running totals of one group of rollup rows (a model, a file, a run, a day, a prompt). */
 export class SpendTotals {
   calls = 0;
   cacheHits = 0;
@@ -13,17 +12,15 @@ export class SpendTotals {
   readonly spend = new MoneySum();
   readonly saved = new MoneySum();
 
-  add(entry: LedgerEntry, savings: readonly EntrySaving[]): void {
-    this.calls += 1;
-    if (!isPaidCall(entry)) this.cacheHits += 1;
-    else {
-      // Tokens billed: a cache hit's usage was not paid again, so it is not counted here.
-      this.inputTokens += entry.usage.promptTokens;
-      this.cachedTokens += entry.usage.cachedTokens;
-      this.outputTokens += entry.usage.completionTokens;
-    }
-    this.spend.add(entry.costUsd);
-    for (const saving of savings) this.saved.add(saving.usd);
+  add(row: RollupRow): void {
+    this.calls += row[ROW.calls];
+    this.cacheHits += row[ROW.cacheHits];
+    // Tokens billed: a cache hit's usage was not paid again, so rows count paid calls' tokens only.
+    this.inputTokens += row[ROW.inputTokens];
+    this.cachedTokens += row[ROW.cachedTokens];
+    this.outputTokens += row[ROW.outputTokens];
+    this.spend.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+    this.saved.addParts(row[ROW.savedKnown], row[ROW.savedUnpriced]);
   }
 
   /** The row for this group; `share` is its part of `rangeKnownUsd`. */
@@ -43,14 +40,14 @@ export class SpendTotals {
   }
 }
 
-/** Groups entries by a key; rows come out most expensive first (unknown-price rows before $0 ones). */
+/** Groups rollup rows by a key; rows come out most expensive first (unknown-price rows before $0 ones). */
 export class SpendGroups {
   private readonly groups = new Map<string, SpendTotals>();
 
-  add(key: string, entry: LedgerEntry, savings: readonly EntrySaving[]): void {
+  add(key: string, row: RollupRow): void {
     let totals = this.groups.get(key);
     if (!totals) this.groups.set(key, (totals = new SpendTotals()));
-    totals.add(entry, savings);
+    totals.add(row);
   }
 
   get(key: string): SpendTotals | undefined {
