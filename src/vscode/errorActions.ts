@@ -7,9 +7,9 @@ export async function showCallError(error: unknown, what: string): Promise<void>
   const failure = error instanceof PromptMeterError ? error : undefined;
   const message = `Prompt Meter: ${what} failed: ${(error as Error).message}${failure?.action ? ` ${failure.action}` : ''}`;
   const actions: string[] = [];
-  if (failure?.reason === 'authentication') actions.push('Set API Key');
+  if (failure?.reason === 'authentication' || failure?.reason === 'permission') actions.push('Set API Key');
   if (failure?.reason === 'insufficientQuota') actions.push('Open Billing');
-  if (failure && ['notFound', 'connection', 'rateLimited', 'timeout', 'malformedResponse'].includes(failure.reason)) actions.push('Open Settings');
+  if (failure && ['notFound', 'connection', 'rateLimited', 'timeout', 'malformedResponse', 'notAnApi', 'unreachable'].includes(failure.reason)) actions.push('Open Settings');
   const choice = await vscode.window.showErrorMessage(message, ...actions);
   if (choice === 'Set API Key') await vscode.commands.executeCommand(COMMANDS.setApiKey);
   else if (choice === 'Open Billing') await vscode.env.openExternal(vscode.Uri.parse('https://platform.openai.com/account/billing'));

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { InsufficientQuotaError, PromptMeterError, RequestTooLargeError } from '../../src/core/client/errors';
 import type { FailureReason } from '../../src/core/client/errors';
-import { RetryPolicy } from '../../src/core/client/retryPolicy';
+import { RetryPolicy, stopsTheRun } from '../../src/core/client/retryPolicy';
 import type { RetryDecision } from '../../src/core/client/retryPolicy';
 import { toPromptMeterError } from '../../src/core/client/toPromptMeterError';
 import { fakeApiKey } from '../support/fakeKeys';
@@ -12,8 +12,8 @@ const wallClockMs = Date.UTC(2026, 0, 1);
 const context = { timedOut: false, cancelled: false, apiKey: fakeApiKey('proj-SECRETSECRETSECRET'), wallClockMs };
 const policy = new RetryPolicy({ random: () => 0.5 });
 
-function apiError(status: number, body: { message: string; type?: string; code?: string }, headers: Record<string, string> = {}): APIError {
-  return APIError.generate(status, { error: body }, undefined, new Headers(headers));
+function apiError(status: number, body: { message: string; type?: string; code?: string } | undefined, headers: Record<string, string> = {}): APIError {
+  return APIError.generate(status, body === undefined ? undefined : { error: body }, body === undefined ? 'Not Found' : undefined, new Headers(headers));
 }
 
 function classify(error: unknown, overrides: Partial<typeof context> = {}): { error: PromptMeterError; decision: RetryDecision } {
@@ -58,9 +58,17 @@ const table: Array<[string, () => unknown, RetryDecision, FailureReason]> = [
     'fatal',
     'contextLength',
   ],
-  ['401', () => apiError(401, { message: 'Incorrect API key provided', code: 'invalid_api_key' }), 'fatal', 'authentication'],
-  ['403', () => apiError(403, { message: 'Project does not have access to model' }), 'fatal', 'permission'],
+  ['401', () => apiError(401, { message: 'Incorrect API key provided', code: 'invalid_api_key' }), 'stopRun', 'authentication'],
+  ['403', () => apiError(403, { message: 'Project does not have access to model' }), 'stopRun', 'permission'],
   ['404', () => apiError(404, { message: 'The model does not exist', code: 'model_not_found' }), 'fatal', 'notFound'],
+  ['404 on the route', () => apiError(404, { message: 'Invalid URL (POST /chat/completions)', type: 'invalid_request_error' }), 'stopRun', 'notAnApi'],
+  ['404 from a web server', () => apiError(404, undefined), 'stopRun', 'notAnApi'],
+  [
+    'connection refused',
+    () => new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) }) }),
+    'retry',
+    'unreachable',
+  ],
   ['422', () => apiError(422, { message: 'Unprocessable' }), 'fatal', 'badRequest'],
   ['connection reset', () => new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }), 'retry', 'connection'],
   ['body cut off mid-stream', () => new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), 'retry', 'connection'],
@@ -153,5 +161,25 @@ describe('backoff', () => {
     const strict = new RetryPolicy({ random: () => 0, maxRetryAfterMs: 10_000 });
     assert.equal(strict.decide(new PromptMeterError({ reason: 'rateLimited', message: '429', retryAfterMs: 10_001 })), 'fatal');
     assert.equal(strict.decide(new PromptMeterError({ reason: 'rateLimited', message: '429', retryAfterMs: 10_000 })), 'retry');
+  });
+});
+
+describe('what cannot succeed stops at once, and says where', () => {
+  const baseUrl = 'http://user:secret@127.0.0.1:9/v1';
+  test('an unreachable host: two quick retries (under a second in all), then the run stops naming the URL without credentials', () => {
+    const refused = toPromptMeterError(
+      new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }) }),
+      { ...context, baseUrl },
+    );
+    assert.deepEqual([0, 1, 2].map((retries) => policy.decide(refused, retries)), ['retry', 'retry', 'stopRun']);
+    assert.ok(policy.delayMs(1, refused) + policy.delayMs(2, refused) < 1000);
+    assert.equal(refused.message, 'Cannot reach http://127.0.0.1:9/v1: connection refused (is the server running?).');
+    assert.equal(stopsTheRun(refused), true);
+  });
+
+  test('a base URL without /v1 answering 404 on the route: "did you mean <url>/v1?"', () => {
+    const error = toPromptMeterError(apiError(404, { message: 'Invalid URL (POST /chat/completions)', type: 'invalid_request_error' }), { ...context, baseUrl: 'http://127.0.0.1:8080' });
+    assert.equal(error.reason, 'notAnApi');
+    assert.match(error.message, /^http:\/\/127\.0\.0\.1:8080 does not look like an OpenAI-compatible API \(404: Invalid URL .*\) — did you mean http:\/\/127\.0\.0\.1:8080\/v1\?$/);
   });
 });

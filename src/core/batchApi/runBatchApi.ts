@@ -1,5 +1,6 @@
 import type { Clock } from '../client/clock';
-import { InsufficientQuotaError, PromptMeterError } from '../client/errors';
+import { PromptMeterError } from '../client/errors';
+import { stopsTheRun } from '../client/retryPolicy';
 import type { PriceUsage } from '../client/priceUsage';
 import type { LedgerWriter } from '../ledger/ledger';
 import type { RunOutcome, RunProgress } from '../runs/runExecutor';
@@ -192,7 +193,7 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
 }
 
 function reasonOf(error: unknown): string {
-  if (error instanceof InsufficientQuotaError) return `${error.message} ${error.action ?? ''}`.trim();
+  if (error instanceof PromptMeterError && stopsTheRun(error)) return `${error.message} ${error.action ?? ''}`.trim();
   if (error instanceof PromptMeterError) return `${error.message}${error.action ? ` ${error.action}` : ''}`;
   return (error as Error)?.message ?? String(error);
 }

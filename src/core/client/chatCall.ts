@@ -164,8 +164,9 @@ export class ChatCall {
           signal,
           timeoutMs: options.timeoutMs ?? context.timeoutMs,
           apiKey: context.apiKey,
+          baseUrl: context.baseUrl,
           counters: context.counters,
-          onInsufficientQuota: (error) => context.stopRun(error),
+          onStopRun: (error) => context.stopRun(error),
           send: async (attemptSignal, attempt) => {
             const onDelta = options.onDelta;
             const forward =

@@ -1,7 +1,7 @@
 import type { ResponseCache } from '../cache/responseCache';
 import type { ClientCounters } from './clientCounters';
 import type { Clock } from './clock';
-import type { InsufficientQuotaError } from './errors';
+import type { PromptMeterError } from './errors';
 import type { LedgerRecorder } from './ledgerRecorder';
 import type { OpenAiTransport } from './openAiTransport';
 import type { EstimatePromptTokens } from './promptTokenEstimate';
@@ -24,10 +24,12 @@ export interface ClientContext {
   readonly timeoutMs: number;
   /** Only for redacting it from error text. */
   readonly apiKey: string;
+  /** For messages that name the server; shown only through `displayBaseUrl` (no credentials). */
+  readonly baseUrl?: string;
   limiterFor(model: string): RateLimiter;
   /** Aborts (with the stopping error as reason) when the run is stopped. */
   runSignal(): AbortSignal;
-  stopRun(error: InsufficientQuotaError): void;
+  stopRun(error: PromptMeterError): void;
 }
 
 /** The caller's signal and the run's, as one. */

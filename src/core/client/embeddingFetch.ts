@@ -56,8 +56,9 @@ export async function fetchMissingEmbeddings(
         signal,
         timeoutMs: options.timeoutMs ?? context.timeoutMs,
         apiKey: context.apiKey,
+          baseUrl: context.baseUrl,
         counters: context.counters,
-        onInsufficientQuota: (error) => context.stopRun(error),
+        onStopRun: (error) => context.stopRun(error),
         send: async (attemptSignal) => {
           const answer = await context.transport.embeddings(request, attemptSignal, options.timeoutMs ?? context.timeoutMs);
           if (answer.value.data.length !== inputs.length) {

@@ -17,6 +17,8 @@ export type FailureReason =
   | 'connection'
   | 'timeout'
   | 'malformedResponse'
+  | 'notAnApi'
+  | 'unreachable'
   | 'cancelled'
   | 'unknown';
 
@@ -43,7 +45,33 @@ const defaultActions: Partial<Record<FailureReason, string>> = {
   connection: 'Check the network connection and the base URL.',
   timeout: 'Raise the request timeout or try again later.',
   malformedResponse: 'The server answered with a broken body; check the base URL or proxy.',
+  notAnApi: 'Set promptmeter.baseUrl (or --base-url) to the API root, usually ending in /v1.',
+  unreachable: 'Check that the server is running and promptmeter.baseUrl (or --base-url) is right.',
 };
+
+/**
+ * The base URL as it may be shown: credentials (`user:pass@`) and query removed, so a message never carries them.
+ * Undefined in, `the base URL` out.
+ */
+export function displayBaseUrl(baseUrl: string | undefined): string {
+  if (!baseUrl) return 'the base URL';
+  try {
+    const url = new URL(baseUrl);
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return 'the base URL';
+  }
+}
+
+/** "<url> does not look like an OpenAI-compatible API (<what>) — did you mean <url>/v1?" */
+export function notAnApiError(baseUrl: string | undefined, what: string): PromptMeterError {
+  const shown = displayBaseUrl(baseUrl);
+  const suggestion = baseUrl && !/\/v1$/.test(shown) ? ` — did you mean ${shown}/v1?` : '.';
+  return new PromptMeterError({ reason: 'notAnApi', message: `${shown} does not look like an OpenAI-compatible API (${what})${suggestion}` });
+}
 
 /**
  * Every failure the client reports is one of these, with a user-facing `message` and an `action`.

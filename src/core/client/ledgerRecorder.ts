@@ -36,8 +36,9 @@ export interface RecordedCost {
 /**
  * Prices calls and appends them to the ledger. Cost rules: an HTTP answer costs its usage; a cache hit or a joined
  * in-flight call costs 0 and records what it avoided; an error costs 0 (the API does not bill failures); a
- * cancellation after the request went out costs `null` (unknown). Writing the ledger never fails a call: a
- * write error is logged as a warning.
+ * cancellation after the request went out costs `null` (unknown). Failed calls and calls that never reached the
+ * network are not written (nothing was billed). Writing the ledger never fails a call: a write error is logged as a
+ * warning.
  */
 export class LedgerRecorder {
   constructor(
@@ -82,7 +83,10 @@ export class LedgerRecorder {
       ...(options.modelChangedFrom === undefined ? {} : { modelChangedFrom: options.modelChangedFrom }),
       ...(options.extra === undefined ? {} : { extra: options.extra }),
     };
-    if (this.ledger) {
+    // The ledger is what was paid: a failed call is not billed by the API, and one that never reached the network
+    // (a job the stopped run never sent) did not happen. A cancellation after sending may have cost money: kept.
+    const unbilled = facts.outcome === 'error' || (facts.outcome === 'cancelled' && !facts.reachedNetwork);
+    if (this.ledger && !unbilled) {
       try {
         await this.ledger.append(entry);
       } catch (error) {

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import { ChatStreamAccumulator } from './chatStreamAccumulator';
-import { PromptMeterError } from './errors';
+import { notAnApiError, PromptMeterError } from './errors';
 import { fromResponsesAnswer } from './responsesConversion';
 import { createOpenAiSdk, type SdkConnection } from './openAiSdk';
 
@@ -31,9 +31,21 @@ function malformed(what: string): PromptMeterError {
  */
 export class OpenAiTransport {
   private readonly sdk: OpenAI;
+  private readonly baseUrl: string;
 
   constructor(options: TransportOptions) {
     this.sdk = createOpenAiSdk(options);
+    this.baseUrl = options.baseUrl;
+  }
+
+  /**
+   * An API answers JSON (or an event stream when asked to stream); a web page or a login form answering 200 means the
+   * base URL is not an API root: the run stops after this first answer instead of retrying every job.
+   */
+  private checkContentType(response: Response, streaming: boolean): void {
+    const type = (response.headers.get('content-type') ?? '').toLowerCase();
+    const expected = streaming ? /event-stream|json/ : /json/;
+    if (!expected.test(type)) throw notAnApiError(this.baseUrl, `it answered ${type.split(';')[0] || 'without a content type'} instead of ${streaming ? 'an event stream' : 'JSON'}`);
   }
 
   /**
@@ -52,12 +64,14 @@ export class OpenAiTransport {
       const { data, response } = await this.sdk.chat.completions
         .create({ ...request, stream: false }, requestOptions)
         .withResponse();
+      this.checkContentType(response, false);
       if (!data || !Array.isArray(data.choices)) throw malformed('no choices in the completion');
       return { value: data, headers: response.headers };
     }
     const { data: stream, response } = await this.sdk.chat.completions
       .create({ ...request, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, requestOptions)
       .withResponse();
+    this.checkContentType(response, true);
     const accumulator = new ChatStreamAccumulator();
     for await (const chunk of stream) {
       for (const delta of accumulator.add(chunk)) onDelta?.(delta);
@@ -81,11 +95,13 @@ export class OpenAiTransport {
     type Params = Parameters<OpenAI['responses']['create']>[0];
     if (body['stream'] !== true) {
       const { data, response } = await this.sdk.responses.create({ ...body, stream: false } as Params, requestOptions).withResponse();
+      this.checkContentType(response, false);
       const answer = data as unknown as Record<string, unknown> | undefined;
       if (!answer || !Array.isArray(answer['output'])) throw malformed('no output in the response');
       return { value: fromResponsesAnswer(answer), headers: response.headers };
     }
     const { data: stream, response } = await this.sdk.responses.create({ ...body, stream: true } as Params, requestOptions).withResponse();
+    this.checkContentType(response, true);
     let final: Record<string, unknown> | undefined;
     for await (const event of stream as AsyncIterable<{ type: string; delta?: unknown; response?: unknown; message?: unknown }>) {
       if (event.type === 'response.output_text.delta' && typeof event.delta === 'string') onDelta?.({ choiceIndex: 0, content: event.delta });
@@ -111,6 +127,7 @@ export class OpenAiTransport {
     const { data, response } = await this.sdk.embeddings
       .create({ ...request, encoding_format: request.encoding_format ?? 'float' }, { signal, timeout: timeoutMs, maxRetries: 0 })
       .withResponse();
+    this.checkContentType(response, false);
     if (!data || !Array.isArray(data.data)) throw malformed('no data in the embeddings answer');
     return { value: data, headers: response.headers };
   }

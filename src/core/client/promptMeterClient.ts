@@ -23,7 +23,7 @@ import { createSystemClock } from './clock';
 import type { Clock } from './clock';
 import { EmbeddingCall } from './embeddingCall';
 import type { EmbedResult } from './embeddingCall';
-import type { InsufficientQuotaError } from './errors';
+import type { PromptMeterError } from './errors';
 import { LedgerRecorder } from './ledgerRecorder';
 import { OpenAiTransport } from './openAiTransport';
 import type { TransportOptions } from './openAiTransport';
@@ -115,6 +115,7 @@ export class PromptMeterClient {
       assumedCompletionTokens: options.assumedCompletionTokens ?? 1_024,
       timeoutMs: options.timeoutMs ?? 600_000,
       apiKey: options.apiKey,
+      baseUrl,
       limiterFor: (model) => this.limiterFor(model),
       runSignal: () => this.runController.signal,
       stopRun: (error) => this.stopRun(error),
@@ -153,9 +154,9 @@ export class PromptMeterClient {
     return { ...this.counterValues };
   }
 
-  /** The error that stopped the run (out of quota), if any; every call rejects with it until {@link resume}. */
-  get stopReason(): InsufficientQuotaError | undefined {
-    return this.runController.signal.aborted ? (this.runController.signal.reason as InsufficientQuotaError) : undefined;
+  /** The error that stopped the run (out of quota, key rejected, …), if any; every call rejects with it until {@link resume}. */
+  get stopReason(): PromptMeterError | undefined {
+    return this.runController.signal.aborted ? (this.runController.signal.reason as PromptMeterError) : undefined;
   }
 
   /** Aborts when the run stops; callers can tie their own work (progress UI, batch loops) to it. */
@@ -192,7 +193,7 @@ export class PromptMeterClient {
     return controller;
   }
 
-  private stopRun(error: InsufficientQuotaError): void {
+  private stopRun(error: PromptMeterError): void {
     if (!this.runController.signal.aborted) this.runController.abort(error);
   }
 }

@@ -23,8 +23,9 @@ const decisions: Record<FailureReason, RetryDecision> = {
   rateLimited: 'retry',
   contextLength: 'fatal',
   badRequest: 'fatal',
-  authentication: 'fatal',
-  permission: 'fatal',
+  // A rejected key or a model the key may not use fails the same way for every call: stop, say so once.
+  authentication: 'stopRun',
+  permission: 'stopRun',
   notFound: 'fatal',
   requestTimeout: 'retry',
   conflict: 'retry',
@@ -32,16 +33,32 @@ const decisions: Record<FailureReason, RetryDecision> = {
   connection: 'retry',
   timeout: 'retry',
   malformedResponse: 'retry',
+  notAnApi: 'stopRun',
+  // Retried briefly (see UNREACHABLE_RETRIES), then the run stops naming the URL.
+  unreachable: 'retry',
   cancelled: 'fatal',
   unknown: 'fatal',
 };
 
 /**
+ * Whether a failure that reached its caller stopped the whole run (every other call rejects with it too): out of
+ * quota, key rejected, no access, not an API, host unreachable after its quick retries.
+ */
+export function stopsTheRun(error: PromptMeterError): boolean {
+  return decisions[error.reason] === 'stopRun' || error.reason === 'unreachable';
+}
+
+/** A host that refuses connections or does not resolve gets this many quick retries, then the run stops. */
+export const UNREACHABLE_RETRIES = 2;
+const UNREACHABLE_DELAY_MS = 300;
+
+/**
  * Decides which failures can succeed on another try, and how long to wait first.
  *
  * Retried: 408, 409, 429 `rate_limit_exceeded`, 5xx, connection resets, timeouts, 200s with a broken body.
- * Never retried: 429 `insufficient_quota` (stops the run), "Request too large", 400 (including context length),
- * 401, 403, 404, 422, cancellation, and anything unrecognised.
+ * Never retried: 429 `insufficient_quota`, 401, 403, a base URL that is not an API (HTML or non-JSON 200s, 404 on
+ * the route) — these stop the run —, "Request too large", 400 (including context length), 404 `model_not_found`,
+ * 422, cancellation, and anything unrecognised. An unreachable host is retried twice within a second, then stops.
  */
 export class RetryPolicy {
   readonly retries: number;
@@ -59,7 +76,8 @@ export class RetryPolicy {
   }
 
   /** The decision for one failure; a server `retry-after` beyond `maxRetryAfterMs` turns a retry into fatal. */
-  decide(error: PromptMeterError): RetryDecision {
+  decide(error: PromptMeterError, retriesConsumed = 0): RetryDecision {
+    if (error.reason === 'unreachable') return retriesConsumed < UNREACHABLE_RETRIES ? 'retry' : 'stopRun';
     const decision = decisions[error.reason];
     if (decision === 'retry' && error.retryAfterMs !== undefined && error.retryAfterMs > this.maxRetryAfterMs) {
       return 'fatal';
@@ -75,6 +93,7 @@ export class RetryPolicy {
    * `retry-after`, we wait at least that long, plus up to 10 % jitter (at most 1 s) for the same reason.
    */
   delayMs(retryNumber: number, error: PromptMeterError): number {
+    if (error.reason === 'unreachable') return UNREACHABLE_DELAY_MS * retryNumber;
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
     const backoff = ceiling / 2 + (this.random() * ceiling) / 2;
     if (error.retryAfterMs === undefined) return backoff;

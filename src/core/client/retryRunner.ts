@@ -32,7 +32,7 @@ export async function runWithRetries<T>(
     ...(options.signal ? { signal: options.signal } : {}),
     shouldRetry: async ({ error, retriesConsumed }) => {
       if (!(error instanceof PromptMeterError)) return false;
-      if (options.policy.decide(error) !== 'retry') return false;
+      if (options.policy.decide(error, retriesConsumed) !== 'retry') return false;
       const retryNumber = retriesConsumed + 1;
       const delay = options.policy.delayMs(retryNumber, error);
       options.onRetry?.(error, retryNumber, delay);

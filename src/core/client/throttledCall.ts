@@ -1,7 +1,7 @@
 import { APIError } from 'openai';
 import type { ClientCounters } from './clientCounters';
 import type { Clock } from './clock';
-import { InsufficientQuotaError, PromptMeterError } from './errors';
+import { PromptMeterError } from './errors';
 import { parseRateLimitHeaders } from './rateLimitHeaders';
 import type { RateLimitSnapshot } from './rateLimitHeaders';
 import type { RateLimiter } from './rateLimiter';
@@ -29,11 +29,14 @@ export interface ThrottledCallOptions<T> {
   /** Per-attempt limit on the whole exchange (headers and body), ms. */
   timeoutMs: number;
   apiKey: string;
+  /** For messages that name the server (credentials stripped before showing). */
+  baseUrl?: string;
   counters: ClientCounters;
   /** One HTTP exchange; `signal` aborts on cancellation or the attempt's timeout. */
   send(signal: AbortSignal, attemptNumber: number): Promise<SentAnswer<T>>;
   /** Told at once when an attempt finds the account out of quota, so the whole run stops. */
-  onInsufficientQuota(error: InsufficientQuotaError): void;
+  /** The failure stops every call of the run (out of quota, key rejected, not an API, host unreachable). */
+  onStopRun(error: PromptMeterError): void;
 }
 
 /** Filled in while a call runs, readable after it succeeds or fails (for the ledger). */
@@ -55,7 +58,7 @@ function pauseAfterRateLimit(error: PromptMeterError, snapshot: RateLimitSnapsho
  * Runs one request through the limiter (a permit per attempt), the per-attempt timeout and the retry policy.
  * Every answer's headers correct the limiter; a 429 is refunded (the server did not count it) and pauses the
  * limiter for everyone; `insufficient_quota` stops the run. Errors leave as {@link PromptMeterError}s; a
- * stopped run rejects with the {@link InsufficientQuotaError} that stopped it.
+ * stopped run rejects with the error that stopped it (out of quota, key rejected, not an API, unreachable).
  */
 export async function runThrottledCall<T>(options: ThrottledCallOptions<T>, progress: CallProgress): Promise<T> {
   const { limiter, signal, counters, clock } = options;
@@ -65,6 +68,7 @@ export async function runThrottledCall<T>(options: ThrottledCallOptions<T>, prog
       timedOut,
       cancelled: signal.aborted,
       apiKey: options.apiKey,
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
       wallClockMs: clock.wallClockMs(),
     });
   };
@@ -96,7 +100,7 @@ export async function runThrottledCall<T>(options: ThrottledCallOptions<T>, prog
       } else {
         permit.complete(headers ? { snapshot } : {});
       }
-      if (error instanceof InsufficientQuotaError) options.onInsufficientQuota(error);
+      if (options.policy.decide(error, attemptNumber - 1) === 'stopRun') options.onStopRun(error);
       throw error;
     }
   };

@@ -1,5 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { InsufficientQuotaError, PromptMeterError, RequestTooLargeError } from './errors';
+import { displayBaseUrl, InsufficientQuotaError, notAnApiError, PromptMeterError, RequestTooLargeError } from './errors';
 import type { FailureReason } from './errors';
 import { parseRateLimitHeaders } from './rateLimitHeaders';
 import { redactSecrets } from './redactSecrets';
@@ -11,6 +11,8 @@ export interface FailureContext {
   /** The caller's (or the run's) signal aborted. */
   cancelled: boolean;
   apiKey?: string;
+  /** The API root the call went to, for messages that name it (credentials are stripped before showing). */
+  baseUrl?: string;
   /** Epoch milliseconds, for HTTP-date `retry-after`. */
   wallClockMs: number;
 }
@@ -26,6 +28,13 @@ function reasonForStatus(status: number, code: string | undefined): FailureReaso
   if (status === 429) return 'rateLimited';
   if (status >= 500) return 'server';
   return 'unknown';
+}
+
+/** Nothing listens there, or the name does not resolve: retried briefly, then the run stops (not half a minute). */
+function isUnreachable(error: Error): boolean {
+  const cause = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } }).cause;
+  const code = (error as { code?: unknown }).code ?? cause?.code ?? cause?.cause?.code;
+  return typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code);
 }
 
 function isConnectionFailure(error: Error): boolean {
@@ -51,8 +60,11 @@ export function toPromptMeterError(error: unknown, context: FailureContext): Pro
   if (raw instanceof APIUserAbortError || raw.name === 'AbortError') {
     return new PromptMeterError({ reason: 'cancelled', message: 'The call was cancelled.' });
   }
-  if (raw instanceof APIConnectionError) {
-    return new PromptMeterError({ reason: 'connection', message: `Connection failed: ${message}` });
+  if (raw instanceof APIConnectionError || isConnectionFailure(raw) || isUnreachable(raw)) {
+    if (isUnreachable(raw) || isUnreachable((raw as { cause?: Error }).cause ?? raw)) {
+      return new PromptMeterError({ reason: 'unreachable', message: `Cannot reach ${displayBaseUrl(context.baseUrl)}: ${unreachableWhy(raw)}.` });
+    }
+    if (raw instanceof APIConnectionError) return new PromptMeterError({ reason: 'connection', message: `Connection to ${displayBaseUrl(context.baseUrl)} failed: ${message}` });
   }
   if (raw instanceof APIError && typeof raw.status === 'number') {
     const body = (raw.error ?? {}) as { code?: unknown; type?: unknown; message?: unknown };
@@ -64,6 +76,11 @@ export function toPromptMeterError(error: unknown, context: FailureContext): Pro
     }
     if (raw.status === 429 && /request too large/i.test(serverMessage)) {
       return new RequestTooLargeError(undefined, undefined, serverMessage);
+    }
+    // A 404 for the route itself (OpenAI: "Invalid URL (POST /chat/completions)"; proxies and web servers: no JSON
+    // error at all) means this is not the API root. OpenAI's model_not_found and missing files/batches are not that.
+    if (raw.status === 404 && code !== 'model_not_found' && (type === undefined || /^Invalid URL|no route/i.test(serverMessage))) {
+      return notAnApiError(context.baseUrl, `404: ${serverMessage.slice(0, 80)}`);
     }
     const snapshot = parseRateLimitHeaders(raw.headers ?? undefined, context.wallClockMs);
     return new PromptMeterError({
@@ -81,4 +98,11 @@ export function toPromptMeterError(error: unknown, context: FailureContext): Pro
     return new PromptMeterError({ reason: 'connection', message: `Connection failed: ${message}` });
   }
   return new PromptMeterError({ reason: 'unknown', message });
+}
+
+function unreachableWhy(error: Error): string {
+  const text = `${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return 'the host name does not resolve';
+  if (/EHOSTUNREACH|ENETUNREACH/.test(text)) return 'no route to the host';
+  return 'connection refused (is the server running?)';
 }

@@ -4,7 +4,8 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/reso
 import type { CallOptions } from '../client/callOptions';
 import type { ChatApi } from '../client/chatApi';
 import type { CallResult } from '../client/callResult';
-import { InsufficientQuotaError, PromptMeterError } from '../client/errors';
+import { PromptMeterError } from '../client/errors';
+import { stopsTheRun } from '../client/retryPolicy';
 import type { LedgerWriter } from '../ledger/ledger';
 import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { JobResult, RunJob } from './runJob';
@@ -141,7 +142,7 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
       const texts = answer.response.choices.map((choice) => choice.message.content ?? '');
       return resultOf(job, answer, texts.length > 1 ? texts.join('\n\n---\n\n') : (texts[0] ?? ''));
     } catch (error) {
-      if (error instanceof InsufficientQuotaError) {
+      if (error instanceof PromptMeterError && stopsTheRun(error)) {
         stopReason ??= `${error.message} ${error.action ?? ''}`.trim();
         stop.abort(error);
         return undefined;
