@@ -3,6 +3,7 @@ import type { AdmissionView } from './bucketCorrection';
 import type { Clock } from './clock';
 import { RequestTooLargeError } from './errors';
 import type { RateLimitSnapshot } from './rateLimitHeaders';
+import type { SharedBuckets, SharedLimitsView, SharedTake } from './sharedBuckets';
 import { TokenBucket } from './tokenBucket';
 
 /** Where a limiter starts before any answer has told it the account's real limits. */
@@ -67,6 +68,11 @@ interface Waiter {
  * (limit, remaining, reset; see `bucketCorrection.ts`), allowing for answers to concurrent requests that the
  * server counted in another order. A 429 pauses admission for every caller
  * ({@link pauseFor}), not just the one that got it. Time comes from the injected {@link Clock}.
+ *
+ * With {@link SharedBuckets} (Redis), admission draws from the account's shared pair instead, so processes
+ * and machines on one account stay under its limits together; headers and pauses go there too. The local
+ * buckets keep following (own admissions, corrections, the shared limits), so when Redis is unreachable the
+ * limiter carries on from the limits last learned. Concurrency and FIFO order stay per process.
  */
 export class RateLimiter {
   private readonly requests: TokenBucket;
@@ -86,7 +92,11 @@ export class RateLimiter {
   private pumping = false;
   private wakeUp: (() => void) | undefined;
 
-  constructor(limits: RateLimits, private readonly clock: Clock) {
+  constructor(
+    limits: RateLimits,
+    private readonly clock: Clock,
+    private readonly shared?: SharedBuckets,
+  ) {
     const now = clock.now();
     const burst = (limits.burstSeconds ?? 1) / 60;
     this.requests = new TokenBucket(limits.requestsPerMinute, Math.max(1, limits.requestsPerMinute * burst), now);
@@ -130,6 +140,7 @@ export class RateLimiter {
   /** Corrects the buckets from headers that belong to no permit (only downward corrections are safe then). */
   observe(snapshot: RateLimitSnapshot): void {
     this.applySnapshot(snapshot, undefined, false);
+    void this.shared?.correct(this.localView(), snapshot, this.headroomMs);
     this.schedule();
   }
 
@@ -137,6 +148,7 @@ export class RateLimiter {
   pauseFor(milliseconds: number): void {
     if (!(milliseconds > 0)) return;
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + milliseconds);
+    void this.shared?.pause(this.localView(), milliseconds);
     this.schedule();
   }
 
@@ -211,26 +223,59 @@ export class RateLimiter {
           await this.waitForWake(undefined);
           continue;
         }
+        let wait = this.pausedUntil - this.clock.now();
+        let shared: SharedTake | undefined;
+        if (wait <= 0 && this.shared?.usable) {
+          shared = await this.shared.take(this.localView(), head.weight, this.headroomMs);
+          if (this.waiters[0] !== head) {
+            // The head left (aborted) while Redis answered: give back what was taken for it.
+            if (shared?.waitMs === 0) void this.shared.adjust(this.localView(), 1, head.weight);
+            continue;
+          }
+          if (shared) wait = this.adoptShared(shared);
+        }
         const now = this.clock.now();
-        const wait = Math.max(
-          this.pausedUntil - now,
-          this.requests.timeUntil(1, now, this.requests.ratePerMs * this.headroomMs),
-          this.tokens.timeUntil(head.weight, now, this.tokens.ratePerMs * this.headroomMs),
-        );
+        if (!shared) {
+          wait = Math.max(
+            wait,
+            this.requests.timeUntil(1, now, this.requests.ratePerMs * this.headroomMs),
+            this.tokens.timeUntil(head.weight, now, this.tokens.ratePerMs * this.headroomMs),
+          );
+        }
         if (wait > 0) {
           await this.waitForWake(wait);
           continue;
         }
         this.waiters.shift();
         head.detach();
-        head.resolve(this.admit(head.weight, now));
+        head.resolve(this.admit(head.weight, now, shared !== undefined));
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private admit(weight: number, now: number): RateLimitPermit {
+  /** The limits this process believes, for the shared pair's creation and corrections. */
+  private localView(): SharedLimitsView {
+    return {
+      requestsPerMinute: this.requests.perMinute,
+      requestsCapacity: this.requests.capacity,
+      tokensPerMinute: this.tokens.perMinute,
+      tokensCapacity: this.tokens.capacity,
+    };
+  }
+
+  /** Follows the shared pair's limits (so a fallback starts from them); returns the shared wait. */
+  private adoptShared(shared: SharedTake): number {
+    const now = this.clock.now();
+    this.requests.setPerMinute(shared.limits.requestsPerMinute, now);
+    this.requests.setCapacity(shared.limits.requestsCapacity, now);
+    this.tokens.setPerMinute(shared.limits.tokensPerMinute, now);
+    this.tokens.setCapacity(shared.limits.tokensCapacity, now);
+    return shared.waitMs;
+  }
+
+  private admit(weight: number, now: number, viaShared: boolean): RateLimitPermit {
     this.requests.take(1, now);
     this.tokens.take(weight, now);
     const views = {
@@ -263,11 +308,15 @@ export class RateLimiter {
         this.activeTokens -= weight;
         if (outcome.snapshot) this.applySnapshot(outcome.snapshot, views, outcome.rejected ?? false);
         const current = this.clock.now();
+        const shared = viaShared ? this.shared : undefined;
+        if (outcome.snapshot) void shared?.correct(this.localView(), outcome.snapshot, current - now + this.headroomMs);
         if (outcome.rejected) {
           this.requests.adjust(1, current);
           this.tokens.adjust(weight, current);
+          void shared?.adjust(this.localView(), 1, weight);
         } else if (!this.serverReportsTokens && outcome.usedTokens !== undefined && outcome.usedTokens < weight) {
           this.tokens.adjust(weight - outcome.usedTokens, current);
+          void shared?.adjust(this.localView(), 0, weight - outcome.usedTokens);
         }
         this.schedule();
       },
