@@ -18,6 +18,8 @@ Options:
   run: the API key comes from OPENAI_API_KEY; results go to .promptmeter/runs/<run-id>/, every call to
        .promptmeter/ledger.jsonl, answers are cached in .promptmeter/cache (and Redis if configured).
        Exit 0 all answered, 1 some failed, 3 stopped (out of quota; resumable), 4 over budget, 130 cancelled.
+  --redis-url URL  run: Redis (also PROMPTMETER_REDIS_URL, or promptmeter.cache.redisUrl) shared by every process
+       on the account: one pair of rate-limit buckets, and identical calls in flight made once
   --since D   report: entries from date D on (default: this month); --range today|last7Days|month|all
   --ledger F  report: read the ledger F instead of .promptmeter/ledger.jsonl
 `;
