@@ -18,6 +18,7 @@ function errorCode(error: unknown): string | undefined {
 export class DiskLockStore implements LeaseStore {
   private readonly directory: string;
   private reported = false;
+  private created: Promise<unknown> | undefined;
 
   constructor(
     cacheDirectory: string,
@@ -29,11 +30,14 @@ export class DiskLockStore implements LeaseStore {
 
   async acquire(key: string): Promise<LeaseAttempt> {
     const file = path.join(this.directory, `${key}.lock`);
-    const owner = randomUUID();
     for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
-        await mkdir(this.directory, { recursive: true });
+        this.created ??= mkdir(this.directory, { recursive: true });
+        await this.created;
         const handle = await open(file, 'wx');
+        // The lock is ours while the file holds our id (not its inode: a file made right after ours was removed
+        // can get the same one): a waiter that removed it as stale and made its own must not lose it to us.
+        const owner = randomUUID();
         await handle.writeFile(owner);
         await handle.close();
         return {
@@ -47,7 +51,10 @@ export class DiskLockStore implements LeaseStore {
           },
         };
       } catch (error) {
-        if (errorCode(error) !== 'EEXIST') return this.unavailable(error);
+        if (errorCode(error) !== 'EEXIST') {
+          this.created = undefined;
+          return this.unavailable(error);
+        }
       }
       const age = await stat(file).then((info) => Date.now() - info.mtimeMs, () => Number.POSITIVE_INFINITY);
       if (age <= this.leaseMs) return 'held';

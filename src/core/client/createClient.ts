@@ -51,6 +51,7 @@ export function createPromptMeterClient(settings: PromptMeterSettings, environme
     ledger: environment.ledger,
     ...(settings.cacheRedisUrl ? { redisUrl: settings.cacheRedisUrl } : {}),
     sharedRateLimits: settings.rateLimitsShared,
+    diskLocks: true,
     priceUsage,
     estimatePromptTokens: (request) => exactPromptTokens(request, settings, environment) ?? estimatePromptTokensByCharacters(request),
     logger: environment.logger,

@@ -84,6 +84,11 @@ export interface PromptMeterClientOptions extends Omit<TransportOptions, 'baseUr
   sharedRateLimits?: boolean;
   /** How long another process waits for this one's identical call before a crash counts, ms. Default 10 000. */
   inflightLeaseMs?: number;
+  /**
+   * Without Redis, share identical calls in flight with other processes on the disk cache through lock files
+   * beside it (`<directory>/locks`). Default false here; `createPromptMeterClient` (CLI, extension) turns it on.
+   */
+  diskLocks?: boolean;
 }
 
 /** Limits assumed before configuration or headers say otherwise (a low usage tier, so a new account is safe). */
@@ -124,7 +129,7 @@ export class PromptMeterClient {
     const leases =
       cacheOptions?.redisUrl && this.redis
         ? new RedisLeaseStore(this.redis, this.redisKeyPrefix, leaseMs)
-        : cacheOptions?.directory
+        : cacheOptions?.directory && options.diskLocks
           ? new DiskLockStore(cacheOptions.directory, leaseMs, logger)
           : undefined;
     this.context = {

@@ -309,12 +309,15 @@ export class RateLimiter {
         if (outcome.snapshot) this.applySnapshot(outcome.snapshot, views, outcome.rejected ?? false);
         const current = this.clock.now();
         const shared = viaShared ? this.shared : undefined;
-        if (outcome.snapshot) void shared?.correct(this.localView(), outcome.snapshot, current - now + this.headroomMs);
         if (outcome.rejected) {
           this.requests.adjust(1, current);
           this.tokens.adjust(weight, current);
-          void shared?.adjust(this.localView(), 1, weight);
-        } else if (!this.serverReportsTokens && outcome.usedTokens !== undefined && outcome.usedTokens < weight) {
+          // A 429's own `remaining` leaves this request out, so correcting to it (below) is the refund.
+          const { remainingRequests, remainingTokens } = outcome.snapshot ?? {};
+          void shared?.adjust(this.localView(), remainingRequests === undefined ? 1 : 0, remainingTokens === undefined ? weight : 0);
+        }
+        if (outcome.snapshot) void shared?.correct(this.localView(), outcome.snapshot, current - now + this.headroomMs);
+        if (!outcome.rejected && !this.serverReportsTokens && outcome.usedTokens !== undefined && outcome.usedTokens < weight) {
           this.tokens.adjust(weight - outcome.usedTokens, current);
           void shared?.adjust(this.localView(), 0, weight - outcome.usedTokens);
         }

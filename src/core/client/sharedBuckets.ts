@@ -28,7 +28,7 @@ export function accountId(baseUrl: string, apiKey: string): string {
 }
 
 /** How long a shared-limit command may take before this process uses its own buckets for a while, ms. */
-const commandTimeoutMs = 300;
+const commandTimeoutMs = 1_000;
 /** How long after a failed command the limiter stays local before asking Redis again, ms. */
 const localForMs = 1_000;
 
