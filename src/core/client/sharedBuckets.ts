@@ -29,6 +29,12 @@ export function accountId(baseUrl: string, apiKey: string): string {
 
 /** How long a shared-limit command may take before this process uses its own buckets for a while, ms. */
 const commandTimeoutMs = 1_000;
+/**
+ * Least refill margin the shared buckets keep, ms. A request admitted here reaches the server after its own
+ * process's event-loop and connection delay, and those differ between processes (8 busy processes on 2 cores:
+ * 5 429s in 200 requests with 100 ms); a bigger margin absorbs that, at the cost of a little burst, once.
+ */
+const sharedHeadroomMs = 250;
 /** How long after a failed command the limiter stays local before asking Redis again, ms. */
 const localForMs = 1_000;
 
@@ -55,7 +61,7 @@ export class SharedBuckets {
 
   /** Takes 1 request and `weight` tokens atomically when both have room (`headroomMs` of refill to spare). */
   async take(local: SharedLimitsView, weight: number, headroomMs: number): Promise<SharedTake | undefined> {
-    const reply = await this.call(local, 'take', [String(weight), String(headroomMs)]);
+    const reply = await this.call(local, 'take', [String(weight), String(Math.max(headroomMs, sharedHeadroomMs))]);
     if (!reply) return undefined;
     const [wait, requestsPerMinute, requestsCapacity, tokensPerMinute, tokensCapacity] = reply;
     return { waitMs: wait ?? 0, limits: { requestsPerMinute: requestsPerMinute ?? 1, requestsCapacity: requestsCapacity ?? 1, tokensPerMinute: tokensPerMinute ?? 1, tokensCapacity: tokensCapacity ?? 1 } };
