@@ -24,16 +24,11 @@ import type { ClientProcess, ClientProcessConfig, ClientProcessReport } from '..
 import { fakeApiKey } from '../test/support/fakeKeys';
 import { startServerProcess } from './support/testServerProcess';
 import type { ServerProcess } from './support/testServerProcess';
+import { BURST_SECONDS, LATENCY_JITTER_MS, LATENCY_MS, MAX_TOKENS, MODEL, PROMPTS, RPM, TPM, prompts } from './support/accountWorkload';
+import { throughputBound } from './support/throughputBound';
+import type { ThroughputBound } from './support/throughputBound';
 
-const PROMPTS = 200;
-const MAX_TOKENS = 128;
-const RPM = 600;
-const TPM = 100_000;
-const BURST_SECONDS = 1;
-const LATENCY_MS = 190;
-const LATENCY_JITTER_MS = 20;
 const CASE_TIMEOUT_MS = 120_000;
-const MODEL = 'gpt-4o-mini';
 
 type Mode = 'redis' | 'local' | 'disk';
 
@@ -55,9 +50,6 @@ interface CaseResult {
   warnings: string[];
   timedOut: boolean;
 }
-
-const topics = ['invoices', 'churn', 'latency', 'onboarding', 'pricing', 'support backlog', 'SSO', 'audit logs'];
-const prompts = Array.from({ length: PROMPTS }, (_, index) => `Request ${index}: write two sentences about ${topics[index % topics.length] ?? 'notes'} for the weekly report, mentioning item ${index * 7 + 3}.`);
 
 async function main(): Promise<void> {
   const server = await startServerProcess({ rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, latencyMs: LATENCY_MS, latencyJitterMs: LATENCY_JITTER_MS });
@@ -85,7 +77,7 @@ async function main(): Promise<void> {
     await redis.stop();
     await rm(scratch, { recursive: true, force: true });
   }
-  const bound = boundFor(tokenTotal ?? 0);
+  const bound = throughputBound({ requests: PROMPTS, totalTokens: tokenTotal ?? 0, rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, meanLatencyMs: LATENCY_MS + LATENCY_JITTER_MS / 2 });
   for (const result of results) {
     if (result.failed === 0 && !result.timedOut) result.fractionOfBound = Number((bound.boundMs / result.wallMs).toFixed(3));
   }
@@ -101,7 +93,7 @@ async function runCase(
   redisUrl: string,
   scratch: string,
 ): Promise<{ summary: CaseResult; promptTokens: number }> {
-  const shares = Array.from({ length: processes }, (_, index) => (samePrompts ? prompts : prompts.filter((_, position) => position % processes === index)));
+  const shares = Array.from({ length: processes }, (_, index) => (samePrompts ? [...prompts] : prompts.filter((_, position) => position % processes === index)));
   const sharedDisk = path.join(scratch, name, 'cache');
   const children: ClientProcess[] = await Promise.all(
     shares.map((share, index) => {
@@ -156,22 +148,7 @@ function wallTime(reports: ClientProcessReport[]): number {
   return Math.max(...reports.map((entry) => entry.finishedAt)) - Math.min(...reports.map((entry) => entry.startedAt));
 }
 
-function boundFor(totalTokens: number): { formula: string; requestsMs: number; tokensMs: number; latencyMs: number; boundMs: number; totalTokens: number } {
-  const time = (weight: number, limit: number) => Math.max(0, weight - (limit * BURST_SECONDS) / 60) / (limit / 60_000);
-  const requestsMs = time(PROMPTS, RPM);
-  const tokensMs = time(totalTokens, TPM);
-  const latencyMs = LATENCY_MS + LATENCY_JITTER_MS / 2;
-  return {
-    formula: 'max over buckets of max(0, W_b - burst_b) / refill_b, plus one mean latency',
-    requestsMs: Math.round(requestsMs),
-    tokensMs: Math.round(tokensMs),
-    latencyMs,
-    boundMs: Math.round(Math.max(requestsMs, tokensMs) + latencyMs),
-    totalTokens,
-  };
-}
-
-function report(bound: ReturnType<typeof boundFor>, results: CaseResult[]): void {
+function report(bound: ThroughputBound, results: CaseResult[]): void {
   const shared = results.filter((result) => result.mode === 'redis' && !result.samePrompts);
   const same = results.find((result) => result.name === 'redis-same-p2');
   const targets = {
