@@ -54,6 +54,7 @@ export class RedisConnection {
   private client: RedisClient | undefined;
   private connecting: Promise<unknown> | undefined;
   private outageReported = false;
+  private closed = false;
   private readonly scripts = new Map<string, string>();
 
   constructor(private readonly options: RedisConnectionOptions) {}
@@ -61,11 +62,6 @@ export class RedisConnection {
   /** `host:port`, for messages. */
   get host(): string {
     return redisHostOf(this.options.url);
-  }
-
-  /** Whether the last command could reach Redis (false before the first use and during an outage). */
-  get available(): boolean {
-    return this.client?.isReady === true && !this.outageReported;
   }
 
   /**
@@ -105,7 +101,9 @@ export class RedisConnection {
     }, timeoutMs);
   }
 
+  /** Closes the connection for good: later commands (say, a limiter's last correction) do nothing. */
   async close(): Promise<void> {
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     this.connecting = undefined;
@@ -114,6 +112,7 @@ export class RedisConnection {
 
   /** The client when it is usable now; `undefined` (after at most the connect timeout) when not. */
   private async ready(): Promise<RedisClient | undefined> {
+    if (this.closed) return undefined;
     if (!this.client) this.open();
     const client = this.client;
     if (!client) return undefined;
