@@ -133,6 +133,7 @@ describe('processes sharing one account through Redis', () => {
   });
 
   test('Redis holds no prompt text and never the API key', { timeout: 30_000 }, async () => {
+    await runProcesses(server, [prompts('private', 3), prompts('private', 3)], { redisUrl: redis.url, redisKeyPrefix: 'private:' });
     const inspector = createClient({ url: redis.url });
     await inspector.connect();
     try {
