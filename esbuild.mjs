@@ -65,7 +65,7 @@ const builds = [
     sourcemap: true,
     minify: false,
     // Tests, plus stand-alone helpers that benches and e2e start as child processes.
-    entryPoints: [...findTests('test'), ...['test/server/main.ts'].filter((file) => existsSync(file))],
+    entryPoints: [...findTests('test'), ...['test/server/main.ts', 'test/support/clientProcess.ts'].filter((file) => existsSync(file))],
     outdir: 'out/test',
     outbase: 'test',
     packages: 'external',

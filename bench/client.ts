@@ -26,22 +26,11 @@ import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
 import { PromptMeterClient } from '../src/core/client/promptMeterClient';
 import { fakeApiKey } from '../test/support/fakeKeys';
+import { BURST_SECONDS, LATENCY_JITTER_MS, LATENCY_MS, MAX_TOKENS, MODEL, PROMPTS, RPM, TPM, prompts } from './support/accountWorkload';
+import { throughputBound } from './support/throughputBound';
+import type { ThroughputBound as Bound } from './support/throughputBound';
 
-const PROMPTS = 200;
-const MAX_TOKENS = 128;
-const RPM = 600;
-const TPM = 100_000;
-const BURST_SECONDS = 1;
-const LATENCY_MS = 190;
-const LATENCY_JITTER_MS = 20;
-const MODEL = 'gpt-4o-mini';
 const API_KEY = fakeApiKey('bench-not-a-real-key');
-
-const topics = ['invoices', 'churn', 'latency', 'onboarding', 'pricing', 'support backlog', 'SSO', 'audit logs'];
-const prompts = Array.from({ length: PROMPTS }, (_, index) => {
-  const topic = topics[index % topics.length] ?? 'notes';
-  return `Request ${index}: write two sentences about ${topic} for the weekly report, mentioning item ${index * 7 + 3}.`;
-});
 const request = (text: string) => ({ model: MODEL, messages: [{ role: 'user' as const, content: text }], max_tokens: MAX_TOKENS });
 
 interface ServerStats {
@@ -163,31 +152,11 @@ async function main(): Promise<void> {
   }
 }
 
-interface Bound {
-  formula: string;
-  requestsMs: number;
-  tokensMs: number;
-  latencyMs: number;
-  boundMs: number;
-  totalTokens: number;
-}
-
 /** The bound from the first run's server stats: it answered every prompt exactly once, so its token total is exact. */
 async function boundFrom(controlUrl: string): Promise<Bound> {
   const stats = await control<ServerStats>(controlUrl, 'stats');
   const totalTokens = stats.promptTokens + MAX_TOKENS * PROMPTS;
-  const time = (weight: number, limit: number) => Math.max(0, weight - (limit * BURST_SECONDS) / 60) / (limit / 60_000);
-  const requestsMs = time(PROMPTS, RPM);
-  const tokensMs = time(totalTokens, TPM);
-  const latencyMs = LATENCY_MS + LATENCY_JITTER_MS / 2;
-  return {
-    formula: 'max over buckets of max(0, W_b - burst_b) / refill_b, plus one mean latency',
-    requestsMs: Math.round(requestsMs),
-    tokensMs: Math.round(tokensMs),
-    latencyMs,
-    boundMs: Math.round(Math.max(requestsMs, tokensMs) + latencyMs),
-    totalTokens,
-  };
+  return throughputBound({ requests: PROMPTS, totalTokens, rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, meanLatencyMs: LATENCY_MS + LATENCY_JITTER_MS / 2 });
 }
 
 function round(value: number, digits: number): number {

@@ -48,3 +48,24 @@ export function parseArguments(argv: readonly string[], declared: Readonly<Recor
   }
   return { positionals, flags };
 }
+
+/**
+ * The Redis URL a command uses: `--redis-url`, else `PROMPTMETER_REDIS_URL`, else the setting
+ * (`promptmeter.cache.redisUrl`); empty for none.
+ * @throws UsageError when the flag or variable is not a `redis://` or `rediss://` URL
+ */
+export function redisUrlFrom(flag: unknown, env: NodeJS.ProcessEnv, setting: string): string {
+  const [source, value] =
+    typeof flag === 'string' ? ['--redis-url', flag] : env.PROMPTMETER_REDIS_URL?.trim() ? ['PROMPTMETER_REDIS_URL', env.PROMPTMETER_REDIS_URL.trim()] : ['', setting];
+  if (!source) return value;
+  let protocol = '';
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw new UsageError(`${source} must be a redis:// or rediss:// URL like redis://localhost:6379 (got a value that is not).`);
+  }
+  return value;
+}

@@ -21,6 +21,8 @@ Options:
        ledger .promptmeter/ledger/ (a JSONL file per month, with daily rollups), answers are cached in
        .promptmeter/cache (and Redis if configured). Prompts the model would reject (or with errors in the
        file) are refused before anything is sent.
+  --redis-url URL  run: Redis (also PROMPTMETER_REDIS_URL, or promptmeter.cache.redisUrl) shared by every process
+       on the account: one pair of rate-limit buckets, and identical calls in flight made once
   --since D   report: entries from date D on (default: this month); --range today|last7Days|month|all
   --ledger F  report: read the ledger F (a JSONL file, or a ledger folder) instead of .promptmeter/ledger/
   --all       report: every row of every list (by default the longest lists show their top rows and "N more")

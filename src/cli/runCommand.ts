@@ -17,20 +17,20 @@ import { checkRunBudget } from '../core/runs/runBudget';
 import { planText, runSummaryMarkdown, similarText } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { Tokenizers } from '../core/tokens/tokenizers';
-import { parseArguments, UsageError } from './cliArguments';
+import { parseArguments, redisUrlFrom, UsageError } from './cliArguments';
 import type { CommandIo } from './estimateCommand';
 import { batchLine, batchReport, hasBatchInFlight, runFolderThroughBatchApi } from './batchApiRun';
 import { findPromptFiles } from './findPromptFiles';
 import { runJson } from './runJson';
 
 export const RUN_USAGE =
-  'promptmeter run <paths...> [--base-url URL] [--model M] [--concurrency N] [--rpm N] [--tpm N] [--no-cache] [--cache-dir DIR] [--fresh] [--data FILE] [--budget USD] [--allow-over-budget] [--similar] [--batch-api] [--resume RUN] [--out DIR] [--json]';
+  'promptmeter run <paths...> [--base-url URL] [--model M] [--concurrency N] [--rpm N] [--tpm N] [--no-cache] [--cache-dir DIR] [--redis-url URL] [--fresh] [--data FILE] [--budget USD] [--allow-over-budget] [--similar] [--batch-api] [--resume RUN] [--out DIR] [--json]';
 
 /** Exit codes: 0 all answered, 1 some jobs failed, 2 bad arguments, 3 stopped (quota), 4 over budget, 130 cancelled. */
 export async function runCommand(argv: readonly string[], settings: PromptMeterSettings, io: CommandIo & { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<number> {
   const { positionals, flags } = parseArguments(argv, {
     'base-url': 'string', model: 'string', concurrency: 'number', rpm: 'number', tpm: 'number', cache: 'boolean', 'cache-dir': 'string',
-    fresh: 'boolean', data: 'string', budget: 'number', 'allow-over-budget': 'boolean', similar: 'boolean', resume: 'string', out: 'string',
+    'redis-url': 'string', fresh: 'boolean', data: 'string', budget: 'number', 'allow-over-budget': 'boolean', similar: 'boolean', resume: 'string', out: 'string',
     json: 'boolean', ledger: 'string', 'batch-api': 'boolean',
   });
   const resume = typeof flags.resume === 'string' ? flags.resume : undefined;
@@ -39,7 +39,8 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
   if (!apiKey) throw new UsageError('OPENAI_API_KEY is not set. Export your API key in the environment (it is never read from settings or files).');
   const workspace = io.cwd;
   const baseUrl = typeof flags['base-url'] === 'string' ? flags['base-url'].replace(/\/+$/, '') : settings.baseUrl;
-  const effective: PromptMeterSettings = { ...settings, baseUrl };
+  const cacheRedisUrl = redisUrlFrom(flags['redis-url'], io.env ?? process.env, settings.cacheRedisUrl);
+  const effective: PromptMeterSettings = { ...settings, baseUrl, cacheRedisUrl };
   const promptMeterFolder = path.join(workspace, '.promptmeter');
   const store = new RunStore(typeof flags.out === 'string' ? path.resolve(workspace, flags.out) : path.join(promptMeterFolder, 'runs'));
   const tokenizers = new Tokenizers(io.assetDirectory);

@@ -30,10 +30,10 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * Starts `redis-server --port <free> --save '' --appendonly no` (nothing written to disk) bound to 127.0.0.1 and
- * resolves once it accepts connections. Needs `redis-server` on the PATH (scripts/install-system-deps.sh).
+ * resolves once it accepts connections. `port` restarts one on the port of a stopped one (a Redis that comes back). Needs `redis-server` on the PATH (scripts/install-system-deps.sh).
  */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],

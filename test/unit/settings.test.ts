@@ -52,6 +52,14 @@ describe('parseSettings', () => {
     assert.equal(settings.pricingOverrides.worse, undefined);
     assert.equal(problems.length, 3);
   });
+  it('reads rateLimits.shared, also when VS Code nests it inside the rateLimits object', () => {
+    assert.equal(parseSettings({}).settings.rateLimitsShared, true);
+    assert.equal(parseSettings({ 'rateLimits.shared': false }).settings.rateLimitsShared, false);
+    const nested = parseSettings({ rateLimits: { default: { rpm: 60 }, shared: false } });
+    assert.deepEqual(nested.problems, []);
+    assert.deepEqual(nested.settings.rateLimits, { default: { rpm: 60 } });
+    assert.equal(nested.settings.rateLimitsShared, false);
+  });
   it('strips a trailing slash from the base URL', () => {
     assert.equal(parseSettings({ baseUrl: 'http://127.0.0.1:8080/v1/' }).settings.baseUrl, 'http://127.0.0.1:8080/v1');
   });

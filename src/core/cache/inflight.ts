@@ -1,3 +1,5 @@
+import type { SharedInflight } from './sharedInflight';
+
 interface Shared<T> {
   promise: Promise<T>;
   controller: AbortController;
@@ -17,22 +19,35 @@ export interface InflightResult<T> {
  * own signal and is released at once; the shared operation is aborted only when every participant has left.
  * The entry is removed when the operation settles, so errors are shared by the callers present but never
  * remembered.
+ *
+ * With a {@link SharedInflight} (Redis leases or disk locks), the one operation of this process also waits for
+ * the same request in flight in other processes (unless the call opts out, e.g. a fresh call).
  */
 export class Inflight<T> {
   private readonly running = new Map<string, Shared<T>>();
+
+  constructor(private readonly acrossProcesses?: SharedInflight) {}
 
   /** Keys with an operation in flight, for tests and diagnostics. */
   get size(): number {
     return this.running.size;
   }
 
-  run(key: string, operation: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<InflightResult<T>> {
+  run(
+    key: string,
+    operation: (signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+    options: { acrossProcesses?: boolean } = {},
+  ): Promise<InflightResult<T>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let shared = this.running.get(key);
     const joined = shared !== undefined;
     if (!shared) {
       const controller = new AbortController();
-      const promise = Promise.resolve().then(() => operation(controller.signal));
+      const across = options.acrossProcesses === false ? undefined : this.acrossProcesses;
+      const promise = Promise.resolve().then(() =>
+        across ? across.run(key, () => operation(controller.signal), controller.signal) : operation(controller.signal),
+      );
       const created: Shared<T> = { controller, participants: 0, promise };
       created.promise
         .finally(() => {

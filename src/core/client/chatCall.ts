@@ -62,9 +62,11 @@ function replay(completion: ChatCompletion, onDelta: ((delta: ChatDelta) => void
  * answer was stored finds it in the cache (the operation stores before it settles).
  */
 export class ChatCall {
-  private readonly inflight = new Inflight<ChatOutcome>();
+  private readonly inflight: Inflight<ChatOutcome>;
 
-  constructor(private readonly context: ClientContext) {}
+  constructor(private readonly context: ClientContext) {
+    this.inflight = new Inflight<ChatOutcome>(context.sharedInflight);
+  }
 
   async run(request: ChatCompletionCreateParams, options: ChatOptions): Promise<CallResult<ChatCompletion>> {
     const { context } = this;
@@ -81,6 +83,7 @@ export class ChatCall {
         (options.fresh ? 'fresh:' : '') + key,
         (shared) => this.answer(request, responsesBody, key, options, shared, started),
         signal,
+        { acrossProcesses: !options.fresh },
       ));
     } catch (error) {
       if (signal.aborted && signal.reason instanceof PromptMeterError) throw signal.reason;

@@ -1,4 +1,5 @@
 import type { ResponseCache } from '../cache/responseCache';
+import type { SharedInflight } from '../cache/sharedInflight';
 import type { ClientCounters } from './clientCounters';
 import type { Clock } from './clock';
 import type { PromptMeterError } from './errors';
@@ -12,6 +13,8 @@ import type { RetryPolicy } from './retryPolicy';
 export interface ClientContext {
   readonly transport: OpenAiTransport;
   readonly cache: ResponseCache | undefined;
+  /** Identical calls in flight in other processes (Redis leases or disk locks); absent without a shared cache. */
+  readonly sharedInflight: SharedInflight | undefined;
   /** Which backend answers; part of every cache key (see `cacheNamespaceForBaseUrl`). */
   readonly namespace: string;
   readonly clock: Clock;

@@ -49,6 +49,9 @@ export function createPromptMeterClient(settings: PromptMeterSettings, environme
       ? { memoryBytes: settings.cacheMemoryBytes, directory: environment.cacheDirectory, redisUrl: settings.cacheRedisUrl || undefined }
       : false,
     ledger: environment.ledger,
+    ...(settings.cacheRedisUrl ? { redisUrl: settings.cacheRedisUrl } : {}),
+    sharedRateLimits: settings.rateLimitsShared,
+    diskLocks: true,
     priceUsage,
     estimatePromptTokens: (request) => exactPromptTokens(request, settings, environment) ?? estimatePromptTokensByCharacters(request),
     logger: environment.logger,

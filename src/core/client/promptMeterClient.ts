@@ -6,9 +6,13 @@ import { cacheNamespaceForBaseUrl } from '../cache/cacheNamespace';
 import { requestKey } from '../cache/requestKey';
 import type { CacheLogger } from '../cache/cacheLogger';
 import type { CacheTier } from '../cache/cacheTier';
+import { DiskLockStore } from '../cache/diskLock';
 import { DiskTier } from '../cache/diskTier';
 import { MemoryTier } from '../cache/memoryTier';
+import { RedisConnection } from '../cache/redisConnection';
+import { RedisLeaseStore } from '../cache/requestLease';
 import { RedisTier } from '../cache/redisTier';
+import { SharedInflight } from '../cache/sharedInflight';
 import { ResponseCache } from '../cache/responseCache';
 import type { LedgerWriter } from '../ledger/ledger';
 import type { CallOptions } from './callOptions';
@@ -34,6 +38,7 @@ import { RateLimiter } from './rateLimiter';
 import type { RateLimits } from './rateLimiter';
 import { RetryPolicy } from './retryPolicy';
 import type { RetryPolicyOptions } from './retryPolicy';
+import { SharedBuckets, accountId } from './sharedBuckets';
 
 /** Cache tiers to use. Memory is always on (unless the cache is disabled); disk and Redis when configured. */
 export interface ClientCacheOptions {
@@ -71,6 +76,20 @@ export interface PromptMeterClientOptions extends Omit<TransportOptions, 'baseUr
   random?: () => number;
   /** Warnings (Redis down, disk cache corrupt, ledger unwritable). Default: none. */
   logger?: CacheLogger;
+  /** `redis://…` for shared rate limits even when the cache is off. Default: `cache.redisUrl`. */
+  redisUrl?: string;
+  /**
+   * Keep the rate limits in Redis, shared by every process and machine on the same account (base URL + key,
+   * hashed) and model. Default true whenever a Redis URL is configured; false keeps them per process.
+   */
+  sharedRateLimits?: boolean;
+  /** How long another process waits for this one's identical call before a crash counts, ms. Default 10 000. */
+  inflightLeaseMs?: number;
+  /**
+   * Without Redis, share identical calls in flight with other processes on the disk cache through lock files
+   * beside it (`<directory>/locks`). Default false here; `createPromptMeterClient` (CLI, extension) turns it on.
+   */
+  diskLocks?: boolean;
 }
 
 /** Limits assumed before configuration or headers say otherwise (a low usage tier, so a new account is safe). */
@@ -92,13 +111,28 @@ export class PromptMeterClient {
   private readonly chatCall: ChatCall;
   private readonly embeddingCall: EmbeddingCall;
   private runController = PromptMeterClient.createRunController();
+  /** One connection for the Redis tier, shared limits and leases; absent without a Redis URL. */
+  private readonly redis: RedisConnection | undefined;
+  private readonly redisKeyPrefix: string;
+  private readonly account: string;
 
   constructor(private readonly options: PromptMeterClientOptions) {
     const clock = options.clock ?? createSystemClock();
     const logger = options.logger ?? { warn: () => undefined };
     const baseUrl = options.baseUrl ?? 'https://api.openai.com/v1';
     const cacheOptions = options.cache === false ? undefined : (options.cache ?? {});
-    this.cache = cacheOptions && new ResponseCache(createTiers(cacheOptions, logger));
+    const redisUrl = options.redisUrl ?? cacheOptions?.redisUrl;
+    this.redis = redisUrl ? new RedisConnection({ url: redisUrl, logger }) : undefined;
+    this.redisKeyPrefix = cacheOptions?.redisKeyPrefix ?? 'promptmeter:v1:';
+    this.account = accountId(baseUrl, options.apiKey);
+    this.cache = cacheOptions && new ResponseCache(createTiers(cacheOptions, logger, this.redis));
+    const leaseMs = options.inflightLeaseMs ?? 10_000;
+    const leases =
+      cacheOptions?.redisUrl && this.redis
+        ? new RedisLeaseStore(this.redis, this.redisKeyPrefix, leaseMs)
+        : cacheOptions?.directory && options.diskLocks
+          ? new DiskLockStore(cacheOptions.directory, leaseMs, logger)
+          : undefined;
     this.context = {
       transport: new OpenAiTransport({
         apiKey: options.apiKey,
@@ -106,6 +140,7 @@ export class PromptMeterClient {
         ...(options.apiKeyHeader ? { apiKeyHeader: options.apiKeyHeader } : {}),
       }),
       cache: this.cache,
+      sharedInflight: leases && new SharedInflight(leases, clock),
       namespace: cacheOptions?.namespace ?? cacheNamespaceForBaseUrl(baseUrl),
       clock,
       policy: new RetryPolicy({ ...options.retry, random: options.random ?? (() => randomInt(0, 2 ** 47) / 2 ** 47) }),
@@ -175,7 +210,12 @@ export class PromptMeterClient {
     if (!limiter) {
       const configured = { ...this.options.limits?.default, ...this.options.limits?.models?.[model] };
       const tokenLimitKnown = configured.tokenLimitKnown ?? configured.tokensPerMinute !== undefined;
-      limiter = new RateLimiter({ ...fallbackLimits, ...configured, tokenLimitKnown }, this.context.clock);
+      const clock = this.context.clock;
+      const shared =
+        this.redis && this.options.sharedRateLimits !== false
+          ? new SharedBuckets(this.redis, `${this.redisKeyPrefix}limits:${this.account}:${model}`, () => clock.now())
+          : undefined;
+      limiter = new RateLimiter({ ...fallbackLimits, ...configured, tokenLimitKnown }, clock, shared);
       this.limiters.set(model, limiter);
     }
     return limiter;
@@ -184,6 +224,7 @@ export class PromptMeterClient {
   /** Closes the cache tiers (the Redis connection). The client must not be used afterwards. */
   async close(): Promise<void> {
     await this.cache?.close();
+    await this.redis?.close();
   }
 
   /** Every queued and running call listens on the run signal, so the default limit of 10 listeners is too low. */
@@ -198,14 +239,13 @@ export class PromptMeterClient {
   }
 }
 
-function createTiers(options: ClientCacheOptions, logger: CacheLogger): CacheTier[] {
+function createTiers(options: ClientCacheOptions, logger: CacheLogger, shared: RedisConnection | undefined): CacheTier[] {
   const tiers: CacheTier[] = [new MemoryTier(options.memoryBytes)];
   if (options.directory) tiers.push(new DiskTier(options.directory, logger));
   if (options.redisUrl) {
     tiers.push(
       new RedisTier({
-        url: options.redisUrl,
-        logger,
+        ...(shared ? { connection: shared } : { url: options.redisUrl, logger }),
         ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
         ...(options.redisTtlSeconds === undefined ? {} : { ttlSeconds: options.redisTtlSeconds }),
       }),

@@ -3,54 +3,11 @@ import type { AdmissionView } from './bucketCorrection';
 import type { Clock } from './clock';
 import { RequestTooLargeError } from './errors';
 import type { RateLimitSnapshot } from './rateLimitHeaders';
+import type { SharedBuckets, SharedLimitsView, SharedTake } from './sharedBuckets';
+import type { RateLimitPermit, RateLimits } from './rateLimits';
 import { TokenBucket } from './tokenBucket';
 
-/** Where a limiter starts before any answer has told it the account's real limits. */
-export interface RateLimits {
-  /** Requests per minute (RPM); each request weighs 1. */
-  requestsPerMinute: number;
-  /** Tokens per minute (TPM); a request weighs its estimated prompt tokens + max_tokens × n. */
-  tokensPerMinute: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  /**
-   * Seconds of the per-minute rate the buckets hold before headers say otherwise. Default 1: OpenAI enforces
-   * per-minute limits over shorter windows, so assuming a full minute of burst earns 429s at the start.
-   */
-  burstSeconds?: number;
-  /**
-   * Milliseconds of refill kept in the buckets as a margin. Default 100. Requests reach the server a little
-   * after we admit them, and that delay varies (event loop, connection set-up); a bucket run exactly to empty
-   * turns that jitter into 429s. The margin costs only the initial burst, not the steady rate.
-   */
-  headroomMs?: number;
-  /**
-   * True when `tokensPerMinute` is the account's real limit (configured by the user), so a single request above
-   * it is rejected before sending. Headers that carry `x-ratelimit-limit-tokens` make it known as well.
-   */
-  tokenLimitKnown?: boolean;
-}
-
-/** How a request's HTTP exchange ended, for {@link RateLimitPermit.complete}. */
-export interface PermitOutcome {
-  /** The answer's rate-limit headers (success or error), when there was an answer. */
-  snapshot?: RateLimitSnapshot;
-  /**
-   * Prompt + completion tokens from `usage`; reserved-but-unused tokens are refunded, but only while the server
-   * has sent no `x-ratelimit-remaining-tokens`: once it does, its own accounting (refund or not) reaches us
-   * through those headers, and refunding as well would count the same tokens twice. Omit when unknown.
-   */
-  usedTokens?: number;
-  /** The server refused the request (429) without counting it: both reservations are refunded. */
-  rejected?: boolean;
-}
-
-/** A granted slot. Complete it exactly once when the HTTP exchange is over (extra calls are ignored). */
-export interface RateLimitPermit {
-  /** Tokens reserved for this request. */
-  readonly weight: number;
-  complete(outcome?: PermitOutcome): void;
-}
+export type { PermitOutcome, RateLimitPermit, RateLimits } from './rateLimits';
 
 interface Waiter {
   weight: number;
@@ -67,6 +24,11 @@ interface Waiter {
  * (limit, remaining, reset; see `bucketCorrection.ts`), allowing for answers to concurrent requests that the
  * server counted in another order. A 429 pauses admission for every caller
  * ({@link pauseFor}), not just the one that got it. Time comes from the injected {@link Clock}.
+ *
+ * With {@link SharedBuckets} (Redis), admission draws from the account's shared pair instead, so processes
+ * and machines on one account stay under its limits together; headers and pauses go there too. The local
+ * buckets keep following (own admissions, corrections, the shared limits), so when Redis is unreachable the
+ * limiter carries on from the limits last learned. Concurrency and FIFO order stay per process.
  */
 export class RateLimiter {
   private readonly requests: TokenBucket;
@@ -86,7 +48,11 @@ export class RateLimiter {
   private pumping = false;
   private wakeUp: (() => void) | undefined;
 
-  constructor(limits: RateLimits, private readonly clock: Clock) {
+  constructor(
+    limits: RateLimits,
+    private readonly clock: Clock,
+    private readonly shared?: SharedBuckets,
+  ) {
     const now = clock.now();
     const burst = (limits.burstSeconds ?? 1) / 60;
     this.requests = new TokenBucket(limits.requestsPerMinute, Math.max(1, limits.requestsPerMinute * burst), now);
@@ -130,6 +96,7 @@ export class RateLimiter {
   /** Corrects the buckets from headers that belong to no permit (only downward corrections are safe then). */
   observe(snapshot: RateLimitSnapshot): void {
     this.applySnapshot(snapshot, undefined, false);
+    void this.shared?.correct(this.localView(), snapshot, this.headroomMs);
     this.schedule();
   }
 
@@ -137,6 +104,7 @@ export class RateLimiter {
   pauseFor(milliseconds: number): void {
     if (!(milliseconds > 0)) return;
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + milliseconds);
+    void this.shared?.pause(this.localView(), milliseconds);
     this.schedule();
   }
 
@@ -211,26 +179,55 @@ export class RateLimiter {
           await this.waitForWake(undefined);
           continue;
         }
+        let wait = this.pausedUntil - this.clock.now();
+        let shared: SharedTake | undefined;
+        if (wait <= 0 && this.shared?.usable) {
+          shared = await this.shared.take(this.localView(), head.weight, this.headroomMs);
+          if (this.waiters[0] !== head) {
+            // The head left (aborted) while Redis answered: give back what was taken for it.
+            if (shared?.waitMs === 0) void this.shared.adjust(this.localView(), 1, head.weight);
+            continue;
+          }
+          if (shared) wait = this.adoptShared(shared);
+        }
         const now = this.clock.now();
-        const wait = Math.max(
-          this.pausedUntil - now,
-          this.requests.timeUntil(1, now, this.requests.ratePerMs * this.headroomMs),
-          this.tokens.timeUntil(head.weight, now, this.tokens.ratePerMs * this.headroomMs),
-        );
+        if (!shared) {
+          wait = Math.max(
+            wait,
+            this.requests.timeUntil(1, now, this.requests.ratePerMs * this.headroomMs),
+            this.tokens.timeUntil(head.weight, now, this.tokens.ratePerMs * this.headroomMs),
+          );
+        }
         if (wait > 0) {
           await this.waitForWake(wait);
           continue;
         }
         this.waiters.shift();
         head.detach();
-        head.resolve(this.admit(head.weight, now));
+        head.resolve(this.admit(head.weight, now, shared !== undefined));
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private admit(weight: number, now: number): RateLimitPermit {
+  /** The limits this process believes, for the shared pair's creation and corrections. */
+  private localView(): SharedLimitsView {
+    const { requests, tokens } = this;
+    return { requestsPerMinute: requests.perMinute, requestsCapacity: requests.capacity, tokensPerMinute: tokens.perMinute, tokensCapacity: tokens.capacity };
+  }
+
+  /** Follows the shared pair's limits (so a fallback starts from them); returns the shared wait. */
+  private adoptShared(shared: SharedTake): number {
+    const now = this.clock.now();
+    this.requests.setPerMinute(shared.limits.requestsPerMinute, now);
+    this.requests.setCapacity(shared.limits.requestsCapacity, now);
+    this.tokens.setPerMinute(shared.limits.tokensPerMinute, now);
+    this.tokens.setCapacity(shared.limits.tokensCapacity, now);
+    return shared.waitMs;
+  }
+
+  private admit(weight: number, now: number, viaShared: boolean): RateLimitPermit {
     this.requests.take(1, now);
     this.tokens.take(weight, now);
     const views = {
@@ -263,11 +260,18 @@ export class RateLimiter {
         this.activeTokens -= weight;
         if (outcome.snapshot) this.applySnapshot(outcome.snapshot, views, outcome.rejected ?? false);
         const current = this.clock.now();
+        const shared = viaShared ? this.shared : undefined;
         if (outcome.rejected) {
           this.requests.adjust(1, current);
           this.tokens.adjust(weight, current);
-        } else if (!this.serverReportsTokens && outcome.usedTokens !== undefined && outcome.usedTokens < weight) {
+          // A 429's own `remaining` leaves this request out, so correcting to it (below) is the refund.
+          const { remainingRequests, remainingTokens } = outcome.snapshot ?? {};
+          void shared?.adjust(this.localView(), remainingRequests === undefined ? 1 : 0, remainingTokens === undefined ? weight : 0);
+        }
+        if (outcome.snapshot) void shared?.correct(this.localView(), outcome.snapshot, current - now + this.headroomMs);
+        if (!outcome.rejected && !this.serverReportsTokens && outcome.usedTokens !== undefined && outcome.usedTokens < weight) {
           this.tokens.adjust(weight - outcome.usedTokens, current);
+          void shared?.adjust(this.localView(), 0, weight - outcome.usedTokens);
         }
         this.schedule();
       },

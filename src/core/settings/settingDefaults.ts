@@ -11,6 +11,7 @@ export const SETTING_DEFAULTS = {
   'codeLens.enabled': true,
   baseUrl: 'https://api.openai.com/v1',
   rateLimits: { default: { rpm: 500, tpm: 200000, concurrency: 8 } },
+  'rateLimits.shared': true,
   requestTimeoutSeconds: 120,
   'cache.enabled': true,
   'cache.memoryMB': 64,

@@ -21,6 +21,8 @@ export interface PromptMeterSettings {
   readonly baseUrl: string;
   /** `default` plus optional per-model entries. */
   readonly rateLimits: Readonly<Record<string, RateLimitSetting>>;
+  /** Keep the limits in Redis (when `cacheRedisUrl` is set), shared by every process on the same account. */
+  readonly rateLimitsShared: boolean;
   readonly requestTimeoutMs: number;
   readonly cacheEnabled: boolean;
   readonly cacheMemoryBytes: number;
@@ -47,6 +49,7 @@ export interface ParsedSettings {
 /** Validates raw setting values (keyed without `promptmeter.`); invalid values fall back to defaults with a problem. */
 export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>>): ParsedSettings {
   const problems: string[] = [];
+  raw = withoutNestedShared(raw);
   const value = <K extends SettingKey>(key: K, valid: (candidate: unknown) => boolean): (typeof SETTING_DEFAULTS)[K] => {
     const candidate = raw[key];
     if (candidate === undefined || candidate === null) return SETTING_DEFAULTS[key];
@@ -70,6 +73,7 @@ export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>
       codeLensEnabled: Boolean(value('codeLens.enabled', isBoolean)),
       baseUrl: String(value('baseUrl', (candidate) => typeof candidate === 'string' && isUrl(candidate))).replace(/\/+$/, ''),
       rateLimits: value('rateLimits', isRateLimits) as Readonly<Record<string, RateLimitSetting>>,
+      rateLimitsShared: Boolean(value('rateLimits.shared', isBoolean)),
       requestTimeoutMs: Number(value('requestTimeoutSeconds', isPositive)) * 1000,
       cacheEnabled: Boolean(value('cache.enabled', isBoolean)),
       cacheMemoryBytes: Number(value('cache.memoryMB', isPositive)) * 1024 * 1024,
@@ -91,6 +95,17 @@ function isUrl(candidate: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * VS Code nests `promptmeter.rateLimits.shared` inside the `promptmeter.rateLimits` object it returns; it is
+ * its own setting, not a model's limits.
+ */
+function withoutNestedShared(raw: Readonly<Partial<Record<SettingKey, unknown>>>): Readonly<Partial<Record<SettingKey, unknown>>> {
+  const limits = raw.rateLimits;
+  if (!limits || typeof limits !== 'object' || Array.isArray(limits) || !('shared' in limits)) return raw;
+  const { shared, ...models } = limits as Record<string, unknown>;
+  return { ...raw, rateLimits: models, 'rateLimits.shared': raw['rateLimits.shared'] ?? shared };
 }
 
 function isRateLimits(candidate: unknown): boolean {
