@@ -2,6 +2,7 @@ import type { DocumentReader } from '../chunking/promptMapReduce';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import { Pricing } from '../pricing/pricing';
 import { parsePromptFile } from '../prompts/parsePromptFile';
+import { workspacePromptContext } from '../prompts/promptContext';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
 import type { EncodingName } from '../tokens/encodingForModel';
 import type { TokenCounter } from '../tokens/tokenCounter';
@@ -43,7 +44,7 @@ export class PromptEstimator {
   }
 
   parse(file: string, text: string, format: PromptFormat): ParsedPromptFile {
-    return parsePromptFile(file, text, format, this.settings.maxFileBytes);
+    return parsePromptFile(file, text, format, this.settings.maxFileBytes, workspacePromptContext(this.readDocument));
   }
 
   /** Loads every encoding `parsed` needs (and for `modelOverride`), then estimates. */

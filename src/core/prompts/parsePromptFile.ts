@@ -1,6 +1,8 @@
 import { parseBatchJsonl } from './batchJsonl';
 import { parseDotprompt } from './dotprompt';
+import { parseGitHubModelsPrompt } from './githubModelsPrompt';
 import { LineIndex } from './lineIndex';
+import type { PromptContext } from './promptContext';
 import { parsePromptMarkdown } from './promptMarkdown';
 import type { ParsedPromptFile, PromptDiagnostic, PromptFormat } from './promptTypes';
 import { parsePrompty } from './prompty';
@@ -17,6 +19,7 @@ export function parsePromptFile(
   text: string,
   format: PromptFormat,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+  context: PromptContext = {},
 ): ParsedPromptFile {
   const refusal = refuseContent(text, maxFileBytes);
   if (refusal) return { file, format, prompts: [], diagnostics: [refusal] };
@@ -25,9 +28,11 @@ export function parsePromptFile(
       case 'prompt-markdown':
         return parsePromptMarkdown(file, text);
       case 'prompty':
-        return parsePrompty(file, text);
+        return parsePrompty(file, text, context);
       case 'dotprompt':
-        return parseDotprompt(file, text);
+        return parseDotprompt(file, text, context);
+      case 'github-models':
+        return parseGitHubModelsPrompt(file, text);
       case 'batch-jsonl':
         return parseBatchJsonl(file, text);
       case 'plain-text':

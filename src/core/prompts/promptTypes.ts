@@ -1,7 +1,9 @@
 import type { FunctionDefinition } from '../tokens/chatFraming';
 import type { DeclaredParameter } from './declaredParameters';
+import type { PromptEvaluator } from './githubModelsPrompt';
+import type { PromptTemplate } from './promptTemplate';
 
-export type PromptFormat = 'prompt-markdown' | 'prompty' | 'dotprompt' | 'batch-jsonl' | 'plain-text';
+export type PromptFormat = 'prompt-markdown' | 'prompty' | 'dotprompt' | 'github-models' | 'batch-jsonl' | 'plain-text';
 
 /** The OpenAI API a chat prompt is sent through. */
 export type PromptApi = 'chat' | 'responses';
@@ -85,6 +87,15 @@ export interface PromptDefinition {
   readonly span: TextSpan;
   /** Dataset (front matter `data:`) whose rows fill the variables in batch runs. */
   readonly dataFile?: string;
+  /** Dataset rows written in the file itself (GitHub Models `testData`); used when there is no `dataFile`. */
+  readonly dataRows?: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * The body as its format's engine renders it (Prompty jinja2/mustache, Dotprompt Handlebars): runs render dataset
+   * rows through it with `renderPromptMessages`, so the request sent is what the estimate counted.
+   */
+  readonly template?: PromptTemplate;
+  /** GitHub Models `evaluators`, kept as written (not used for estimates). */
+  readonly evaluators?: readonly PromptEvaluator[];
   /** The raw `chunk:` front matter value (long documents: map-reduce), read by the chunking module. */
   readonly chunk?: unknown;
   /** Batch `.jsonl` lines: the request body exactly as written (sent as is, with only the model replaceable). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { estimatePrompt, type EstimateOptions } from '../estimate/estimatePrompt';
-import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes';
+import type { ParsedPromptFile, PromptDefinition, PromptMessage } from '../prompts/promptTypes';
 import { canonicalJson } from '../cache/canonicalJson';
 import type { Dataset } from './dataset';
 import { promptRequest, type ChatRequestBody, type EmbeddingRequestBody, type RequestBody } from './promptRequest';
@@ -82,8 +82,9 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
 /** The estimate of one dataset row: the prompt with the row's values in its messages (rows differ in length). */
 function rowEstimate(prompt: PromptDefinition, request: RequestBody, options: EstimateOptions): JobEstimate {
   const rendered = 'messages' in request ? request.messages : undefined;
+  // A template's loops and conditions can give a row more or fewer messages than the samples did.
   const messages = rendered
-    ? prompt.messages.map((message, index) => ({ ...message, content: rendered[index]?.content ?? message.content, insertions: [] }))
+    ? rendered.map((message, index) => ({ ...prompt.messages[index], role: message.role as PromptMessage['role'], content: message.content, insertions: [] }))
     : prompt.messages;
   return jobEstimate(estimatePrompt({ ...prompt, messages }, { ...options, recommend: false }));
 }
