@@ -100,8 +100,8 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
 
 function datasetLens(document: vscode.TextDocument, estimate: PromptEstimate, dataset: DatasetEstimate): vscode.CodeLens {
   const cost = dataset.total === null ? 'price unknown' : `${formatEstimate(dataset.total)} · Batch API ${formatEstimate(dataset.batchTotal ?? undefined)}`;
-  // Above the `data:` line when there is one (the prompt's first line is already full of lenses).
-  const dataLine = /^data[ \t]*:/m.exec(document.getText());
+  // Above the `data:` (or `testData:`) line when there is one (the prompt's first line is already full of lenses).
+  const dataLine = /^(?:data|testData)[ \t]*:/m.exec(document.getText());
   const range = dataLine ? new vscode.Range(document.positionAt(dataLine.index), document.positionAt(dataLine.index)) : toRange(estimate.prompt.span);
   return new vscode.CodeLens(range, {
     title: `$(table) × ${formatTokens(dataset.rows)} rows of ${dataset.dataFile}: ${formatTokens(dataset.inputTokens)} tokens · ${cost}`,

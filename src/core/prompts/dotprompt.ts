@@ -42,6 +42,7 @@ export function parseDotprompt(file: string, text: string, context: PromptContex
       api: readApi(config.api ?? data.api, span(['config', 'api']) ?? span(['api']), diagnostics, fallback),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
       samples,
+      defaultNames: Object.keys(samples),
       tools: [],
       dataFile: readString(data.data),
       chunk: data.chunk,

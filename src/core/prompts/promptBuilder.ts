@@ -21,6 +21,8 @@ export interface PromptSettings {
   readonly api?: PromptApi;
   readonly declaredTask?: TaskKind;
   readonly samples: Readonly<Record<string, unknown>>;
+  /** Names whose value is a runtime default of the format (not only a sample for the estimate). */
+  readonly defaultNames?: readonly string[];
   readonly tools: readonly FunctionDefinition[];
   readonly dataFile?: string;
   /** Dataset rows written in the prompt file itself (GitHub Models `testData`). */

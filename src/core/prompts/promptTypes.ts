@@ -50,6 +50,11 @@ export interface PromptVariable {
   /** Sample value used for the estimate; undefined when the file gives none (counted as empty). */
   readonly value: string | undefined;
   readonly occurrences: number;
+  /**
+   * The format gives a default used at run time too (Prompty `inputs.x.default`, Dotprompt `input.default`), so a
+   * dataset need not have the column; sample values (`sample:`, `variables:`, testData) are not defaults.
+   */
+  readonly hasDefault?: boolean;
 }
 
 /** One request the file describes: a whole prompt file, or one line of a Batch `.jsonl`. */

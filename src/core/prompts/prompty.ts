@@ -89,6 +89,7 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
       api: readApi(model.apiType ?? model.api, span(['model', 'apiType']) ?? span(['model', 'api']), diagnostics, fallback),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
       samples,
+      defaultNames: promptyDefaultNames(data),
       tools: readTools(data.tools ?? parameters.tools),
       dataFile: readString(data.data),
       chunk: data.chunk,
@@ -97,6 +98,17 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
     diagnostics,
   );
   return { file, format: 'prompty', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
+}
+
+/** `inputs:` as name/definition pairs, from a map (v1) or a list of `{name, …}` (v2). */
+function promptyInputs(data: Record<string, unknown>): Array<[string, unknown]> {
+  const inputs = data.inputs;
+  return Array.isArray(inputs) ? inputs.map((input) => [String(readRecord(input).name ?? ''), input]) : Object.entries(readRecord(inputs));
+}
+
+/** Inputs with a `default` (map or v2 list): Prompty fills them at run time when a row has no value. */
+function promptyDefaultNames(data: Record<string, unknown>): string[] {
+  return promptyInputs(data).filter(([name, input]) => name && (readRecord(input).default !== undefined || (input !== null && typeof input !== 'object'))).map(([name]) => name);
 }
 
 /** `template: mustache` (v1) or `template: {format: mustache}` (v2); jinja2 when not given, as in Prompty. */
@@ -119,11 +131,7 @@ function templateEngine(value: unknown, span: TextSpan | undefined, diagnostics:
  */
 function promptySamples(data: Record<string, unknown>): Record<string, unknown> {
   const samples: Record<string, unknown> = {};
-  const inputs = data.inputs;
-  const entries: Array<[string, unknown]> = Array.isArray(inputs)
-    ? inputs.map((input) => [String(readRecord(input).name ?? ''), input])
-    : Object.entries(readRecord(inputs));
-  for (const [name, input] of entries) {
+  for (const [name, input] of promptyInputs(data)) {
     if (!name) continue;
     if (input === null || typeof input !== 'object') {
       if (input !== undefined && input !== null) samples[name] = input;

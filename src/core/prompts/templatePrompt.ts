@@ -68,7 +68,8 @@ export function buildTemplatePrompt(
   }
   const variables: PromptVariable[] = [...occurrences].map(([name, count]) => {
     const value = settings.samples[name];
-    return { name, value: value === undefined ? undefined : stringify(value), occurrences: count };
+    const variable = { name, value: value === undefined ? undefined : stringify(value), occurrences: count };
+    return settings.defaultNames?.includes(name) ? { ...variable, hasDefault: true } : variable;
   });
   return assemblePrompt(file, format, text, messages, variables, settings, lines, template);
 }

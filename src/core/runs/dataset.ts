@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PromptDefinition } from '../prompts/promptTypes';
 /** One dataset row: column name → cell text. */
 export type DatasetRow = Readonly<Record<string, string>>;
 
@@ -9,7 +11,41 @@ export interface Dataset {
   readonly problems: readonly string[];
 }
 
-/** Reads a CSV (RFC 4180: quoted cells, doubled quotes, newlines inside quotes) or JSONL (one object per line) dataset. */
+/** What the CodeLens, the CLI and a run's problems call a prompt's inline rows (GitHub Models `testData`). */
+export const INLINE_DATASET_LABEL = 'testData';
+
+/** True when a prompt has rows to run over: a `data:` file or rows written in the file (`testData`). */
+export function hasDataset(prompt: PromptDefinition): boolean {
+  return prompt.dataFile !== undefined || (prompt.dataRows?.length ?? 0) > 0;
+}
+
+/** The name a prompt's dataset is shown under: its `data:` path as written, or `testData`. */
+export function datasetLabel(prompt: PromptDefinition): string {
+  return prompt.dataFile ?? INLINE_DATASET_LABEL;
+}
+
+/**
+ * A prompt's dataset, the one owner of where rows come from: its `data:` file (resolved against the prompt file's
+ * absolute path), else its inline `testData` rows (non-string cells as JSON, as JSONL rows are). Undefined when
+ * there is none or the file cannot be read.
+ */
+export function promptDataset(prompt: PromptDefinition, promptAbsolutePath: string | undefined): Dataset | undefined {
+  if (prompt.dataFile !== undefined) {
+    return promptAbsolutePath === undefined ? undefined : readDatasetFile(path.resolve(path.dirname(promptAbsolutePath), prompt.dataFile));
+  }
+  if (!prompt.dataRows || prompt.dataRows.length === 0) return undefined;
+  const columns = new Set<string>();
+  const rows = prompt.dataRows.map((written) => {
+    const row: Record<string, string> = {};
+    for (const [key, cell] of Object.entries(written)) {
+      row[key] = typeof cell === 'string' ? cell : JSON.stringify(cell);
+      columns.add(key);
+    }
+    return row;
+  });
+  return { rows, columns: [...columns], problems: [] };
+}
+
 /** Reads and parses a CSV or JSONL dataset file; undefined when it cannot be read. */
 export function readDatasetFile(file: string): Dataset | undefined {
   try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { estimatePrompt, type EstimateOptions } from '../estimate/estimatePrompt';
 import type { ParsedPromptFile, PromptDefinition, PromptMessage } from '../prompts/promptTypes';
 import { canonicalJson } from '../cache/canonicalJson';
-import type { Dataset } from './dataset';
+import { datasetLabel, hasDataset, type Dataset } from './dataset';
 import { promptRequest, type ChatRequestBody, type EmbeddingRequestBody, type RequestBody } from './promptRequest';
 import type { JobEstimate, RunJob } from './runJob';
 import type { PromptEstimate } from '../estimate/promptEstimate';
@@ -59,7 +59,7 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
         jobs.push(job({ ...base, id: `${file.file}#${prompt.id}` }, promptRequest(prompt, model, undefined, options.overrides)));
         continue;
       }
-      if (!(options.useDataFor ?? ((candidate: PromptDefinition) => candidate.dataFile !== undefined))(prompt)) {
+      if (!(options.useDataFor ?? hasDataset)(prompt)) {
         jobs.push(job({ ...base, id: file.file }, promptRequest(prompt, model, undefined, options.overrides)));
         continue;
       }
@@ -68,8 +68,18 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
         problems.push(`${file.file}: the dataset "${prompt.dataFile ?? '--data'}" could not be read; its jobs are skipped.`);
         continue;
       }
-      for (const problem of dataset.problems) problems.push(`${prompt.dataFile}: ${problem}`);
+      const label = hasDataset(prompt) ? datasetLabel(prompt) : '--data';
+      for (const problem of dataset.problems) problems.push(`${label}: ${problem}`);
+      // A variable without a runtime default must come from the row: sending it empty would be a wasted call.
+      const required = prompt.variables.filter((variable) => !variable.hasDefault).map((variable) => variable.name);
       dataset.rows.forEach((row, index) => {
+        const absent = required.filter((name) => !Object.prototype.hasOwnProperty.call(row, name));
+        if (absent.length > 0) {
+          problems.push(
+            `${file.file}: row ${index + 1} of ${label} has no ${absent.map((name) => `"${name}"`).join(', ')} column, which {{${absent[0]}}} needs; the row is not sent. Add the column to the dataset (or a default for the variable).`,
+          );
+          return;
+        }
         const request = promptRequest(prompt, model, row, options.overrides);
         const rowBase = { ...base, estimate: rowEstimate(prompt, request, options.estimate) };
         jobs.push(job({ ...rowBase, id: `${file.file}#row-${index + 1}`, row: index + 1 }, request));
