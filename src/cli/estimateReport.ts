@@ -17,6 +17,8 @@ export interface EstimateJsonPrompt {
   outputBound: string;
   cost: { input: number; cachedInput: number; outputMax: number; total: number; batchTotal: number; currency: 'USD' } | null;
   priceKnown: boolean;
+  /** A VS Code Copilot prompt file: tokens of chat context, no API price (cost is null, not unknown). */
+  copilotPromptFile?: true;
   priceSource: string | null;
   recommendation: { model: string; total: number; saving: number } | null;
   /** Prompts with a `chunk:` section: the map-reduce run next to one call with the whole document. */
@@ -106,6 +108,7 @@ function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJson
       ? { input: cost.input, cachedInput: cost.cachedInput, outputMax: cost.outputMax, total: cost.total, batchTotal: cost.batchTotal, currency: 'USD' }
       : null,
     priceKnown: cost !== undefined,
+    ...(estimate.prompt.copilot ? { copilotPromptFile: true } : {}),
     priceSource: estimate.price?.source.label ?? null,
     recommendation: estimate.recommendation
       ? { model: estimate.recommendation.model, total: estimate.recommendation.cost.total, saving: estimate.recommendation.saving }

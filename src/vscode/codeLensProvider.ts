@@ -53,7 +53,8 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
   const range = toRange(estimate.prompt.span);
   const approximate = estimate.approximate ? '≈' : '';
   const parts = [`${approximate}${formatTokens(estimate.inputTokens)} tokens`];
-  if (!estimate.cost) parts.push(`${estimate.model}: price unknown`);
+  if (estimate.prompt.copilot) parts.push('Copilot prompt file: chat context, no API price');
+  else if (!estimate.cost) parts.push(`${estimate.model}: price unknown`);
   else {
     parts.push(`input ${formatEstimate(estimate.cost.input)}`);
     if (estimate.outputBound === 'max_tokens') parts.push(`output ≤${formatTokens(estimate.outputTokens)} ${formatEstimate(estimate.cost.outputMax)}`);
@@ -61,7 +62,7 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
     parts.push(`batch ${formatEstimate(estimate.cost.batchTotal)}`);
   }
   const lenses: vscode.CodeLens[] = [];
-  if (estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl') {
+  if (estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl' && !estimate.prompt.copilot) {
     lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: COMMANDS.runPrompt, arguments: [document.uri], tooltip: 'Send this prompt (needs a trusted workspace and an API key); the answer streams into a result editor.' }));
   }
   lenses.push(

@@ -99,6 +99,11 @@ export interface PromptDefinition {
    * rows through it with `renderPromptMessages`, so the request sent is what the estimate counted.
    */
   readonly template?: PromptTemplate;
+  /**
+   * A VS Code Copilot prompt file (`.github/prompts/`, or only Copilot keys): its tokens are the context it adds to a
+   * chat; it is not an API request, so it gets no price, output bound, task or model recommendation.
+   */
+  readonly copilot?: boolean;
   /** GitHub Models `evaluators`, kept as written (not used for estimates). */
   readonly evaluators?: readonly PromptEvaluator[];
   /** The raw `chunk:` front matter value (long documents: map-reduce), read by the chunking module. */

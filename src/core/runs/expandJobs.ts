@@ -36,6 +36,8 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       if (diagnostic.severity === 'error') problems.push(`${file.file}:${diagnostic.span.start.line + 1}: ${diagnostic.message}`);
     }
     for (const prompt of file.prompts) {
+      // A Copilot prompt file is chat context for VS Code, not a request to send.
+      if (prompt.copilot) continue;
       const estimate = estimatePrompt(prompt, { ...options.estimate, recommend: false });
       const model = estimate.model;
       const base = {
