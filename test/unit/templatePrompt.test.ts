@@ -10,6 +10,7 @@ import { parsePromptFile } from '../../src/core/prompts/parsePromptFile';
 import type { PromptContext } from '../../src/core/prompts/promptContext';
 import { isDotpromptPartial, promptFormatFor } from '../../src/core/prompts/promptFileKind';
 import type { PromptFormat } from '../../src/core/prompts/promptTypes';
+import { compileTemplate, hoistStatic } from '../../src/core/prompts/templateEngines';
 import { renderPromptMessages } from '../../src/core/prompts/templatePrompt';
 import { repositoryRoot } from '../support/repository';
 import { promptRequest } from '../../src/core/runs/promptRequest';
@@ -151,5 +152,26 @@ describe('GitHub Models .prompt.yml', () => {
     assert.ok('messages' in request);
     assert.match(request.messages[1]!.content, /charged twice/);
     assert.equal((request.response_format as { type: string }).type, 'json_schema');
+  });
+});
+
+describe('compiled templates kept across edits', () => {
+  const long = 'Static text that is long enough to be taken out of the compiled template. '.repeat(5);
+  it('hoisting static text renders exactly what the engine renders from the original, and reuses the compiled template', () => {
+    const jinja = `Intro\n{%- if flag %}\n  ${long}\n{%- endif %}\n${long}\n{% for x in xs %}\n{{ x }}\n{% endfor %}\n   ${long}   \nend`;
+    const cache = new Map<string, unknown>();
+    const values = { flag: true, xs: ['a', 'b'] };
+    const expected = new nunjucks.Environment(null, { autoescape: false }).renderString(jinja, values);
+    assert.equal(compileTemplate('jinja2', jinja, {}, {}, cache)(values), expected);
+    assert.equal(compileTemplate('jinja2', jinja.replace('Intro', 'Intro edited'), {}, {}, cache)(values), expected.replace('Intro', 'Intro edited'));
+    assert.equal(compileTemplate('jinja2', jinja.replace(long, `${long} typed`), {}, {}, cache)(values), new nunjucks.Environment(null, { autoescape: false }).renderString(jinja.replace(long, `${long} typed`), values));
+    const handlebars = `{{#each xs}}\n${long}\n  {{this}}\n{{/each}}\n${long}  {{~flag~}}  \n{{#if flag}}\n${long}\n{{/if}}\n`;
+    const library = new Dotprompt() as unknown as { handlebars: { compile(source: string, options: object): (context: object) => string }; knownHelpers: object };
+    const direct = library.handlebars.compile(handlebars, { knownHelpers: library.knownHelpers, knownHelpersOnly: true, noEscape: true })(values);
+    assert.equal(compileTemplate('handlebars', handlebars, {}, {}, cache)(values), direct);
+    assert.ok(hoistStatic('jinja2', jinja).skeleton.length < jinja.length / 2);
+    const before = cache.size;
+    compileTemplate('jinja2', jinja.replace(long, `${long} again`), {}, {}, cache);
+    assert.equal(cache.size, before, 'an edit inside a static run compiles nothing new');
   });
 });

@@ -49,6 +49,7 @@ export function parseDotprompt(file: string, text: string, context: PromptContex
     },
     lines,
     diagnostics,
+    context.templates,
   );
   return { file, format: 'dotprompt', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
 }

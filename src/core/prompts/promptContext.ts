@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import type { TemplateCache } from './templateEngines';
 
 /** What parsing may read besides the file's own text: files beside it and environment variables. */
 export interface PromptContext {
@@ -6,6 +7,8 @@ export interface PromptContext {
   readonly readDocument?: (promptFile: string, relativePath: string) => string | undefined;
   /** Environment variables for Prompty `${env:VAR}` (the process environment over the workspace `.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Compiled templates kept across edits (PromptEstimator owns one), so typing does not recompile. */
+  readonly templates?: TemplateCache;
 }
 
 /** A `${env:VAR}` that has no value and no default: the setting it stands for is left out. */
@@ -92,9 +95,10 @@ export function parseDotEnv(text: string): Record<string, string> {
  */
 export function workspacePromptContext(
   readDocument: PromptContext['readDocument'],
+  templates?: TemplateCache,
   environment: Readonly<Record<string, string | undefined>> = process.env,
 ): PromptContext {
-  if (!readDocument) return { env: environment };
+  if (!readDocument) return { env: environment, templates };
   const dotEnv = readDocument('', '.env');
-  return { readDocument, env: dotEnv === undefined ? environment : { ...parseDotEnv(dotEnv), ...environment } };
+  return { readDocument, templates, env: dotEnv === undefined ? environment : { ...parseDotEnv(dotEnv), ...environment } };
 }

@@ -1,6 +1,6 @@
 import type { MessageRole, VariableInsertion } from './promptTypes';
 import { PROMPTY_ROLE_LINE } from './roleSections';
-import { renderWithEngine, type TemplateEngine } from './templateEngines';
+import { compileTemplate, type TemplateCache, type TemplateEngine } from './templateEngines';
 
 /** How a rendered body is split into messages, as the format's runtime does after rendering. */
 export type RoleMarkers = 'prompty' | 'dotprompt';
@@ -44,9 +44,8 @@ const MARKERS = /[\uE000\uE001]|(?<=\uE000)[\uE100-\uF8FF]/g;
  * is marked on its own and only those that leave the render unchanged get insertions, never wrong ones.
  * Throws TemplateError.
  */
-export function renderPromptTemplate(template: PromptTemplate, values: Readonly<Record<string, unknown>>): RenderedMessage[] {
-  const render = (input: Readonly<Record<string, unknown>>) =>
-    renderWithEngine(template.engine, template.source, input, template.partials, template.metadata);
+export function renderPromptTemplate(template: PromptTemplate, values: Readonly<Record<string, unknown>>, cache?: TemplateCache): RenderedMessage[] {
+  const render = compileTemplate(template.engine, template.source, template.partials, template.metadata, cache);
   const plain = render(values);
   const names = Object.keys(values).slice(0, 0x1800);
   let insertions: VariableInsertion[] = [];

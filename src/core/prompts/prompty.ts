@@ -96,6 +96,7 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
     },
     lines,
     diagnostics,
+    context.templates,
   );
   return { file, format: 'prompty', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
 }

@@ -4,7 +4,7 @@ import { renderPromptTemplate, type PromptTemplate, type RenderedMessage } from 
 import type { PromptDefinition, PromptDiagnostic, PromptFormat, PromptMessage, PromptVariable } from './promptTypes';
 import { splitRoleSections } from './roleSections';
 import { renderTemplate, stringify } from './template';
-import { TemplateError } from './templateEngines';
+import { TemplateError, type TemplateCache } from './templateEngines';
 import { templateReferences } from './templateVariables';
 
 /**
@@ -21,13 +21,14 @@ export function buildTemplatePrompt(
   settings: PromptSettings,
   lines: LineIndex,
   diagnostics: PromptDiagnostic[],
+  cache?: TemplateCache,
 ): PromptDefinition {
   const markers = template.roles === 'prompty' ? 'prompty' : 'handlebars';
   const leadingRole = template.roles === 'prompty' ? 'system' : 'user';
   const sourceSections = splitRoleSections(text, template.sourceStart, markers, leadingRole);
   let rendered: RenderedMessage[];
   try {
-    rendered = renderPromptTemplate(template, settings.samples);
+    rendered = renderPromptTemplate(template, settings.samples, cache);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     const line = lines.position(template.sourceStart).line + (error.line ?? 0);
