@@ -86,7 +86,7 @@ describe('inline testData and missing columns', () => {
 
   it('a Prompty input with a default needs no column', () => {
     const estimator = testEstimator(tokenizers);
-    const text = '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\ninputs:\n  plan:\n    default: Team\n  question:\n    sample: hi\n---\nuser:\n{{plan}}: {{question}}\n';
+    const text = '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\ninputs:\n  plan:\n    default: Team\n  question:\n    type: string\n---\nuser:\n{{plan}}: {{question}}\n';
     const parsed = estimator.parse('ask.prompty', text, 'prompty');
     const dataset = parseDataset('rows.jsonl', '{"question":"why?"}\n{"plan":"Pro"}\n');
     const { jobs, problems } = expandJobs([parsed], { estimate: estimator.options(undefined, false), overrides: {}, datasetFor: () => dataset });

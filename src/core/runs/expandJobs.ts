@@ -72,8 +72,9 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       }
       const label = hasDataset(prompt) ? datasetLabel(prompt) : '--data';
       for (const problem of dataset.problems) problems.push(`${label}: ${problem}`);
-      // A variable without a runtime default must come from the row: sending it empty would be a wasted call.
-      const required = prompt.variables.filter((variable) => !variable.hasDefault).map((variable) => variable.name);
+      // A variable with neither a value in the file nor a runtime default must come from the row: sending it empty
+      // would be a wasted call. (One with a sample value keeps it, as before: e.g. a retrieved {{context}}.)
+      const required = prompt.variables.filter((variable) => !variable.hasDefault && variable.value === undefined).map((variable) => variable.name);
       dataset.rows.forEach((row, index) => {
         const absent = required.filter((name) => !Object.prototype.hasOwnProperty.call(row, name));
         if (absent.length > 0) {
