@@ -54,7 +54,8 @@ const common = {
   plugins: watch ? [problemMatcherPlugin] : [],
 };
 
-const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
+const nodeCommon = { ...common, platform: 'node', format: 'cjs', target: 'node20', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' } };
 
 const builds = [
   { ...nodeCommon, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },

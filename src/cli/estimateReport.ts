@@ -18,6 +18,8 @@ export interface EstimateJsonPrompt {
   outputBound: string;
   cost: { input: number; cachedInput: number; outputMax: number; total: number; batchTotal: number; currency: 'USD' } | null;
   priceKnown: boolean;
+  /** A VS Code Copilot prompt file: tokens of chat context, no API price (cost is null, not unknown). */
+  copilotPromptFile?: true;
   priceSource: string | null;
   /** The cheaper model with every edit that makes the prompt valid on it (`changes`) and a one-line `summary`. */
   recommendation: { model: string; total: number; saving: number; changes: readonly PromptChange[]; summary: string } | null;
@@ -110,6 +112,7 @@ function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJson
       ? { input: cost.input, cachedInput: cost.cachedInput, outputMax: cost.outputMax, total: cost.total, batchTotal: cost.batchTotal, currency: 'USD' }
       : null,
     priceKnown: cost !== undefined,
+    ...(estimate.prompt.copilot ? { copilotPromptFile: true } : {}),
     priceSource: estimate.price?.source.label ?? null,
     recommendation: estimate.recommendation
       ? {

@@ -76,7 +76,7 @@ function row(prompt: EstimateJsonPrompt): string[] {
     prompt.model + (prompt.approximateTokens ? ' (approx.)' : ''),
     formatTokens(prompt.inputTokens),
     output,
-    prompt.cost ? formatEstimate(prompt.cost.total) : 'price unknown',
+    prompt.cost ? formatEstimate(prompt.cost.total) : prompt.copilotPromptFile ? 'no API price (Copilot prompt file)' : 'price unknown',
     prompt.cost ? formatEstimate(prompt.cost.batchTotal) : '',
     recommendation,
   ];

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { promptFormatFor } from '../core/prompts/promptFileKind';
+import { isDotpromptPartial, promptFormatFor } from '../core/prompts/promptFileKind';
 import type { PromptFormat } from '../core/prompts/promptTypes';
 import { UsageError } from './cliArguments';
 
@@ -15,7 +15,8 @@ const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out', '.pr
 
 /**
  * Expands files and folders into prompt files, sorted by path. A file named explicitly is estimated even
- * outside the prompt folders (as plain text when its format is not recognised).
+ * outside the prompt folders (as plain text when its format is not recognised), except Dotprompt partials
+ * (`_name.prompt`), which are only ever part of another prompt.
  */
 export function findPromptFiles(paths: readonly string[], promptFolders: readonly string[], cwd = process.cwd()): PromptFileEntry[] {
   const found = new Map<string, PromptFileEntry>();
@@ -28,7 +29,7 @@ export function findPromptFiles(paths: readonly string[], promptFolders: readonl
       throw new UsageError(`No such file or folder: ${given}`);
     }
     if (stats.isDirectory()) walk(absolute, cwd, promptFolders, found);
-    else {
+    else if (!isDotpromptPartial(absolute)) {
       const displayPath = toDisplay(absolute, cwd);
       const format = promptFormatFor(displayPath, promptFolders, firstBytes(absolute)) ?? (absolute.endsWith('.jsonl') ? 'batch-jsonl' : 'plain-text');
       found.set(absolute, { absolutePath: absolute, displayPath, format });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { SettingKey } from '../core/settings/settingDefaults';
 
 /** What {@link readWorkspaceSettings} found in `.vscode/settings.json`. */
@@ -23,11 +24,14 @@ export function readWorkspaceSettings(workspaceFolder: string): WorkspaceSetting
   } catch {
     return { raw: {} };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(withoutCommentsAndTrailingCommas(text));
-  } catch (error) {
-    return { raw: {}, problem: `${file} is not valid JSON (${(error as Error).message}); its settings are ignored.` };
+  // jsonc-parser is the parser VS Code itself reads settings.json with (comments, trailing commas), so the CLI
+  // accepts exactly what the editor accepts and reports errors at the same places.
+  const errors: ParseError[] = [];
+  const parsed: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const line = text.slice(0, first.offset).split('\n').length;
+    return { raw: {}, problem: `${file} is not valid JSON (line ${line}: ${printParseErrorCode(first.error)}); its settings are ignored.` };
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { raw: {} };
   const raw: Record<string, unknown> = {};
@@ -35,46 +39,4 @@ export function readWorkspaceSettings(workspaceFolder: string): WorkspaceSetting
     if (key.startsWith('promptmeter.')) raw[key.slice('promptmeter.'.length)] = value;
   }
   return { raw: raw as Partial<Record<SettingKey, unknown>> };
-}
-
-/** Removes // and /* *\/ comments outside strings, and commas before } or ]. */
-function withoutCommentsAndTrailingCommas(text: string): string {
-  let result = '';
-  for (let index = 0; index < text.length; index++) {
-    const character = text[index]!;
-    if (character === '"') {
-      const end = stringEnd(text, index);
-      result += text.slice(index, end);
-      index = end - 1;
-    } else if (character === '/' && text[index + 1] === '/') {
-      while (index < text.length && text[index] !== '\n') index++;
-      result += '\n';
-    } else if (character === '/' && text[index + 1] === '*') {
-      const end = text.indexOf('*/', index + 2);
-      index = end < 0 ? text.length : end + 1;
-    } else result += character;
-  }
-  return withoutTrailingCommas(result);
-}
-
-function withoutTrailingCommas(text: string): string {
-  let result = '';
-  for (let index = 0; index < text.length; index++) {
-    const character = text[index]!;
-    if (character === '"') {
-      const end = stringEnd(text, index);
-      result += text.slice(index, end);
-      index = end - 1;
-    } else if (character !== ',' || !/^\s*[}\]]/.test(text.slice(index + 1))) result += character;
-  }
-  return result;
-}
-
-/** The index just after the string literal that starts at `start`. */
-function stringEnd(text: string, start: number): number {
-  for (let index = start + 1; index < text.length; index++) {
-    if (text[index] === '\\') index++;
-    else if (text[index] === '"') return index + 1;
-  }
-  return text.length;
 }

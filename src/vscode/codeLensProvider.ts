@@ -53,7 +53,8 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
   const range = toRange(estimate.prompt.span);
   const approximate = estimate.approximate ? '≈' : '';
   const parts = [`${approximate}${formatTokens(estimate.inputTokens)} tokens`];
-  if (!estimate.cost) parts.push(`${estimate.model}: price unknown`);
+  if (estimate.prompt.copilot) parts.push('Copilot prompt file: chat context, no API price');
+  else if (!estimate.cost) parts.push(`${estimate.model}: price unknown`);
   else {
     parts.push(`input ${formatEstimate(estimate.cost.input)}`);
     if (estimate.outputBound === 'max_tokens') parts.push(`output ≤${formatTokens(estimate.outputTokens)} ${formatEstimate(estimate.cost.outputMax)}`);
@@ -61,7 +62,7 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
     parts.push(`batch ${formatEstimate(estimate.cost.batchTotal)}`);
   }
   const lenses: vscode.CodeLens[] = [];
-  if (estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl') {
+  if (estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl' && !estimate.prompt.copilot) {
     lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: COMMANDS.runPrompt, arguments: [document.uri], tooltip: 'Send this prompt (needs a trusted workspace and an API key); the answer streams into a result editor.' }));
   }
   lenses.push(
@@ -100,8 +101,8 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
 
 function datasetLens(document: vscode.TextDocument, estimate: PromptEstimate, dataset: DatasetEstimate): vscode.CodeLens {
   const cost = dataset.total === null ? 'price unknown' : `${formatEstimate(dataset.total)} · Batch API ${formatEstimate(dataset.batchTotal ?? undefined)}`;
-  // Above the `data:` line when there is one (the prompt's first line is already full of lenses).
-  const dataLine = /^data[ \t]*:/m.exec(document.getText());
+  // Above the `data:` (or `testData:`) line when there is one (the prompt's first line is already full of lenses).
+  const dataLine = /^(?:data|testData)[ \t]*:/m.exec(document.getText());
   const range = dataLine ? new vscode.Range(document.positionAt(dataLine.index), document.positionAt(dataLine.index)) : toRange(estimate.prompt.span);
   return new vscode.CodeLens(range, {
     title: `$(table) × ${formatTokens(dataset.rows)} rows of ${dataset.dataFile}: ${formatTokens(dataset.inputTokens)} tokens · ${cost}`,

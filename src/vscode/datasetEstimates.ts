@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileEstimate } from '../core/estimate/estimateFile';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import { hasDataset } from '../core/runs/dataset';
 import { estimateDatasetRuns, type DatasetEstimate } from '../core/runs/datasetEstimate';
 import { DisposableStore } from './disposableStore';
 import type { SettingsService } from './settingsService';
@@ -41,12 +42,14 @@ export class DatasetEstimates implements vscode.Disposable {
     this.store.add({ dispose: () => this.pending.forEach(({ timer }) => clearTimeout(timer)) });
   }
 
-  /** By prompt id; empty when no prompt names `data:`, the document is not a local file, or nothing is ready yet. */
+  /** By prompt id; empty when no prompt names `data:` or has `testData`, the document is not a local file, or nothing is ready yet. */
   get(document: vscode.TextDocument, file: FileEstimate): ReadonlyMap<string, DatasetEstimate> {
-    const prompts = file.parsed.prompts.filter((prompt) => prompt.dataFile !== undefined);
+    const prompts = file.parsed.prompts.filter(hasDataset);
     if (prompts.length === 0 || document.uri.scheme !== 'file') return NONE;
     const folder = path.dirname(document.uri.fsPath);
     const stamps = prompts.map((prompt) => {
+      // testData rows are in the document itself: its version is the stamp.
+      if (prompt.dataFile === undefined) return 'inline';
       try {
         const stat = statSync(path.resolve(folder, prompt.dataFile!));
         return stat.size > MAXIMUM_DATASET_BYTES ? 'too-large' : `${stat.size}:${stat.mtimeMs}`;

@@ -8,6 +8,8 @@ export const PROMPT_DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.prompt.md' },
   { pattern: '**/*.prompty' },
   { pattern: '**/*.prompt' },
+  { pattern: '**/*.prompt.yml' },
+  { pattern: '**/*.prompt.yaml' },
   { pattern: '**/*.jsonl' },
   { pattern: '**/*.md' },
   { pattern: '**/*.txt' },

@@ -173,7 +173,7 @@ export class FolderRunner {
 
   /** Folders that hold prompt files, nearest first, plus "Browse…" for any other folder. */
   private async pickFolder(root: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const uris = await vscode.workspace.findFiles('**/*.{prompt.md,prompty,prompt,jsonl}', EXCLUDED, 2_000);
+    const uris = await vscode.workspace.findFiles('**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl}', EXCLUDED, 2_000);
     const counts = new Map<string, { uri: vscode.Uri; files: number }>();
     for (const uri of uris) {
       const folder = vscode.Uri.joinPath(uri, '..');
@@ -195,7 +195,7 @@ export class FolderRunner {
   /** The prompt files of a folder, or the one file when `folder` is a file (a data: prompt's CodeLens runs just it). */
   private async promptFiles(folder: vscode.Uri): Promise<RunSourceFile[]> {
     const isFile = ((await vscode.workspace.fs.stat(folder)).type & vscode.FileType.File) !== 0;
-    const uris = isFile ? [folder] : await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,jsonl,md,txt}'), EXCLUDED, 10_000);
+    const uris = isFile ? [folder] : await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl,md,txt}'), EXCLUDED, 10_000);
     const files: RunSourceFile[] = [];
     for (const uri of uris.sort((left, right) => left.fsPath.localeCompare(right.fsPath))) {
       const displayPath = vscode.workspace.asRelativePath(uri, false);

@@ -142,7 +142,7 @@ export class ModelCommands {
     const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     const file = document ? await this.documents.current(document) : undefined;
     if (!document || !file) {
-      void vscode.window.showInformationMessage('Prompt Meter: open a prompt file (.prompt.md, .prompty, .prompt, a Batch .jsonl, or a .md/.txt in a prompt folder) first.');
+      void vscode.window.showInformationMessage('Prompt Meter: open a prompt file (.prompt.md, .prompty, .prompt, .prompt.yml, a Batch .jsonl, or a .md/.txt in a prompt folder) first.');
       return undefined;
     }
     return { document, file };

@@ -59,7 +59,7 @@ export function statusText(file: FileEstimate): string {
   const approximate = file.estimates.some((estimate) => estimate.approximate) ? '≈' : '';
   const models = new Set(file.estimates.map((estimate) => estimate.model));
   const model = models.size === 1 ? first.model : `${models.size} models`;
-  const cost = file.totals.unpricedPrompts === file.totals.prompts ? 'price unknown' : formatEstimate(file.totals.total);
+  const cost = first.prompt.copilot ? 'Copilot prompt file (no API price)' : file.totals.unpricedPrompts === file.totals.prompts ? 'price unknown' : formatEstimate(file.totals.total);
   const requests = file.estimates.length > 1 ? `${file.estimates.length} requests · ` : '';
   return `$(symbol-numeric) ${requests}${approximate}${formatTokens(file.totals.inputTokens)} tokens · ${cost} · ${model}`;
 }

@@ -37,7 +37,10 @@ function tokensIn(statusText: string): number {
 }
 
 test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) => {
-  const workspace = createWorkspace(exampleFiles(), 'pm-e2e-estimates-');
+  // Without examples/.vscode/settings.json (which opens the examples as Markdown), to see VS Code's own validator.
+  const files = exampleFiles();
+  delete files['.vscode/settings.json'];
+  const workspace = createWorkspace(files, 'pm-e2e-estimates-');
   const server = await startCodeServerForTest(t, { workspace, vsixPath: promptMeterVsix(), name: 'estimates' });
   const { page } = server;
 
@@ -71,10 +74,11 @@ test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) =
     await clickNotificationButton(page, offer, 'Open as Markdown');
     await waitForStatusBarText(page, /^Markdown$/, { timeout: 30_000 });
     const settings = JSON.parse(readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(settings['files.associations'], { '**/prompts/**/*.prompt.md': 'markdown' });
+    // One choice for the workspace: the folders of every Prompt Meter .prompt.md, in one write.
+    assert.deepEqual(settings['files.associations'], { '**/prompts/**/*.prompt.md': 'markdown', '**/faq/**/*.prompt.md': 'markdown' });
     // VS Code keeps the problems it already reported until a reload; Prompt Meter offers one.
     const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-    await clickNotificationButton(page, /now opens as Markdown in this workspace/, 'Reload Window');
+    await clickNotificationButton(page, /now opens? as Markdown in this workspace/, 'Reload Window');
     await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await openFile(page, 'prompts/faq-answer.prompt.md', { timeout: 60_000 });
@@ -117,6 +121,14 @@ test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) =
     assert.match(lens, /tokens/);
   });
 
+  await t.test('a GitHub Models .prompt.yml shows the × rows lens of its testData, as the CLI estimates it', async () => {
+    const cli = cliJson<DatasetReport>(['estimate', 'prompts/ticket-summary.prompt.yml'], workspace);
+    const dataset = cli.prompts[0]!.dataset!;
+    await openFile(page, 'prompts/ticket-summary.prompt.yml');
+    const lens = await waitForCodeLens(page, /× \d+ rows of testData/, { timeout: 60_000 });
+    assert.ok(lens.endsWith(`× ${dataset.rows} rows of testData: ${formatTokens(dataset.inputTokens)} tokens · ${formatEstimate(dataset.total)} · Batch API ${formatEstimate(dataset.batchTotal)}`), lens);
+  });
+
   await t.test('a prompt with data: shows what running every row of its dataset costs, as the CLI estimates it', async () => {
     const cli = cliJson<DatasetReport>(['estimate', 'prompts/faq-from-dataset.prompt.md'], workspace);
     const dataset = cli.prompts[0]!.dataset!;
@@ -126,6 +138,19 @@ test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) =
     assert.ok(lens.endsWith(expected), `lens "${lens}" vs CLI "${expected}"`);
     await screenshot(page, 'estimates-dataset-lens');
   });
+});
+
+test('a Copilot prompt file shows its tokens and no price', { timeout: 300_000 }, async (t) => {
+  const text = '---\ndescription: Review the open file\nmode: agent\nmodel: GPT-5 mini (copilot)\ntools: [codebase]\n---\nReview ${file} for error handling and naming.\n';
+  const workspace = createWorkspace({ '.github/prompts/review.prompt.md': text }, 'pm-e2e-copilot-');
+  const server = await startCodeServerForTest(t, { workspace, vsixPath: promptMeterVsix(), name: 'copilot' });
+  const cli = cliJson<EstimateReport>(['estimate', '.github/prompts/review.prompt.md'], workspace);
+  await openFile(server.page, '.github/prompts/review.prompt.md');
+  const status = await waitForStatusBarText(server.page, /tokens · Copilot prompt file \(no API price\) · gpt-5-mini$/, { timeout: 60_000 });
+  assert.equal(tokensIn(status), cli.prompts[0]!.inputTokens);
+  const lens = await waitForCodeLens(server.page, /Copilot prompt file: chat context, no API price/);
+  assert.doesNotMatch(lens, /\$/);
+  await screenshot(server.page, 'estimates-copilot-prompt-file');
 });
 
 test('estimates work in Restricted Mode (untrusted workspace)', { timeout: 300_000 }, async (t) => {

@@ -47,3 +47,53 @@ describe('estimateDatasetRuns', () => {
     assert.match(dataset.problems.join(' '), /missing\.csv.*could not be read/);
   });
 });
+
+describe('inline testData and missing columns', () => {
+  const yml = [
+    'model: openai/gpt-4o-mini',
+    'modelParameters:',
+    '  maxTokens: 30',
+    'messages:',
+    '  - role: user',
+    '    content: "Summarize: {{ticket}}"',
+    'testData:',
+    '  - ticket: short',
+    '  - ticket: a much longer ticket text that has quite a few more words in it than the first one',
+    '',
+  ].join('\n');
+
+  it('GitHub Models testData rows are the dataset of the × rows estimate, each row with its own values', async () => {
+    const estimator = testEstimator(tokenizers);
+    const parsed = estimator.parse('sum.prompt.yml', yml, 'github-models');
+    const estimates = await estimateDatasetRuns(parsed, '/nonexistent/sum.prompt.yml', estimator.options(undefined, false), {});
+    const dataset = estimates!.get('sum.prompt.yml')!;
+    assert.equal(dataset.dataFile, 'testData');
+    assert.equal(dataset.rows, 2);
+    const single = estimator.options(undefined, false);
+    const { jobs } = expandJobs([parsed], { estimate: single, overrides: {}, datasetFor: () => parseDataset('x.jsonl', '{"ticket":"short"}\n') });
+    assert.ok(dataset.inputTokens > 2 * jobs[0]!.estimate.inputTokens, 'the second row is longer than the first');
+  });
+
+  it('a row without a column a variable needs is a problem naming column, row and file, and is not sent', () => {
+    const estimator = testEstimator(tokenizers);
+    const parsed = estimator.parse('ask.prompt.md', '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\n---\nPlan {{plan}}: {{question}}\n', 'prompt-markdown');
+    const dataset = parseDataset('rows.jsonl', '{"question":"a","plan":"Team"}\n{"question":"b"}\n');
+    const { jobs, problems } = expandJobs([parsed], { estimate: estimator.options(undefined, false), overrides: {}, datasetFor: () => dataset });
+    assert.deepEqual(jobs.map((job) => job.row), [1]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^ask\.prompt\.md: row 2 of rows\.jsonl has no "plan" column, which \{\{plan\}\} needs; the row is not sent/);
+  });
+
+  it('a Prompty input with a default needs no column', () => {
+    const estimator = testEstimator(tokenizers);
+    const text = '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\ninputs:\n  plan:\n    default: Team\n  question:\n    type: string\n---\nuser:\n{{plan}}: {{question}}\n';
+    const parsed = estimator.parse('ask.prompty', text, 'prompty');
+    const dataset = parseDataset('rows.jsonl', '{"question":"why?"}\n{"plan":"Pro"}\n');
+    const { jobs, problems } = expandJobs([parsed], { estimate: estimator.options(undefined, false), overrides: {}, datasetFor: () => dataset });
+    assert.deepEqual(jobs.map((job) => job.row), [1]);
+    assert.match(problems[0]!, /row 2 of rows\.jsonl has no "question" column/);
+    const request = jobs[0]!.request;
+    assert.ok('messages' in request);
+    assert.equal(request.messages[0]!.content, 'Team: why?');
+  });
+});

@@ -20,6 +20,7 @@ const FILES: Array<{ name: string; format: PromptFormat; text: string }> = [
   { name: 'b.prompty', format: 'prompty', text: '---\nname: classify\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: gpt-4o\n  parameters:\n    max_tokens: 10\n    temperature: 0\n---\nsystem:\nClassify.\nuser:\nBilling or bug?\n' },
   { name: 'c.prompty', format: 'prompty', text: '---\nname: classify\nmodel:\n  id: gpt-4o\n  options:\n    maxOutputTokens: 10\n    temperature: 0\n---\nsystem:\nClassify.\nuser:\nBilling or bug?\n' },
   { name: 'd.prompt', format: 'dotprompt', text: '---\nmodel: openai/gpt-4o\nconfig:\n  maxOutputTokens: 10\n  temperature: 0\n---\nBilling or bug?\n' },
+  { name: 'f.prompt.yml', format: 'github-models', text: 'name: classify\nmodel: openai/gpt-4o\nmodelParameters:\n  maxTokens: 10\n  temperature: 0\nmessages:\n  - role: user\n    content: Billing or bug?\n' },
   { name: 'e.jsonl', format: 'batch-jsonl', text: `${JSON.stringify({ custom_id: 'x', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o', max_tokens: 10, temperature: 0, messages: [{ role: 'user', content: 'Billing or bug?' }] } })}\n` },
 ];
 
@@ -54,7 +55,7 @@ describe('promptChangeEdits writes a recommendation in every format', () => {
   });
 
   it('a Batch line gets max_completion_tokens and loses max_tokens', () => {
-    const file = FILES[4]!;
+    const file = FILES.find((candidate) => candidate.format === 'batch-jsonl')!;
     const parsed = parsePromptFile(file.name, file.text, file.format);
     const after = applyEdits(file.text, promptChangeEdits(parsed, file.text, parsed.prompts[0]!, TO_NANO, { reasoningModel: true }));
     const body = (JSON.parse(after) as { body: Record<string, unknown> }).body;

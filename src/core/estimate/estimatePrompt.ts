@@ -53,7 +53,8 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   }
 
   const { outputTokens, outputBound } = outputBoundFor(prompt, model.maxOutputTokens);
-  const price = options.pricing.priceFor(modelName);
+  // A Copilot prompt file is chat context, not an API request: tokens only (no price, hence no recommendation).
+  const price = prompt.copilot ? undefined : options.pricing.priceFor(modelName);
   const cost = price ? estimateCost(price, inputTokens, outputTokens) : undefined;
   const requested = prompt.maxTokens !== undefined ? prompt.maxTokens * prompt.choices : 0;
   const exceedsContext = model.contextWindow !== undefined && inputTokens + requested > model.contextWindow;
@@ -109,7 +110,7 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
 }
 
 function outputBoundFor(prompt: PromptDefinition, modelMaximum: number | undefined): { outputTokens: number; outputBound: OutputBound } {
-  if (prompt.kind === 'embedding') return { outputTokens: 0, outputBound: 'none' };
+  if (prompt.kind === 'embedding' || prompt.copilot) return { outputTokens: 0, outputBound: 'none' };
   if (prompt.maxTokens !== undefined) return { outputTokens: prompt.maxTokens * prompt.choices, outputBound: 'max_tokens' };
   if (modelMaximum !== undefined) return { outputTokens: modelMaximum * prompt.choices, outputBound: 'model-maximum' };
   return { outputTokens: 0, outputBound: 'unknown' };

@@ -2,6 +2,8 @@ import type { DocumentReader } from '../chunking/promptMapReduce';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import { Pricing } from '../pricing/pricing';
 import { parsePromptFile } from '../prompts/parsePromptFile';
+import { workspacePromptContext } from '../prompts/promptContext';
+import type { TemplateCache } from '../prompts/templateEngines';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
 import type { EncodingName } from '../tokens/encodingForModel';
 import type { TokenCounter } from '../tokens/tokenCounter';
@@ -24,6 +26,8 @@ export interface EstimatorSettings {
 export class PromptEstimator {
   private pricing: Pricing;
   private reasoningHistory: ReasoningHistory | undefined;
+  /** Compiled Prompty/Dotprompt templates across edits (bounded), so typing in static text does not recompile. */
+  private readonly templates: TemplateCache = new Map();
 
   constructor(
     private readonly tokenizers: Tokenizers,
@@ -50,7 +54,7 @@ export class PromptEstimator {
   }
 
   parse(file: string, text: string, format: PromptFormat): ParsedPromptFile {
-    return parsePromptFile(file, text, format, this.settings.maxFileBytes);
+    return parsePromptFile(file, text, format, this.settings.maxFileBytes, workspacePromptContext(this.readDocument, this.templates));
   }
 
   /** Loads every encoding `parsed` needs (and for `modelOverride`), then estimates. */

@@ -15,6 +15,7 @@ const SPECIAL_TOKEN_TEXT = /<\|[a-z_]+\|>/i;
  * variables that defeat prompt caching, a cheaper adequate model, unknown model or price, special-token text.
  */
 export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lines: LineIndex): PromptDiagnostic[] {
+  if (estimate.prompt.copilot) return [];
   const { prompt } = estimate;
   const hints: PromptDiagnostic[] = requestHints(estimate);
   const at = prompt.modelSpan ?? prompt.span;

@@ -1,17 +1,20 @@
 import { readDeclaredParameters } from './declaredParameters';
 import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter } from './frontMatter';
 import { LineIndex } from './lineIndex';
-import { buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask } from './promptBuilder';
+import { readApi, readPositiveInteger, readRecord, readString, readTask } from './promptBuilder';
+import type { PromptContext } from './promptContext';
 import type { ParsedPromptFile, PromptDiagnostic } from './promptTypes';
-import { splitRoleSections } from './roleSections';
+import { buildTemplatePrompt } from './templatePrompt';
 
 const MAX_TOKEN_KEYS = ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_completion_tokens'] as const;
 
 /**
  * Google Dotprompt (`*.prompt`): front matter `model: openai/gpt-4o-mini`, `config.maxOutputTokens`,
- * `config.temperature` and the other API parameters (camelCase or snake_case), `input.default` (sample values); Handlebars body with `{{role "system"}}` markers.
+ * `config.temperature` and the other API parameters (camelCase or snake_case), `input.default` and JSON Schema
+ * `default`s in `input.schema` (sample values); the Handlebars body is rendered with the `dotprompt` library's
+ * helpers and the partials `{{> name}}` from `_name.prompt` beside the file, then split at its role markers.
  */
-export function parseDotprompt(file: string, text: string): ParsedPromptFile {
+export function parseDotprompt(file: string, text: string, context: PromptContext = {}): ParsedPromptFile {
   const lines = new LineIndex(text);
   const frontMatter = parseFrontMatter(text, lines);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
@@ -20,11 +23,15 @@ export function parseDotprompt(file: string, text: string): ParsedPromptFile {
   const span = (path: readonly string[]) => frontMatterValueSpan(frontMatter.document, frontMatter.block, path, lines);
   const config = readRecord(data.config);
   const maxTokensKey = MAX_TOKEN_KEYS.find((key) => config[key] !== undefined) ?? 'maxOutputTokens';
-  const prompt = buildChatPrompt(
+  const input = readRecord(data.input);
+  const samples = { ...schemaDefaults(input.schema), ...readRecord(input.default) };
+  const source = text.slice(frontMatter.bodyStart);
+  const partials = readPartials(source, file, context, diagnostics, lines);
+  const prompt = buildTemplatePrompt(
     file,
     'dotprompt',
     text,
-    splitRoleSections(text, frontMatter.bodyStart, 'handlebars', 'user'),
+    { engine: 'handlebars', source, sourceStart: frontMatter.bodyStart, roles: 'dotprompt', partials, metadata: { prompt: data }, defaults: samples },
     {
       model: readString(data.model),
       modelSpan: span(['model']),
@@ -34,13 +41,73 @@ export function parseDotprompt(file: string, text: string): ParsedPromptFile {
       parameters: readDeclaredParameters(config, ['config'], (path) => frontMatterKeySpan(frontMatter.document, frontMatter.block, path, lines)),
       api: readApi(config.api ?? data.api, span(['config', 'api']) ?? span(['api']), diagnostics, fallback),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
-      samples: readRecord(readRecord(data.input).default),
+      samples,
+      defaultNames: Object.keys(samples),
       tools: [],
       dataFile: readString(data.data),
       chunk: data.chunk,
     },
     lines,
     diagnostics,
+    context.templates,
   );
   return { file, format: 'dotprompt', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
+}
+
+const PARTIAL = /\{\{~?>\s*([\w./-]+)/g;
+
+/**
+ * The partials a body uses, read from `_name.prompt` in the prompt's folder (Dotprompt's directory store layout),
+ * and the partials they use in turn. A missing partial is an error at its line (Handlebars would throw when rendering).
+ */
+function readPartials(
+  source: string,
+  file: string,
+  context: PromptContext,
+  diagnostics: PromptDiagnostic[],
+  lines: LineIndex,
+): Record<string, string> {
+  const partials: Record<string, string> = {};
+  const pending = [...source.matchAll(PARTIAL)].map((match) => ({ name: match[1] ?? '', offset: match.index ?? 0, top: true }));
+  while (pending.length > 0) {
+    const next = pending.shift()!;
+    if (next.name in partials) continue;
+    const text = context.readDocument?.(file, partialFileName(next.name));
+    if (text === undefined) {
+      if (!next.top) continue;
+      const start = lines.text.length - source.length + next.offset;
+      diagnostics.push({
+        span: lines.span(start, start + next.name.length + 4),
+        severity: 'error',
+        code: 'partial-missing',
+        message: `Partial "${next.name}" not found: Dotprompt reads it from ${partialFileName(next.name)} in this prompt's folder. Create that file or remove {{> ${next.name}}}.`,
+      });
+      continue;
+    }
+    const body = stripFrontMatter(text);
+    partials[next.name] = body;
+    for (const match of body.matchAll(PARTIAL)) pending.push({ name: match[1] ?? '', offset: 0, top: false });
+  }
+  return partials;
+}
+
+/** `{{> style}}` → `_style.prompt`; `{{> shared/style}}` → `shared/_style.prompt`. */
+export function partialFileName(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return `${name.slice(0, slash + 1)}_${name.slice(slash + 1)}.prompt`;
+}
+
+function stripFrontMatter(text: string): string {
+  const match = /^---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
+  return match ? text.slice(match[0].length) : text;
+}
+
+/** `default`s of a JSON Schema `input.schema` (`properties.x.default`); Picoschema itself has no default syntax. */
+function schemaDefaults(schema: unknown): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(readRecord(readRecord(schema).properties))) {
+    const value = readRecord(property).default;
+    if (value !== undefined) defaults[name] = value;
+  }
+  return defaults;
 }

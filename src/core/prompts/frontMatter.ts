@@ -45,7 +45,8 @@ export function parseFrontMatter(text: string, lines: LineIndex): FrontMatterRes
   };
 }
 
-function parseYaml(text: string, lines: LineIndex, contentStart: number, contentEnd: number, bodyStart: number): FrontMatterResult {
+/** Parses the YAML between `contentStart` and `contentEnd` (front matter, or a whole `.prompt.yml`) with diagnostics. */
+export function parseYaml(text: string, lines: LineIndex, contentStart: number, contentEnd: number, bodyStart: number): FrontMatterResult {
   const source = text.slice(contentStart, contentEnd);
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });

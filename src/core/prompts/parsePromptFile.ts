@@ -1,6 +1,8 @@
 import { parseBatchJsonl } from './batchJsonl';
 import { parseDotprompt } from './dotprompt';
+import { parseGitHubModelsPrompt } from './githubModelsPrompt';
 import { LineIndex } from './lineIndex';
+import type { PromptContext } from './promptContext';
 import { parsePromptMarkdown } from './promptMarkdown';
 import type { ParsedPromptFile, PromptDiagnostic, PromptFormat } from './promptTypes';
 import { parsePrompty } from './prompty';
@@ -17,17 +19,42 @@ export function parsePromptFile(
   text: string,
   format: PromptFormat,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+  context: PromptContext = {},
 ): ParsedPromptFile {
   const refusal = refuseContent(text, maxFileBytes);
   if (refusal) return { file, format, prompts: [], diagnostics: [refusal] };
+  const parsed = parseKnownFormat(file, text, format, context);
+  const invalid = invalidUtf8Diagnostic(text);
+  return invalid ? { ...parsed, diagnostics: [invalid, ...parsed.diagnostics] } : parsed;
+}
+
+/**
+ * Text read as UTF-8 has U+FFFD where the bytes were not UTF-8 (a Latin-1 or UTF-16 file): the tokens counted are
+ * then not those of the file as written, which the user should know.
+ */
+function invalidUtf8Diagnostic(text: string): PromptDiagnostic | undefined {
+  const at = text.indexOf('\uFFFD');
+  if (at < 0) return undefined;
+  const lines = new LineIndex(text);
+  return {
+    span: lines.span(at, at + 1),
+    severity: 'warning',
+    code: 'invalid-utf8',
+    message: 'This file is not valid UTF-8 here (shown as \uFFFD), so the tokens counted are not those of the text as written. Save the file as UTF-8.',
+  };
+}
+
+function parseKnownFormat(file: string, text: string, format: PromptFormat, context: PromptContext): ParsedPromptFile {
   try {
     switch (format) {
       case 'prompt-markdown':
         return parsePromptMarkdown(file, text);
       case 'prompty':
-        return parsePrompty(file, text);
+        return parsePrompty(file, text, context);
       case 'dotprompt':
-        return parseDotprompt(file, text);
+        return parseDotprompt(file, text, context);
+      case 'github-models':
+        return parseGitHubModelsPrompt(file, text);
       case 'batch-jsonl':
         return parseBatchJsonl(file, text);
       case 'plain-text':

@@ -6,6 +6,7 @@ import type {
   PromptApi, PromptDefinition, PromptDiagnostic, PromptFormat, PromptMessage, PromptVariable, TaskKind, TextSpan,
 } from './promptTypes';
 import { TASK_KINDS } from './promptTypes';
+import type { PromptTemplate } from './promptTemplate';
 import type { RoleSection } from './roleSections';
 import { renderTemplate, stringify } from './template';
 
@@ -20,8 +21,12 @@ export interface PromptSettings {
   readonly api?: PromptApi;
   readonly declaredTask?: TaskKind;
   readonly samples: Readonly<Record<string, unknown>>;
+  /** Names whose value is a runtime default of the format (not only a sample for the estimate). */
+  readonly defaultNames?: readonly string[];
   readonly tools: readonly FunctionDefinition[];
   readonly dataFile?: string;
+  /** Dataset rows written in the prompt file itself (GitHub Models `testData`). */
+  readonly dataRows?: readonly Readonly<Record<string, unknown>>[];
   readonly chunk?: unknown;
 }
 
@@ -59,6 +64,20 @@ export function buildChatPrompt(
     const value = settings.samples[name];
     return { name, value: value === undefined ? undefined : stringify(value), occurrences: count };
   });
+  return assemblePrompt(file, format, text, messages, variables, settings, lines);
+}
+
+/** The parsed prompt from its rendered messages and the settings its front matter gives. */
+export function assemblePrompt(
+  file: string,
+  format: PromptFormat,
+  text: string,
+  messages: readonly PromptMessage[],
+  variables: readonly PromptVariable[],
+  settings: PromptSettings,
+  lines: LineIndex,
+  template?: PromptTemplate,
+): PromptDefinition {
   // CodeLens and whole-prompt hints sit on the first line of the file (the front matter's `---` when there is one).
   const firstContent = Math.max(0, text.search(/\S/));
   return {
@@ -81,6 +100,8 @@ export function buildChatPrompt(
     variables,
     span: lines.lineSpan(lines.position(Math.min(firstContent, text.length)).line),
     dataFile: settings.dataFile,
+    ...(settings.dataRows ? { dataRows: settings.dataRows } : {}),
+    ...(template ? { template } : {}),
     ...(settings.chunk === undefined || settings.chunk === null || settings.chunk === false ? {} : { chunk: settings.chunk }),
   };
 }

@@ -15,6 +15,7 @@ const MAX_TOKENS_PATHS: Readonly<Record<string, readonly string[]>> = {
   'plain-text': ['max_tokens'],
   prompty: ['model', 'parameters', 'max_tokens'],
   dotprompt: ['config', 'maxOutputTokens'],
+  'github-models': ['modelParameters', 'maxTokens'],
 };
 
 /**
@@ -79,13 +80,18 @@ function maxTokensPath(document: Document, parsed: ParsedPromptFile): readonly s
   return MAX_TOKENS_PATHS[parsed.format] ?? ['max_tokens'];
 }
 
-/** A new parameter goes beside the file's others: front matter top level, Prompty parameters/options, Dotprompt config. */
+/**
+ * A new parameter goes beside the file's others: front matter top level, Prompty parameters/options, Dotprompt
+ * config, GitHub Models `modelParameters` (camelCase).
+ */
 function parameterPath(document: Document, parsed: ParsedPromptFile, name: string): readonly string[] {
   switch (parsed.format) {
     case 'prompty':
       return isPromptyV2(document) ? ['model', 'options', camelCase(name)] : ['model', 'parameters', name];
     case 'dotprompt':
       return ['config', name];
+    case 'github-models':
+      return ['modelParameters', camelCase(name)];
     default:
       return [name];
   }

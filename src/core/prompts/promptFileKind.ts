@@ -12,13 +12,21 @@ export function promptFormatFor(
   const lower = relativePath.toLowerCase();
   if (lower.endsWith('.prompt.md')) return 'prompt-markdown';
   if (lower.endsWith('.prompty')) return 'prompty';
-  if (lower.endsWith('.prompt')) return 'dotprompt';
+  if (lower.endsWith('.prompt.yml') || lower.endsWith('.prompt.yaml')) return 'github-models';
+  // Dotprompt partials (`_name.prompt`) are parts of other prompts, never sent on their own.
+  if (lower.endsWith('.prompt')) return isDotpromptPartial(lower) ? undefined : 'dotprompt';
   if (lower.endsWith('.jsonl')) {
     if (lower.endsWith('.batch.jsonl') || firstLines === undefined || looksLikeBatchInput(firstLines)) return 'batch-jsonl';
     return undefined;
   }
   if ((lower.endsWith('.md') || lower.endsWith('.txt')) && isUnderPromptFolder(relativePath, promptFolders)) return 'plain-text';
   return undefined;
+}
+
+/** `_style.prompt`: a Dotprompt partial (Dotprompt's directory store names partials with a leading underscore). */
+export function isDotpromptPartial(relativePath: string): boolean {
+  const name = relativePath.replace(/\\/g, '/').split('/').pop() ?? '';
+  return name.startsWith('_') && name.toLowerCase().endsWith('.prompt');
 }
 
 /** True when one of the first lines is a Batch request (`custom_id`). */

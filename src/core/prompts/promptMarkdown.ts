@@ -1,8 +1,10 @@
 import { readDeclaredParameters } from './declaredParameters';
 import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter } from './frontMatter';
 import { LineIndex } from './lineIndex';
-import { buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
-import type { ParsedPromptFile, PromptDiagnostic, PromptFormat } from './promptTypes';
+import { assemblePrompt, buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
+import { copilotModelId } from '../models/copilotModelNames';
+import { isCopilotPromptFile } from './chatPromptFiles';
+import type { ParsedPromptFile, PromptDefinition, PromptDiagnostic, PromptFormat, TextSpan } from './promptTypes';
 import { splitRoleSections } from './roleSections';
 
 /**
@@ -18,6 +20,9 @@ export function parsePromptMarkdown(file: string, text: string, format: PromptFo
   const fallback = lines.lineSpan(0);
   const span = (key: string) => frontMatterValueSpan(frontMatter.document, frontMatter.block, [key], lines);
   const keySpan = (path: readonly string[]) => frontMatterKeySpan(frontMatter.document, frontMatter.block, path, lines);
+  if (format === 'prompt-markdown' && isCopilotPromptFile(file, frontMatter.block?.data)) {
+    return { file, format, prompts: [copilotPrompt(file, text, data, frontMatter.bodyStart, span('model'), lines)], diagnostics, frontMatter: frontMatter.block };
+  }
   const maxTokensKey = data.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
   const sections = splitRoleSections(text, frontMatter.bodyStart, 'lines', 'user');
   const prompt = buildChatPrompt(
@@ -43,4 +48,19 @@ export function parsePromptMarkdown(file: string, text: string, format: PromptFo
     diagnostics,
   );
   return { file, format, prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
+}
+
+/**
+ * A VS Code Copilot prompt file: its body is the context it adds to a chat, sent as written (`${input:x}` and
+ * `{{…}}` in code samples are not Prompt Meter variables), on the model VS Code names, mapped to a catalog id.
+ */
+function copilotPrompt(file: string, text: string, data: Record<string, unknown>, bodyStart: number, modelSpan: TextSpan | undefined, lines: LineIndex): PromptDefinition {
+  const body = text.slice(bodyStart);
+  const content = body.trim();
+  const start = bodyStart + body.length - body.trimStart().length;
+  const written = readString(data.model);
+  const model = written === undefined ? undefined : copilotModelId(written);
+  const messages = content === '' ? [] : [{ role: 'user' as const, content, span: lines.span(start, start + content.length), insertions: [] }];
+  const prompt = assemblePrompt(file, 'prompt-markdown', text, messages, [], { model, modelSpan: model ? modelSpan : undefined, choices: 1, parameters: [], samples: {}, tools: [] }, lines);
+  return { ...prompt, copilot: true };
 }

@@ -1,7 +1,9 @@
 import type { FunctionDefinition } from '../tokens/chatFraming';
 import type { ChatParameterName, DeclaredParameter } from './declaredParameters';
+import type { PromptEvaluator } from './githubModelsPrompt';
+import type { PromptTemplate } from './promptTemplate';
 
-export type PromptFormat = 'prompt-markdown' | 'prompty' | 'dotprompt' | 'batch-jsonl' | 'plain-text';
+export type PromptFormat = 'prompt-markdown' | 'prompty' | 'dotprompt' | 'github-models' | 'batch-jsonl' | 'plain-text';
 
 /** The OpenAI API a chat prompt is sent through. */
 export type PromptApi = 'chat' | 'responses';
@@ -48,6 +50,11 @@ export interface PromptVariable {
   /** Sample value used for the estimate; undefined when the file gives none (counted as empty). */
   readonly value: string | undefined;
   readonly occurrences: number;
+  /**
+   * The format gives a default used at run time too (Prompty `inputs.x.default`, Dotprompt `input.default`), so a
+   * dataset need not have the column; sample values (`sample:`, `variables:`, testData) are not defaults.
+   */
+  readonly hasDefault?: boolean;
 }
 
 /** One request the file describes: a whole prompt file, or one line of a Batch `.jsonl`. */
@@ -85,6 +92,20 @@ export interface PromptDefinition {
   readonly span: TextSpan;
   /** Dataset (front matter `data:`) whose rows fill the variables in batch runs. */
   readonly dataFile?: string;
+  /** Dataset rows written in the file itself (GitHub Models `testData`); used when there is no `dataFile`. */
+  readonly dataRows?: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * The body as its format's engine renders it (Prompty jinja2/mustache, Dotprompt Handlebars): runs render dataset
+   * rows through it with `renderPromptMessages`, so the request sent is what the estimate counted.
+   */
+  readonly template?: PromptTemplate;
+  /**
+   * A VS Code Copilot prompt file (`.github/prompts/`, or only Copilot keys): its tokens are the context it adds to a
+   * chat; it is not an API request, so it gets no price, output bound, task or model recommendation.
+   */
+  readonly copilot?: boolean;
+  /** GitHub Models `evaluators`, kept as written (not used for estimates). */
+  readonly evaluators?: readonly PromptEvaluator[];
   /** The raw `chunk:` front matter value (long documents: map-reduce), read by the chunking module. */
   readonly chunk?: unknown;
   /** Batch `.jsonl` lines: the request body exactly as written (sent as is, with only the model replaceable). */

@@ -1,9 +1,11 @@
 import { readDeclaredParameters } from './declaredParameters';
 import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter } from './frontMatter';
 import { LineIndex } from './lineIndex';
-import { buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
-import type { ParsedPromptFile, PromptDiagnostic } from './promptTypes';
-import { splitRoleSections } from './roleSections';
+import { readApi, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
+import { resolveReferences, type PromptContext } from './promptContext';
+import type { ParsedPromptFile, PromptDiagnostic, TextSpan } from './promptTypes';
+import type { TemplateEngine } from './templateEngines';
+import { buildTemplatePrompt } from './templatePrompt';
 
 /** Where Prompty files name the model, most specific first. */
 export const PROMPTY_MODEL_PATHS: readonly (readonly string[])[] = [
@@ -15,17 +17,39 @@ export const PROMPTY_MODEL_PATHS: readonly (readonly string[])[] = [
 ];
 
 /**
- * Microsoft Prompty: front matter `model.configuration` (name / model / azure_deployment), `model.parameters`
- * (v1: max_tokens, temperature, …) or `model.options` (v2: maxOutputTokens, topP, …), `sample:` and `inputs:` (sample/default values); role-marked body where text
- * before the first role is a system message (as Prompty's own parser does).
+ * Microsoft Prompty v1 and v2: front matter `model.configuration` (name / model / azure_deployment) or v2 `model.id`,
+ * `model.parameters` (v1: max_tokens, temperature, …) or `model.options` (v2: maxOutputTokens, topP, …), `sample:`
+ * and `inputs:` (a map or a v2 list; sample/example/default values), `${env:VAR}` and `${file:path}` values; the body
+ * is rendered with `template.format` (jinja2 by default, or mustache) and then split at role lines, where text before
+ * the first role is a system message, as Prompty's runtime does.
  */
-export function parsePrompty(file: string, text: string): ParsedPromptFile {
+export function parsePrompty(file: string, text: string, context: PromptContext = {}): ParsedPromptFile {
   const lines = new LineIndex(text);
   const frontMatter = parseFrontMatter(text, lines);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
-  const data = frontMatter.block?.data ?? {};
   const fallback = lines.lineSpan(0);
   const span = (path: readonly string[]) => frontMatterValueSpan(frontMatter.document, frontMatter.block, path, lines);
+  const references = resolveReferences(frontMatter.block?.data ?? {}, file, context);
+  const data = references.data;
+  for (const unset of references.unset) {
+    // Only what changes the estimate: the model name and sample values (not endpoints or keys).
+    const isModel = PROMPTY_MODEL_PATHS.some((path) => path.join('.') === unset.path.join('.'));
+    if (!isModel && unset.path[0] !== 'sample' && unset.path[0] !== 'inputs') continue;
+    diagnostics.push({
+      span: span(unset.path) ?? fallback,
+      severity: 'information',
+      code: 'env-unset',
+      message: `${unset.variable} is not set (neither in the environment nor in the workspace .env), so ${unset.path.join('.')} is left out${isModel ? ': the estimate uses the default model (promptmeter.defaultModel, or --model)' : ''}.`,
+    });
+  }
+  for (const unreadable of references.unreadable) {
+    diagnostics.push({
+      span: span(unreadable.path) ?? fallback,
+      severity: 'warning',
+      code: 'file-reference-unreadable',
+      message: `\${file:${unreadable.file}} could not be read (relative to this file), so ${unreadable.path.join('.')} is left out.`,
+    });
+  }
 
   const model = readRecord(data.model);
   const parameters = readRecord(model.parameters);
@@ -44,11 +68,13 @@ export function parsePrompty(file: string, text: string): ParsedPromptFile {
   const maxTokensPath = findMaxTokensPath(parameters, options);
   const maxTokensValue = maxTokensPath ? valueAt(data, maxTokensPath) : undefined;
   const maxTokensKey = maxTokensPath?.[maxTokensPath.length - 1] ?? 'max_tokens';
-  const prompt = buildChatPrompt(
+  const samples = promptySamples(data);
+  const engine = templateEngine(data.template, span(['template', 'format']) ?? span(['template']), diagnostics, fallback);
+  const prompt = buildTemplatePrompt(
     file,
     'prompty',
     text,
-    splitRoleSections(text, frontMatter.bodyStart, 'lines', 'system'),
+    { engine, source: text.slice(frontMatter.bodyStart), sourceStart: frontMatter.bodyStart, roles: 'prompty', partials: {}, metadata: {}, defaults: samples },
     {
       model: modelName,
       modelSpan: modelPath ? span(modelPath) : undefined,
@@ -62,32 +88,58 @@ export function parsePrompty(file: string, text: string): ParsedPromptFile {
       ].filter((parameter, index, all) => all.findIndex((other) => other.name === parameter.name) === index),
       api: readApi(model.apiType ?? model.api, span(['model', 'apiType']) ?? span(['model', 'api']), diagnostics, fallback),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
-      samples: promptySamples(data),
+      samples,
+      defaultNames: promptyDefaultNames(data),
       tools: readTools(data.tools ?? parameters.tools),
       dataFile: readString(data.data),
       chunk: data.chunk,
     },
     lines,
     diagnostics,
+    context.templates,
   );
   return { file, format: 'prompty', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
 }
 
-/** `sample:` wins over `inputs.<name>.sample`, which wins over `inputs.<name>.default`. */
+/** `inputs:` as name/definition pairs, from a map (v1) or a list of `{name, …}` (v2). */
+function promptyInputs(data: Record<string, unknown>): Array<[string, unknown]> {
+  const inputs = data.inputs;
+  return Array.isArray(inputs) ? inputs.map((input) => [String(readRecord(input).name ?? ''), input]) : Object.entries(readRecord(inputs));
+}
+
+/** Inputs with a `default` (map or v2 list): Prompty fills them at run time when a row has no value. */
+function promptyDefaultNames(data: Record<string, unknown>): string[] {
+  return promptyInputs(data).filter(([name, input]) => name && (readRecord(input).default !== undefined || (input !== null && typeof input !== 'object'))).map(([name]) => name);
+}
+
+/** `template: mustache` (v1) or `template: {format: mustache}` (v2); jinja2 when not given, as in Prompty. */
+function templateEngine(value: unknown, span: TextSpan | undefined, diagnostics: PromptDiagnostic[], fallback: TextSpan): TemplateEngine {
+  const format = (typeof value === 'string' ? value : readString(readRecord(value).format))?.toLowerCase() ?? 'jinja2';
+  if (format === 'jinja2' || format === 'nunjucks') return 'jinja2';
+  if (format === 'mustache') return 'mustache';
+  diagnostics.push({
+    span: span ?? fallback,
+    severity: 'warning',
+    code: 'unknown-template-format',
+    message: `Unknown template format "${format}": Prompty renders jinja2 or mustache. The estimate renders it as jinja2.`,
+  });
+  return 'jinja2';
+}
+
+/**
+ * `sample:` wins over `inputs.<name>.sample`, then `.example` (v2), then `.default`; a top-level `sample` may be a
+ * `${file:…}` reference (already read).
+ */
 function promptySamples(data: Record<string, unknown>): Record<string, unknown> {
   const samples: Record<string, unknown> = {};
-  const inputs = data.inputs;
-  const entries: Array<[string, unknown]> = Array.isArray(inputs)
-    ? inputs.map((input) => [String(readRecord(input).name ?? ''), input])
-    : Object.entries(readRecord(inputs));
-  for (const [name, input] of entries) {
+  for (const [name, input] of promptyInputs(data)) {
     if (!name) continue;
     if (input === null || typeof input !== 'object') {
       if (input !== undefined && input !== null) samples[name] = input;
       continue;
     }
     const record = readRecord(input);
-    const value = record.sample ?? record.default;
+    const value = record.sample ?? record.example ?? record.default;
     if (value !== undefined) samples[name] = value;
   }
   return { ...samples, ...readRecord(data.sample) };

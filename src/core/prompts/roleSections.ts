@@ -11,6 +11,11 @@ export interface RoleSection {
 
 const ROLE_LINE = /^[ \t]*(system|developer|user|assistant)[ \t]*:[ \t]*\r?$/gim;
 const HANDLEBARS_ROLE = /\{\{\s*role\s+["'](system|developer|user|assistant|model)["']\s*\}\}/gi;
+/**
+ * Prompty's role lines (microsoft/prompty runtime chat parser): `role:` alone on a line, optionally `# role:` and
+ * attributes `user[name="Alice"]:`; `function` is the old name of `tool`.
+ */
+export const PROMPTY_ROLE_LINE = /^[ \t]*#?[ \t]*(system|developer|user|assistant|function|tool)[ \t]*(\[[^\]\n]*\])?[ \t]*:[ \t]*\r?$/gim;
 
 /**
  * Splits a prompt body into role sections. `lines`: a line that is exactly `system:` / `user:` /
@@ -20,10 +25,10 @@ const HANDLEBARS_ROLE = /\{\{\s*role\s+["'](system|developer|user|assistant|mode
 export function splitRoleSections(
   text: string,
   bodyStart: number,
-  markers: 'lines' | 'handlebars',
+  markers: 'lines' | 'prompty' | 'handlebars',
   leadingRole: MessageRole,
 ): RoleSection[] {
-  const pattern = new RegExp(markers === 'lines' ? ROLE_LINE : HANDLEBARS_ROLE);
+  const pattern = new RegExp(markers === 'lines' ? ROLE_LINE : markers === 'prompty' ? PROMPTY_ROLE_LINE : HANDLEBARS_ROLE);
   const sections: RoleSection[] = [];
   let role: MessageRole = leadingRole;
   let sectionStart = bodyStart;
@@ -52,5 +57,6 @@ function pushSection(sections: RoleSection[], text: string, role: MessageRole, s
 function toRole(name: string): MessageRole {
   const lower = name.toLowerCase();
   if (lower === 'model') return 'assistant';
+  if (lower === 'function') return 'tool';
   return lower as MessageRole;
 }

@@ -1,13 +1,12 @@
-import path from 'node:path';
 import type { EstimateOptions } from '../estimate/estimatePrompt';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { ParsedPromptFile } from '../prompts/promptTypes';
-import { readDatasetFile } from './dataset';
+import { datasetLabel, hasDataset, promptDataset } from './dataset';
 import { expandJobs } from './expandJobs';
 
 /** What running a prompt once per row of its dataset (front matter `data:`) would take: estimated. */
 export interface DatasetEstimate {
-  /** As written in the front matter (relative to the prompt file). */
+  /** As written in the front matter (relative to the prompt file), or `testData` for rows written in the file. */
   readonly dataFile: string;
   readonly rows: number;
   readonly inputTokens: number;
@@ -22,7 +21,7 @@ export interface DatasetEstimate {
 const ROWS_PER_SLICE = 200;
 
 /**
- * Estimates the dataset runs of a parsed file's prompts (those naming `data:`), by prompt id, row by row as a run
+ * Estimates the dataset runs of a parsed file's prompts (those naming `data:` or with `testData` rows), by prompt id, row by row as a run
  * sends them (`expandJobs`). `absolutePath` is the prompt file's location, against which `data:` is resolved.
  * Large datasets are estimated in slices that yield to the event loop; when `cancelled()` turns true between
  * slices the work stops and the result is undefined.
@@ -36,9 +35,9 @@ export async function estimateDatasetRuns(
 ): Promise<Map<string, DatasetEstimate> | undefined> {
   const estimates = new Map<string, DatasetEstimate>();
   for (const prompt of file.prompts) {
-    if (prompt.dataFile === undefined || prompt.chunk !== undefined) continue;
-    const dataFile = prompt.dataFile;
-    const dataset = readDatasetFile(path.resolve(path.dirname(absolutePath), dataFile));
+    if (!hasDataset(prompt) || prompt.chunk !== undefined) continue;
+    const dataFile = datasetLabel(prompt);
+    const dataset = promptDataset(prompt, absolutePath);
     const sum = { rows: 0, inputTokens: 0, total: 0 as number | null, batchTotal: 0 as number | null };
     const problems: string[] = [];
     for (let start = 0; start === 0 || start < (dataset?.rows.length ?? 0); start += ROWS_PER_SLICE) {

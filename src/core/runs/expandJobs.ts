@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { estimatePrompt, type EstimateOptions } from '../estimate/estimatePrompt';
-import type { ParsedPromptFile, PromptDefinition } from '../prompts/promptTypes';
+import type { ParsedPromptFile, PromptDefinition, PromptMessage } from '../prompts/promptTypes';
 import { canonicalJson } from '../cache/canonicalJson';
 import { chooseChatApi } from '../client/chatApi';
 import { resolveModel } from '../models/resolveModel';
-import type { Dataset } from './dataset';
+import { datasetLabel, hasDataset, type Dataset } from './dataset';
 import { promptRequest, type ChatRequestBody, type EmbeddingRequestBody, type RequestBody } from './promptRequest';
 import { refusalsFor, refusalText, type Refusal } from './refusals';
 import type { JobEstimate, RunJob } from './runJob';
@@ -44,6 +44,8 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       }
     }
     for (const prompt of file.prompts) {
+      // A Copilot prompt file is chat context for VS Code, not a request to send.
+      if (prompt.copilot) continue;
       const estimate = estimatePrompt(prompt, { ...options.estimate, recommend: false });
       const refusals = refusalsFor(file, prompt, estimate);
       if (refusals.length > 0) {
@@ -73,7 +75,7 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
         jobs.push(job({ ...base, id: `${file.file}#${prompt.id}` }, promptRequest(prompt, model, undefined, options.overrides)));
         continue;
       }
-      if (!(options.useDataFor ?? ((candidate: PromptDefinition) => candidate.dataFile !== undefined))(prompt)) {
+      if (!(options.useDataFor ?? hasDataset)(prompt)) {
         jobs.push(job({ ...base, id: file.file }, promptRequest(prompt, model, undefined, options.overrides)));
         continue;
       }
@@ -82,8 +84,19 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
         problems.push(`${file.file}: the dataset "${prompt.dataFile ?? '--data'}" could not be read; its jobs are skipped.`);
         continue;
       }
-      for (const problem of dataset.problems) problems.push(`${prompt.dataFile}: ${problem}`);
+      const label = hasDataset(prompt) ? datasetLabel(prompt) : '--data';
+      for (const problem of dataset.problems) problems.push(`${label}: ${problem}`);
+      // A variable with neither a value in the file nor a runtime default must come from the row: sending it empty
+      // would be a wasted call. (One with a sample value keeps it, as before: e.g. a retrieved {{context}}.)
+      const required = prompt.variables.filter((variable) => !variable.hasDefault && variable.value === undefined).map((variable) => variable.name);
       dataset.rows.forEach((row, index) => {
+        const absent = required.filter((name) => !Object.prototype.hasOwnProperty.call(row, name));
+        if (absent.length > 0) {
+          problems.push(
+            `${file.file}: row ${index + 1} of ${label} has no ${absent.map((name) => `"${name}"`).join(', ')} column, which {{${absent[0]}}} needs; the row is not sent. Add the column to the dataset (or a default for the variable).`,
+          );
+          return;
+        }
         const request = promptRequest(prompt, model, row, options.overrides);
         const rowBase = { ...base, estimate: rowEstimate(prompt, request, options.estimate) };
         jobs.push(job({ ...rowBase, id: `${file.file}#row-${index + 1}`, row: index + 1 }, request));
@@ -106,8 +119,9 @@ function jobEndpoint(prompt: PromptDefinition, model: string, overrides: PriceOv
 /** The estimate of one dataset row: the prompt with the row's values in its messages (rows differ in length). */
 function rowEstimate(prompt: PromptDefinition, request: RequestBody, options: EstimateOptions): JobEstimate {
   const rendered = 'messages' in request ? request.messages : undefined;
+  // A template's loops and conditions can give a row more or fewer messages than the samples did.
   const messages = rendered
-    ? prompt.messages.map((message, index) => ({ ...message, content: rendered[index]?.content ?? message.content, insertions: [] }))
+    ? rendered.map((message, index) => ({ ...prompt.messages[index], role: message.role as PromptMessage['role'], content: message.content, insertions: [] }))
     : prompt.messages;
   return jobEstimate(estimatePrompt({ ...prompt, messages }, { ...options, recommend: false }));
 }

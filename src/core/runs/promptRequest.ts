@@ -2,7 +2,7 @@ import { resolveModel } from '../models/resolveModel';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { PromptDefinition } from '../prompts/promptTypes';
 import { parameterBody } from '../prompts/declaredParameters';
-import { renderTemplate } from '../prompts/template';
+import { renderPromptMessages } from '../prompts/templatePrompt';
 
 /** A chat completions body as sent (JSON-serialisable; the SDK's type is structurally compatible). */
 export interface ChatRequestBody {
@@ -39,13 +39,7 @@ export function promptRequest(
     const input = prompt.embeddingInputs.length === 1 ? prompt.embeddingInputs[0]! : [...prompt.embeddingInputs];
     return { model, input };
   }
-  const samples: Record<string, unknown> = {};
-  for (const variable of prompt.variables) if (variable.value !== undefined) samples[variable.name] = variable.value;
-  const messages = prompt.messages.map((message) => {
-    const content = values && message.template !== undefined ? renderTemplate(message.template, { ...samples, ...values }).content : message.content;
-    return message.name === undefined ? { role: message.role, content } : { role: message.role, content, name: message.name };
-  });
-  const body: ChatRequestBody = { model, messages, ...parameterBody(prompt.parameters) };
+  const body: ChatRequestBody = { model, messages: renderPromptMessages(prompt, values), ...parameterBody(prompt.parameters) };
   if (prompt.maxTokens !== undefined) {
     if (resolveModel(model, overrides).reasoning) body.max_completion_tokens = prompt.maxTokens;
     else body.max_tokens = prompt.maxTokens;

@@ -8,7 +8,7 @@ import type { PromptEstimator } from '../estimate/promptEstimator';
 import { REFUSAL_CODES, tooLargeDiagnostic } from '../prompts/parsePromptFile';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
 import type { PriceOverrides } from '../pricing/priceOverride';
-import { readDatasetFile, type Dataset } from './dataset';
+import { hasDataset, promptDataset, readDatasetFile, type Dataset } from './dataset';
 import type { Refusal } from './refusals';
 import { expandJobs } from './expandJobs';
 import type { RunJob } from './runJob';
@@ -79,14 +79,13 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Pro
     estimate: estimator.options(options.modelOverride, false),
     overrides: options.overrides,
     datasetFor: (prompt) => {
-      const source = sourceOf.get(prompt.file);
-      const relative = prompt.dataFile;
-      const file = relative && source ? path.resolve(path.dirname(source.absolutePath), relative) : options.dataFile;
+      if (hasDataset(prompt)) return promptDataset(prompt, sourceOf.get(prompt.file)?.absolutePath);
+      const file = options.dataFile;
       if (!file) return undefined;
       if (!datasets.has(file)) datasets.set(file, readDatasetFile(file));
       return datasets.get(file);
     },
-    useDataFor: (prompt) => prompt.dataFile !== undefined || (options.dataFile !== undefined && prompt.variables.length > 0),
+    useDataFor: (prompt) => hasDataset(prompt) || (options.dataFile !== undefined && prompt.variables.length > 0),
   });
   // A document that another prompt reads (chunk: / {{file:}}) is that prompt's input, not a prompt of its own.
   const documents = new Set(jobs.filter((job) => job.mapReduce).map((job) => job.mapReduce!.documentPath));

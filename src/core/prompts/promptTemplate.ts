@@ -1,0 +1,159 @@
+import type { MessageRole, VariableInsertion } from './promptTypes';
+import { PROMPTY_ROLE_LINE } from './roleSections';
+import { compileTemplate, type TemplateCache, type TemplateEngine } from './templateEngines';
+
+/** How a rendered body is split into messages, as the format's runtime does after rendering. */
+export type RoleMarkers = 'prompty' | 'dotprompt';
+
+/**
+ * A prompt body rendered by its format's engine: kept on the parsed prompt so a run renders dataset rows exactly as
+ * the estimate did (same engine, same partials, same role split).
+ */
+export interface PromptTemplate {
+  readonly engine: TemplateEngine;
+  /** The body as written (after the front matter). */
+  readonly source: string;
+  /** File offset where `source` starts. */
+  readonly sourceStart: number;
+  readonly roles: RoleMarkers;
+  /** Handlebars partials by name (Dotprompt `{{> name}}` from `_name.prompt` beside the prompt). */
+  readonly partials: Readonly<Record<string, string>>;
+  /** Handlebars `@metadata` (Dotprompt: the front matter as `prompt`). */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** The sample values as written (lists and objects kept, for loops), under which run values are merged. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+}
+
+export interface RenderedMessage {
+  readonly role: MessageRole;
+  readonly name?: string;
+  /** Sent trimmed, as Prompty's parser and Prompt Meter's other formats do. */
+  readonly content: string;
+  readonly insertions: readonly VariableInsertion[];
+}
+
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+const NAME_BASE = 0xe100;
+const MARKERS = /[\uE000\uE001]|(?<=\uE000)[\uE100-\uF8FF]/g;
+
+/**
+ * Renders a template into messages. Where each value landed is found by rendering a second time with every string
+ * in the values wrapped in private-use marker characters and mapping the markers back; when that render differs
+ * from the plain one once the markers are removed (the template compares, slices or measures a value), each value
+ * is marked on its own and only those that leave the render unchanged get insertions, never wrong ones.
+ * Throws TemplateError.
+ */
+export function renderPromptTemplate(template: PromptTemplate, values: Readonly<Record<string, unknown>>, cache?: TemplateCache): RenderedMessage[] {
+  const render = compileTemplate(template.engine, template.source, template.partials, template.metadata, cache);
+  const plain = render(values);
+  const names = Object.keys(values).slice(0, 0x1800);
+  let insertions: VariableInsertion[] = [];
+  if (names.length > 0) {
+    const marked = unmark(render(Object.fromEntries(names.map((name, index) => [name, wrap(values[name], index)]))), names);
+    if (marked.text === plain) insertions = marked.insertions;
+    else if (names.length <= SEPARATE_TRIALS) {
+      // Some value is compared or measured: mark one value at a time and keep those whose render is unchanged.
+      for (const [index, name] of names.entries()) {
+        const single = unmark(render({ ...values, [name]: wrap(values[name], index) }), names);
+        if (single.text === plain) insertions.push(...single.insertions);
+      }
+      insertions.sort((left, right) => left.offset - right.offset);
+    }
+  }
+  return splitMessages(plain, insertions, template.roles);
+}
+
+/** Above this many values, a template that compares one gets no insertions rather than one render per value. */
+const SEPARATE_TRIALS = 12;
+
+function wrap(value: unknown, index: number): unknown {
+  if (typeof value === 'string') return `${OPEN}${String.fromCharCode(NAME_BASE + index)}${value}${CLOSE}`;
+  if (Array.isArray(value)) return value.map((item) => wrap(item, index));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, wrap(item, index)]));
+  }
+  return value;
+}
+
+function unmark(marked: string, names: readonly string[]): { text: string; insertions: VariableInsertion[] } {
+  const insertions: VariableInsertion[] = [];
+  const open: Array<{ name: string; offset: number }> = [];
+  let text = '';
+  let last = 0;
+  for (const match of marked.matchAll(MARKERS)) {
+    const index = match.index ?? 0;
+    text += marked.slice(last, index);
+    last = index + 1;
+    if (match[0] === CLOSE) {
+      const start = open.pop();
+      if (start) insertions.push({ name: start.name, offset: start.offset, length: text.length - start.offset });
+    } else if (match[0] !== OPEN) open.push({ name: names[match[0].charCodeAt(0) - NAME_BASE] ?? '', offset: text.length });
+  }
+  text += marked.slice(last);
+  return { text, insertions: insertions.sort((left, right) => left.offset - right.offset) };
+}
+
+/** Dotprompt's `toMessages`: `<<<dotprompt:role:x>>>` and `<<<dotprompt:history>>>` split; text before is user. */
+const DOTPROMPT_ROLE = /<<<dotprompt:(?:role:([a-z]+)|history)>>>/g;
+/** Media and section markers are parts the text does not contain (an image is not text tokens). */
+const DOTPROMPT_PART = /<<<dotprompt:(?:media:url|section)[^>]*>>>/g;
+
+interface Section {
+  role: MessageRole;
+  name?: string;
+  start: number;
+  end: number;
+}
+
+function splitMessages(text: string, insertions: readonly VariableInsertion[], roles: RoleMarkers): RenderedMessage[] {
+  const sections: Section[] = [];
+  const pattern = new RegExp(roles === 'prompty' ? PROMPTY_ROLE_LINE : DOTPROMPT_ROLE);
+  let current: Section = { role: roles === 'prompty' ? 'system' : 'user', start: 0, end: text.length };
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    current.end = match.index;
+    const next: Section = { role: toRole(roles === 'dotprompt' && match[1] === undefined ? 'model' : (match[1] ?? 'user')), start: match.index + match[0].length, end: text.length };
+    const name = roles === 'prompty' ? attributeName(match[2]) : undefined;
+    if (name !== undefined) next.name = name;
+    // Dotprompt: a role marker right after another (nothing but white space between) changes the role only.
+    if (roles !== 'dotprompt' || text.slice(current.start, current.end).trim() !== '') sections.push(current);
+    current = next;
+  }
+  sections.push(current);
+  return sections
+    .map((section) => toMessage(text, insertions, section, roles))
+    .filter((message, index) => message.content !== '' || (roles === 'prompty' && index > 0));
+}
+
+function toMessage(text: string, insertions: readonly VariableInsertion[], section: Section, roles: RoleMarkers): RenderedMessage {
+  let start = section.start;
+  let end = section.end;
+  while (start < end && /\s/.test(text[start] ?? '')) start++;
+  while (end > start && /\s/.test(text[end - 1] ?? '')) end--;
+  let content = text.slice(start, end);
+  let inside = insertions
+    .filter((insertion) => insertion.offset + insertion.length > start && insertion.offset < end)
+    .map((insertion) => {
+      const from = Math.max(insertion.offset, start);
+      return { name: insertion.name, offset: from - start, length: Math.min(insertion.offset + insertion.length, end) - from };
+    });
+  if (roles === 'dotprompt' && DOTPROMPT_PART.test(content)) {
+    content = content.replace(DOTPROMPT_PART, '');
+    inside = [];
+  }
+  DOTPROMPT_PART.lastIndex = 0;
+  return { role: section.role, ...(section.name === undefined ? {} : { name: section.name }), content, insertions: inside };
+}
+
+function attributeName(attributes: string | undefined): string | undefined {
+  if (!attributes) return undefined;
+  const match = /\bname\s*=\s*"?([^",\]]*)"?/.exec(attributes);
+  return match?.[1]?.trim() || undefined;
+}
+
+function toRole(name: string): MessageRole {
+  const lower = name.toLowerCase();
+  if (lower === 'model') return 'assistant';
+  if (lower === 'function') return 'tool';
+  return (['system', 'developer', 'user', 'assistant', 'tool'].includes(lower) ? lower : 'user') as MessageRole;
+}
