@@ -1,0 +1,81 @@
+import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { PromptMeterClient } from '../client/promptMeterClient';
+import { costOfUsage } from '../pricing/cost';
+import type { PriceOverrides } from '../pricing/priceOverride';
+import type { Pricing } from '../pricing/pricing';
+import { applyPromptChanges } from '../prompts/applyPromptChanges';
+import type { PromptDefinition } from '../prompts/promptTypes';
+import type { DatasetRow } from '../runs/dataset';
+import { promptRequest } from '../runs/promptRequest';
+import type { ComparisonCandidate, RowAnswer } from './compareTypes';
+
+/** The part of the one client a comparison uses. */
+export type ComparisonClient = Pick<PromptMeterClient, 'chat' | 'embed'>;
+
+/** One sampled dataset row: its 1-based number in the dataset and its values. */
+export interface SampledRow {
+  readonly number: number;
+  readonly values: DatasetRow;
+}
+
+export interface AnswerCollection {
+  readonly prompt: PromptDefinition;
+  readonly rows: readonly SampledRow[];
+  readonly candidates: readonly ComparisonCandidate[];
+  readonly client: ComparisonClient;
+  readonly pricing: Pricing;
+  readonly overrides: PriceOverrides;
+  /** The ledger `source` of every call, `compare:<workspace-relative file>`. */
+  readonly source: string;
+  /** The ledger `runId` of every call: the comparison's id, so its entries can be summed. */
+  readonly comparisonId: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The ledger source that marks a call as part of a comparison of `file`. */
+export function comparisonSource(file: string): string {
+  return `compare:${file}`;
+}
+
+/** The answer text and whether it was cut off (finish_reason `length` or `content_filter`). */
+export function answerOf(response: ChatCompletion): { text: string; truncated: boolean } {
+  const choice = response.choices[0];
+  const reason = choice?.finish_reason as string | undefined;
+  return { text: choice?.message?.content ?? '', truncated: reason === 'length' || reason === 'content_filter' };
+}
+
+/**
+ * Every candidate's answer to every row, through the one client (throttled, retried, cached, ledgered). A failed
+ * call is an answer with `error` (it fails scoring); cancellation rejects.
+ */
+export async function collectAnswers(collection: AnswerCollection): Promise<RowAnswer[]> {
+  const total = collection.rows.length * collection.candidates.length;
+  let done = 0;
+  const calls = collection.candidates.flatMap((candidate) => {
+    const prompt = applyPromptChanges(collection.prompt, candidate.changes);
+    const price = collection.pricing.priceFor(candidate.model);
+    return collection.rows.map(async (row): Promise<RowAnswer> => {
+      const request = promptRequest(prompt, candidate.model, row.values, collection.overrides) as unknown as ChatCompletionCreateParams;
+      const base = { row: row.number, model: candidate.model };
+      try {
+        const result = await collection.client.chat({ ...request, stream: false }, {
+          source: collection.source, runId: collection.comparisonId, jobId: `${candidate.model}#row-${row.number}`, signal: collection.signal,
+        });
+        const { text, truncated } = answerOf(result.response);
+        return {
+          ...base, text, truncated, latencyMs: result.latencyMs, costUsd: result.costUsd,
+          standardUsd: price ? costOfUsage(price, result.usage) : null,
+          batchUsd: price ? costOfUsage(price, result.usage, { batchApi: true }) : null,
+          reasoningTokens: result.usage.reasoningTokens,
+        };
+      } catch (error) {
+        if (collection.signal?.aborted) throw error;
+        return { ...base, text: '', truncated: false, error: (error as Error).message, latencyMs: 0, costUsd: 0, standardUsd: null, batchUsd: null, reasoningTokens: 0 };
+      } finally {
+        collection.onProgress?.(++done, total);
+      }
+    });
+  });
+  return Promise.all(calls);
+}
