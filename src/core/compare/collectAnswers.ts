@@ -52,30 +52,29 @@ export function answerOf(response: ChatCompletion): { text: string; truncated: b
 export async function collectAnswers(collection: AnswerCollection): Promise<RowAnswer[]> {
   const total = collection.rows.length * collection.candidates.length;
   let done = 0;
-  const calls = collection.candidates.flatMap((candidate) => {
-    const prompt = applyPromptChanges(collection.prompt, candidate.changes);
+  const prompts = new Map(collection.candidates.map((candidate) => [candidate.model, applyPromptChanges(collection.prompt, candidate.changes)]));
+  // Row by row across models, so every model waits in the client's queue alike (latency includes queueing).
+  const calls = collection.rows.flatMap((row) => collection.candidates.map(async (candidate): Promise<RowAnswer> => {
     const price = collection.pricing.priceFor(candidate.model);
-    return collection.rows.map(async (row): Promise<RowAnswer> => {
-      const request = promptRequest(prompt, candidate.model, row.values, collection.overrides) as unknown as ChatCompletionCreateParams;
-      const base = { row: row.number, model: candidate.model };
-      try {
-        const result = await collection.client.chat({ ...request, stream: false }, {
-          source: collection.source, runId: collection.comparisonId, jobId: `${candidate.model}#row-${row.number}`, signal: collection.signal,
-        });
-        const { text, truncated } = answerOf(result.response);
-        return {
-          ...base, text, truncated, latencyMs: result.latencyMs, costUsd: result.costUsd,
-          standardUsd: price ? costOfUsage(price, result.usage) : null,
-          batchUsd: price ? costOfUsage(price, result.usage, { batchApi: true }) : null,
-          reasoningTokens: result.usage.reasoningTokens,
-        };
-      } catch (error) {
-        if (collection.signal?.aborted) throw error;
-        return { ...base, text: '', truncated: false, error: (error as Error).message, latencyMs: 0, costUsd: 0, standardUsd: null, batchUsd: null, reasoningTokens: 0 };
-      } finally {
-        collection.onProgress?.(++done, total);
-      }
-    });
-  });
+    const request = promptRequest(prompts.get(candidate.model)!, candidate.model, row.values, collection.overrides) as unknown as ChatCompletionCreateParams;
+    const base = { row: row.number, model: candidate.model };
+    try {
+      const result = await collection.client.chat({ ...request, stream: false }, {
+        source: collection.source, runId: collection.comparisonId, jobId: `${candidate.model}#row-${row.number}`, signal: collection.signal,
+      });
+      const { text, truncated } = answerOf(result.response);
+      return {
+        ...base, text, truncated, latencyMs: result.latencyMs, costUsd: result.costUsd,
+        standardUsd: price ? costOfUsage(price, result.usage) : null,
+        batchUsd: price ? costOfUsage(price, result.usage, { batchApi: true }) : null,
+        reasoningTokens: result.usage.reasoningTokens,
+      };
+    } catch (error) {
+      if (collection.signal?.aborted) throw error;
+      return { ...base, text: '', truncated: false, error: (error as Error).message, latencyMs: 0, costUsd: 0, standardUsd: null, batchUsd: null, reasoningTokens: 0 };
+    } finally {
+      collection.onProgress?.(++done, total);
+    }
+  }));
   return Promise.all(calls);
 }

@@ -34,10 +34,12 @@ export function summarizeComparison(request: SummaryRequest): { result: Comparis
     const answers = request.answers.filter((answer) => answer.model === candidate.model);
     const scored = answers.map((answer) => request.scoring.scores.get(scoreKey(answer.model, answer.row))).filter((score) => score && !score.excluded);
     const passed = scored.filter((score) => score!.passed).length;
-    const standard = knownSum(answers.map((answer) => answer.standardUsd));
-    const batch = knownSum(answers.map((answer) => answer.batchUsd));
-    const latencies = answers.filter((answer) => !answer.error).map((answer) => answer.latencyMs);
-    perRow.set(candidate.model, standard === null || answers.length === 0 ? null : standard / answers.length);
+    // Per row from the answered calls: a failed call costs nothing and says nothing about the price of a row.
+    const answered = answers.filter((answer) => !answer.error);
+    const standard = answered.length === 0 ? null : knownSum(answered.map((answer) => answer.standardUsd));
+    const batch = answered.length === 0 ? null : knownSum(answered.map((answer) => answer.batchUsd));
+    const latencies = answered.map((answer) => answer.latencyMs);
+    perRow.set(candidate.model, standard === null ? null : standard / answered.length);
     return {
       model: candidate.model,
       passed,
@@ -46,8 +48,8 @@ export function summarizeComparison(request: SummaryRequest): { result: Comparis
       interval: wilsonInterval(passed, scored.length),
       costUsd: knownSum(answers.map((answer) => answer.costUsd)),
       costPer1kRows: {
-        standard: standard === null || answers.length === 0 ? null : (standard / answers.length) * 1000,
-        batch: batch === null || answers.length === 0 ? null : (batch / answers.length) * 1000,
+        standard: standard === null ? null : (standard / answered.length) * 1000,
+        batch: batch === null ? null : (batch / answered.length) * 1000,
       },
       latencyP50Ms: percentile(latencies, 50),
       latencyP95Ms: percentile(latencies, 95),
