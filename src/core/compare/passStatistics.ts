@@ -12,7 +12,8 @@ export function wilsonInterval(passed: number, total: number, z = Z_95): [number
   const z2 = z * z;
   const centre = (rate + z2 / (2 * total)) / (1 + z2 / total);
   const half = (z / (1 + z2 / total)) * Math.sqrt((rate * (1 - rate)) / total + z2 / (4 * total * total));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At 0/n and n/n the bound is exactly 0 or 1; floating point would leave it a hair inside the observed rate.
+  return [passed === 0 ? 0 : Math.max(0, centre - half), passed === total ? 1 : Math.min(1, centre + half)];
 }
 
 /** The nearest-rank percentile (`p` in 0..100) of `values`; 0 when there are none. */
