@@ -5,9 +5,10 @@ import type { PromptTokenizer } from './tokenizer';
 
 /**
  * Opt-in answer quality that depends on the model: a labelled classification set. When the last user message
- * contains an item's `match`, the answer is a label — the right one with the model's probability in `accuracy`,
- * otherwise a wrong one — drawn deterministically per (model, input), so the same request always gets the same label
- * and cheaper models can be made wrong more often. Other requests get the usual answer.
+ * contains an item's `match`, the answer is a label: the right one for exactly round(accuracy × items) of the set's
+ * items (which ones is drawn per model from a hash of model and item, so it is deterministic and differs between
+ * models), a wrong one for the others. A sample of rows then sees the model's accuracy as a sample would.
+ * Other requests get the usual answer.
  */
 export interface LabelledAnswers {
   readonly items: readonly { readonly match: string; readonly label: string }[];
@@ -23,11 +24,12 @@ export interface LabelledAnswers {
 export function withLabelledAnswer(answer: ChatAnswer, request: ChatRequest, labelled: LabelledAnswers | undefined, tokenizer: PromptTokenizer): ChatAnswer {
   const item = labelled?.items.find((candidate) => request.lastUserText.includes(candidate.match));
   if (!labelled || !item) return answer;
-  const digest = createHash('sha256').update(`${request.model}\n${request.lastUserText}`).digest();
-  const draw = digest.readUInt32BE(0) / 2 ** 32;
   const accuracy = labelled.accuracy[request.model] ?? labelled.defaultAccuracy ?? 1;
+  const draw = (candidate: { match: string }) => createHash('sha256').update(`${request.model}\n${candidate.match}`).digest();
+  const ranked = [...labelled.items].sort((left, right) => draw(left).compare(draw(right)));
+  const wrongItems = new Set(ranked.slice(0, Math.round((1 - accuracy) * ranked.length)));
   const wrong = labelled.labels.filter((label) => label !== item.label);
-  const label = draw < accuracy || wrong.length === 0 ? item.label : wrong[digest.readUInt32BE(4) % wrong.length]!;
+  const label = !wrongItems.has(item) || wrong.length === 0 ? item.label : wrong[draw(item).readUInt32BE(4) % wrong.length]!;
   const limit = request.maxOutputTokens ?? Number.POSITIVE_INFINITY;
   const full = tokenizer.encode(label);
   const choices = answer.choices.map((choice) => {
