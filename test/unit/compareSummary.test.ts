@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { comparisonLabel } from '../../src/core/compare/comparisonLabel';
+import { ComparisonStore, promptTextHash } from '../../src/core/compare/comparisonStore';
 import type { ComparisonCandidate, RowAnswer } from '../../src/core/compare/compareTypes';
 import { monthlyCalls } from '../../src/core/compare/monthlyVolume';
 import { scoreAnswers, type ScoringServices } from '../../src/core/compare/scoreAnswers';
@@ -96,5 +101,18 @@ describe('scoring and the recommendation', () => {
     const entries = [entry('2026-11-30T00:00:00Z', 'p.md'), entry('2026-11-20T00:00:00Z', 'p.md'), entry('2026-10-01T00:00:00Z', 'p.md'), entry('2026-11-30T00:00:00Z', 'compare:p.md'), entry('2026-11-30T00:00:00Z', 'p.md', 'error')];
     assert.equal(monthlyCalls(entries, 'p.md', now), 2);
     assert.equal(monthlyCalls(entries, 'other.md', now), undefined);
+  });
+});
+
+describe('saved comparisons', () => {
+  it('label the recommendation "tested: passed/total pass" for the prompt text they ran on, "untested" otherwise', () => {
+    const store = new ComparisonStore(path.join(mkdtempSync(path.join(tmpdir(), 'pm-comparisons-')), 'comparisons'));
+    const line = { model: 'mid', passed: 19, total: 20, passRate: 0.95, interval: [0.76, 0.99] as const, costUsd: 0, costPer1kRows: { standard: 1, batch: 0.5 }, latencyP50Ms: 1, latencyP95Ms: 2, reasoningTokens: 0, truncated: 0, edits: [], monthlySavingUsd: null };
+    const saved = { rows: 20, reference: 'big', threshold: 0.9, models: [line], recommended: 'mid', judgeCostUsd: 0, id: ComparisonStore.newId(new Date('2026-12-01T10:00:00Z'), 'abcdef12'), file: 'p.md', promptHash: promptTextHash('text v1'), time: '2026-12-01T10:00:00Z', scoring: 'x', disagreements: [] };
+    assert.equal(saved.id, '20261201T100000Z-abcdef');
+    store.save(saved);
+    assert.equal(comparisonLabel(store.latestFor('p.md', promptTextHash('text v1')), 'mid'), 'tested: 19/20 pass');
+    assert.equal(comparisonLabel(store.latestFor('p.md', promptTextHash('text v2')), 'mid'), 'untested', 'the text changed since');
+    assert.equal(comparisonLabel(store.latestFor('p.md', promptTextHash('text v1')), 'other'), 'untested');
   });
 });
