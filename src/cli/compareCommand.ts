@@ -77,7 +77,7 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
       seed: typeof flags.seed === 'number' ? flags.seed : 1, candidates: selection.candidates, client: setup.client, pricing: setup.pricing,
       overrides: setup.settings.pricingOverrides, evaluators: evaluation.evaluators, threshold, similarityModel: SIMILARITY_MODEL, comparisonId,
       promptHash: promptTextHash(text), now: () => new Date(), monthlyCalls: monthlyCalls(readRecentLedgerEntries(setup.ledger.filePath), entry.displayPath, now),
-      signal: io.signal,
+      signal: io.signal, ...(typeof flags.concurrency === 'number' ? { concurrency: Math.floor(flags.concurrency) } : {}),
       onProgress: flags.json || !io.interactive ? undefined : (done, total) => io.stderr(`\r  ${done}/${total} answered   `),
     });
     if (io.interactive && !flags.json) io.stderr('\n');

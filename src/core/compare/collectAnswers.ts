@@ -1,4 +1,5 @@
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import { runBounded } from '../chunking/boundedConcurrency';
 import type { PromptMeterClient } from '../client/promptMeterClient';
 import { costOfUsage } from '../pricing/cost';
 import type { PriceOverrides } from '../pricing/priceOverride';
@@ -31,7 +32,15 @@ export interface AnswerCollection {
   readonly comparisonId: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Calls in flight at once (default {@link COMPARISON_CONCURRENCY}). */
+  readonly concurrency?: number;
 }
+
+/**
+ * Calls a comparison keeps in flight: few enough that they rarely wait in the client's queue, since the latency
+ * the client reports includes queueing and would otherwise measure the queue rather than the model.
+ */
+export const COMPARISON_CONCURRENCY = 4;
 
 /** The ledger source that marks a call as part of a comparison of `file`. */
 export function comparisonSource(file: string): string {
@@ -53,8 +62,9 @@ export async function collectAnswers(collection: AnswerCollection): Promise<RowA
   const total = collection.rows.length * collection.candidates.length;
   let done = 0;
   const prompts = new Map(collection.candidates.map((candidate) => [candidate.model, applyPromptChanges(collection.prompt, candidate.changes)]));
-  // Row by row across models, so every model waits in the client's queue alike (latency includes queueing).
-  const calls = collection.rows.flatMap((row) => collection.candidates.map(async (candidate): Promise<RowAnswer> => {
+  // Row by row across models, so every model meets the same load.
+  const pairs = collection.rows.flatMap((row) => collection.candidates.map((candidate) => ({ row, candidate })));
+  return runBounded(pairs, collection.concurrency ?? COMPARISON_CONCURRENCY, collection.signal, async ({ row, candidate }): Promise<RowAnswer> => {
     const price = collection.pricing.priceFor(candidate.model);
     const request = promptRequest(prompts.get(candidate.model)!, candidate.model, row.values, collection.overrides) as unknown as ChatCompletionCreateParams;
     const base = { row: row.number, model: candidate.model };
@@ -75,6 +85,5 @@ export async function collectAnswers(collection: AnswerCollection): Promise<RowA
     } finally {
       collection.onProgress?.(++done, total);
     }
-  }));
-  return Promise.all(calls);
+  });
 }

@@ -42,6 +42,8 @@ export interface CompareRequest {
   readonly monthlyCalls?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Answer calls in flight at once (default 4). */
+  readonly concurrency?: number;
 }
 
 /** The sampled rows: spread over the dataset, seeded (same seed, same rows). */
@@ -62,7 +64,7 @@ export async function compareModels(request: CompareRequest): Promise<SavedCompa
   const callOptions = { source, runId: request.comparisonId, signal: request.signal };
   const answers = await collectAnswers({
     prompt: request.prompt, rows, candidates: request.candidates, client: request.client, pricing: request.pricing, overrides: request.overrides,
-    source, comparisonId: request.comparisonId, signal: request.signal, onProgress: request.onProgress,
+    source, comparisonId: request.comparisonId, signal: request.signal, onProgress: request.onProgress, concurrency: request.concurrency,
   });
   const services: ScoringServices = {
     embed: async (texts) => {
