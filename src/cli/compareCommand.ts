@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { comparisonCandidates, estimatedTrialUsd } from '../core/compare/compareCandidates';
 import { compareModels, DEFAULT_COMPARISON_ROWS, DEFAULT_MINIMUM_PASS } from '../core/compare/compareModels';
 import { ComparisonStore, promptTextHash } from '../core/compare/comparisonStore';
 import type { Evaluator } from '../core/compare/evaluators';
 import { monthlyCalls } from '../core/compare/monthlyVolume';
+import { ComparisonSetupError, prepareComparison } from '../core/compare/prepareComparison';
 import { formatUsd } from '../core/estimate/formatting';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
-import { readDatasetFile, type DatasetRow } from '../core/runs/dataset';
+import type { DatasetRow } from '../core/runs/dataset';
 import { SIMILARITY_MODEL } from '../core/runs/runService';
 import type { PromptMeterSettings } from '../core/settings/settings';
-import { ENCODING_NAMES } from '../core/tokens/encodingForModel';
 import { parseArguments, UsageError } from './cliArguments';
 import { CLIENT_FLAGS, createCliClient } from './cliClient';
 import { changeText, comparisonJson, comparisonText } from './compareText';
@@ -42,25 +41,21 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
   const setup = createCliClient(flags, settings, io);
   try {
     const text = readFileSync(entry.absolutePath, 'utf8');
-    await setup.estimator.load(ENCODING_NAMES);
-    const parsed = setup.estimator.parse(entry.displayPath, text, entry.format);
-    const estimate = (await setup.estimator.estimate(parsed, text)).estimates.find((candidate) => candidate.prompt.kind === 'chat');
-    if (!estimate) throw new UsageError(`${entry.displayPath} has no chat prompt to compare (embeddings and files with errors cannot be compared).`);
-    const dataFile = typeof flags.data === 'string' ? path.resolve(io.cwd, flags.data) : estimate.prompt.dataFile && path.resolve(path.dirname(entry.absolutePath), estimate.prompt.dataFile);
-    const evaluation = promptEvaluation(parsed);
-    const dataset = evaluation.rows ? { rows: evaluation.rows, problems: [] } : dataFile ? readDatasetFile(dataFile) : undefined;
-    if (!dataset) throw new UsageError(dataFile ? `the dataset ${path.relative(io.cwd, dataFile)} could not be read.` : `${entry.displayPath} has no dataset: add data: <file.csv> to its front matter, or pass --data FILE.`);
-    for (const problem of dataset.problems) io.stderr(`promptmeter: dataset: ${problem}\n`);
-    const models = typeof flags.models === 'string' ? flags.models.split(',').map((model) => model.trim()).filter(Boolean) : undefined;
-    const selection = comparisonCandidates(estimate, setup.estimator.options(), models);
-    for (const problem of selection.problems) io.stderr(`promptmeter: ${problem}\n`);
-    if (selection.candidates.length < 2) throw new UsageError(`no candidate model to compare ${estimate.model} with${models ? '' : ' (none is cheaper and valid for this prompt)'}; name some with --models a,b,c.`);
-    const rows = Math.min(rowCount, dataset.rows.length);
-    const estimated = estimatedTrialUsd(selection.candidates, rows);
+    const evaluation = promptEvaluation(setup.estimator.parse(entry.displayPath, text, entry.format));
+    const prepared = await prepareComparison({
+      estimator: setup.estimator, file: entry.displayPath, absolutePath: entry.absolutePath, text, format: entry.format, rowCount,
+      models: typeof flags.models === 'string' ? flags.models.split(',').map((model) => model.trim()).filter(Boolean) : undefined,
+      ...(typeof flags.data === 'string' ? { dataFile: path.resolve(io.cwd, flags.data) } : {}),
+      ...evaluation,
+    }).catch((error: unknown) => {
+      throw error instanceof ComparisonSetupError ? new UsageError(error.message) : error;
+    });
+    for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
+    const { estimate, rows, candidates } = prepared;
     const plan = [
-      `Compare ${entry.displayPath} on ${rows} of ${dataset.rows.length} rows: ${selection.candidates.length * rows} calls`,
-      ...selection.candidates.map((candidate, index) => `  ${index === 0 ? 'current  ' : 'candidate'} ${candidate.model}${candidate.changes.length > 1 ? ` (${candidate.changes.slice(1).map(changeText).join(', ')})` : ''}`),
-      `  estimated cost ${estimated === null ? 'unknown (a price is unknown)' : `~${formatUsd(estimated)}`}${evaluation.evaluators?.some((evaluator) => evaluator.llm) ? ' plus the judge calls' : ''}, less what the cache answers`,
+      `Compare ${entry.displayPath} on ${prepared.rowCount} of ${rows.length} rows: ${candidates.length * prepared.rowCount} calls`,
+      ...candidates.map((candidate, index) => `  ${index === 0 ? 'current  ' : 'candidate'} ${candidate.model}${candidate.changes.length > 1 ? ` (${candidate.changes.slice(1).map(changeText).join(', ')})` : ''}`),
+      `  estimated cost ${prepared.estimatedUsd === null ? 'unknown (a price is unknown)' : `~${formatUsd(prepared.estimatedUsd)}`}${prepared.judged ? ' plus the judge calls' : ''}, less what the cache answers`,
     ].join('\n');
     (flags.json ? io.stderr : io.stdout)(`${plan}\n`);
     if (flags.yes !== true) {
@@ -73,9 +68,9 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
     const now = new Date();
     const comparisonId = ComparisonStore.newId(now, randomBytes(4).toString('hex'));
     const saved = await compareModels({
-      prompt: estimate.prompt, file: entry.displayPath, task: estimate.task, rows: dataset.rows, rowCount: rows,
-      seed: typeof flags.seed === 'number' ? flags.seed : 1, candidates: selection.candidates, client: setup.client, pricing: setup.pricing,
-      overrides: setup.settings.pricingOverrides, evaluators: evaluation.evaluators, threshold, similarityModel: SIMILARITY_MODEL, comparisonId,
+      prompt: estimate.prompt, file: entry.displayPath, task: estimate.task, rows, rowCount: prepared.rowCount,
+      seed: typeof flags.seed === 'number' ? flags.seed : 1, candidates, client: setup.client, pricing: setup.pricing,
+      overrides: setup.settings.pricingOverrides, evaluators: prepared.evaluators, threshold, similarityModel: SIMILARITY_MODEL, comparisonId,
       promptHash: promptTextHash(text), now: () => new Date(), monthlyCalls: monthlyCalls(readRecentLedgerEntries(setup.ledger.filePath), entry.displayPath, now),
       signal: io.signal, ...(typeof flags.concurrency === 'number' ? { concurrency: Math.floor(flags.concurrency) } : {}),
       onProgress: flags.json || !io.interactive ? undefined : (done, total) => io.stderr(`\r  ${done}/${total} answered   `),
@@ -100,10 +95,10 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
  * The prompt's own evaluators and test data (`.prompt.yml`), when its parser provides them. The `.prompt.yml`
  * parser (another change) exposes them on the parsed file; until then no prompt has any.
  */
-function promptEvaluation(parsed: unknown): { evaluators?: Evaluator[]; rows?: DatasetRow[] } {
+function promptEvaluation(parsed: unknown): { evaluators?: Evaluator[]; testData?: DatasetRow[] } {
   const candidate = parsed as { evaluators?: Evaluator[]; testData?: DatasetRow[] };
   return {
     ...(Array.isArray(candidate.evaluators) && candidate.evaluators.length > 0 ? { evaluators: candidate.evaluators } : {}),
-    ...(Array.isArray(candidate.testData) && candidate.testData.length > 0 ? { rows: candidate.testData } : {}),
+    ...(Array.isArray(candidate.testData) && candidate.testData.length > 0 ? { testData: candidate.testData } : {}),
   };
 }
