@@ -14,7 +14,7 @@ import type { LedgerEntry } from '../../src/core/ledger/ledgerEntry';
 const rows = Array.from({ length: 10 }, (_, index) => ({ number: index + 1, values: { text: `ticket ${index + 1}`, expected: 'billing' } }));
 
 function answer(model: string, row: number, text: string, standardUsd: number | null, extra: Partial<RowAnswer> = {}): RowAnswer {
-  return { row, model, text, truncated: false, latencyMs: row * 10, costUsd: standardUsd, standardUsd, batchUsd: standardUsd === null ? null : standardUsd / 2, reasoningTokens: 0, ...extra };
+  return { row, model, text, truncated: false, cached: false, latencyMs: row * 10, costUsd: standardUsd, standardUsd, batchUsd: standardUsd === null ? null : standardUsd / 2, reasoningTokens: 0, ...extra };
 }
 
 const candidates: ComparisonCandidate[] = [
@@ -56,6 +56,8 @@ describe('scoring and the recommendation', () => {
     assert.ok(Math.abs(byModel.mid!.monthlySavingUsd! - (0.01 - 0.004) * 3000) < 1e-9);
     assert.equal(byModel.big!.latencyP50Ms, 50);
     assert.equal(byModel.big!.latencyP95Ms, 100);
+    const allCached = summarizeComparison({ candidates, answers: answers.map((item) => ({ ...item, cached: true })), scoring, reference: 'big', threshold: 0.9, rows: 10 });
+    assert.equal(allCached.result.models[0]!.latencyP50Ms, null, 'cache hits say nothing about a model\'s latency');
     assert.equal(result.judgeCostUsd, 0, 'exact agreement needs no embeddings');
     assert.deepEqual(disagreements.map((item) => item.row), [4, 8, 9, 10]);
     assert.match(disagreements[1]!.answers.small!.detail, /truncated/);

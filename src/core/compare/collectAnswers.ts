@@ -74,14 +74,14 @@ export async function collectAnswers(collection: AnswerCollection): Promise<RowA
       });
       const { text, truncated } = answerOf(result.response);
       return {
-        ...base, text, truncated, latencyMs: result.latencyMs, costUsd: result.costUsd,
+        ...base, text, truncated, cached: result.cache !== 'miss' && result.cache !== 'bypass', latencyMs: result.latencyMs, costUsd: result.costUsd,
         standardUsd: price ? costOfUsage(price, result.usage) : null,
         batchUsd: price ? costOfUsage(price, result.usage, { batchApi: true }) : null,
         reasoningTokens: result.usage.reasoningTokens,
       };
     } catch (error) {
       if (collection.signal?.aborted) throw error;
-      return { ...base, text: '', truncated: false, error: (error as Error).message, latencyMs: 0, costUsd: 0, standardUsd: null, batchUsd: null, reasoningTokens: 0 };
+      return { ...base, text: '', truncated: false, error: (error as Error).message, cached: false, latencyMs: 0, costUsd: 0, standardUsd: null, batchUsd: null, reasoningTokens: 0 };
     } finally {
       collection.onProgress?.(++done, total);
     }

@@ -18,6 +18,8 @@ export interface RowAnswer {
   /** finish_reason `length` or `content_filter`: the answer was cut off. */
   readonly truncated: boolean;
   readonly error?: string;
+  /** Answered from Prompt Meter's cache (or a shared in-flight call): free, and its latency says nothing about the model. */
+  readonly cached: boolean;
   readonly latencyMs: number;
   readonly costUsd: number | null;
   /** The usage priced at standard and at Batch API rates (also for cache hits); null: price unknown. */
@@ -45,8 +47,9 @@ export interface ModelComparison {
   readonly costUsd: number | null;
   /** The answers' usage scaled to 1,000 rows at standard and Batch API prices; null: price unknown. */
   readonly costPer1kRows: { readonly standard: number | null; readonly batch: number | null };
-  readonly latencyP50Ms: number;
-  readonly latencyP95Ms: number;
+  /** Over the answers that were real HTTP calls (queueing in the client included); null when all came from the cache. */
+  readonly latencyP50Ms: number | null;
+  readonly latencyP95Ms: number | null;
   readonly reasoningTokens: number;
   readonly truncated: number;
   readonly edits: readonly PromptChange[];

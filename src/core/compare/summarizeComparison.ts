@@ -38,7 +38,7 @@ export function summarizeComparison(request: SummaryRequest): { result: Comparis
     const answered = answers.filter((answer) => !answer.error);
     const standard = answered.length === 0 ? null : knownSum(answered.map((answer) => answer.standardUsd));
     const batch = answered.length === 0 ? null : knownSum(answered.map((answer) => answer.batchUsd));
-    const latencies = answered.map((answer) => answer.latencyMs);
+    const latencies = answered.filter((answer) => !answer.cached).map((answer) => answer.latencyMs);
     perRow.set(candidate.model, standard === null ? null : standard / answered.length);
     return {
       model: candidate.model,
@@ -51,8 +51,8 @@ export function summarizeComparison(request: SummaryRequest): { result: Comparis
         standard: standard === null ? null : (standard / answered.length) * 1000,
         batch: batch === null ? null : (batch / answered.length) * 1000,
       },
-      latencyP50Ms: percentile(latencies, 50),
-      latencyP95Ms: percentile(latencies, 95),
+      latencyP50Ms: latencies.length === 0 ? null : percentile(latencies, 50),
+      latencyP95Ms: latencies.length === 0 ? null : percentile(latencies, 95),
       reasoningTokens: answers.reduce((sum, answer) => sum + answer.reasoningTokens, 0),
       truncated: answers.filter((answer) => answer.truncated).length,
       edits: candidate.changes,
