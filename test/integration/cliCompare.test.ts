@@ -37,7 +37,7 @@ function workspace(): string {
 
 interface JsonModel {
   model: string; passed: number; total: number; passRate: number; interval: [number, number]; costUsd: number;
-  costPer1kRows: { standard: number; batch: number }; latencyP50Ms: number; latencyP95Ms: number; truncated: number; edits: unknown[];
+  costPer1kRows: { standard: number; batch: number }; latencyP50Ms: number | null; latencyP95Ms: number | null; truncated: number; edits: unknown[];
 }
 
 describe('promptmeter compare', () => {
@@ -94,6 +94,30 @@ describe('promptmeter compare', () => {
     const reportedUsd = json.models.reduce((sum, model) => sum + model.costUsd, 0) + json.judgeCostUsd;
     assert.ok(ledgerUsd > 0 && Math.abs(ledgerUsd - reportedUsd) < 1e-12, `ledger ${ledgerUsd} = reported ${reportedUsd}`);
     assert.ok(!ledgerText.includes(SECRET) && !savedText.includes(SECRET), 'the key is in neither the ledger nor the result');
+  });
+
+  it('free text is scored by embedding similarity: the embeddings are in the ledger and in judgeCostUsd; a second run is answered from the cache for $0', async () => {
+    const folder = workspace();
+    const args = ['compare', 'prompts/faq-from-dataset.prompt.md', '--models', 'gpt-4.1-mini', '--rows', '5', '--yes', '--json', '--base-url', server.url];
+    const first = await runCli(args, folder, { OPENAI_API_KEY: SECRET });
+    assert.equal(first.code, 0, first.stderr);
+    const json = JSON.parse(first.stdout) as { reference: string; models: JsonModel[]; judgeCostUsd: number };
+    assert.equal(json.reference, 'gpt-4o-mini');
+    assert.ok(json.judgeCostUsd > 0, 'the similarity embeddings cost something');
+    const comparisons = path.join(folder, '.promptmeter', 'comparisons');
+    const firstSaved = JSON.parse(readFileSync(path.join(comparisons, readdirSync(comparisons)[0]!), 'utf8')) as { id: string; scoring: string };
+    assert.match(firstSaved.scoring, /embedding cosine ≥ 0\.85/);
+    const ledger = () => readFileSync(path.join(folder, '.promptmeter', 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { runId?: string; endpoint: string; costUsd: number });
+    const ofFirst = ledger().filter((entry) => entry.runId === firstSaved.id);
+    assert.equal(ofFirst.filter((entry) => entry.endpoint === 'embeddings').length, 1, 'one embeddings call for the whole comparison');
+    const ledgerUsd = ofFirst.reduce((sum, entry) => sum + entry.costUsd, 0);
+    const reportedUsd = json.models.reduce((sum, model) => sum + model.costUsd, 0) + json.judgeCostUsd;
+    assert.ok(Math.abs(ledgerUsd - reportedUsd) < 1e-12, `ledger ${ledgerUsd} = reported ${reportedUsd}`);
+    const second = JSON.parse((await runCli(args, folder, { OPENAI_API_KEY: SECRET })).stdout) as { models: JsonModel[]; judgeCostUsd: number };
+    assert.deepEqual(second.models.map((model) => model.costUsd), [0, 0]);
+    assert.equal(second.judgeCostUsd, 0);
+    assert.deepEqual(second.models.map((model) => model.latencyP50Ms), [null, null], 'cache hits say nothing about latency');
+    assert.deepEqual(second.models.map((model) => model.passed), json.models.map((model) => model.passed));
   });
 
   it('without --yes and without a terminal nothing is sent', async () => {
