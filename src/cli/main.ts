@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { parseSettings } from '../core/settings/settings';
 import { UsageError } from './cliArguments';
-import { defaultAssetDirectory, ESTIMATE_USAGE, estimateCommand, type CommandIo } from './estimateCommand';
+import { COMPARE_USAGE, compareCommand, type CompareIo } from './compareCommand';
+import { defaultAssetDirectory, ESTIMATE_USAGE, estimateCommand } from './estimateCommand';
 import { REPORT_USAGE, reportCommand } from './reportCommand';
 import { RUN_USAGE, runCommand } from './runCommand';
 import { readWorkspaceSettings } from './workspaceSettings';
@@ -13,6 +15,7 @@ Usage:
   ${ESTIMATE_USAGE}
   ${RUN_USAGE}
   ${REPORT_USAGE}
+  ${COMPARE_USAGE}
 
 Options:
   --model M   estimate every prompt on model M instead of the model in the file
@@ -26,12 +29,15 @@ Options:
   --since D   report: entries from date D on (default: this month); --range today|last7Days|month|all
   --ledger F  report: read the ledger F (a JSONL file, or a ledger folder) instead of .promptmeter/ledger/
   --all       report: every row of every list (by default the longest lists show their top rows and "N more")
+  compare: the current model and up to three cheaper candidates (with the edits each needs) answer --rows N
+       sampled rows (default 20) of the prompt's dataset; shows the estimated cost and asks first (--yes skips it);
+       scores by the prompt's evaluators or agreement with the current model; saved in .promptmeter/comparisons/.
   --help, -h  this text; --version, -V  the version; --debug  stack traces for unexpected errors
 
 Exit codes:
   0  done (estimate: no errors; run: every job answered)
   1  estimate: a file has errors; run: some jobs failed or were refused; any command: an unexpected error
-  2  bad arguments, or run: nothing was sent because every prompt was refused
+  2  bad arguments, or run: nothing was sent because every prompt was refused, or compare: not confirmed
   3  run stopped (out of quota, key rejected, not an API); resume with --resume <run-id>
   4  run not started: over budget (--allow-over-budget starts it anyway)
   130  cancelled (Ctrl+C); resume with --resume <run-id>
@@ -41,7 +47,7 @@ const HELP_FLAGS: ReadonlySet<string> = new Set(['--help', '-h', 'help']);
 const VERSION_FLAGS: ReadonlySet<string> = new Set(['--version', '-V', 'version']);
 
 /** Runs one CLI invocation; returns the exit code (2 for bad arguments). */
-export async function main(givenArgv: readonly string[], io: CommandIo): Promise<number> {
+export async function main(givenArgv: readonly string[], io: CompareIo): Promise<number> {
   const debug = givenArgv.includes('--debug');
   const argv = givenArgv.filter((argument) => argument !== '--debug');
   const [command, ...rest] = argv;
@@ -61,6 +67,7 @@ export async function main(givenArgv: readonly string[], io: CommandIo): Promise
     if (command === 'estimate') return await estimateCommand(rest, settings, io);
     if (command === 'run') return await runCommand(rest, settings, io);
     if (command === 'report') return await reportCommand(rest, io);
+    if (command === 'compare') return await compareCommand(rest, settings, io);
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -78,6 +85,16 @@ function packageVersion(): string {
     return (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
   } catch {
     return 'unknown';
+  }
+}
+
+/** A yes/no question on the terminal (compare asks before spending). */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
   }
 }
 
@@ -109,6 +126,7 @@ export function runCli(): void {
     env: process.env,
     signal: interrupted.signal,
     interactive: process.stderr.isTTY === true,
+    ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
   }).then((code) => {
     process.exitCode = code;
   });

@@ -1,12 +1,5 @@
 import path from 'node:path';
-import { createPromptMeterClient } from '../core/client/createClient';
 import { formatUsd } from '../core/estimate/formatting';
-import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
-import { PromptEstimator } from '../core/estimate/promptEstimator';
-import { Ledger } from '../core/ledger/ledger';
-import { SegmentedLedger } from '../core/ledger/segmentedLedger';
-import { ledgerPathOf } from '../core/report/loadCostReport';
-import { Pricing } from '../core/pricing/pricing';
 import { executeRun } from '../core/runs/runExecutor';
 import { planRun, type RunPlan } from '../core/runs/runPlan';
 import type { Refusal } from '../core/runs/refusals';
@@ -16,8 +9,8 @@ import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
 import { checkRunBudget } from '../core/runs/runBudget';
 import { planText, runSummaryMarkdown, similarText } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
-import { Tokenizers } from '../core/tokens/tokenizers';
-import { parseArguments, redisUrlFrom, UsageError } from './cliArguments';
+import { parseArguments, UsageError } from './cliArguments';
+import { CLIENT_FLAGS, createCliClient } from './cliClient';
 import type { CommandIo } from './estimateCommand';
 import { batchLine, batchReport, hasBatchInFlight, runFolderThroughBatchApi } from './batchApiRun';
 import { findPromptFiles } from './findPromptFiles';
@@ -29,47 +22,16 @@ export const RUN_USAGE =
 /** Exit codes: 0 all answered, 1 some jobs failed, 2 bad arguments, 3 stopped (quota), 4 over budget, 130 cancelled. */
 export async function runCommand(argv: readonly string[], settings: PromptMeterSettings, io: CommandIo & { env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<number> {
   const { positionals, flags } = parseArguments(argv, {
-    'base-url': 'string', model: 'string', concurrency: 'number', rpm: 'number', tpm: 'number', cache: 'boolean', 'cache-dir': 'string',
-    'redis-url': 'string', fresh: 'boolean', data: 'string', budget: 'number', 'allow-over-budget': 'boolean', similar: 'boolean', resume: 'string', out: 'string',
-    json: 'boolean', ledger: 'string', 'batch-api': 'boolean',
+    ...CLIENT_FLAGS, model: 'string',
+    fresh: 'boolean', data: 'string', budget: 'number', 'allow-over-budget': 'boolean', similar: 'boolean', resume: 'string', out: 'string',
+    json: 'boolean', 'batch-api': 'boolean',
   });
   const resume = typeof flags.resume === 'string' ? flags.resume : undefined;
   if (positionals.length === 0 && !resume) throw new UsageError('run needs prompt files or folders, or --resume RUN.');
-  const apiKey = (io.env ?? process.env).OPENAI_API_KEY?.trim();
-  if (!apiKey) throw new UsageError('OPENAI_API_KEY is not set. Export your API key in the environment (it is never read from settings or files).');
+  const { apiKey, baseUrl, settings: effective, promptMeterFolder, tokenizers, readDocument, estimator, pricing, limits, ledger, ledgerPath, client, close } = createCliClient(flags, settings, io);
   const workspace = io.cwd;
-  const baseUrl = typeof flags['base-url'] === 'string' ? flags['base-url'].replace(/\/+$/, '') : settings.baseUrl;
-  const cacheRedisUrl = redisUrlFrom(flags['redis-url'], io.env ?? process.env, settings.cacheRedisUrl);
-  const effective: PromptMeterSettings = { ...settings, baseUrl, cacheRedisUrl };
-  const promptMeterFolder = path.join(workspace, '.promptmeter');
   const store = new RunStore(typeof flags.out === 'string' ? path.resolve(workspace, flags.out) : path.join(promptMeterFolder, 'runs'));
-  const tokenizers = new Tokenizers(io.assetDirectory);
-  const readDocument = createFileDocumentReader(workspace);
   const modelChanges = readModelChanges(workspace);
-  const estimator = new PromptEstimator(tokenizers, effective, undefined, readDocument);
-  const pricing = new Pricing(effective.pricingOverrides);
-  const defaultLimits = effective.rateLimits.default ?? {};
-  const limits = {
-    requestsPerMinute: typeof flags.rpm === 'number' ? flags.rpm : (defaultLimits.rpm ?? 500),
-    tokensPerMinute: typeof flags.tpm === 'number' ? flags.tpm : (defaultLimits.tpm ?? 200_000),
-  };
-  const ledgerPath = typeof flags.ledger === 'string' ? path.resolve(workspace, flags.ledger) : ledgerPathOf(workspace);
-  // `--ledger F.jsonl` keeps one file; otherwise the ledger is a folder of month segments.
-  const ledger = typeof flags.ledger === 'string' && ledgerPath.endsWith('.jsonl') ? new Ledger(ledgerPath) : new SegmentedLedger(ledgerPath);
-  const client = createPromptMeterClient(effective, {
-    apiKey,
-    pricing,
-    counterFor: (encoding) => tokenizers.peek(encoding),
-    cacheDirectory: typeof flags['cache-dir'] === 'string' ? path.resolve(workspace, flags['cache-dir']) : path.join(promptMeterFolder, 'cache'),
-    cacheEnabled: flags.cache !== false && effective.cacheEnabled,
-    ledger,
-    logger: { warn: (message) => io.stderr(`promptmeter: ${message}\n`) },
-    limitsOverride: {
-      ...(typeof flags.rpm === 'number' ? { requestsPerMinute: flags.rpm } : {}),
-      ...(typeof flags.tpm === 'number' ? { tokensPerMinute: flags.tpm } : {}),
-      ...(typeof flags.concurrency === 'number' ? { concurrency: flags.concurrency } : {}),
-    },
-  });
   try {
     const budgetUsd = typeof flags.budget === 'number' ? flags.budget : undefined;
     const perRunBudget = budgetUsd ?? (effective.budgetPerRunUsd > 0 ? effective.budgetPerRunUsd : undefined);
@@ -168,7 +130,6 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
     if (refused.length > 0) io.stderr(`promptmeter: ${refused.length} prompt${refused.length === 1 ? ' was' : 's were'} refused and not sent (listed above).\n`);
     return outcome.status === 'stopped' ? 3 : outcome.status === 'cancelled' ? 130 : outcome.status === 'failed' || outcome.progress.failed > 0 || refused.length > 0 ? 1 : 0;
   } finally {
-    await client.close();
-    tokenizers.dispose();
+    await close();
   }
 }

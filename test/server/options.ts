@@ -1,3 +1,4 @@
+import type { LabelledAnswers } from './labelledAnswers';
 /** One scripted outcome for the next chat or embeddings request (consumed in order). */
 export type ScriptedOutcome = '500' | '503' | '408' | '409' | 'reset' | 'slow' | 'malformed' | '429' | 'quota' | 'ok';
 
@@ -98,6 +99,8 @@ export interface TestServerOptions {
   readonly batchExpireAfterLines: number | undefined;
   /** Minimum shared prefix for prompt caching, tokens. Default 1024. */
   readonly promptCacheMinTokens: number;
+  /** Model-dependent answers to a labelled classification set (labelledAnswers.ts). Default: off. */
+  readonly labelledAnswers?: LabelledAnswers;
 }
 
 /** A realistic model list: chat, reasoning and embedding models. */

@@ -1,6 +1,7 @@
 import { executeBatchLine } from './batchExecution';
 import { BatchStore } from './batchStore';
 import { type ChatAnswer, composeAnswer } from './chatAnswer';
+import { withLabelledAnswer } from './labelledAnswers';
 import type { ChatRequest } from './chatRequest';
 import type { EmbeddingsRequest } from './embeddings';
 import { FaultInjector } from './faults';
@@ -77,7 +78,7 @@ export class ServerState {
   /** The answer to a validated chat request, with cached tokens from recent prompts of the same model. */
   answerChat(request: ChatRequest): ChatAnswer {
     const cached = this.promptCache.cachedTokens(request.model, request.promptSequence);
-    return composeAnswer(request, this.current.answerTokens, cached, this.tokenizer, this.current.answerWithinCap);
+    return withLabelledAnswer(composeAnswer(request, this.current.answerTokens, cached, this.tokenizer, this.current.answerWithinCap), request, this.current.labelledAnswers, this.tokenizer);
   }
 
   /** Records a delivered chat answer: prompt cache, stats, quota count. */
