@@ -62,4 +62,14 @@ describe('run refuses what the API would reject, before anything is sent', () =>
     assert.deepEqual(json.prompts[0]!.reasoning.effort, 'medium');
     assert.equal(json.prompts[0]!.reasoning.source, 'assumed');
   });
+
+  it('a json_schema is said to be sent and not counted, with its size', async () => {
+    const folder = folderWith({
+      's.prompt.md': '---\nmodel: gpt-4o-mini\nmax_tokens: 50\nresponse_format:\n  type: json_schema\n  json_schema: {name: label, schema: {type: object, properties: {label: {type: string}}}}\n---\nLabel it.\n',
+    });
+    const json = JSON.parse((await runCli(['estimate', 's.prompt.md', '--json'], folder)).stdout) as { diagnostics: Array<{ code: string; line: number; message: string }> };
+    const note = json.diagnostics.find((entry) => entry.code === 'schema-not-counted');
+    assert.equal(note?.line, 4);
+    assert.match(note?.message ?? '', /json_schema \(~\d+ tokens as JSON\) is sent with every call and billed as input; it is not included/);
+  });
 });

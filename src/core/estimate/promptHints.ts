@@ -17,7 +17,7 @@ const SPECIAL_TOKEN_TEXT = /<\|[a-z_]+\|>/i;
 export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lines: LineIndex): PromptDiagnostic[] {
   if (estimate.prompt.copilot) return [];
   const { prompt } = estimate;
-  const hints: PromptDiagnostic[] = requestHints(estimate);
+  const hints: PromptDiagnostic[] = [...requestHints(estimate), ...schemaHints(estimate, counter)];
   const at = prompt.modelSpan ?? prompt.span;
   if (!estimate.modelKnown && !estimate.price) {
     hints.push({
@@ -85,6 +85,25 @@ export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lin
     });
   }
   return hints;
+}
+
+/**
+ * A Structured Outputs schema is sent with the request and billed as input, but OpenAI publishes no recipe for how
+ * it is framed: say so, with the schema's own size, instead of silently leaving it out.
+ */
+function schemaHints(estimate: PromptEstimate, counter: TokenCounter): PromptDiagnostic[] {
+  const format = estimate.prompt.parameters.find((parameter) => parameter.name === 'response_format');
+  const value = format?.value as { type?: unknown; json_schema?: unknown } | undefined;
+  if (!format || !value || value.type !== 'json_schema' || value.json_schema === undefined) return [];
+  const tokens = counter.count(JSON.stringify(value.json_schema));
+  return [
+    {
+      span: format.span ?? estimate.prompt.span,
+      severity: 'information',
+      code: 'schema-not-counted',
+      message: `The json_schema (~${formatTokens(tokens)} tokens as JSON) is sent with every call and billed as input; it is not included in the input estimate above (OpenAI does not publish how it is counted).`,
+    },
+  ];
 }
 
 /** A variable placed before ≥1,024 tokens of static text keeps that text out of the provider's prompt cache. */
