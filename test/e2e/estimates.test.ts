@@ -17,7 +17,7 @@ interface DatasetReport {
 }
 
 interface EstimateReport {
-  prompts: Array<{ file: string; inputTokens: number; model: string }>;
+  prompts: Array<{ file: string; inputTokens: number; model: string; recommendation: { model: string } | null }>;
   totals: { prompts: number; inputTokens: number };
 }
 
@@ -55,12 +55,15 @@ test('Prompt Meter estimates in real VS Code', { timeout: 400_000 }, async (t) =
     await screenshot(page, 'estimates-status-bar');
   });
 
-  await t.test('a CodeLens shows tokens, cost bounds and the cheaper fit above the prompt', async () => {
+  await t.test('a CodeLens shows tokens, cost bounds and the cheaper fit the CLI finds (none here: every cheaper qa model costs more once valid)', async () => {
     const lens = await waitForCodeLens(page, /tokens · input ~\$/);
     assert.match(lens, /output ≤256/);
     assert.match(lens, /batch ~\$/);
     const lenses = await codeLensTexts(page);
-    assert.ok(lenses.some((candidate) => /fits \(qa\).*saves \d+%/.test(candidate)), `recommendation lens missing in ${JSON.stringify(lenses)}`);
+    const recommended = cliJson<EstimateReport>(['estimate', 'prompts/faq-answer.prompt.md'], workspace).prompts[0]!.recommendation;
+    const fit = lenses.find((candidate) => /fits \(qa\).*saves \d+%/.test(candidate));
+    if (recommended) assert.ok(fit?.includes(recommended.model), `recommendation lens for ${recommended.model} missing in ${JSON.stringify(lenses)}`);
+    else assert.equal(fit, undefined, `the CLI recommends nothing, the lens shows ${fit}`);
     await screenshot(page, 'estimates-codelens');
   });
 
