@@ -19,15 +19,8 @@ export const TIER_NAMES: Readonly<Record<CapabilityTier, string>> = {
 export const MODEL_ENDPOINTS = ['chat', 'responses', 'batch', 'embeddings'] as const;
 export type ModelEndpoint = (typeof MODEL_ENDPOINTS)[number];
 
-export interface CatalogModel {
-  readonly id: string;
-  readonly kind: 'chat' | 'embedding';
-  /** Total tokens (input + output) the model accepts. */
-  readonly contextWindow: number;
-  /** Largest `max_tokens` the model accepts (0 for embeddings). */
-  readonly maxOutputTokens: number;
-  readonly tier: CapabilityTier;
-  readonly encoding: EncodingName;
+/** The request rules of a model: what it accepts, as OpenAI answers it (a 400 otherwise). */
+export interface ModelRules {
   /** Produces hidden reasoning tokens billed as output (and takes `max_completion_tokens`, never `max_tokens`). */
   readonly reasoning: boolean;
   /** The `reasoning_effort` values it accepts (empty: the parameter is rejected). */
@@ -43,6 +36,17 @@ export interface CatalogModel {
   readonly structuredOutputs: boolean;
   /** Accepts `verbosity` (gpt-5 family and later). */
   readonly verbosity: boolean;
+}
+
+export interface CatalogModel extends ModelRules {
+  readonly id: string;
+  readonly kind: 'chat' | 'embedding';
+  /** Total tokens (input + output) the model accepts. */
+  readonly contextWindow: number;
+  /** Largest `max_tokens` the model accepts (0 for embeddings). */
+  readonly maxOutputTokens: number;
+  readonly tier: CapabilityTier;
+  readonly encoding: EncodingName;
   /** Endpoints that serve it (from the model page's "Endpoints" list). */
   readonly endpoints: readonly ModelEndpoint[];
   /** Still callable but superseded: never recommended. */

@@ -2,11 +2,10 @@ import type { PriceOverrides } from '../pricing/priceOverride';
 import { findOverride } from '../pricing/priceOverride';
 import { encodingForModel, type EncodingChoice } from '../tokens/encodingForModel';
 import { findCatalogModel } from './findModel';
-import { CHAT_ENDPOINTS, EMBEDDING_ENDPOINTS, type CapabilityTier, type CatalogModel, type ModelEndpoint } from './modelCatalog';
-import type { ReasoningEffort } from './reasoningEffort';
+import { CHAT_ENDPOINTS, EMBEDDING_ENDPOINTS, type CapabilityTier, type CatalogModel, type ModelEndpoint, type ModelRules } from './modelCatalog';
 
 /** What we know about a model name: catalog facts, adjusted by the user's override. */
-export interface ResolvedModel {
+export interface ResolvedModel extends ModelRules {
   readonly name: string;
   readonly catalog?: CatalogModel;
   readonly kind: 'chat' | 'embedding';
@@ -14,14 +13,6 @@ export interface ResolvedModel {
   readonly maxOutputTokens?: number;
   readonly tier?: CapabilityTier;
   readonly encoding: EncodingChoice;
-  readonly reasoning: boolean;
-  /** Accepted `reasoning_effort` values (empty: the parameter is rejected). */
-  readonly reasoningEfforts: readonly ReasoningEffort[];
-  readonly defaultReasoningEffort?: ReasoningEffort;
-  /** Sampling parameters (temperature, top_p, logprobs) accepted on this reasoning model with effort `none`. */
-  readonly samplingWithEffortNone: boolean;
-  readonly structuredOutputs: boolean;
-  readonly verbosity: boolean;
   /** Endpoints that serve it; unknown chat models are assumed to be served by all chat endpoints. */
   readonly endpoints: readonly ModelEndpoint[];
   /** In the catalog or described by an override. */

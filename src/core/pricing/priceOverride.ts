@@ -1,5 +1,4 @@
-import type { CapabilityTier, ModelEndpoint } from '../models/modelCatalog';
-import type { ReasoningEffort } from '../models/reasoningEffort';
+import type { CapabilityTier, ModelEndpoint, ModelRules } from '../models/modelCatalog';
 import type { EncodingName } from '../tokens/encodingForModel';
 
 /**
@@ -7,7 +6,8 @@ import type { EncodingName } from '../tokens/encodingForModel';
  * Azure deployments, local models at $0, and any model fact of the catalog (limits, reasoning, accepted
  * parameters, endpoints). Rates are USD per one million tokens. Overrides win over bundled data.
  */
-export interface PriceOverride {
+/** Model rules may be overridden too (`reasoning` set turns on parameter checks for a deployment name). */
+export interface PriceOverride extends Partial<ModelRules> {
   readonly input?: number;
   readonly cachedInput?: number;
   readonly output?: number;
@@ -18,13 +18,6 @@ export interface PriceOverride {
   readonly tier?: CapabilityTier;
   /** Endpoints that serve the deployment (e.g. `["responses"]` for a Responses-only model). */
   readonly endpoints?: readonly ModelEndpoint[];
-  /** Produces hidden reasoning tokens and takes `max_completion_tokens`; setting it turns on parameter checks. */
-  readonly reasoning?: boolean;
-  readonly reasoningEfforts?: readonly ReasoningEffort[];
-  readonly defaultReasoningEffort?: ReasoningEffort;
-  readonly samplingWithEffortNone?: boolean;
-  readonly structuredOutputs?: boolean;
-  readonly verbosity?: boolean;
 }
 
 export type PriceOverrides = Readonly<Record<string, PriceOverride>>;
