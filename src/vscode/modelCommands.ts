@@ -14,9 +14,6 @@ import type { PromptDocuments } from './promptDocuments';
 import type { SettingsService } from './settingsService';
 import { toWorkspaceEdit } from './spans';
 
-/** Choose Model computes the edits for a model even when the current price is unknown: the cost is not used for them. */
-const ZERO_COST = { input: 0, cachedInput: 0, outputMax: 0, total: 0, batchTotal: 0, currency: 'USD' } as const;
-
 interface ModelItem extends vscode.QuickPickItem {
   readonly model: string;
 }
@@ -93,7 +90,7 @@ export class ModelCommands {
     const wanted =
       changes ??
       (estimate && file.parsed.format !== 'batch-jsonl'
-        ? editsForModel({ task: estimate.task, prompt: estimate.prompt, currentModel: estimate.model, currentCost: estimate.cost ?? ZERO_COST, inputTokens: estimate.inputTokens, outputTokens: estimate.outputTokens }, model, overrides)
+        ? editsForModel({ task: estimate.task, prompt: estimate.prompt, currentModel: estimate.model }, model, overrides)
         : undefined);
     const edits =
       wanted && estimate && file.parsed.format !== 'batch-jsonl'

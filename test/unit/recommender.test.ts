@@ -79,7 +79,7 @@ describe('recommendModel', () => {
     const parsed = parsePromptFile('c.prompt.md', text, 'prompt-markdown');
     const estimate = (await estimator.estimate(parsed, text)).estimates[0]!;
     const onlyReasoning = { ...estimator.options(), recommend: true };
-    const nano = editsForModel({ task: 'classify', prompt: estimate.prompt, currentModel: 'gpt-4o', currentCost: estimate.cost!, inputTokens: estimate.inputTokens, outputTokens: 10 }, 'gpt-5-nano')!;
+    const nano = editsForModel({ task: 'classify', prompt: estimate.prompt, currentModel: 'gpt-4o' }, 'gpt-5-nano')!;
     assert.deepEqual(nano, [
       { kind: 'set-model', model: 'gpt-5-nano' },
       { kind: 'set-parameter', name: 'reasoning_effort', value: 'minimal' },
@@ -87,7 +87,7 @@ describe('recommendModel', () => {
       { kind: 'set-max-tokens', value: Math.ceil((10 + 2 * DEFAULT_REASONING_TOKENS.minimal) / 8) * 8 },
     ]);
     // gpt-5.1 accepts temperature with effort none: nothing to drop, no cap to raise.
-    const five1 = editsForModel({ task: 'classify', prompt: estimate.prompt, currentModel: 'gpt-4o', currentCost: estimate.cost!, inputTokens: estimate.inputTokens, outputTokens: 10 }, 'gpt-5.1')!;
+    const five1 = editsForModel({ task: 'classify', prompt: estimate.prompt, currentModel: 'gpt-4o' }, 'gpt-5.1')!;
     assert.deepEqual(five1, [{ kind: 'set-model', model: 'gpt-5.1' }]);
     // Every offered recommendation is valid on its model once applied.
     const recommendation = estimatePrompt(estimate.prompt, onlyReasoning).recommendation!;

@@ -40,6 +40,9 @@ export interface RecommendationRequest {
   readonly reasoningHistory?: ReasoningHistory;
 }
 
+/** What the edits for a model depend on: the prompt, its task and the model it is written for (not the costs). */
+export type EditRequest = Pick<RecommendationRequest, 'task' | 'prompt' | 'currentModel' | 'reasoningHistory'>;
+
 /** Ignore "savings" below this share: not worth a model change. */
 const MINIMUM_SAVING_FRACTION = 0.05;
 /** A candidate that needs no edits beyond the model wins over a cheaper one that does, within this share. */
@@ -66,6 +69,8 @@ export function recommendModel(request: RecommendationRequest, pricing: Pricing,
   const minimumTier = TASK_PROFILES[request.task].minimumTier;
   const names = new Set<string>(MODEL_CATALOG.filter((model) => !model.legacy).map((model) => model.id));
   for (const [name, override] of Object.entries(overrides)) if (override.tier !== undefined) names.add(name);
+  // The answer the prompt's cap allows is the same for every candidate: worked out once.
+  const visibleCap = visibleCapOf(request, overrides);
   const candidates: Candidate[] = [];
   for (const name of names) {
     if (name === request.currentModel) continue;
@@ -74,7 +79,7 @@ export function recommendModel(request: RecommendationRequest, pricing: Pricing,
     if (model.kind === 'chat' && !model.endpoints.includes('chat') && !model.endpoints.includes('responses')) continue;
     const price = pricing.priceFor(name);
     if (!price) continue;
-    const changes = changesFor(request, model, overrides);
+    const changes = changesFor(request, model, visibleCap);
     if (!changes) continue;
     const edited = applyPromptChanges(request.prompt, changes);
     if (model.kind === 'chat' && requestProblems(edited, model).length > 0) continue;
@@ -115,12 +120,12 @@ function pick(candidates: readonly Candidate[]): Candidate | undefined {
  * The changes that make the prompt valid (and its answer unlikely to be cut off by reasoning) on `modelName`: what
  * Choose Model and Apply write. Undefined when no change can (the cap does not fit the model's maximum).
  */
-export function editsForModel(request: RecommendationRequest, modelName: string, overrides: PriceOverrides = {}): PromptChange[] | undefined {
-  return changesFor(request, resolveModel(modelName, overrides), overrides);
+export function editsForModel(request: EditRequest, modelName: string, overrides: PriceOverrides = {}): PromptChange[] | undefined {
+  return changesFor(request, resolveModel(modelName, overrides), visibleCapOf(request, overrides));
 }
 
 /** The changes that make the prompt valid on `model`, or undefined when no change can (e.g. the cap does not fit). */
-function changesFor(request: RecommendationRequest, model: ResolvedModel, overrides: PriceOverrides): PromptChange[] | undefined {
+function changesFor(request: EditRequest, model: ResolvedModel, visibleCap: number): PromptChange[] | undefined {
   const { prompt } = request;
   const changes: PromptChange[] = [{ kind: 'set-model', model: model.name }];
   if (prompt.kind !== 'chat') return changes;
@@ -139,7 +144,6 @@ function changesFor(request: RecommendationRequest, model: ResolvedModel, overri
     if (!samplingAccepted(parameter, model, effort)) changes.push({ kind: 'remove-parameter', name: parameter.name });
   }
   if (prompt.maxTokens !== undefined) {
-    const visibleCap = visibleCapOf(request, overrides);
     const expected = model.reasoning ? expectReasoning(applyPromptChanges(prompt, changes), model, request.reasoningHistory)?.expectedTokens ?? 0 : 0;
     const cap = expected > 0 ? capWithReasoningRoom(visibleCap, expected) : visibleCap;
     if (model.maxOutputTokens !== undefined && cap > model.maxOutputTokens) return undefined;
@@ -152,7 +156,7 @@ function changesFor(request: RecommendationRequest, model: ResolvedModel, overri
  * The visible answer the prompt's cap allows: the cap itself, unless the current model reasons, where part of it is
  * reasoning room (what is left after the expected reasoning, at least the task's typical answer).
  */
-function visibleCapOf(request: RecommendationRequest, overrides: PriceOverrides): number {
+function visibleCapOf(request: EditRequest, overrides: PriceOverrides): number {
   const cap = request.prompt.maxTokens ?? 0;
   const current = resolveModel(request.currentModel, overrides);
   const reasoning = current.reasoning ? expectReasoning(request.prompt, current, request.reasoningHistory)?.expectedTokens ?? 0 : 0;
