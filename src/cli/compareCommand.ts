@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareModels, DEFAULT_COMPARISON_ROWS, DEFAULT_MINIMUM_PASS } from '../core/compare/compareModels';
-import { ComparisonStore, promptTextHash } from '../core/compare/comparisonStore';
-import type { Evaluator } from '../core/compare/evaluators';
-import { monthlyCalls } from '../core/compare/monthlyVolume';
+import { DEFAULT_COMPARISON_ROWS, DEFAULT_MINIMUM_PASS } from '../core/compare/compareModels';
+import { ComparisonStore } from '../core/compare/comparisonStore';
 import { ComparisonSetupError, prepareComparison } from '../core/compare/prepareComparison';
-import { formatUsd } from '../core/estimate/formatting';
+import { comparisonPlanLines, runComparison } from '../core/compare/runComparison';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
-import type { DatasetRow } from '../core/runs/dataset';
 import { SIMILARITY_MODEL } from '../core/runs/runService';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { parseArguments, UsageError } from './cliArguments';
 import { CLIENT_FLAGS, createCliClient } from './cliClient';
-import { changeText, comparisonJson, comparisonText } from './compareText';
+import { comparisonJson, comparisonText } from './compareText';
 import type { CommandIo } from './estimateCommand';
 import { findPromptFiles } from './findPromptFiles';
 
@@ -41,23 +38,15 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
   const setup = createCliClient(flags, settings, io);
   try {
     const text = readFileSync(entry.absolutePath, 'utf8');
-    const evaluation = promptEvaluation(setup.estimator.parse(entry.displayPath, text, entry.format));
     const prepared = await prepareComparison({
       estimator: setup.estimator, file: entry.displayPath, absolutePath: entry.absolutePath, text, format: entry.format, rowCount,
       models: typeof flags.models === 'string' ? flags.models.split(',').map((model) => model.trim()).filter(Boolean) : undefined,
       ...(typeof flags.data === 'string' ? { dataFile: path.resolve(io.cwd, flags.data) } : {}),
-      ...evaluation,
     }).catch((error: unknown) => {
       throw error instanceof ComparisonSetupError ? new UsageError(error.message) : error;
     });
     for (const problem of prepared.problems) io.stderr(`promptmeter: ${problem}\n`);
-    const { estimate, rows, candidates } = prepared;
-    const plan = [
-      `Compare ${entry.displayPath} on ${prepared.rowCount} of ${rows.length} rows: ${candidates.length * prepared.rowCount} calls`,
-      ...candidates.map((candidate, index) => `  ${index === 0 ? 'current  ' : 'candidate'} ${candidate.model}${candidate.changes.length > 1 ? ` (${candidate.changes.slice(1).map(changeText).join(', ')})` : ''}`),
-      `  estimated cost ${prepared.estimatedUsd === null ? 'unknown (a price is unknown)' : `~${formatUsd(prepared.estimatedUsd)}`}${prepared.judged ? ' plus the judge calls' : ''}, less what the cache answers`,
-    ].join('\n');
-    (flags.json ? io.stderr : io.stdout)(`${plan}\n`);
+    (flags.json ? io.stderr : io.stdout)(`${comparisonPlanLines(prepared, entry.displayPath).join('\n')}\n`);
     if (flags.yes !== true) {
       if (!io.confirm) throw new UsageError('compare spends money: re-run with --yes to start (no terminal to ask on).');
       if (!(await io.confirm('Start the comparison? [y/N] '))) {
@@ -65,18 +54,15 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
         return 2;
       }
     }
-    const now = new Date();
-    const comparisonId = ComparisonStore.newId(now, randomBytes(4).toString('hex'));
-    const saved = await compareModels({
-      prompt: estimate.prompt, file: entry.displayPath, task: estimate.task, rows, rowCount: prepared.rowCount,
-      seed: typeof flags.seed === 'number' ? flags.seed : 1, candidates, client: setup.client, pricing: setup.pricing,
-      overrides: setup.settings.pricingOverrides, evaluators: prepared.evaluators, threshold, similarityModel: SIMILARITY_MODEL, comparisonId,
-      promptHash: promptTextHash(text), now: () => new Date(), monthlyCalls: monthlyCalls(readRecentLedgerEntries(setup.ledgerPath), entry.displayPath, now),
-      signal: io.signal, ...(typeof flags.concurrency === 'number' ? { concurrency: Math.floor(flags.concurrency) } : {}),
+    const { saved, savedPath } = await runComparison({
+      setup: prepared, file: entry.displayPath, text, threshold, seed: typeof flags.seed === 'number' ? flags.seed : 1,
+      client: setup.client, pricing: setup.pricing, overrides: setup.settings.pricingOverrides, similarityModel: SIMILARITY_MODEL,
+      ledgerEntries: readRecentLedgerEntries(setup.ledgerPath), store: new ComparisonStore(path.join(setup.promptMeterFolder, 'comparisons')),
+      now: () => new Date(), random: randomBytes(4).toString('hex'), signal: io.signal,
+      ...(typeof flags.concurrency === 'number' ? { concurrency: Math.floor(flags.concurrency) } : {}),
       onProgress: flags.json || !io.interactive ? undefined : (done, total) => io.stderr(`\r  ${done}/${total} answered   `),
     });
     if (io.interactive && !flags.json) io.stderr('\n');
-    const savedPath = new ComparisonStore(path.join(setup.promptMeterFolder, 'comparisons')).save(saved);
     if (flags.json) io.stdout(`${JSON.stringify(comparisonJson(saved), null, 2)}\n`);
     else io.stdout(comparisonText(saved, path.relative(io.cwd, savedPath)));
     return 0;
@@ -89,16 +75,4 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
   } finally {
     await setup.close();
   }
-}
-
-/**
- * The prompt's own evaluators and test data (`.prompt.yml`), when its parser provides them. The `.prompt.yml`
- * parser (another change) exposes them on the parsed file; until then no prompt has any.
- */
-function promptEvaluation(parsed: unknown): { evaluators?: Evaluator[]; testData?: DatasetRow[] } {
-  const candidate = parsed as { evaluators?: Evaluator[]; testData?: DatasetRow[] };
-  return {
-    ...(Array.isArray(candidate.evaluators) && candidate.evaluators.length > 0 ? { evaluators: candidate.evaluators } : {}),
-    ...(Array.isArray(candidate.testData) && candidate.testData.length > 0 ? { testData: candidate.testData } : {}),
-  };
 }

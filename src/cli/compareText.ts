@@ -1,20 +1,6 @@
 import { formatUsd } from '../core/estimate/formatting';
 import type { ComparisonResult, ModelComparison, SavedComparison } from '../core/compare/compareTypes';
-import type { PromptChange } from '../core/prompts/promptTypes';
-
-/** One change as a few words (`reasoning_effort minimal`, `max tokens 16`, `drops temperature`). */
-export function changeText(change: PromptChange): string {
-  switch (change.kind) {
-    case 'set-model':
-      return `model ${change.model}`;
-    case 'set-max-tokens':
-      return `max tokens ${change.value}`;
-    case 'remove-parameter':
-      return `drops ${change.name}`;
-    case 'set-parameter':
-      return `${change.name} ${String(change.value)}`;
-  }
-}
+import { editsText } from '../core/compare/changeText';
 
 const money = (amount: number | null): string => (amount === null ? 'unknown' : formatUsd(amount));
 const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
@@ -45,7 +31,7 @@ function row(model: ModelComparison, recommended: string | null): string[] {
     String(model.reasoningTokens),
     String(model.truncated),
     money(model.monthlySavingUsd),
-    model.edits.filter((change) => change.kind !== 'set-model').map(changeText).join(', ') || '—',
+    editsText(model.edits) || '—',
   ];
 }
 

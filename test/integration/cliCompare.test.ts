@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
 import { compareModels } from '../../src/core/compare/compareModels';
 import { Pricing } from '../../src/core/pricing/pricing';
 import { readDatasetFile } from '../../src/core/runs/dataset';
@@ -132,6 +133,32 @@ describe('promptmeter compare', () => {
     assert.match(result.stderr, /re-run with --yes/);
     assert.equal(server.stats().requests, before);
     assert.equal(existsSync(ledgerPathOf(folder)), false);
+  });
+
+  it('a GitHub Models .prompt.yml is compared on its testData and scored by its own evaluators (from the parser, typed)', async () => {
+    const folder = workspace();
+    const file = {
+      name: 'Ticket routing', model: 'openai/gpt-4o', modelParameters: { maxTokens: 10, temperature: 0 },
+      messages: [
+        { role: 'system', content: 'Reply with exactly one label, lower-case: billing, account_access, bug, feature_request, integrations, data_privacy, cancellation, other.' },
+        { role: 'user', content: 'Ticket {{ticket_id}}\nSubject: {{subject}}\n\n{{body}}' },
+      ],
+      testData: dataset.rows.map((row) => ({ ticket_id: row.ticket_id, subject: row.subject, body: row.body, expected: row.expected })),
+      evaluators: [{ name: 'right label', string: { equals: '{{expected}}' } }, { name: 'not scored', uses: 'github/coherence' }],
+    };
+    writeFileSync(path.join(folder, 'prompts', 'routing.prompt.yml'), stringify(file));
+    const result = await runCli(['compare', 'prompts/routing.prompt.yml', '--models', 'gpt-4.1-nano', '--rows', '40', '--yes', '--json', '--base-url', server.url], folder, { OPENAI_API_KEY: SECRET });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /rows from testData/);
+    assert.match(result.stderr, /scored by the prompt's 2 evaluator/);
+    const json = JSON.parse(result.stdout) as { reference: string; models: JsonModel[]; recommended: string | null };
+    assert.equal(json.reference, 'evaluators');
+    const byModel = Object.fromEntries(json.models.map((model) => [model.model, model]));
+    assert.equal(byModel['gpt-4o']!.passed, 40, 'the labels are right for gpt-4o');
+    assert.equal(byModel['gpt-4.1-nano']!.passed, Math.round(ACCURACY['gpt-4.1-nano']! * 40));
+    assert.equal(json.recommended, 'gpt-4o');
+    const saved = JSON.parse(readFileSync(path.join(folder, '.promptmeter', 'comparisons', readdirSync(path.join(folder, '.promptmeter', 'comparisons'))[0]!), 'utf8')) as { scoring: string };
+    assert.match(saved.scoring, /github\/coherence/, 'the evaluator it cannot score is named, not silently passed');
   });
 
   it("with the prompt's evaluators (equals {{expected}}), pass rates are each model's accuracy on the labels", async () => {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PROMPT_METER_FOLDER } from '../report/loadCostReport';
 import type { SavedComparison } from './compareTypes';
+
+/** `<workspace>/.promptmeter/comparisons`: saved comparisons, beside `runs/` and `ledger/`, shared by the extension and the CLI. */
+export function comparisonsFolderOf(workspaceFolder: string): string {
+  return path.join(workspaceFolder, PROMPT_METER_FOLDER, 'comparisons');
+}
 
 /** SHA-256 of a prompt file's text: a comparison speaks for the text it was run on. */
 export function promptTextHash(text: string): string {

@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { PromptEstimate } from '../estimate/promptEstimate';
 import type { PromptEstimator } from '../estimate/promptEstimator';
 import type { PromptFormat } from '../prompts/promptTypes';
-import { readDatasetFile, type DatasetRow } from '../runs/dataset';
+import { datasetLabel, promptDataset, readDatasetFile, type DatasetRow } from '../runs/dataset';
 import { ENCODING_NAMES } from '../tokens/encodingForModel';
 import { comparisonCandidates, estimatedTrialUsd } from './compareCandidates';
 import { DEFAULT_COMPARISON_ROWS } from './compareModels';
+import { comparisonEvaluators } from './comparisonEvaluators';
 import type { ComparisonCandidate } from './compareTypes';
 import type { Evaluator } from './evaluators';
 
@@ -22,11 +23,8 @@ export interface ComparisonSetupRequest {
   /** Candidates to use instead of the recommendation and the cheaper valid models. */
   readonly models?: readonly string[];
   readonly rowCount?: number;
-  /** A dataset instead of the prompt's `data:` (absolute). */
+  /** A dataset instead of the prompt's own rows (`data:` or `testData`), absolute. */
   readonly dataFile?: string;
-  /** The prompt's evaluators and test data (`.prompt.yml`, from its parser): test data replaces the dataset. */
-  readonly evaluators?: readonly Evaluator[];
-  readonly testData?: readonly DatasetRow[];
 }
 
 /** Everything shown before a comparison spends anything: who takes part, on how many rows, at what estimated cost. */
@@ -38,16 +36,20 @@ export interface ComparisonSetup {
   readonly candidates: readonly ComparisonCandidate[];
   /** Dataset lines skipped and models that cannot run the prompt, one sentence each. */
   readonly problems: readonly string[];
+  /** Where the rows come from: the dataset file as written (`data:` or the one given), or `testData`. */
+  readonly rowsFrom: string;
   /** Answer calls only; null when a price is unknown. */
   readonly estimatedUsd: number | null;
   /** An LLM-as-judge evaluator will add calls (and cost) on top of the estimate. */
   readonly judged: boolean;
+  /** The prompt's own evaluators (GitHub Models `evaluators`); absent: agreement with the current model. */
   readonly evaluators?: readonly Evaluator[];
 }
 
 /**
- * Prepares a comparison of the prompt in `text`: its first chat prompt estimated, its rows (test data, `dataFile`,
- * or its `data:` relative to the file), the candidates with their edits and the trial's estimated cost.
+ * Prepares a comparison of the prompt in `text`: its first chat prompt estimated, its rows (`dataFile` when given,
+ * else the prompt's own dataset: `data:` relative to the file or its `testData`), its evaluators, the candidates
+ * with their edits and the trial's estimated cost.
  * @throws ComparisonSetupError when there is no chat prompt, no rows, or no candidate
  */
 export async function prepareComparison(request: ComparisonSetupRequest): Promise<ComparisonSetup> {
@@ -57,16 +59,15 @@ export async function prepareComparison(request: ComparisonSetupRequest): Promis
   const estimate = (await estimator.estimate(parsed, request.text)).estimates.find((candidate) => candidate.prompt.kind === 'chat');
   if (!estimate) throw new ComparisonSetupError(`${request.file} has no chat prompt to compare (embeddings and files with errors cannot be compared).`);
   const problems: string[] = [];
-  let rows: readonly DatasetRow[];
-  if (request.testData && request.testData.length > 0) rows = request.testData;
-  else {
-    const dataFile = request.dataFile ?? (estimate.prompt.dataFile && path.resolve(path.dirname(request.absolutePath), estimate.prompt.dataFile));
-    if (!dataFile) throw new ComparisonSetupError(`${request.file} has no dataset: add data: <file.csv> to its front matter (or pass a dataset), so the models answer your own rows.`);
-    const dataset = readDatasetFile(dataFile);
-    if (!dataset) throw new ComparisonSetupError(`the dataset ${path.basename(dataFile)} of ${request.file} could not be read.`);
-    problems.push(...dataset.problems.map((problem) => `dataset: ${problem}`));
-    rows = dataset.rows;
+  const dataFile = request.dataFile;
+  const dataset = dataFile ? readDatasetFile(dataFile) : promptDataset(estimate.prompt, request.absolutePath);
+  const rowsFrom = dataFile ? path.basename(dataFile) : datasetLabel(estimate.prompt);
+  if (!dataset) {
+    if (dataFile || estimate.prompt.dataFile) throw new ComparisonSetupError(`the dataset ${rowsFrom} of ${request.file} could not be read.`);
+    throw new ComparisonSetupError(`${request.file} has no dataset: add data: <file.csv> to its front matter (or testData rows, or pass a dataset), so the models answer your own rows.`);
   }
+  problems.push(...dataset.problems.map((problem) => `dataset: ${problem}`));
+  const rows: readonly DatasetRow[] = dataset.rows;
   if (rows.length === 0) throw new ComparisonSetupError(`${request.file} has no rows to compare on.`);
   const selection = comparisonCandidates(estimate, estimator.options(), request.models);
   problems.push(...selection.problems);
@@ -74,10 +75,11 @@ export async function prepareComparison(request: ComparisonSetupRequest): Promis
     throw new ComparisonSetupError(`no candidate model to compare ${estimate.model} with${request.models ? '' : ' (none is cheaper and valid for this prompt)'}; name some (CLI: --models a,b,c).`);
   }
   const rowCount = Math.min(request.rowCount ?? DEFAULT_COMPARISON_ROWS, rows.length);
+  const evaluators = comparisonEvaluators(estimate.prompt);
   return {
-    estimate, rows, rowCount, candidates: selection.candidates, problems,
+    estimate, rows, rowCount, rowsFrom, candidates: selection.candidates, problems,
     estimatedUsd: estimatedTrialUsd(selection.candidates, rowCount),
-    judged: (request.evaluators ?? []).some((evaluator) => evaluator.llm !== undefined),
-    ...(request.evaluators && request.evaluators.length > 0 ? { evaluators: request.evaluators } : {}),
+    judged: evaluators.some((evaluator) => evaluator.llm !== undefined),
+    ...(evaluators.length > 0 ? { evaluators } : {}),
   };
 }
