@@ -17,6 +17,9 @@ import { PromptCodeActionProvider } from './vscode/codeActionProvider';
 import { PromptCodeLensProvider } from './vscode/codeLensProvider';
 import { registerCommands } from './vscode/commands';
 import { ChatPromptConflict } from './vscode/chatPromptConflict';
+import { CompareModelsCommand } from './vscode/compareModelsCommand';
+import { ComparisonPanel } from './vscode/comparisonPanel';
+import { ComparisonResults } from './vscode/comparisonResults';
 import { DatasetEstimates } from './vscode/datasetEstimates';
 import { DiagnosticsPublisher } from './vscode/diagnosticsPublisher';
 import { DisposableStore } from './vscode/disposableStore';
@@ -44,12 +47,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const documents = store.add(new PromptDocuments(estimator, settings, log));
   const systemPrompts = store.add(new SystemPromptIndex(estimator, settings, log));
   const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));
-  const codeLenses = store.add(new PromptCodeLensProvider(documents, settings, store.add(new DatasetEstimates(estimator, settings))));
+  const comparisons = store.add(new ComparisonResults());
+  const codeLenses = store.add(new PromptCodeLensProvider(documents, settings, store.add(new DatasetEstimates(estimator, settings)), comparisons));
   const breakdowns = store.add(new BreakdownDocuments(documents));
-  const models = new ModelCommands(documents, estimator, settings, log, (file, from, to, via) => {
+  const models = new ModelCommands(documents, estimator, settings, log, comparisons, (file, from, to, via) => {
     if (workspaceRoot) recordModelChange(workspaceRoot, file, from, to, via);
   });
-  store.add(new PromptStatusBar(documents));
+  store.add(new PromptStatusBar(documents, comparisons));
   const reports = store.add(new CostReportService(settings, log));
   store.add(new CostReportView(context.extensionUri, reports, log));
   store.add(new SpendStatusBar(reports));
@@ -65,6 +69,9 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerCommands(models, breakdowns, keys, runner, folders));
   const chatPrompts = store.add(new ChatPromptConflict(context.workspaceState, log));
   store.add(vscode.commands.registerCommand(COMMANDS.openPromptFilesAsMarkdown, (uri?: vscode.Uri) => chatPrompts.openActiveFolderAsMarkdown(uri)));
+  const comparisonPanel = store.add(new ComparisonPanel(context.extensionUri, models, log));
+  const compare = new CompareModelsCommand(documents, estimator, settings, clients, comparisons, comparisonPanel, log);
+  store.add(vscode.commands.registerCommand(COMMANDS.compareModels, (uri?: vscode.Uri) => compare.run(uri)));
   void systemPrompts.build().catch((error: Error) => log.warn(`System prompt index: ${error.message}`));
   void folders.offerBatchResume().catch((error: Error) => log.warn(`Batch resume: ${error.message}`));
   log.info('Prompt Meter activated.');

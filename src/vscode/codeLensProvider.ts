@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import type { FileEstimate } from '../core/estimate/estimateFile';
 import { formatEstimate, formatTokens } from '../core/estimate/formatting';
 import type { PromptEstimate } from '../core/estimate/promptEstimate';
+import { DEFAULT_COMPARISON_ROWS } from '../core/compare/compareModels';
+import { hasDataset } from '../core/runs/dataset';
 import type { DatasetEstimate } from '../core/runs/datasetEstimate';
+import type { ComparisonResults } from './comparisonResults';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS } from './ids';
 import type { DatasetEstimates } from './datasetEstimates';
@@ -23,8 +26,10 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
     private readonly documents: PromptDocuments,
     private readonly settings: SettingsService,
     private readonly datasets: DatasetEstimates,
+    private readonly comparisons: ComparisonResults,
   ) {
     this.store.add(documents.onDidChange(() => this.changed.fire()));
+    this.store.add(comparisons.onDidChange(() => this.changed.fire()));
     this.store.add(settings.onDidChange(() => this.changed.fire()));
     this.store.add(datasets.onDidChange(() => this.changed.fire()));
   }
@@ -36,10 +41,12 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
     const lenses: vscode.CodeLens[] = [];
     if (file.parsed.format === 'batch-jsonl') lenses.push(...fileTotalLenses(document, file));
     const datasets = this.datasets.get(document, file);
+    const tested = (model: string) => this.comparisons.labelFor(document, model);
     for (const estimate of file.estimates.slice(0, MAXIMUM_LINE_LENSES)) {
-      lenses.push(...promptLenses(document, estimate));
+      lenses.push(...promptLenses(document, estimate, tested));
       const dataset = datasets.get(estimate.prompt.id);
       if (dataset) lenses.push(datasetLens(document, estimate, dataset));
+      if (isComparable(estimate)) lenses.push(compareLens(document, estimate, dataset, this.comparisons.latestFor(document)?.recommended));
     }
     return lenses;
   }
@@ -49,7 +56,23 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
   }
 }
 
-function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): vscode.CodeLens[] {
+/** A chat prompt file (not a Batch line, not a Copilot file) with rows to compare on: `data:` or `testData`. */
+function isComparable(estimate: PromptEstimate): boolean {
+  return estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl' && !estimate.prompt.copilot && hasDataset(estimate.prompt);
+}
+
+function compareLens(document: vscode.TextDocument, estimate: PromptEstimate, dataset: DatasetEstimate | undefined, recommended: string | null | undefined): vscode.CodeLens {
+  const rows = dataset ? Math.min(DEFAULT_COMPARISON_ROWS, dataset.rows) : DEFAULT_COMPARISON_ROWS;
+  const last = recommended === undefined ? '' : ` · last comparison of this text: ${recommended ?? 'no model passed'}`;
+  return new vscode.CodeLens(toRange(estimate.prompt.span), {
+    title: `$(beaker) Compare Models on ${rows} rows${last}`,
+    command: COMMANDS.compareModels,
+    arguments: [document.uri],
+    tooltip: `The current model and up to 3 cheaper candidates answer ${rows} sampled rows of your dataset; the trial's estimated cost is shown and confirmed before anything is sent.`,
+  });
+}
+
+function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate, tested: (model: string) => string): vscode.CodeLens[] {
   const range = toRange(estimate.prompt.span);
   const approximate = estimate.approximate ? '≈' : '';
   const parts = [`${approximate}${formatTokens(estimate.inputTokens)} tokens`];
@@ -89,7 +112,7 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate): 
   if (recommendation) {
     lenses.push(
       new vscode.CodeLens(range, {
-        title: `$(lightbulb) ${recommendation.model} fits (${estimate.task}): ${formatEstimate(recommendation.cost.total)}, saves ${Math.round(recommendation.savingFraction * 100)}%`,
+        title: `$(lightbulb) ${recommendation.model} fits (${estimate.task}): ${formatEstimate(recommendation.cost.total)}, saves ${Math.round(recommendation.savingFraction * 100)}% · ${tested(recommendation.model)}`,
         command: COMMANDS.applyModel,
         arguments: [document.uri, recommendation.model, recommendation.changes],
         tooltip: `Switch this prompt to ${recommendation.summary}: ${recommendation.reason}.`,

@@ -13,6 +13,7 @@ export const COMMANDS = {
   openCostReport: 'promptmeter.openCostReport',
   exportCostReport: 'promptmeter.exportCostReport',
   openPromptFilesAsMarkdown: 'promptmeter.openPromptFilesAsMarkdown',
+  compareModels: 'promptmeter.compareModels',
 } as const;
 
 export const CONFIGURATION_SECTION = 'promptmeter';
@@ -25,3 +26,6 @@ export const BREAKDOWN_SCHEME = 'promptmeter-breakdown';
 
 /** The Cost Report webview view in the Prompt Meter activity bar container. */
 export const COST_REPORT_VIEW = 'promptmeter.costReport';
+
+/** The Compare Models result webview panel. */
+export const COMPARISON_PANEL = 'promptmeter.comparison';

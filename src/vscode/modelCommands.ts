@@ -9,7 +9,9 @@ import { editsForModel } from '../core/estimate/recommender';
 import { promptChangeEdits } from '../core/prompts/promptChangeEdits';
 import { setModelEdits } from '../core/prompts/promptEdits';
 import type { PromptChange } from '../core/prompts/promptTypes';
-import { CONFIGURATION_SECTION } from './ids';
+import { hasDataset } from '../core/runs/dataset';
+import type { ComparisonResults } from './comparisonResults';
+import { COMMANDS, CONFIGURATION_SECTION } from './ids';
 import type { PromptDocuments } from './promptDocuments';
 import type { SettingsService } from './settingsService';
 import { toWorkspaceEdit } from './spans';
@@ -25,6 +27,7 @@ export class ModelCommands {
     private readonly estimator: PromptEstimator,
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
+    private readonly comparisons: ComparisonResults,
     private readonly onModelChanged: (file: string, from: string, to: string, via: 'recommendation' | 'choose-model') => void,
   ) {}
 
@@ -66,12 +69,14 @@ export class ModelCommands {
       return;
     }
     const edits = recommendation.changes.length > 1 ? ` Apply writes: ${recommendation.summary}.` : '';
+    const tested = this.comparisons.labelFor(target.document, recommendation.model);
+    const actions = hasDataset(estimate.prompt) ? ['Apply', 'Compare Models…', 'Choose Model…'] : ['Apply', 'Choose Model…'];
     const choice = await vscode.window.showInformationMessage(
-      `Prompt Meter: ${recommendation.model} fits this ${estimate.task} task for ${formatEstimate(recommendation.cost.total)} instead of ${formatEstimate(estimate.cost.total)} per call (estimate at the output bound, saves ${Math.round(recommendation.savingFraction * 100)}%).${edits}`,
-      'Apply',
-      'Choose Model…',
+      `Prompt Meter: ${recommendation.model} fits this ${estimate.task} task for ${formatEstimate(recommendation.cost.total)} instead of ${formatEstimate(estimate.cost.total)} per call (estimate at the output bound, saves ${Math.round(recommendation.savingFraction * 100)}%; ${tested}).${edits}`,
+      ...actions,
     );
     if (choice === 'Apply') await this.applyModel(target.document.uri, recommendation.model, 'recommendation', recommendation.changes);
+    else if (choice === 'Compare Models…') await vscode.commands.executeCommand(COMMANDS.compareModels, target.document.uri);
     else if (choice === 'Choose Model…') await this.chooseModel(target.document.uri);
   }
 

@@ -4,6 +4,7 @@ import { escapeMarkdown, promptBreakdownMarkdown } from '../core/estimate/breakd
 import { formatEstimate, formatTokens } from '../core/estimate/formatting';
 import { BUNDLED_PRICE_SOURCE } from '../core/pricing/bundledPrices';
 import { REFUSAL_CODES } from '../core/prompts/parsePromptFile';
+import type { ComparisonResults } from './comparisonResults';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS, IS_PROMPT_FILE_CONTEXT } from './ids';
 import type { PromptDocuments } from './promptDocuments';
@@ -13,7 +14,10 @@ export class PromptStatusBar implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly item = this.store.add(vscode.window.createStatusBarItem('promptmeter.estimate', vscode.StatusBarAlignment.Right, 100));
 
-  constructor(private readonly documents: PromptDocuments) {
+  constructor(
+    private readonly documents: PromptDocuments,
+    private readonly comparisons: ComparisonResults,
+  ) {
     this.item.name = 'Prompt Meter';
     this.item.command = COMMANDS.chooseModel;
     this.store.add(vscode.window.onDidChangeActiveTextEditor(() => this.render()));
@@ -22,6 +26,7 @@ export class PromptStatusBar implements vscode.Disposable {
         if (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString()) this.render();
       }),
     );
+    this.store.add(comparisons.onDidChange(() => this.render()));
     this.render();
   }
 
@@ -39,7 +44,7 @@ export class PromptStatusBar implements vscode.Disposable {
       this.item.tooltip = 'Loading the tokenizer (first use only).';
     } else {
       this.item.text = statusText(estimate);
-      this.item.tooltip = tooltip(estimate);
+      this.item.tooltip = tooltip(estimate, (model) => this.comparisons.labelFor(document, model));
     }
     this.item.show();
   }
@@ -64,10 +69,16 @@ export function statusText(file: FileEstimate): string {
   return `$(symbol-numeric) ${requests}${approximate}${formatTokens(file.totals.inputTokens)} tokens · ${cost} · ${model}`;
 }
 
-function tooltip(file: FileEstimate): vscode.MarkdownString {
+function tooltip(file: FileEstimate, tested: (model: string) => string): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString(undefined, true);
   markdown.isTrusted = false;
-  if (file.estimates.length === 1) markdown.appendMarkdown(promptBreakdownMarkdown(file.estimates[0]!));
+  if (file.estimates.length === 1) {
+    const estimate = file.estimates[0]!;
+    markdown.appendMarkdown(promptBreakdownMarkdown(estimate));
+    if (estimate.recommendation) {
+      markdown.appendMarkdown(`\n\nRecommendation ${escapeMarkdown(estimate.recommendation.model)}: ${escapeMarkdown(tested(estimate.recommendation.model))} (on your own rows: Compare Models)`);
+    }
+  }
   else if (file.estimates.length > 1) {
     markdown.appendMarkdown(`${file.totals.prompts} requests · ${formatTokens(file.totals.inputTokens)} input tokens · ${formatEstimate(file.totals.total)} (Batch API ${formatEstimate(file.totals.batchTotal)})`);
   } else {

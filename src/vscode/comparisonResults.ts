@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { comparisonLabel } from '../core/compare/comparisonLabel';
+import { ComparisonStore, comparisonsFolderOf, promptTextHash } from '../core/compare/comparisonStore';
+import type { SavedComparison } from '../core/compare/compareTypes';
+import { DisposableStore } from './disposableStore';
+
+/**
+ * The saved comparisons behind "tested: 19/20 pass" (status bar, CodeLens, Recommend Model): the newest comparison
+ * of a document's file run on exactly its current text. Read from `.promptmeter/comparisons/` once per file and
+ * text, cached, and read again when a comparison is saved (here or by the CLI: a file watcher). Never the network.
+ */
+export class ComparisonResults implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly changed = this.store.add(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+  private readonly found = new Map<string, SavedComparison | null>();
+  private readonly hashes = new Map<string, { version: number; hash: string }>();
+
+  constructor() {
+    const folder = this.folder();
+    if (folder) {
+      const watcher = this.store.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*.json')));
+      this.store.add(watcher.onDidCreate(() => this.invalidate()));
+      this.store.add(watcher.onDidChange(() => this.invalidate()));
+      this.store.add(watcher.onDidDelete(() => this.invalidate()));
+    }
+    this.store.add(vscode.workspace.onDidCloseTextDocument((document) => this.hashes.delete(document.uri.toString())));
+  }
+
+  /** `<first workspace folder>/.promptmeter/comparisons`, or undefined without a folder. */
+  folder(): string | undefined {
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return root ? comparisonsFolderOf(root) : undefined;
+  }
+
+  /** The newest comparison of this document's file on its current text, if any. */
+  latestFor(document: vscode.TextDocument): SavedComparison | undefined {
+    const folder = this.folder();
+    if (!folder) return undefined;
+    const key = `${vscode.workspace.asRelativePath(document.uri, false)}\n${this.hashOf(document)}`;
+    if (!this.found.has(key)) {
+      const [file, hash] = key.split('\n') as [string, string];
+      this.found.set(key, new ComparisonStore(folder).latestFor(file, hash) ?? null);
+    }
+    return this.found.get(key) ?? undefined;
+  }
+
+  /** "tested: 19/20 pass" when a comparison of the current text measured `model`, otherwise "untested". */
+  labelFor(document: vscode.TextDocument, model: string): string {
+    return comparisonLabel(this.latestFor(document), model);
+  }
+
+  /** A comparison was saved: read again. */
+  invalidate(): void {
+    this.found.clear();
+    this.changed.fire();
+  }
+
+  private hashOf(document: vscode.TextDocument): string {
+    const id = document.uri.toString();
+    const cached = this.hashes.get(id);
+    if (cached && cached.version === document.version) return cached.hash;
+    const hash = promptTextHash(document.getText());
+    this.hashes.set(id, { version: document.version, hash });
+    return hash;
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
