@@ -27,7 +27,7 @@ function row(model: ModelComparison, recommended: string | null): string[] {
     `${percent(model.interval[0])}–${percent(model.interval[1])}`,
     money(model.costUsd),
     `${money(model.costPer1kRows.standard)} / ${money(model.costPer1kRows.batch)}`,
-    model.latencyP50Ms === null || model.latencyP95Ms === null ? 'cached' : `${Math.round(model.latencyP50Ms)} / ${Math.round(model.latencyP95Ms)}`,
+    model.latencyP50Ms === null || model.latencyP95Ms === null ? ((model.failed ?? 0) >= model.total ? 'failed' : 'cached') : `${Math.round(model.latencyP50Ms)} / ${Math.round(model.latencyP95Ms)}`,
     String(model.reasoningTokens),
     String(model.truncated),
     money(model.monthlySavingUsd),

@@ -60,7 +60,7 @@ function isModelLine(line: unknown): boolean {
     isText(line.model) && isNumber(line.passed) && isNumber(line.total) && isNumber(line.passRate) &&
     Array.isArray(interval) && interval.length === 2 && interval.every(isNumber) && isNumberOrNull(line.costUsd) &&
     isObject(costPer1kRows) && isNumberOrNull(costPer1kRows.standard) && isNumberOrNull(costPer1kRows.batch) &&
-    isNumberOrNull(line.latencyP50Ms) && isNumberOrNull(line.latencyP95Ms) && isNumber(line.reasoningTokens) && isNumber(line.truncated) &&
+    isNumberOrNull(line.latencyP50Ms) && isNumberOrNull(line.latencyP95Ms) && isNumber(line.reasoningTokens) && isNumber(line.truncated) && (line.failed === undefined || isNumber(line.failed)) &&
     Array.isArray(line.edits) && line.edits.every((edit) => isObject(edit) && isText(edit.kind)) && isNumberOrNull(line.monthlySavingUsd)
   );
 }

@@ -17,9 +17,10 @@ export class ComparisonResults implements vscode.Disposable {
   private readonly hashes = new Map<string, { version: number; hash: string }>();
 
   constructor() {
-    const folder = this.folder();
-    if (folder) {
-      const watcher = this.store.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*.json')));
+    const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
+    if (workspaceFolder) {
+      // Relative to the workspace folder (watched recursively), so a comparisons folder created later is seen too.
+      const watcher = this.store.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, '.promptmeter/comparisons/*.json')));
       this.store.add(watcher.onDidCreate(() => this.invalidate()));
       this.store.add(watcher.onDidChange(() => this.invalidate()));
       this.store.add(watcher.onDidDelete(() => this.invalidate()));

@@ -53,7 +53,7 @@ export class ComparisonPage {
   }
 
   private table(comparison: SavedComparison, currentModel: string | null): HTMLElement {
-    const headers = ['Model', 'Pass rate (95% interval)', 'Passed', 'Trial cost', 'Per 1,000 rows: standard / Batch', 'Latency p50 / p95', 'Reasoning tokens', 'Truncated', 'Edits needed', 'Saving / month (projected)', ''];
+    const headers = ['Model', 'Pass rate (95% interval)', 'Passed', 'Trial cost', 'Per 1,000 rows: standard / Batch', 'Latency p50 / p95', 'Reasoning tokens', 'Truncated', 'Failed calls', 'Edits needed', 'Saving / month (projected)'];
     const head = element('thead', {}, element('tr', {}, ...headers.map((header) => element('th', { text: header, attributes: { scope: 'col' } }))));
     const body = element('tbody', {}, ...comparison.models.map((model, index) => this.row(model, index === 0, model.model === comparison.recommended, currentModel)));
     return element('table', { className: 'comparison', attributes: { 'aria-label': 'Models compared' } }, head, body);
@@ -65,7 +65,13 @@ export class ComparisonPage {
     return element(
       'tr',
       { className: isRecommended ? 'recommended' : '', attributes: { 'data-model': model.model } },
-      element('th', { attributes: { scope: 'row' } }, element('span', { className: 'model', text: model.model }), ...badges.map((badge) => element('span', { className: 'badge', text: badge! }))),
+      element(
+        'th',
+        { attributes: { scope: 'row' } },
+        element('span', { className: 'model', text: model.model }),
+        ...badges.map((badge) => element('span', { className: 'badge', text: badge! })),
+        isCurrent ? null : element('div', { className: 'switch' }, button(`Switch to ${model.model}`, () => this.host.post({ type: 'switch', model: model.model }), { className: isRecommended ? 'pressed' : '' })),
+      ),
       element(
         'td',
         { className: 'pass-rate' },
@@ -75,12 +81,12 @@ export class ComparisonPage {
       element('td', { className: 'passed', text: `${model.passed}/${model.total}` }),
       element('td', { className: 'trial-cost', text: money(model.costUsd) }),
       element('td', { className: 'per-1k', text: `${money(model.costPer1kRows.standard)} / ${money(model.costPer1kRows.batch)}` }),
-      element('td', { text: model.latencyP50Ms === null ? 'cached (no latency)' : `${milliseconds(model.latencyP50Ms)} / ${milliseconds(model.latencyP95Ms)}` }),
+      element('td', { text: model.latencyP50Ms === null ? ((model.failed ?? 0) >= model.total ? 'no answers' : 'cached (no latency)') : `${milliseconds(model.latencyP50Ms)} / ${milliseconds(model.latencyP95Ms)}` }),
       element('td', { text: String(model.reasoningTokens) }),
       element('td', { className: model.truncated > 0 ? 'warning' : '', text: String(model.truncated) }),
+      element('td', { className: (model.failed ?? 0) > 0 ? 'warning failed' : 'failed', text: String(model.failed ?? 0) }),
       element('td', { className: 'edits', text: editsText(model.edits) || '—' }),
       element('td', { text: money(model.monthlySavingUsd), title: model.monthlySavingUsd === null ? 'unknown: no calls of this prompt in the ledger over the last 30 days, or a price is unknown' : 'this trial\'s cost per row difference × the prompt\'s calls in the last 30 days' }),
-      element('td', {}, isCurrent ? null : button(`Switch to ${model.model}`, () => this.host.post({ type: 'switch', model: model.model }), { className: isRecommended ? 'pressed' : '' })),
     );
   }
 

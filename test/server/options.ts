@@ -121,6 +121,10 @@ export const DEFAULT_MODELS: readonly string[] = [
   'o3-pro',
   'gpt-5.1',
   'gpt-5.4-nano',
+  // gpt-5.6 rules are in modelRules.ts; listed so the family answers instead of 404 (a comparison candidate for small tasks).
+  'gpt-5.6-luna',
+  'gpt-5.6-terra',
+  'gpt-5.6-sol',
   'gpt-4',
   'gpt-3.5-turbo',
   'text-embedding-3-small',

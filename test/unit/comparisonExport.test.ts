@@ -27,9 +27,9 @@ describe('comparison export and messages', () => {
   it('CSV: one line per model, unknown money as "unknown" (never 0), edits in words, quoting, no spreadsheet formulas', () => {
     const lines = comparisonCsv(saved).trimEnd().split('\n');
     assert.match(lines[0]!, /^# comparison 20261201T230000Z-abcdef of prompts\/a\.prompt\.md on 20 rows; reference gpt-4o; threshold 0.9/);
-    assert.equal(lines[1], 'model,recommended,passed,total,pass_rate,interval_low,interval_high,trial_usd,per_1k_rows_standard_usd,per_1k_rows_batch_usd,latency_p50_ms,latency_p95_ms,reasoning_tokens,truncated,monthly_saving_usd,edits');
-    assert.equal(lines[2], 'gpt-4o,false,20,20,1,0.84,1,0.0004,0.02,0.01,120,300,0,0,unknown,');
-    assert.equal(lines[3], 'gpt-4.1-nano,true,19,20,0.95,0.76,0.99,unknown,0.02,0.01,120,300,0,0,1.5,"drops temperature, reasoning_effort minimal"');
+    assert.equal(lines[1], 'model,recommended,passed,total,pass_rate,interval_low,interval_high,trial_usd,per_1k_rows_standard_usd,per_1k_rows_batch_usd,latency_p50_ms,latency_p95_ms,reasoning_tokens,truncated,failed,monthly_saving_usd,edits');
+    assert.equal(lines[2], 'gpt-4o,false,20,20,1,0.84,1,0.0004,0.02,0.01,120,300,0,0,0,unknown,');
+    assert.equal(lines[3], 'gpt-4.1-nano,true,19,20,0.95,0.76,0.99,unknown,0.02,0.01,120,300,0,0,0,1.5,"drops temperature, reasoning_effort minimal"');
     assert.ok(lines[4]!.startsWith(`"'=HYPERLINK(""x"")"`), lines[4]);
     assert.equal(lines.length, 5);
   });

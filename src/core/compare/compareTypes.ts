@@ -52,6 +52,8 @@ export interface ModelComparison {
   readonly latencyP95Ms: number | null;
   readonly reasoningTokens: number;
   readonly truncated: number;
+  /** Calls that failed (an API error, e.g. 404 for a model the account cannot use): they fail scoring and have no cost or latency. Optional in files saved before it existed. */
+  readonly failed?: number;
   readonly edits: readonly PromptChange[];
   /** (current − this model) cost per row × the prompt's calls in the ledger over the last 30 days; null: no volume or price. */
   readonly monthlySavingUsd: number | null;

@@ -3,7 +3,7 @@ import type { SavedComparison } from './compareTypes';
 
 const CSV_COLUMNS = [
   'model', 'recommended', 'passed', 'total', 'pass_rate', 'interval_low', 'interval_high', 'trial_usd', 'per_1k_rows_standard_usd',
-  'per_1k_rows_batch_usd', 'latency_p50_ms', 'latency_p95_ms', 'reasoning_tokens', 'truncated', 'monthly_saving_usd', 'edits',
+  'per_1k_rows_batch_usd', 'latency_p50_ms', 'latency_p95_ms', 'reasoning_tokens', 'truncated', 'failed', 'monthly_saving_usd', 'edits',
 ] as const;
 
 /** A CSV cell: quoted when it holds a comma, quote or line break; a leading = + - @ is prefixed with ' (no formulas in spreadsheets). */
@@ -25,7 +25,7 @@ export function comparisonCsv(saved: SavedComparison): string {
     ...saved.models.map((model) =>
       [
         model.model, model.model === saved.recommended, model.passed, model.total, model.passRate, model.interval[0], model.interval[1], model.costUsd,
-        model.costPer1kRows.standard, model.costPer1kRows.batch, model.latencyP50Ms, model.latencyP95Ms, model.reasoningTokens, model.truncated,
+        model.costPer1kRows.standard, model.costPer1kRows.batch, model.latencyP50Ms, model.latencyP95Ms, model.reasoningTokens, model.truncated, model.failed ?? 0,
         model.monthlySavingUsd, editsText(model.edits),
       ].map(cell).join(','),
     ),

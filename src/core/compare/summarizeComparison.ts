@@ -55,6 +55,7 @@ export function summarizeComparison(request: SummaryRequest): { result: Comparis
       latencyP95Ms: latencies.length === 0 ? null : percentile(latencies, 95),
       reasoningTokens: answers.reduce((sum, answer) => sum + answer.reasoningTokens, 0),
       truncated: answers.filter((answer) => answer.truncated).length,
+      failed: answers.length - answered.length,
       edits: candidate.changes,
     };
   });
