@@ -16,6 +16,14 @@ export interface ShownComparison {
   readonly currentModel: string | null;
 }
 
+/** The open panel and what it shows (replaced on Switch). */
+interface OpenPanel {
+  readonly webview: vscode.WebviewPanel;
+  shown: ShownComparison;
+  notice: string | null;
+  ready: boolean;
+}
+
 /**
  * The Compare Models result, a webview panel beside the prompt, built by the Cost Report's rules (CSP with a
  * nonce, one bundled script, data as messages rendered with textContent, theme colours). It can switch the prompt
@@ -24,7 +32,7 @@ export interface ShownComparison {
  */
 export class ComparisonPanel implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private panel: { webview: vscode.WebviewPanel; shown: ShownComparison; notice: string | null; ready: boolean; store: DisposableStore } | undefined;
+  private panel: OpenPanel | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -50,7 +58,7 @@ export class ComparisonPanel implements vscode.Disposable {
       title,
     );
     const panelStore = new DisposableStore();
-    const panel = { webview, shown, notice: null as string | null, ready: false, store: panelStore };
+    const panel: OpenPanel = { webview, shown, notice: null, ready: false };
     this.panel = panel;
     panelStore.add(
       webview.webview.onDidReceiveMessage((message: unknown) => {
@@ -83,14 +91,14 @@ export class ComparisonPanel implements vscode.Disposable {
     );
   }
 
-  private send(panel: NonNullable<ComparisonPanel['panel']>): void {
+  private send(panel: OpenPanel): void {
     if (!panel.ready) return;
     const message: ComparisonHostMessage = { type: 'comparison', comparison: panel.shown.saved, currentModel: panel.shown.currentModel, notice: panel.notice };
     void panel.webview.webview.postMessage(message);
   }
 
   /** Writes `model` with the edits the comparison found for it; only models the comparison measured. */
-  private async switchTo(panel: NonNullable<ComparisonPanel['panel']>, model: string): Promise<void> {
+  private async switchTo(panel: OpenPanel, model: string): Promise<void> {
     const line = panel.shown.saved.models.find((candidate) => candidate.model === model);
     if (!line) {
       this.log.warn(`Compare Models: ignored a switch to ${model}, which the comparison did not measure.`);
