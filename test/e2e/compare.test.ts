@@ -10,6 +10,7 @@ import { parseDataset } from '../../src/core/runs/dataset';
 import { startTestServer } from '../server';
 import type { LabelledAnswers } from '../server/labelledAnswers';
 import { fakeApiKey } from '../support/fakeKeys';
+import { workspaceLedgerText } from '../support/ledgerText';
 import { clickCodeLens, createWorkspace, openFile, runCommand, screenshot, startCodeServerForTest, waitForCodeLens, waitForNotification, waitForStatusBarText, waitUntil } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
 import { clickDialogButton, enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
@@ -67,6 +68,16 @@ test('Compare Models on the example shows the table of the saved comparison; Swi
     assert.equal(await rows.count(), saved.models.length);
     assert.ok(saved.models.length >= 2);
     assert.equal(api.stats().completionsServed - before, saved.models.length * 20, 'every model answered the 20 rows');
+    // Through the extension's one client: every call in the workspace ledger, marked as this comparison's.
+    const comparisonId = saved.id;
+    const entries = await waitUntil(page, 'the comparison in the ledger', async () => {
+      const found = workspaceLedgerText(workspace).trim().split('\n').map((text) => JSON.parse(text) as { runId?: string; source?: string; costUsd: number }).filter((entry) => entry.runId === comparisonId);
+      return found.length === saved!.models.length * 20 ? found : undefined;
+    }, { timeout: 30_000 });
+    assert.ok(entries.every((entry) => entry.source === `compare:${PROMPT}`));
+    const ledgerUsd = entries.reduce((sum, entry) => sum + entry.costUsd, 0);
+    const trialUsd = saved.models.reduce((sum, model) => sum + (model.costUsd ?? 0), 0);
+    assert.ok(Math.abs(ledgerUsd - trialUsd) < 1e-12, `ledger ${ledgerUsd} = trial ${trialUsd}`);
     for (const model of saved.models) {
       const row = frame.locator(`tr[data-model="${model.model}"]`);
       assert.equal((await row.locator('td.passed').innerText()).trim(), `${model.passed}/${model.total}`);
