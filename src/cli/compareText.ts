@@ -54,7 +54,7 @@ export function comparisonText(saved: SavedComparison, savedPath: string): strin
   ];
   for (const disagreement of saved.disagreements.slice(0, 5)) {
     out.push(`\nRow ${disagreement.row}:`);
-    for (const [model, answer] of Object.entries(disagreement.answers)) out.push(`  ${answer.passed ? 'pass' : 'FAIL'}  ${model}: ${answer.text.replace(/\s+/g, ' ').slice(0, 80)}${answer.passed ? '' : ` (${answer.detail})`}`);
+    for (const [model, answer] of Object.entries(disagreement.answers)) out.push(`  ${answer.passed ? 'pass' : 'FAIL'}  ${model}: ${answer.text.replace(/\s+/g, ' ').slice(0, 80)}${answer.passed || answer.text.startsWith('(error)') ? '' : ` (${answer.detail})`}`);
   }
   if (saved.disagreements.length > 5) out.push(`\n… ${saved.disagreements.length - 5} more rows differ (see the saved file).`);
   out.push(`\nSaved: ${savedPath}`);

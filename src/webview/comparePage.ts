@@ -101,7 +101,7 @@ export class ComparisonPage {
         ...models.map((model) => {
           const answer = disagreement.answers[model];
           if (!answer) return element('td', { text: '—' });
-          return element('td', { className: answer.passed ? 'pass' : 'fail' }, element('div', { className: 'verdict', text: answer.passed ? 'pass' : 'FAIL' }), element('pre', { text: answer.text }), answer.passed ? null : element('div', { className: 'detail', text: answer.detail }));
+          return element('td', { className: answer.passed ? 'pass' : 'fail' }, element('div', { className: 'verdict', text: answer.passed ? 'pass' : 'FAIL' }), element('pre', { text: answer.text }), answer.passed || answer.text.startsWith('(error)') ? null : element('div', { className: 'detail', text: answer.detail }));
         }),
       ),
     );
