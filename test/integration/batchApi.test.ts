@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { BatchApiClient, type Batch } from '../../src/core/batchApi/batchApiClient';
 import { customIdFor, type BatchEndpoint } from '../../src/core/batchApi/batchInput';
-import { priceUsageFrom } from '../../src/core/batchApi/createBatchApiClient';
+import { priceUsageFrom } from '../../src/core/client/priceUsage';
 import { runBatchApi, type BatchProgress, type BatchRunOptions } from '../../src/core/batchApi/runBatchApi';
 import { createSystemClock } from '../../src/core/client/clock';
 import { RetryPolicy } from '../../src/core/client/retryPolicy';

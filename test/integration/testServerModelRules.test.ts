@@ -205,4 +205,17 @@ describe('test server: model rules as OpenAI applies them', () => {
       [['a', 200, 'response'], ['b', 200, 'response'], ['bad', 400, 'temperature']],
     );
   });
+
+  test('service_tier: flex only where Flex processing exists (400 otherwise); the answer names the tier that served it', async () => {
+    const flex = await openai.chat.completions.create({ model: 'gpt-5-nano', messages: user('hi'), max_completion_tokens: 500, service_tier: 'flex' });
+    assert.equal(flex.service_tier, 'flex');
+    const plain = await openai.chat.completions.create({ model: 'gpt-5-nano', messages: user('hi'), max_completion_tokens: 500, service_tier: 'auto' });
+    assert.equal(plain.service_tier, 'default');
+    const responses = await openai.responses.create({ model: 'o4-mini', input: 'hi', max_output_tokens: 2000, service_tier: 'flex' });
+    assert.equal(responses.service_tier, 'flex');
+    const refused = await apiError(openai.chat.completions.create({ model: 'gpt-4.1-mini', messages: user('hi'), service_tier: 'flex' }));
+    assert.deepEqual([refused.status, refused.param, refused.code, refused.type], [400, 'service_tier', 'invalid_value', 'invalid_request_error']);
+    const bad = await apiError(openai.chat.completions.create({ model: 'gpt-5-nano', messages: user('hi'), service_tier: 'cheap' as 'flex' }));
+    assert.deepEqual([bad.status, bad.param], [400, 'service_tier']);
+  });
 });

@@ -102,7 +102,7 @@ export function composeAnswer(request: ChatRequest, naturalTokens: number, cache
 }
 
 /** The `chat.completion` object OpenAI returns. */
-export function completionBody(answer: ChatAnswer, model: string, id: string, created: number): Record<string, unknown> {
+export function completionBody(answer: ChatAnswer, model: string, id: string, created: number, serviceTier = 'default'): Record<string, unknown> {
   return {
     id,
     object: 'chat.completion',
@@ -115,7 +115,7 @@ export function completionBody(answer: ChatAnswer, model: string, id: string, cr
       finish_reason: choice.finishReason,
     })),
     usage: answer.usage,
-    service_tier: 'default',
+    service_tier: serviceTier,
     system_fingerprint: 'fp_promptmeter_test',
   };
 }

@@ -21,6 +21,7 @@ export async function handleChatCompletions(state: ServerState, exchange: Exchan
       id,
       created,
       model: request.model,
+      serviceTier: request.serviceTier,
       includeUsage: request.includeUsage,
       chunkDelayMilliseconds: options.streamChunkDelayMs,
       malformed,
@@ -29,7 +30,7 @@ export async function handleChatCompletions(state: ServerState, exchange: Exchan
     if (completed) state.recordChat(request, answer, false);
     return;
   }
-  const text = JSON.stringify(completionBody(answer, request.model, id, created));
+  const text = JSON.stringify(completionBody(answer, request.model, id, created, request.serviceTier));
   if (malformed) {
     exchange.sendRaw(200, 'application/json', truncateJson(text));
     return;

@@ -3,7 +3,7 @@ import { type ApiFailure, contextLengthExceeded, invalidParameter, missingParame
 import type { ReasoningEffort } from './modelRules';
 import { ruleFor } from './modelRules';
 import type { TestServerOptions } from './options';
-import { type ApiShape, checkModelParameters } from './parameterRules';
+import { type ApiShape, checkModelParameters, type ServedTier } from './parameterRules';
 import type { BilledMessage, PromptTokenizer, ToolFunction } from './tokenizer';
 
 /** A validated chat completion request with its billed prompt. */
@@ -14,6 +14,8 @@ export interface ChatRequest {
   readonly maxOutputTokens: number | undefined;
   /** Reasoning effort in force (the request's or the model's default); undefined for non-reasoning models. */
   readonly effort: ReasoningEffort | undefined;
+  /** The tier the answer says served it (`service_tier` in the answer). */
+  readonly serviceTier: ServedTier;
   readonly stream: boolean;
   /** `stream_options.include_usage`. */
   readonly includeUsage: boolean;
@@ -94,6 +96,7 @@ export function validatedRequest(
     n,
     maxOutputTokens: maxOutput,
     effort: accepted.effort,
+    serviceTier: accepted.serviceTier,
     stream: body['stream'] === true,
     includeUsage: shape === 'responses' || (typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as Record<string, unknown>)['include_usage'] === true),
     promptSequence,

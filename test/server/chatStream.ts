@@ -10,6 +10,7 @@ export interface StreamPlan {
   readonly id: string;
   readonly created: number;
   readonly model: string;
+  readonly serviceTier: string;
   readonly includeUsage: boolean;
   readonly chunkDelayMilliseconds: number;
   /** Break the stream with a truncated JSON chunk after the first one (injected `malformedJson`). */
@@ -29,7 +30,7 @@ export async function streamAnswer(exchange: Exchange, answer: ChatAnswer, plan:
       object: 'chat.completion.chunk',
       created: plan.created,
       model: plan.model,
-      service_tier: 'default',
+      service_tier: plan.serviceTier,
       system_fingerprint: 'fp_promptmeter_test',
       choices,
       ...(plan.includeUsage ? { usage: usage ?? null } : {}),

@@ -21,6 +21,9 @@
  * - gpt-6 (astra, sol, luna) rejects none and minimal: low|medium|high|xhigh on Chat Completions (max only on
  *   Responses), no published default (langchain-ai/langchain#40330, BerriAI/litellm-docs#1173); medium here.
  * - o3-pro is served only by `/v1/responses` (its model page).
+ * - Flex processing (`service_tier: "flex"`): o3, o4-mini and the gpt-5 family (flex guide, "limited model
+ *   availability", models on the pricing page's flex table); any other model answers 400 (Azure's flex guide: "An
+ *   unsupported model returns an HTTP 400 invalid_request_error and doesn't fall back to Standard processing").
  */
 export interface ModelRule {
   /** Spends hidden reasoning tokens and takes `max_completion_tokens` only. */
@@ -35,6 +38,8 @@ export interface ModelRule {
   readonly structuredOutputs: boolean;
   /** False for models served only by `/v1/responses`. */
   readonly chatCompletions: boolean;
+  /** Serves `service_tier: "flex"`. */
+  readonly flex: boolean;
 }
 
 /** Every effort OpenAI documents, cheapest first. */
@@ -43,7 +48,7 @@ export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | '
 const K = 1000;
 
 function plain(maxOutputTokens: number, structuredOutputs = true): ModelRule {
-  return { reasoning: false, efforts: [], defaultEffort: undefined, samplingWhenEffortNone: false, maxOutputTokens, structuredOutputs, chatCompletions: true };
+  return { reasoning: false, efforts: [], defaultEffort: undefined, samplingWhenEffortNone: false, maxOutputTokens, structuredOutputs, chatCompletions: true, flex: false };
 }
 
 function reasoning(efforts: readonly ReasoningEffort[], defaultEffort: ReasoningEffort, maxOutputTokens: number, extra: Partial<ModelRule> = {}): ModelRule {
@@ -55,6 +60,7 @@ function reasoning(efforts: readonly ReasoningEffort[], defaultEffort: Reasoning
     maxOutputTokens,
     structuredOutputs: true,
     chatCompletions: true,
+    flex: true,
     ...extra,
   };
 }
@@ -71,9 +77,9 @@ const RULES: ReadonlyArray<readonly [RegExp, ModelRule]> = [
   [/^gpt-5\.1(-|$)/, reasoning(GPT51_EFFORTS, 'none', 128 * K)],
   [/^gpt-5\.6(-|$)/, reasoning(GPT56_EFFORTS, 'medium', 128 * K, { samplingWhenEffortNone: false })],
   [/^gpt-5\.\d+(-|$)/, reasoning(RECENT_EFFORTS, 'none', 128 * K)],
-  [/^gpt-6(-|$)/, reasoning(GPT6_EFFORTS, 'medium', 128 * K)],
+  [/^gpt-6(-|$)/, reasoning(GPT6_EFFORTS, 'medium', 128 * K, { flex: false })],
   [/^gpt-5(-|$)/, reasoning(GPT5_EFFORTS, 'medium', 128 * K)],
-  [/^o3-pro(-|$)/, reasoning(O_SERIES_EFFORTS, 'medium', 100 * K, { chatCompletions: false })],
+  [/^o3-pro(-|$)/, reasoning(O_SERIES_EFFORTS, 'medium', 100 * K, { chatCompletions: false, flex: false })],
   [/^o\d/, reasoning(O_SERIES_EFFORTS, 'medium', 100 * K)],
   [/^gpt-4\.1/, plain(32_768)],
   [/^gpt-4o/, plain(16_384)],

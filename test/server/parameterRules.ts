@@ -10,6 +10,23 @@ export interface AcceptedParameters {
   readonly maxOutputTokens: number | undefined;
   /** The effort in force (the request's or the model's default); undefined for non-reasoning models. */
   readonly effort: ReasoningEffort | undefined;
+  /** The tier that serves it, as the answer's `service_tier` says: flex or priority when asked for, else default. */
+  readonly serviceTier: ServedTier;
+}
+
+export type ServedTier = 'default' | 'flex' | 'priority';
+
+/** `service_tier` values the API reference lists (Create chat completion / Create a model response). */
+const SERVICE_TIERS = new Set(['auto', 'default', 'flex', 'scale', 'priority']);
+
+function checkServiceTier(rule: ModelRule, value: unknown): ServedTier | ApiFailure {
+  if (value === undefined || value === null) return 'default';
+  if (typeof value !== 'string' || !SERVICE_TIERS.has(value)) {
+    return invalidParameter('service_tier', `Invalid value for 'service_tier': expected one of 'auto', 'default', 'flex', 'scale', or 'priority', got ${JSON.stringify(value)}.`);
+  }
+  // Test server's wording (OpenAI's exact text for this 400 is not published).
+  if (value === 'flex' && !rule.flex) return invalidParameter('service_tier', "Flex processing is not available for this model. Remove 'service_tier' or use a model that supports flex.");
+  return value === 'flex' || value === 'priority' ? value : 'default';
 }
 
 interface ShapeNames {
@@ -112,5 +129,7 @@ export function checkModelParameters(body: Record<string, unknown>, model: strin
   if (cap && 'status' in cap) return cap;
   if (cap && cap.value > rule.maxOutputTokens) return maxTokensTooLarge(cap.param, cap.value, rule.maxOutputTokens);
   if (!rule.structuredOutputs && names.formatType(body) === 'json_schema') return structuredOutputsUnsupported(names.formatParam);
-  return { maxOutputTokens: cap?.value, effort };
+  const serviceTier = checkServiceTier(rule, body['service_tier']);
+  if (typeof serviceTier === 'object') return serviceTier;
+  return { maxOutputTokens: cap?.value, effort, serviceTier };
 }

@@ -89,6 +89,7 @@ export function responseObject(plan: ResponsesPlan, phase: 'in_progress' | 'done
     parallel_tool_calls: body['parallel_tool_calls'] ?? true,
     previous_response_id: null,
     reasoning: { effort: plan.request.effort ?? null, summary: null },
+    service_tier: plan.request.serviceTier,
     store: body['store'] ?? true,
     temperature: body['temperature'] ?? 1,
     text: body['text'] ?? { format: { type: 'text' } },

@@ -21,6 +21,7 @@ after(() => {
 });
 
 const encode = (text: string) => reference.encode(text, [], []).length;
+const closeEnough = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-12, `${actual} ≈ ${expected}`);
 
 async function estimate(file: string, text: string, format: Parameters<typeof parsePromptFile>[2], overrides = {}, modelOverride?: string) {
   const estimator = testEstimator(tokenizers, overrides);
@@ -34,6 +35,23 @@ describe('estimatePrompt', () => {
     const expected = 3 + encode('system') + encode('Be brief.') + 3 + encode('user') + encode('What is 2+2?') + 3;
     assert.equal(file.estimates[0]!.inputTokens, expected);
     assert.equal(file.estimates[0]!.breakdown.framing, expected - encode('Be brief.') - encode('What is 2+2?'));
+  });
+
+  it('service_tier flex is priced at Batch API rates (so the Batch column is the same); priority is labelled a lower bound', async () => {
+    const plain = (await estimate('f.prompt.md', '---\nmodel: gpt-5-mini\nmax_tokens: 1000\n---\nHello\n', 'prompt-markdown')).estimates[0]!;
+    const flexFile = await estimate('f.prompt.md', '---\nmodel: gpt-5-mini\nmax_tokens: 1000\nservice_tier: flex\n---\nHello\n', 'prompt-markdown');
+    const flex = flexFile.estimates[0]!;
+    assert.equal(flex.flex, true);
+    closeEnough(flex.cost!.total, plain.cost!.total / 2);
+    closeEnough(flex.cost!.batchTotal, flex.cost!.total);
+    assert.match(flex.price!.source.label, /Flex processing/);
+    assert.ok(flexFile.diagnostics.some((diagnostic) => diagnostic.code === 'service-tier-flex'));
+    const onMini = (await estimate('g.prompt.md', '---\nmodel: gpt-4o-mini\nmax_tokens: 10\nservice_tier: flex\n---\nHello\n', 'prompt-markdown'));
+    assert.equal(onMini.estimates[0]!.flex, undefined, 'no flex on gpt-4o-mini: standard price, and an error');
+    assert.ok(onMini.diagnostics.some((diagnostic) => diagnostic.severity === 'error' && /Flex processing/.test(diagnostic.message)));
+    const priority = await estimate('h.prompt.md', '---\nmodel: gpt-5-mini\nmax_tokens: 1000\nservice_tier: priority\n---\nHello\n', 'prompt-markdown');
+    closeEnough(priority.estimates[0]!.cost!.total, plain.cost!.total);
+    assert.ok(priority.diagnostics.some((diagnostic) => diagnostic.code === 'service-tier-priority' && /lower bound/.test(diagnostic.message)));
   });
 
   it('prices input, output bound, batch and cached input on the chosen model', async () => {

@@ -49,6 +49,15 @@ describe('request rules (what OpenAI rejects with a 400)', () => {
     assert.deepEqual(problemsOn('gpt-5', 'verbosity: low'), []);
   });
 
+  it('service_tier flex only where Flex processing exists; a value the API does not take', () => {
+    assert.deepEqual(problemsOn('gpt-5-mini', 'service_tier: flex'), []);
+    assert.deepEqual(problemsOn('o4-mini', 'service_tier: flex'), []);
+    assert.deepEqual(problemsOn('gpt-4o-mini', 'service_tier: flex'), ['service_tier'], 'no flex on gpt-4o-mini: a 400, no fallback');
+    assert.deepEqual(problemsOn('gpt-4o-mini', 'service_tier: priority'), []);
+    assert.deepEqual(problemsOn('gpt-5', 'service_tier: cheap'), ['service_tier']);
+    assert.deepEqual(problemsOn('gpt-6-sol', 'service_tier: flex'), [], 'not known for gpt-6: not refused');
+  });
+
   it('the problem sits on the key line and carries the fix', () => {
     const { parsed } = promptMd('model: gpt-5-nano\nmax_tokens: 10\ntemperature: 0');
     const [problem] = requestProblems(parsed.prompts[0]!, resolveModel('gpt-5-nano'));

@@ -138,6 +138,17 @@ describe('savings by cause', () => {
     closeTo(savings.find((saving) => saving.cause === 'batchApi')?.usd, 0.001);
   });
 
+  test('a flex call (Batch API rates) compares flex prices on both models; a priority call has no known saving', () => {
+    const usage = { promptTokens: 1000, completionTokens: 1000 };
+    const flex = savingsOfEntry(ledgerEntry({ model: 'model-b', serviceTier: 'flex', modelChangedFrom: 'model-big', usage, costUsd: 0.001 }), testPrices);
+    closeTo(flex.find((saving) => saving.cause === 'modelChange')?.usd, 0.024);
+    assert.equal(flex.find((saving) => saving.cause === 'batchApi'), undefined, 'flex is not the Batch API');
+    const priority = savingsOfEntry(ledgerEntry({ model: 'model-b', serviceTier: 'priority', modelChangedFrom: 'model-big', usage, costUsd: null }), testPrices);
+    assert.equal(priority.find((saving) => saving.cause === 'modelChange')?.usd, null);
+    const hit = savingsOfEntry(ledgerEntry({ model: 'model-b', serviceTier: 'flex', cache: 'disk', usage }), testPrices);
+    closeTo(hit.find((saving) => saving.cause === 'responseCache')?.usd, 0.001, 'the avoided call was a flex call');
+  });
+
   test('map-reduce: the single-call estimate minus the map-reduce estimate, only when positive', () => {
     const report = savingsByCause(
       [

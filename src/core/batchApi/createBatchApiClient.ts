@@ -1,9 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../client/clock';
-import type { PriceUsage } from '../client/priceUsage';
 import { RetryPolicy } from '../client/retryPolicy';
-import { costOfUsage } from '../pricing/cost';
-import type { Pricing } from '../pricing/pricing';
 import { BatchApiClient } from './batchApiClient';
 
 /** Builds the Batch API client with the same retry policy as the normal client (crypto-backed jitter). */
@@ -18,10 +15,3 @@ export function createBatchApiClient(options: { apiKey: string; baseUrl: string;
   });
 }
 
-/** Prices usage from the pricing service (overrides, then bundled dated prices); unknown models cost null, never 0. */
-export function priceUsageFrom(pricing: Pricing): PriceUsage {
-  return (model, usage, options) => {
-    const price = pricing.priceFor(model);
-    return price ? { costUsd: costOfUsage(price, usage, options), priceSource: price.source.label } : { costUsd: null, priceSource: 'unknown price' };
-  };
-}

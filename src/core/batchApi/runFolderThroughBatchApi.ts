@@ -5,7 +5,8 @@ import { createSystemClock } from '../client/clock';
 import { apiKeyHeaderFor } from '../client/createClient';
 import type { BatchApiCounters } from './batchApiClient';
 import { BatchStateStore } from './batchState';
-import { createBatchApiClient, priceUsageFrom } from './createBatchApiClient';
+import { priceUsageFrom } from '../client/priceUsage';
+import { createBatchApiClient } from './createBatchApiClient';
 import { runBatchApi, type BatchProgress, type BatchRunOutcome } from './runBatchApi';
 
 /** What running a run folder through the Batch API needs besides the folder. */

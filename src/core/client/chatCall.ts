@@ -44,6 +44,11 @@ function truncationFields(verdict: AnswerOutcome): { truncated?: { finishReason:
   return verdict.kind === 'truncated' ? { truncated: { finishReason: verdict.finishReason, empty: verdict.empty } } : {};
 }
 
+/** The tier the answer says served it (priced differently: see PriceOptions); absent when the answer does not say. */
+function servedTier(completion: ChatCompletion): { serviceTier?: string } {
+  return typeof completion.service_tier === 'string' ? { serviceTier: completion.service_tier } : {};
+}
+
 function ledgerOutcome(verdict: AnswerOutcome): { outcome: 'ok' | 'truncated'; finishReason?: string } {
   return verdict.kind === 'truncated' ? { outcome: 'truncated', finishReason: verdict.finishReason } : { outcome: 'ok' };
 }
@@ -119,6 +124,7 @@ export class ChatCall {
       ...ledgerOutcome(outcome.verdict),
       reachedNetwork: false,
       usageKnown: completion.usage !== undefined,
+      ...servedTier(completion),
       options,
     });
     return {
@@ -206,6 +212,7 @@ export class ChatCall {
         ...ledgerOutcome(verdict),
         reachedNetwork: true,
         usageKnown: completion.usage !== undefined,
+        ...servedTier(completion),
       });
       return { completion, usage, source, retries, costUsd: cost.costUsd, streamedToOwner, verdict };
     } catch (error) {

@@ -1,5 +1,4 @@
 import { resolveModel } from '../models/resolveModel';
-import { costOfUsage } from '../pricing/cost';
 import type { Pricing } from '../pricing/pricing';
 import type { PromptMeterSettings } from '../settings/settings';
 import { countChatTokens, type FramedMessage } from '../tokens/chatFraming';
@@ -9,7 +8,7 @@ import type { LedgerWriter } from '../ledger/ledger';
 import type { CacheLogger } from '../cache/cacheLogger';
 import { PromptMeterClient } from './promptMeterClient';
 import { estimatePromptTokensByCharacters, type ClientRequest } from './promptTokenEstimate';
-import type { PriceUsage } from './priceUsage';
+import { priceUsageFrom } from './priceUsage';
 import type { RateLimits } from './rateLimiter';
 
 export interface ClientEnvironment {
@@ -33,12 +32,7 @@ export function createPromptMeterClient(settings: PromptMeterSettings, environme
     if (model !== 'default') models[model] = toRateLimits(limit);
   }
   const cacheEnabled = environment.cacheEnabled ?? settings.cacheEnabled;
-  const priceUsage: PriceUsage = (model, usage, options) => {
-    const price = environment.pricing.priceFor(model);
-    return price
-      ? { costUsd: costOfUsage(price, usage, options), priceSource: price.source.label }
-      : { costUsd: null, priceSource: 'unknown price' };
-  };
+  const priceUsage = priceUsageFrom(environment.pricing);
   return new PromptMeterClient({
     apiKey: environment.apiKey,
     baseUrl: settings.baseUrl,

@@ -24,6 +24,8 @@ export interface CallFacts {
   reachedNetwork: boolean;
   /** False when the answer carried no `usage` (some proxies strip it): the cost is then unknown, not 0. */
   usageKnown?: boolean;
+  /** The answer's `service_tier` (the tier that served it): flex is priced at Batch API rates, priority unknown. */
+  serviceTier?: string;
   options: CallOptions;
 }
 
@@ -52,7 +54,7 @@ export class LedgerRecorder {
     const hit = facts.cache !== 'miss' && facts.cache !== 'bypass';
     // A truncated answer is paid for like any answer, but a shared one avoided nothing worth having.
     const answered = facts.outcome === 'ok' || facts.outcome === 'truncated';
-    const priced = answered && facts.usageKnown !== false ? this.priceUsage(facts.model, facts.usage, { batchApi: false }) : undefined;
+    const priced = answered && facts.usageKnown !== false ? this.priceUsage(facts.model, facts.usage, { batchApi: false, ...(facts.serviceTier ? { serviceTier: facts.serviceTier } : {}) }) : undefined;
     let cost: RecordedCost;
     if (facts.outcome === 'ok' && hit) cost = { costUsd: 0, avoidedCostUsd: priced?.costUsd ?? null };
     else if (hit && answered) cost = { costUsd: 0 };
@@ -74,6 +76,7 @@ export class LedgerRecorder {
       costUsd: cost.costUsd,
       ...(cost.avoidedCostUsd === undefined ? {} : { avoidedCostUsd: cost.avoidedCostUsd }),
       ...(priced ? { priceSource: priced.priceSource } : {}),
+      ...(facts.serviceTier === 'flex' || facts.serviceTier === 'priority' ? { serviceTier: facts.serviceTier } : {}),
       latencyMs: Math.round(facts.latencyMs),
       cache: facts.cache,
       retries: facts.retries,

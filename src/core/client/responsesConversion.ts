@@ -162,6 +162,7 @@ export function fromResponsesAnswer(response: Json): ChatCompletion {
     object: 'chat.completion',
     created: typeof response['created_at'] === 'number' ? response['created_at'] : 0,
     model: String(response['model'] ?? ''),
+    ...(typeof response['service_tier'] === 'string' ? { service_tier: response['service_tier'] as ChatCompletion['service_tier'] } : {}),
     choices: [
       {
         index: 0,

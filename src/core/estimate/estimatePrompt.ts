@@ -1,9 +1,11 @@
 import { promptMapReduce, withIncludedFiles, type DocumentReader } from '../chunking/promptMapReduce';
 import { resolveModel } from '../models/resolveModel';
 import { estimateCost, ratesFor } from '../pricing/cost';
+import { atFlexRates } from '../pricing/modelPrice';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';
 import type { PromptDefinition } from '../prompts/promptTypes';
+import { declaredValue } from '../prompts/declaredParameters';
 import { countChatTokens } from '../tokens/chatFraming';
 import type { EncodingName } from '../tokens/encodingForModel';
 import type { TokenCounter } from '../tokens/tokenCounter';
@@ -54,8 +56,12 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
 
   const { outputTokens, outputBound } = outputBoundFor(prompt, model.maxOutputTokens);
   // A Copilot prompt file is chat context, not an API request: tokens only (no price, hence no recommendation).
-  const price = prompt.copilot ? undefined : options.pricing.priceFor(modelName);
-  const cost = price ? estimateCost(price, inputTokens, outputTokens) : undefined;
+  const standardPrice = prompt.copilot ? undefined : options.pricing.priceFor(modelName);
+  // service_tier flex on a model that serves it is billed at Batch API rates; the Batch API column is then the same.
+  const flex = prompt.kind === 'chat' && model.flexProcessing === true && declaredValue(prompt.parameters, 'service_tier') === 'flex';
+  const price = standardPrice && flex ? atFlexRates(standardPrice) : standardPrice;
+  const priced = price ? estimateCost(price, inputTokens, outputTokens) : undefined;
+  const cost = priced && flex ? { ...priced, batchTotal: priced.total } : priced;
   const requested = prompt.maxTokens !== undefined ? prompt.maxTokens * prompt.choices : 0;
   const exceedsContext = model.contextWindow !== undefined && inputTokens + requested > model.contextWindow;
   const { task, source } = detectTask(prompt);
@@ -95,6 +101,7 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
     outputBound: plan ? 'max_tokens' : outputBound,
     cost: plan ? runCost : cost,
     price,
+    ...(flex ? { flex } : {}),
     contextWindow: model.contextWindow,
     exceedsContext,
     requestProblems: requestProblems(prompt, model),

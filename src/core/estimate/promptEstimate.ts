@@ -46,7 +46,10 @@ export interface PromptEstimate {
   readonly outputBound: OutputBound;
   /** Undefined when the price is unknown ("price unknown — add an override", never $0). */
   readonly cost?: CostEstimate;
+  /** The price the cost is at: the model's standard price, or Batch API rates for `service_tier: flex`. */
   readonly price?: ModelPrice;
+  /** Priced as Flex processing (`service_tier: flex` on a model that serves it): Batch API rates. */
+  readonly flex?: boolean;
   readonly contextWindow?: number;
   readonly exceedsContext: boolean;
   /** Settings the model rejects (the API would answer 400): errors before anything is sent. */

@@ -19,6 +19,7 @@ export function requestHints(estimate: PromptEstimate): PromptDiagnostic[] {
     message: `${problem.message} Prompt Meter will not send this request until it is fixed.`,
     ...(problem.fix ? { fix: { kind: 'change', changes: problem.fix.changes, title: problem.fix.title } } : {}),
   }));
+  hints.push(...serviceTierHints(estimate));
   const reasoning = estimate.reasoning;
   const cap = prompt.maxTokens;
   if (cap === undefined || !reasoning || !capLikelyUsedByReasoning(cap, reasoning)) return hints;
@@ -43,4 +44,33 @@ export function requestHints(estimate: PromptEstimate): PromptDiagnostic[] {
     });
   }
   return hints;
+}
+
+/** What `service_tier` does to the price shown: flex is priced (Batch API rates); priority's rates are not known. */
+function serviceTierHints(estimate: PromptEstimate): PromptDiagnostic[] {
+  const { prompt } = estimate;
+  if (prompt.kind !== 'chat' || estimate.requestProblems.some((problem) => problem.parameter === 'service_tier')) return [];
+  const parameter = prompt.parameters.find((declared) => declared.name === 'service_tier');
+  if (!parameter) return [];
+  if (parameter.value === 'flex' && estimate.flex === true) {
+    return [
+      {
+        span: parameter.span ?? prompt.span,
+        severity: 'hint',
+        code: 'service-tier-flex',
+        message: `service_tier flex: priced at Batch API rates (half the standard price). Answers are slower, and when flex capacity is short the API answers 429 "resource unavailable"; Prompt Meter retries those with backoff.`,
+      },
+    ];
+  }
+  if (parameter.value === 'priority') {
+    return [
+      {
+        span: parameter.span ?? prompt.span,
+        severity: 'information',
+        code: 'service-tier-priority',
+        message: `service_tier priority is billed above the standard rates shown here (priority rates are not in the price data): read this estimate as a lower bound. The ledger records priority calls as price unknown.`,
+      },
+    ];
+  }
+  return [];
 }

@@ -41,6 +41,8 @@ export interface LedgerEntry {
   priceSource?: string;
   /** Priced at Batch API rates. */
   batchApi?: boolean;
+  /** Served by a tier other than the standard one (the answer's `service_tier`): flex is billed at Batch API rates, priority at rates the price data does not have. */
+  serviceTier?: 'flex' | 'priority';
   /** Milliseconds from the call's start (including queueing and retries) to its end. */
   latencyMs: number;
   cache: LedgerCacheTier;

@@ -36,6 +36,12 @@ export interface ModelRules {
   readonly structuredOutputs: boolean;
   /** Accepts `verbosity` (gpt-5 family and later). */
   readonly verbosity: boolean;
+  /**
+   * Accepts `service_tier: "flex"` (Flex processing, billed at Batch API rates); undefined when not known. OpenAI's
+   * flex guide (developers.openai.com/api/docs/guides/flex-processing): "Tokens are priced at Batch API rates",
+   * "in beta with limited model availability", a model without it answers 400 (Azure's flex guide says the same).
+   */
+  readonly flexProcessing?: boolean;
 }
 
 export interface CatalogModel extends ModelRules {
@@ -61,7 +67,7 @@ export const CHAT_ENDPOINTS: readonly ModelEndpoint[] = ['chat', 'responses', 'b
 export const EMBEDDING_ENDPOINTS: readonly ModelEndpoint[] = ['embeddings', 'batch'];
 /** Served only through `/v1/responses` (and its Batch API url), as the model page says. */
 const RESPONSES_ONLY: readonly ModelEndpoint[] = ['responses', 'batch'];
-const NO_REASONING = { reasoning: false, reasoningEfforts: [], samplingWithEffortNone: false, verbosity: false } as const;
+const NO_REASONING = { reasoning: false, reasoningEfforts: [], samplingWithEffortNone: false, verbosity: false, flexProcessing: false } as const;
 function chat(id: string, contextWindow: number, maxOutputTokens: number, tier: CapabilityTier, extra: Partial<CatalogModel> = {}): CatalogModel {
   const encoding: EncodingName = /^(gpt-4(?![o.])|gpt-3\.5)/.test(id) ? 'cl100k_base' : 'o200k_base';
   return { id, kind: 'chat', contextWindow, maxOutputTokens, tier, encoding, ...NO_REASONING, structuredOutputs: true, endpoints: CHAT_ENDPOINTS, ...extra };
@@ -72,9 +78,10 @@ interface ReasoningFamily {
   readonly defaultReasoningEffort?: ReasoningEffort;
   readonly samplingWithEffortNone: boolean;
   readonly verbosity: boolean;
+  readonly flexProcessing?: boolean;
 }
 function reasoning(id: string, contextWindow: number, maxOutputTokens: number, tier: CapabilityTier, family: ReasoningFamily, extra: Partial<CatalogModel> = {}): CatalogModel {
-  return chat(id, contextWindow, maxOutputTokens, tier, { reasoning: true, ...family, ...extra });
+  return chat(id, contextWindow, maxOutputTokens, tier, { reasoning: true, flexProcessing: undefined, ...family, ...extra });
 }
 function embedding(id: string): CatalogModel {
   return { id, kind: 'embedding', contextWindow: 8191, maxOutputTokens: 0, tier: 1, encoding: 'cl100k_base', ...NO_REASONING, structuredOutputs: false, endpoints: EMBEDDING_ENDPOINTS };
@@ -92,12 +99,15 @@ function embedding(id: string): CatalogModel {
  *   defaults to medium"); temperature must be 1 at every effort (reported in vane#1173).
  * - gpt-6: low/medium/high/xhigh (+max on Responses only), no none/minimal; OpenAI publishes no default
  *   (langchain#40330, litellm-docs#1173); we assume medium, labelled as an assumption where it is used.
+ * Flex processing (`service_tier: "flex"`, Batch API rates): o3, o4-mini and the gpt-5 family through gpt-5.6 (the
+ * pricing page's flex table and the flex guide's gpt-5.5 example); no flex for gpt-4.1 / gpt-4o / older. gpt-6: not
+ * known (undefined: neither priced as flex nor warned about).
  */
-const O_SERIES: ReasoningFamily = { reasoningEfforts: ['low', 'medium', 'high'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: false };
-const GPT_5: ReasoningFamily = { reasoningEfforts: ['minimal', 'low', 'medium', 'high'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: true };
-const GPT_5_1: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high'], defaultReasoningEffort: 'none', samplingWithEffortNone: true, verbosity: true };
-const GPT_5_2: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh'], defaultReasoningEffort: 'none', samplingWithEffortNone: true, verbosity: true };
-const GPT_5_6: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh', 'max'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: true };
+const O_SERIES: ReasoningFamily = { reasoningEfforts: ['low', 'medium', 'high'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: false, flexProcessing: true };
+const GPT_5: ReasoningFamily = { reasoningEfforts: ['minimal', 'low', 'medium', 'high'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: true, flexProcessing: true };
+const GPT_5_1: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high'], defaultReasoningEffort: 'none', samplingWithEffortNone: true, verbosity: true, flexProcessing: true };
+const GPT_5_2: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh'], defaultReasoningEffort: 'none', samplingWithEffortNone: true, verbosity: true, flexProcessing: true };
+const GPT_5_6: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh', 'max'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: true, flexProcessing: true };
 const GPT_6: ReasoningFamily = { reasoningEfforts: ['low', 'medium', 'high', 'xhigh'], samplingWithEffortNone: false, verbosity: true };
 
 /**
@@ -126,10 +136,10 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
   chat('gpt-4o', 128 * K, 16_384, 3),
   chat('gpt-4o-mini', 128 * K, 16_384, 2),
   reasoning('o3', 200 * K, 100 * K, 4, O_SERIES),
-  reasoning('o3-pro', 200 * K, 100 * K, 5, O_SERIES, { legacy: true, endpoints: RESPONSES_ONLY }),
+  reasoning('o3-pro', 200 * K, 100 * K, 5, O_SERIES, { legacy: true, endpoints: RESPONSES_ONLY, flexProcessing: undefined }),
   reasoning('o4-mini', 200 * K, 100 * K, 4, O_SERIES),
-  reasoning('o3-mini', 200 * K, 100 * K, 4, O_SERIES, { legacy: true }),
-  reasoning('o1', 200 * K, 100 * K, 4, O_SERIES, { legacy: true }),
+  reasoning('o3-mini', 200 * K, 100 * K, 4, O_SERIES, { legacy: true, flexProcessing: undefined }),
+  reasoning('o1', 200 * K, 100 * K, 4, O_SERIES, { legacy: true, flexProcessing: undefined }),
   chat('gpt-4.5-preview', 128 * K, 16_384, 3, { legacy: true }),
   chat('gpt-4-turbo', 128 * K, 4_096, 3, { legacy: true, structuredOutputs: false }),
   chat('gpt-4', 8_192, 8_192, 3, { legacy: true, structuredOutputs: false }),

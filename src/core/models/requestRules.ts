@@ -39,11 +39,14 @@ export function samplingAccepted(parameter: DeclaredParameter, model: ResolvedMo
   return effort === 'none' && model.samplingWithEffortNone && SAMPLING_WITH_NONE.has(parameter.name);
 }
 
+/** `service_tier` values in the API reference (Create chat completion). */
+const SERVICE_TIERS: ReadonlySet<string> = new Set(['auto', 'default', 'flex', 'scale', 'priority']);
+
 /**
  * Everything in the prompt's request that `model` rejects, as OpenAI answers it with a 400: sampling parameters on a
  * reasoning model, a reasoning effort it does not accept (or any on a model that does not reason), `verbosity` where
  * unsupported, `json_schema` without Structured Outputs, an output cap above the model's maximum, `max_tokens` in a
- * Batch body for a reasoning model. Models whose rules are unknown are not checked.
+ * Batch body for a reasoning model, a `service_tier` it does not serve. Models whose rules are unknown are not checked.
  */
 export function requestProblems(prompt: PromptDefinition, model: ResolvedModel): RequestProblem[] {
   if (prompt.kind !== 'chat' || !model.rulesKnown) return [];
@@ -75,6 +78,20 @@ export function requestProblems(prompt: PromptDefinition, model: ResolvedModel):
       }
     } else if (parameter.name === 'verbosity' && !model.verbosity) {
       problems.push({ parameter: 'verbosity', span: parameter.span, message: `${model.name} does not accept 'verbosity' (gpt-5 family and later only).`, fix: remove('Remove verbosity') });
+    } else if (parameter.name === 'service_tier' && !SERVICE_TIERS.has(String(parameter.value))) {
+      problems.push({
+        parameter: 'service_tier',
+        span: parameter.span,
+        message: `service_tier ${JSON.stringify(parameter.value)} is not a value the API takes (auto, default, flex, scale, priority). The API answers 400.`,
+        fix: remove('Remove service_tier'),
+      });
+    } else if (parameter.name === 'service_tier' && parameter.value === 'flex' && model.flexProcessing === false) {
+      problems.push({
+        parameter: 'service_tier',
+        span: parameter.span,
+        message: `${model.name} has no Flex processing (service_tier flex: o3, o4-mini and the gpt-5 family). The API answers 400 and does not fall back to the standard tier.`,
+        fix: remove('Remove service_tier'),
+      });
     } else if (parameter.name === 'response_format' && isJsonSchema(parameter.value) && !model.structuredOutputs) {
       problems.push({
         parameter: 'response_format',

@@ -46,7 +46,12 @@ export function resolveModel(name: string, overrides: PriceOverrides = {}): Reso
     samplingWithEffortNone: override?.samplingWithEffortNone ?? catalog?.samplingWithEffortNone ?? false,
     structuredOutputs: override?.structuredOutputs ?? catalog?.structuredOutputs ?? true,
     verbosity: override?.verbosity ?? catalog?.verbosity ?? false,
+    ...flexField(override?.flexProcessing ?? catalog?.flexProcessing),
     known: catalog !== undefined || override !== undefined,
     rulesKnown: catalog !== undefined || override?.reasoning !== undefined,
   };
+}
+
+function flexField(flexProcessing: boolean | undefined): { flexProcessing?: boolean } {
+  return flexProcessing === undefined ? {} : { flexProcessing };
 }

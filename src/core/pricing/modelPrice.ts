@@ -25,3 +25,21 @@ export interface ModelPrice {
 
 /** The Batch API bills 50% of the standard price for the same usage. */
 export const BATCH_API_DISCOUNT = 0.5;
+
+/**
+ * The price of a request sent with `service_tier: "flex"`: OpenAI's flex guide says "Tokens are priced at Batch API
+ * rates, with additional discounts from prompt caching" (developers.openai.com/api/docs/guides/flex-processing).
+ */
+export function atFlexRates(price: ModelPrice): ModelPrice {
+  const scale = (rates: TokenRates): TokenRates => ({
+    input: rates.input * BATCH_API_DISCOUNT,
+    ...(rates.cachedInput === undefined ? {} : { cachedInput: rates.cachedInput * BATCH_API_DISCOUNT }),
+    ...(rates.output === undefined ? {} : { output: rates.output * BATCH_API_DISCOUNT }),
+  });
+  return {
+    ...price,
+    rates: scale(price.rates),
+    ...(price.longContext ? { longContext: { aboveInputTokens: price.longContext.aboveInputTokens, rates: scale(price.longContext.rates) } } : {}),
+    source: { ...price.source, label: `${price.source.label}; Flex processing (service_tier flex) at Batch API rates` },
+  };
+}

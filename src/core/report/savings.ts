@@ -1,5 +1,5 @@
 import type { LedgerEntry } from '../ledger/ledgerEntry';
-import { BATCH_API_DISCOUNT } from '../pricing/modelPrice';
+import { atFlexRates, BATCH_API_DISCOUNT } from '../pricing/modelPrice';
 import { costOfUsage, ratesFor } from '../pricing/cost';
 import { MoneySum, type MoneyAmount } from './money';
 import type { PriceLookup } from './priceLookup';
@@ -115,16 +115,18 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
     }
     if (entry.usage.cachedTokens > 0) {
       let usd: number | null = null;
-      if (price) {
+      if (price && entry.serviceTier !== 'priority') {
         const rates = ratesFor(price, entry.usage.promptTokens);
         const cached = Math.min(entry.usage.cachedTokens, entry.usage.promptTokens);
-        usd = ((cached * (rates.input - (rates.cachedInput ?? rates.input))) / PER_MILLION) * (entry.batchApi ? BATCH_API_DISCOUNT : 1);
+        usd = ((cached * (rates.input - (rates.cachedInput ?? rates.input))) / PER_MILLION) * (entry.batchApi || entry.serviceTier === 'flex' ? BATCH_API_DISCOUNT : 1);
       }
       savings.push({ cause: 'promptCaching', detail: entry.model, usd });
     }
     if (from && from !== entry.model) {
       const fromPrice = prices(from, time());
-      const usd = fromPrice && entry.costUsd !== null ? costOfUsage(fromPrice, entry.usage, { batchApi: entry.batchApi === true }) - entry.costUsd : null;
+      // The same call on the old model at the same tier: flex halves both sides, so only the model's part is counted.
+      const before = fromPrice && entry.serviceTier === 'flex' ? atFlexRates(fromPrice) : fromPrice;
+      const usd = before && entry.costUsd !== null && entry.serviceTier !== 'priority' ? costOfUsage(before, entry.usage, { batchApi: entry.batchApi === true }) - entry.costUsd : null;
       savings.push({ cause: 'modelChange', detail: `${from} → ${entry.model}`, usd });
     }
   }
@@ -140,7 +142,8 @@ function avoidedCost(entry: LedgerEntry, prices: PriceLookup, at: () => Date): n
   if (typeof entry.avoidedCostUsd === 'number') return entry.avoidedCostUsd;
   if (entry.avoidedCostUsd === null) return null;
   const price = prices(entry.model, at());
-  return price ? costOfUsage(price, entry.usage, { batchApi: entry.batchApi === true }) : null;
+  if (!price || entry.serviceTier === 'priority') return null;
+  return costOfUsage(entry.serviceTier === 'flex' ? atFlexRates(price) : price, entry.usage, { batchApi: entry.batchApi === true });
 }
 
 function dedupeKind(entry: LedgerEntry): string {

@@ -152,7 +152,7 @@ function parseOverrides(raw: unknown, problems: string[]): PriceOverrides {
   return overrides;
 }
 
-const OVERRIDE_FLAGS = ['reasoning', 'samplingWithEffortNone', 'structuredOutputs', 'verbosity'] as const;
+const OVERRIDE_FLAGS = ['reasoning', 'samplingWithEffortNone', 'structuredOutputs', 'verbosity', 'flexProcessing'] as const;
 
 /** The model facts an override may set besides prices and limits (see PriceOverride). */
 function readCapabilities(
