@@ -16,7 +16,7 @@ const MAX_TOKEN_KEYS = ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_compl
  */
 export function parseDotprompt(file: string, text: string, context: PromptContext = {}): ParsedPromptFile {
   const lines = new LineIndex(text);
-  const frontMatter = parseFrontMatter(text, lines);
+  const frontMatter = parseFrontMatter(text, lines, context.frontMatters);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
   const data = frontMatter.block?.data ?? {};
   const fallback = lines.lineSpan(0);

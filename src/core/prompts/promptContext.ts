@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import type { FrontMatterCache } from './frontMatter';
 import type { TemplateCache } from './templateEngines';
 
 /** What parsing may read besides the file's own text: files beside it and environment variables. */
@@ -9,6 +10,8 @@ export interface PromptContext {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Compiled templates kept across edits (PromptEstimator owns one), so typing does not recompile. */
   readonly templates?: TemplateCache;
+  /** Parsed front matter kept across edits (PromptEstimator owns one), so typing in the body does not re-parse it. */
+  readonly frontMatters?: FrontMatterCache;
 }
 
 /** A `${env:VAR}` that has no value and no default: the setting it stands for is left out. */
@@ -97,8 +100,9 @@ export function workspacePromptContext(
   readDocument: PromptContext['readDocument'],
   templates?: TemplateCache,
   environment: Readonly<Record<string, string | undefined>> = process.env,
+  frontMatters?: FrontMatterCache,
 ): PromptContext {
-  if (!readDocument) return { env: environment, templates };
+  if (!readDocument) return { env: environment, templates, frontMatters };
   const dotEnv = readDocument('', '.env');
-  return { readDocument, templates, env: dotEnv === undefined ? environment : { ...parseDotEnv(dotEnv), ...environment } };
+  return { readDocument, templates, frontMatters, env: dotEnv === undefined ? environment : { ...parseDotEnv(dotEnv), ...environment } };
 }

@@ -1,6 +1,6 @@
 import type { MessageRole, VariableInsertion } from './promptTypes';
 import { PROMPTY_ROLE_LINE } from './roleSections';
-import { compileTemplate, type TemplateCache, type TemplateEngine } from './templateEngines';
+import { compileTemplateParts, expandStatics, holdsPlaceholder, remember, type TemplateCache, type TemplateEngine, type TemplateRenderer } from './templateEngines';
 
 /** How a rendered body is split into messages, as the format's runtime does after rendering. */
 export type RoleMarkers = 'prompty' | 'dotprompt';
@@ -42,10 +42,51 @@ const MARKERS = /[\uE000\uE001]|(?<=\uE000)[\uE100-\uF8FF]/g;
  * in the values wrapped in private-use marker characters and mapping the markers back; when that render differs
  * from the plain one once the markers are removed (the template compares, slices or measures a value), each value
  * is marked on its own and only those that leave the render unchanged get insertions, never wrong ones.
- * Throws TemplateError.
+ * With a `cache` (the editor), both renders are of the template's skeleton (its long static runs as placeholders)
+ * and kept by skeleton and values: typing inside static text renders nothing again, it only puts the new static
+ * text in place. Throws TemplateError.
  */
 export function renderPromptTemplate(template: PromptTemplate, values: Readonly<Record<string, unknown>>, cache?: TemplateCache): RenderedMessage[] {
-  const render = compileTemplate(template.engine, template.source, template.partials, template.metadata, cache);
+  const compiled = compileTemplateParts(template.engine, template.source, template.partials, template.metadata, cache);
+  const key = cache && compiled.renderSkeleton ? skeletonRenderKey(compiled.key, template, values) : undefined;
+  if (!cache || !compiled.renderSkeleton || key === undefined) {
+    const rendered = renderWithInsertions(compiled.render, values);
+    return splitMessages(rendered.text, rendered.insertions, template.roles);
+  }
+  let skeleton = cache.get(key) as Rendered | undefined;
+  if (!skeleton) {
+    skeleton = renderWithInsertions(compiled.renderSkeleton, values);
+    remember(cache, key, skeleton);
+  }
+  const ends = skeleton.insertions.flatMap((insertion) => [insertion.offset, insertion.offset + insertion.length]);
+  const order = ends.map((_, index) => index).sort((left, right) => (ends[left] ?? 0) - (ends[right] ?? 0));
+  const expanded = expandStatics(skeleton.text, compiled.statics, order.map((index) => ends[index] ?? 0));
+  const moved: number[] = [];
+  order.forEach((index, position) => (moved[index] = expanded.offsets[position] ?? 0));
+  const insertions = skeleton.insertions.map((insertion, index) => {
+    const start = moved[2 * index] ?? 0;
+    return { name: insertion.name, offset: start, length: (moved[2 * index + 1] ?? start) - start };
+  });
+  return splitMessages(expanded.text, insertions, template.roles);
+}
+
+interface Rendered {
+  readonly text: string;
+  readonly insertions: readonly VariableInsertion[];
+}
+
+/** What a skeleton render depends on besides the skeleton: values, partials and metadata (undefined: not keyable). */
+function skeletonRenderKey(skeletonKey: string, template: PromptTemplate, values: Readonly<Record<string, unknown>>): string | undefined {
+  let inputs: string;
+  try {
+    inputs = JSON.stringify([values, template.partials, template.metadata]);
+  } catch {
+    return undefined;
+  }
+  return holdsPlaceholder(inputs) ? undefined : `skeleton-render\u0000${skeletonKey}\u0000${inputs}`;
+}
+
+function renderWithInsertions(render: TemplateRenderer, values: Readonly<Record<string, unknown>>): Rendered {
   const plain = render(values);
   const names = Object.keys(values).slice(0, 0x1800);
   let insertions: VariableInsertion[] = [];
@@ -61,7 +102,7 @@ export function renderPromptTemplate(template: PromptTemplate, values: Readonly<
       insertions.sort((left, right) => left.offset - right.offset);
     }
   }
-  return splitMessages(plain, insertions, template.roles);
+  return { text: plain, insertions };
 }
 
 /** Above this many values, a template that compares one gets no insertions rather than one render per value. */

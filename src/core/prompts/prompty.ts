@@ -25,7 +25,7 @@ export const PROMPTY_MODEL_PATHS: readonly (readonly string[])[] = [
  */
 export function parsePrompty(file: string, text: string, context: PromptContext = {}): ParsedPromptFile {
   const lines = new LineIndex(text);
-  const frontMatter = parseFrontMatter(text, lines);
+  const frontMatter = parseFrontMatter(text, lines, context.frontMatters);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
   const fallback = lines.lineSpan(0);
   const span = (path: readonly string[]) => frontMatterValueSpan(frontMatter.document, frontMatter.block, path, lines);
