@@ -111,3 +111,32 @@ describe('front matter kept across edits', () => {
     }
   });
 });
+
+describe('Dotprompt sample values from input.schema', () => {
+  it('JSON Schema defaults (nested objects too) are samples; input.default wins; Picoschema descriptions are not defaults', () => {
+    const text = [
+      '---',
+      'model: openai/gpt-4o-mini',
+      'input:',
+      '  schema:',
+      '    type: object',
+      '    properties:',
+      '      language: {type: string, default: Korean}',
+      '      tone: {type: string, default: formal}',
+      '      customer:',
+      '        type: object',
+      '        properties:',
+      '          name: {type: string, default: Mina}',
+      '  default:',
+      '    tone: warm',
+      '---',
+      'Answer {{customer.name}} in {{language}}, in a {{tone}} tone.',
+    ].join('\n');
+    const prompt = parsePromptFile('schema.prompt', text, 'dotprompt').prompts[0]!;
+    assert.equal(prompt.messages[0]!.content, 'Answer Mina in Korean, in a warm tone.');
+    const pico = '---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    language?: string, default Korean\n---\nAnswer in {{language}}.';
+    const parsed = parsePromptFile('pico.prompt', pico, 'dotprompt');
+    assert.equal(parsed.prompts[0]!.messages[0]!.content, 'Answer in .');
+    assert.ok(parsed.diagnostics.some((diagnostic) => diagnostic.code === 'variable-without-sample'));
+  });
+});

@@ -102,12 +102,22 @@ function stripFrontMatter(text: string): string {
   return match ? text.slice(match[0].length) : text;
 }
 
-/** `default`s of a JSON Schema `input.schema` (`properties.x.default`); Picoschema itself has no default syntax. */
+/**
+ * `default`s of an `input.schema` written as JSON Schema (`properties.x.default`, nested objects' own defaults
+ * gathered into an object value), used as sample values under `input.default`. Picoschema (Dotprompt's compact
+ * form, `name?: string, description`) has no default syntax: its text after the comma is a description only
+ * (google/dotprompt js/src/picoschema.ts `extractDescription`), so a Picoschema field has no sample value unless
+ * `input.default` gives one. Dotprompt's own `render` merges only `input.default`; these are estimate samples.
+ */
 function schemaDefaults(schema: unknown): Record<string, unknown> {
   const defaults: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(readRecord(readRecord(schema).properties))) {
     const value = readRecord(property).default;
     if (value !== undefined) defaults[name] = value;
+    else if (readRecord(property).properties !== undefined) {
+      const nested = schemaDefaults(property);
+      if (Object.keys(nested).length > 0) defaults[name] = nested;
+    }
   }
   return defaults;
 }
