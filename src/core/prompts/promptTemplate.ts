@@ -1,3 +1,4 @@
+import { promptImage, type PromptImage } from '../tokens/imageTokens';
 import type { MessageRole, VariableInsertion } from './promptTypes';
 import { PROMPTY_ROLE_LINE } from './roleSections';
 import { compileTemplateParts, expandStatics, holdsPlaceholder, remember, type TemplateCache, type TemplateEngine, type TemplateRenderer } from './templateEngines';
@@ -30,6 +31,8 @@ export interface RenderedMessage {
   /** Sent trimmed, as Prompty's parser and Prompt Meter's other formats do. */
   readonly content: string;
   readonly insertions: readonly VariableInsertion[];
+  /** Image inputs the message sends (not text: counted by the image rules of the model). */
+  readonly images?: readonly PromptImage[];
 }
 
 const OPEN = '\uE000';
@@ -139,6 +142,13 @@ function unmark(marked: string, names: readonly string[]): { text: string; inser
 const DOTPROMPT_ROLE = /<<<dotprompt:(?:role:([a-z]+)|history)>>>/g;
 /** Media and section markers are parts the text does not contain (an image is not text tokens). */
 const DOTPROMPT_PART = /<<<dotprompt:(?:media:url|section)[^>]*>>>/g;
+/** Dotprompt's `{{media url=… contentType=…}}` marker (dotprompt js/src/helpers.ts `media`). */
+const DOTPROMPT_MEDIA = /<<<dotprompt:media:url (\S+)(?: (\S+))?>>>/g;
+/**
+ * Prompty's inline images: `![alt](path or URL)` in a message becomes an image part (Prompty's chat parser; a
+ * local path is sent as a base64 data URL).
+ */
+const PROMPTY_IMAGE = /!\[[^\]\n]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
 interface Section {
   role: MessageRole;
@@ -178,12 +188,15 @@ function toMessage(text: string, insertions: readonly VariableInsertion[], secti
       const from = Math.max(insertion.offset, start);
       return { name: insertion.name, offset: from - start, length: Math.min(insertion.offset + insertion.length, end) - from };
     });
+  const images: PromptImage[] = [];
   if (roles === 'dotprompt' && DOTPROMPT_PART.test(content)) {
-    content = content.replace(DOTPROMPT_PART, '');
+    for (const match of content.matchAll(DOTPROMPT_MEDIA)) if (!(match[2] ?? 'image/').startsWith('text/')) images.push(promptImage(match[1] ?? ''));
+    content = content.replace(DOTPROMPT_PART, '').trim();
     inside = [];
   }
   DOTPROMPT_PART.lastIndex = 0;
-  return { role: section.role, ...(section.name === undefined ? {} : { name: section.name }), content, insertions: inside };
+  if (roles === 'prompty' && content.includes('![')) for (const match of content.matchAll(PROMPTY_IMAGE)) images.push(promptImage(match[1] ?? ''));
+  return { role: section.role, ...(section.name === undefined ? {} : { name: section.name }), content, insertions: inside, ...(images.length > 0 ? { images } : {}) };
 }
 
 function attributeName(attributes: string | undefined): string | undefined {
