@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { estimateJson } from '../../src/cli/estimateReport';
+import { estimateText } from '../../src/cli/estimateText';
 import { promptBreakdownMarkdown } from '../../src/core/estimate/breakdownMarkdown';
 import { imageSize, imageTokens, promptImage } from '../../src/core/tokens/imageTokens';
 import { loadedTokenizers, testEstimator } from '../support/estimator';
@@ -78,5 +80,14 @@ describe('images in the estimate', () => {
     const estimate = (await estimator.estimate(estimator.parse('receipt.prompt', text, 'dotprompt'), text)).estimates[0]!;
     assert.deepEqual(estimate.breakdown.images?.map((image) => [image.source, image.tokens]), [['https://example.com/receipt.png', 2833 + 5667 * 4]]);
     assert.equal(estimate.prompt.messages[0]!.content, 'Read this receipt.');
+  });
+
+  it('the CLI lists image tokens in --json and under the prompt in the table, labelled as assumed', async () => {
+    const text = '---\nmodel:\n  id: gpt-4o\n---\nuser:\nCompare ![a](a.png) and ![b](b.png).\n';
+    const estimator = testEstimator(tokenizers);
+    const file = await estimator.estimate(estimator.parse('two.prompty', text, 'prompty'), text);
+    const report = estimateJson([{ displayPath: 'two.prompty', estimate: file }]);
+    assert.deepEqual(report.prompts[0]!.images?.map((image) => [image.source, image.tokens]), [['a.png', 765], ['b.png', 765]]);
+    assert.match(estimateText(report), /↳ 2 images: 1,530 image tokens included \(estimate; assumed: detail auto: counted as high; size unknown: assumed 1024×1024\)/);
   });
 });
