@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { createFileDocumentReader } from '../../src/core/chunking/fileDocumentReader';
+import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
 import { estimateJson } from '../../src/cli/estimateReport';
 import { estimateText } from '../../src/cli/estimateText';
 import { promptBreakdownMarkdown } from '../../src/core/estimate/breakdownMarkdown';
@@ -80,6 +85,17 @@ describe('images in the estimate', () => {
     const estimate = (await estimator.estimate(estimator.parse('receipt.prompt', text, 'dotprompt'), text)).estimates[0]!;
     assert.deepEqual(estimate.breakdown.images?.map((image) => [image.source, image.tokens]), [['https://example.com/receipt.png', 2833 + 5667 * 4]]);
     assert.equal(estimate.prompt.messages[0]!.content, 'Read this receipt.');
+  });
+
+  it('a local image file beside the prompt is sized from its header (nothing assumed at detail high)', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'pm-images-'));
+    writeFileSync(path.join(folder, 'wide chart.png'), pngHeader(2048, 512));
+    const text = '---\nmodel:\n  id: gpt-4.1-mini\n---\nuser:\nSummarize ![chart](wide%20chart.png) and ![gone](missing.png)\n';
+    const estimator = new PromptEstimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 }, undefined, createFileDocumentReader(folder));
+    const estimate = (await estimator.estimate(estimator.parse('vision.prompty', text, 'prompty'), text)).estimates[0]!;
+    const [chart, gone] = estimate.breakdown.images ?? [];
+    assert.deepEqual(chart, { source: 'wide%20chart.png', tokens: Math.ceil(64 * 16 * 1.62), assumptions: [] });
+    assert.deepEqual(gone?.assumptions, ['size unknown: assumed 1024×1024']);
   });
 
   it('the CLI lists image tokens in --json and under the prompt in the table, labelled as assumed', async () => {

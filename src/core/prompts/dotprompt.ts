@@ -4,7 +4,7 @@ import { LineIndex } from './lineIndex';
 import { readApi, readPositiveInteger, readRecord, readString, readTask } from './promptBuilder';
 import type { PromptContext } from './promptContext';
 import type { ParsedPromptFile, PromptDiagnostic } from './promptTypes';
-import { buildTemplatePrompt } from './templatePrompt';
+import { buildTemplatePrompt, imageHeadReader } from './templatePrompt';
 
 const MAX_TOKEN_KEYS = ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_completion_tokens'] as const;
 
@@ -50,6 +50,7 @@ export function parseDotprompt(file: string, text: string, context: PromptContex
     lines,
     diagnostics,
     context.templates,
+    imageHeadReader(context, file),
   );
   return { file, format: 'dotprompt', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
 }

@@ -5,7 +5,7 @@ import { readApi, readPositiveInteger, readRecord, readString, readTask, readToo
 import { resolveReferences, type PromptContext } from './promptContext';
 import type { ParsedPromptFile, PromptDiagnostic, TextSpan } from './promptTypes';
 import type { TemplateEngine } from './templateEngines';
-import { buildTemplatePrompt } from './templatePrompt';
+import { buildTemplatePrompt, imageHeadReader } from './templatePrompt';
 
 /** Where Prompty files name the model, most specific first. */
 export const PROMPTY_MODEL_PATHS: readonly (readonly string[])[] = [
@@ -97,6 +97,7 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
     lines,
     diagnostics,
     context.templates,
+    imageHeadReader(context, file),
   );
   return { file, format: 'prompty', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
 }

@@ -136,3 +136,23 @@ export function promptImage(source: string, detail: ImageDetail = 'auto'): Promp
   const size = imageSize(Buffer.from((data[1] ?? '').slice(0, 64 * 1024), 'base64'));
   return size ? { source: shown, detail, width: size.width, height: size.height } : { source: shown, detail };
 }
+
+/** Bytes read from the start of an image file to find its size (headers, and JPEG frames after EXIF data). */
+export const IMAGE_HEAD_BYTES = 64 * 1024;
+
+/**
+ * `image` with the size read from a local file's first bytes (`readHead` reads relative to the prompt); URLs and
+ * images already sized are returned as they are.
+ */
+export function withFileImageSize(image: PromptImage, readHead: ((relativePath: string) => Uint8Array | undefined) | undefined): PromptImage {
+  if (!readHead || image.width !== undefined || /^(?:[a-z][a-z0-9+.-]*:)/i.test(image.source)) return image;
+  let relativePath = image.source;
+  try {
+    relativePath = decodeURI(image.source);
+  } catch {
+    // A path with a stray % is read as written.
+  }
+  const head = readHead(relativePath);
+  const size = head && imageSize(head);
+  return size ? { ...image, width: size.width, height: size.height } : image;
+}
