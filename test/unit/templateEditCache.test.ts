@@ -6,6 +6,7 @@ import { LineIndex } from '../../src/core/prompts/lineIndex';
 import { parsePromptFile } from '../../src/core/prompts/parsePromptFile';
 import type { PromptContext } from '../../src/core/prompts/promptContext';
 import { renderPromptTemplate, type PromptTemplate } from '../../src/core/prompts/promptTemplate';
+import { nextRoleLine, PROMPTY_ROLE_LINE } from '../../src/core/prompts/roleSections';
 import { expandStatics, hoistStatic } from '../../src/core/prompts/templateEngines';
 
 const paragraph = 'Quarterly notes for the support team: backlog, churn and the new invoice layout were reviewed. ';
@@ -138,5 +139,23 @@ describe('Dotprompt sample values from input.schema', () => {
     const parsed = parsePromptFile('pico.prompt', pico, 'dotprompt');
     assert.equal(parsed.prompts[0]!.messages[0]!.content, 'Answer in .');
     assert.ok(parsed.diagnostics.some((diagnostic) => diagnostic.code === 'variable-without-sample'));
+  });
+});
+
+describe('finding role lines line by line', () => {
+  it('finds exactly the matches the role pattern finds, also with \\r\\n, lone \\r and U+2028', () => {
+    let state = 17;
+    const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const parts = ['user:', '# System:', 'assistant[name="Bo"]:', 'user :  ', 'Examples:', 'text', ' tool:', 'x user:', '\n', '\n', '\r\n', '\r', '\u2028', '  ', 'function:'];
+    for (let trial = 0; trial < 300; trial++) {
+      let text = '';
+      // Half the texts break lines only with \n and \r\n (the line-by-line path), half also otherwise (the fallback).
+      const usable = trial % 2 === 0 ? parts.filter((part) => part !== '\r' && part !== '\u2028') : parts;
+      for (let index = 0; index < 30; index++) text += usable[Math.floor(next() * usable.length)] ?? '';
+      const expected = [...text.matchAll(new RegExp(PROMPTY_ROLE_LINE))].map((match) => [match.index, match[0]]);
+      const found: Array<[number, string]> = [];
+      for (let match = nextRoleLine(text, PROMPTY_ROLE_LINE, 0); match; match = nextRoleLine(text, PROMPTY_ROLE_LINE, match.index + match[0].length)) found.push([match.index, match[0]]);
+      assert.deepEqual(found, expected, JSON.stringify(text));
+    }
   });
 });
