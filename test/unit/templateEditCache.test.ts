@@ -6,7 +6,7 @@ import { LineIndex } from '../../src/core/prompts/lineIndex';
 import { parsePromptFile } from '../../src/core/prompts/parsePromptFile';
 import type { PromptContext } from '../../src/core/prompts/promptContext';
 import { renderPromptTemplate, type PromptTemplate } from '../../src/core/prompts/promptTemplate';
-import { nextRoleLine, PROMPTY_ROLE_LINE } from '../../src/core/prompts/roleSections';
+import { PROMPTY_ROLE_LINE, roleLineFinder } from '../../src/core/prompts/roleSections';
 import { expandStatics, hoistStatic } from '../../src/core/prompts/templateEngines';
 
 const paragraph = 'Quarterly notes for the support team: backlog, churn and the new invoice layout were reviewed. ';
@@ -154,7 +154,8 @@ describe('finding role lines line by line', () => {
       for (let index = 0; index < 30; index++) text += usable[Math.floor(next() * usable.length)] ?? '';
       const expected = [...text.matchAll(new RegExp(PROMPTY_ROLE_LINE))].map((match) => [match.index, match[0]]);
       const found: Array<[number, string]> = [];
-      for (let match = nextRoleLine(text, PROMPTY_ROLE_LINE, 0); match; match = nextRoleLine(text, PROMPTY_ROLE_LINE, match.index + match[0].length)) found.push([match.index, match[0]]);
+      const find = roleLineFinder(text, PROMPTY_ROLE_LINE);
+      for (let match = find(0); match; match = find(match.index + match[0].length)) found.push([match.index, match[0]]);
       assert.deepEqual(found, expected, JSON.stringify(text));
     }
   });

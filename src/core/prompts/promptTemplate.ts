@@ -1,6 +1,6 @@
 import { promptImage, type PromptImage } from '../tokens/imageTokens';
 import type { MessageRole, VariableInsertion } from './promptTypes';
-import { nextRoleLine, PROMPTY_ROLE_LINE } from './roleSections';
+import { PROMPTY_ROLE_LINE, roleLineFinder } from './roleSections';
 import { compileTemplateParts, expandStatics, holdsPlaceholder, remember, type TemplateCache, type TemplateEngine, type TemplateRenderer } from './templateEngines';
 
 /** How a rendered body is split into messages, as the format's runtime does after rendering. */
@@ -161,7 +161,8 @@ function splitMessages(text: string, insertions: readonly VariableInsertion[], r
   const sections: Section[] = [];
   const pattern = new RegExp(roles === 'prompty' ? PROMPTY_ROLE_LINE : DOTPROMPT_ROLE);
   let current: Section = { role: roles === 'prompty' ? 'system' : 'user', start: 0, end: text.length };
-  const next = (from: number) => (roles === 'prompty' ? nextRoleLine(text, pattern, from) : ((pattern.lastIndex = from), pattern.exec(text)));
+  const lineFinder = roles === 'prompty' ? roleLineFinder(text, pattern) : undefined;
+  const next = (from: number) => (lineFinder ? lineFinder(from) : ((pattern.lastIndex = from), pattern.exec(text)));
   for (let match = next(0); match; match = next(match.index + match[0].length)) {
     current.end = match.index;
     const next: Section = { role: toRole(roles === 'dotprompt' && match[1] === undefined ? 'model' : (match[1] ?? 'user')), start: match.index + match[0].length, end: text.length };

@@ -34,7 +34,8 @@ export function splitRoleSections(
   let sectionStart = bodyStart;
   let explicit = false;
   pattern.lastIndex = bodyStart;
-  const next = (from: number) => (markers === 'handlebars' ? ((pattern.lastIndex = from), pattern.exec(text)) : nextRoleLine(text, pattern, from));
+  const lineFinder = markers === 'handlebars' ? undefined : roleLineFinder(text, pattern);
+  const next = (from: number) => (lineFinder ? lineFinder(from) : ((pattern.lastIndex = from), pattern.exec(text)));
   for (let match = next(bodyStart); match; match = next(match.index + match[0].length)) {
     pushSection(sections, text, role, sectionStart, match.index, explicit);
     role = toRole(match[1] ?? 'user');
@@ -46,33 +47,38 @@ export function splitRoleSections(
 }
 
 /**
- * The next match at or after `from` of a whole-line role pattern (`^…:…$`, flags `gim`), found by testing only the
- * lines whose last visible character is `:`, each with the pattern anchored at the line's start: the same matches
- * as `pattern.exec`, without running the pattern over every line of a 100 KB prompt on each keystroke.
+ * Finds the matches of a whole-line role pattern (`^…:…$`, flags `gim`) in `text`: `next(from)` is the first match
+ * at or after `from`. Only the lines whose last visible character is `:` are tested, each with the pattern anchored
+ * at the line's start: the same matches as `pattern.exec`, without running the pattern over every line of a 100 KB
+ * prompt on each keystroke.
  */
-export function nextRoleLine(text: string, pattern: RegExp, from: number): RegExpExecArray | null {
+export function roleLineFinder(text: string, pattern: RegExp): (from: number) => RegExpExecArray | null {
   if (hasOtherLineBreaks(text)) {
     // The pattern's ^ and $ also see \r, U+2028 and U+2029 as line breaks: let it find its lines itself.
     const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    global.lastIndex = from;
-    return global.exec(text);
+    return (from) => {
+      global.lastIndex = from;
+      return global.exec(text);
+    };
   }
   const anchored = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`);
-  let lineStart = from === 0 || text.charCodeAt(from - 1) === NEW_LINE ? from : text.indexOf('\n', from) + 1;
-  while (lineStart > 0 || (lineStart === 0 && from === 0)) {
-    const newLine = text.indexOf('\n', lineStart);
-    const lineEnd = newLine < 0 ? text.length : newLine;
-    let last = lineEnd - 1;
-    while (last >= lineStart && (text.charCodeAt(last) === SPACE || text.charCodeAt(last) === TAB || text.charCodeAt(last) === RETURN)) last--;
-    if (last >= lineStart && text.charCodeAt(last) === COLON) {
-      anchored.lastIndex = lineStart;
-      const match = anchored.exec(text);
-      if (match) return match;
+  return (from) => {
+    let lineStart = from === 0 || text.charCodeAt(from - 1) === NEW_LINE ? from : text.indexOf('\n', from) + 1;
+    if (lineStart === 0 && from !== 0) return null;
+    for (;;) {
+      const newLine = text.indexOf('\n', lineStart);
+      const lineEnd = newLine < 0 ? text.length : newLine;
+      let last = lineEnd - 1;
+      while (last >= lineStart && (text.charCodeAt(last) === SPACE || text.charCodeAt(last) === TAB || text.charCodeAt(last) === RETURN)) last--;
+      if (last >= lineStart && text.charCodeAt(last) === COLON) {
+        anchored.lastIndex = lineStart;
+        const match = anchored.exec(text);
+        if (match) return match;
+      }
+      if (newLine < 0) return null;
+      lineStart = newLine + 1;
     }
-    if (newLine < 0) return null;
-    lineStart = newLine + 1;
-  }
-  return null;
+  };
 }
 
 function hasOtherLineBreaks(text: string): boolean {
