@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createFileDocumentReader } from '../../src/core/chunking/fileDocumentReader';
 import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
+import { estimateCost } from '../../src/core/pricing/cost';
 import { estimateJson } from '../../src/cli/estimateReport';
 import { estimateText } from '../../src/cli/estimateText';
 import { promptBreakdownMarkdown } from '../../src/core/estimate/breakdownMarkdown';
@@ -96,6 +97,21 @@ describe('images in the estimate', () => {
     const [chart, gone] = estimate.breakdown.images ?? [];
     assert.deepEqual(chart, { source: 'wide%20chart.png', tokens: Math.ceil(64 * 16 * 1.62), assumptions: [] });
     assert.deepEqual(gone?.assumptions, ['size unknown: assumed 1024×1024']);
+  });
+
+  it('a recommended model is priced with its own image tokens (gpt-4o-mini bills images at 2833 + 5667 per tile)', async () => {
+    const images = Array.from({ length: 6 }, (_, index) => `![page ${index}](https://example.com/page-${index}.png)`).join('\n');
+    const text = `---\nmodel:\n  id: gpt-4o\n  options:\n    maxOutputTokens: 50\n---\nuser:\nWhich page mentions the refund policy?\n${images}\n`;
+    const estimator = testEstimator(tokenizers);
+    const estimate = (await estimator.estimate(estimator.parse('pages.prompty', text, 'prompty'), text)).estimates[0]!;
+    const imageTotal = (estimate.breakdown.images ?? []).reduce((sum, image) => sum + image.tokens, 0);
+    assert.equal(imageTotal, 6 * 765);
+    const recommendation = estimate.recommendation;
+    assert.ok(recommendation, 'a cheaper model exists');
+    assert.notEqual(recommendation.model, 'gpt-4o-mini', 'gpt-4o-mini costs more once its image tokens are counted');
+    const onRecommended = estimate.inputTokens - imageTotal + 6 * imageTokens(recommendation.model, { source: 'x', detail: 'auto' }).tokens;
+    const price = estimator.currentPricing.priceFor(recommendation.model)!;
+    assert.equal(recommendation.cost.input, estimateCost(price, onRecommended, 0).input);
   });
 
   it('the CLI lists image tokens in --json and under the prompt in the table, labelled as assumed', async () => {
