@@ -160,3 +160,15 @@ describe('finding role lines line by line', () => {
     }
   });
 });
+
+describe('GitHub Actions expressions in a prompt', () => {
+  it('${{ … }} is text sent as written, not a {{variable}} (no sample-value warning, no column a dataset must have)', () => {
+    const text = '---\nmodel: gpt-4o\nmax_tokens: 200\nvariables:\n  product: Lumen\n---\nWrite a workflow step for {{product}}:\n```yaml\nwith:\n  version: ${{ github.event.inputs.version }}\n```\n';
+    const parsed = parsePromptFile('workflow.prompt.md', text, 'prompt-markdown');
+    assert.deepEqual(parsed.diagnostics, []);
+    const prompt = parsed.prompts[0]!;
+    assert.deepEqual(prompt.variables.map((variable) => variable.name), ['product']);
+    assert.match(prompt.messages[0]!.content, /version: \$\{\{ github\.event\.inputs\.version \}\}/);
+    assert.match(prompt.messages[0]!.content, /for Lumen:/);
+  });
+});
