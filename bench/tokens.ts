@@ -4,7 +4,7 @@
  * (parse + estimate + hints), and the peer approach (re-encode the whole text every edit), in one run; then the
  * editor pipeline, rendering included, on a 100 KB Prompty with a loop and conditionals (nunjucks) and on a
  * Dotprompt with partials read from its folder (dotprompt's Handlebars), with the first render (engine loaded
- * lazily on first use) reported separately, with CPU time per edit beside wall time.
+ * lazily on first use) reported separately.
  * Every edit's chunked count is checked against the full encode (must be equal: exact, not approximate).
  * Prints one JSON object, then a one-line summary.  Run: node out/bench/tokens.js
  */
@@ -96,22 +96,17 @@ function templatePipeline(estimator: PromptEstimator, file: string, format: Prom
   const firstMs = performance.now() - firstStart;
   if (!first || first.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw new Error(`${file} does not render`);
   const samples: number[] = [];
-  const cpuSamples: number[] = [];
   let typingAt = document.editableFrom + Math.floor((text.length - document.editableFrom) / 2);
   for (let edit = 0; edit < EDITS; edit++) {
     if (next() < 0.1) typingAt = document.editableFrom + Math.floor(next() * (text.length - document.editableFrom));
     text = text.slice(0, typingAt) + ' abcdefghij\n'.charAt(Math.floor(next() * 12)) + text.slice(typingAt);
     typingAt += 1;
     const started = performance.now();
-    const cpuStarted = process.cpuUsage();
     const estimate = estimator.tryEstimate(estimator.parse(file, text, format), text);
     samples.push(performance.now() - started);
-    const cpu = process.cpuUsage(cpuStarted);
-    cpuSamples.push((cpu.user + cpu.system) / 1000);
     if (!estimate) throw new Error('tokenizer not ready');
   }
-  // CPU time per edit beside wall time: on a shared machine the wall-time tail includes waiting for a core.
-  return { documentBytes: Buffer.byteLength(text), messages: first.estimates[0]?.prompt.messages.length ?? 0, firstRenderMs: round(firstMs), perEditMs: summary(samples), perEditCpuMs: summary(cpuSamples) };
+  return { documentBytes: Buffer.byteLength(text), messages: first.estimates[0]?.prompt.messages.length ?? 0, firstRenderMs: round(firstMs), perEditMs: summary(samples) };
 }
 
 async function main(): Promise<void> {
@@ -184,7 +179,7 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(
-    `tokens: ${result.documentBytes} B / ${result.documentTokens} tokens; per edit p95 chunked ${result.perEditMs.chunkedCount.p95} ms, full editor pipeline ${result.perEditMs.editorPipeline.p95} ms, full re-encode ${result.perEditMs.fullReencodePeer.p95} ms (${result.speedupP95}× faster); init ${result.initMs} ms; ${mismatches} mismatches in ${EDITS} edits; rendered per edit p95: Prompty ${prompty.documentBytes} B ${prompty.perEditMs.p95} ms (cpu ${prompty.perEditCpuMs.p95} ms, p50 ${prompty.perEditMs.p50} ms, first render ${prompty.firstRenderMs} ms), Dotprompt with partials ${dotprompt.documentBytes} B ${dotprompt.perEditMs.p95} ms (cpu ${dotprompt.perEditCpuMs.p95} ms, first ${dotprompt.firstRenderMs} ms); target p95 ≤ 5 ms ${result.meetsTarget ? 'met' : 'missed'}\n`,
+    `tokens: ${result.documentBytes} B / ${result.documentTokens} tokens; per edit p95 chunked ${result.perEditMs.chunkedCount.p95} ms, full editor pipeline ${result.perEditMs.editorPipeline.p95} ms, full re-encode ${result.perEditMs.fullReencodePeer.p95} ms (${result.speedupP95}× faster); init ${result.initMs} ms; ${mismatches} mismatches in ${EDITS} edits; rendered per edit p95: Prompty ${prompty.documentBytes} B ${prompty.perEditMs.p95} ms (p50 ${prompty.perEditMs.p50} ms, first render ${prompty.firstRenderMs} ms), Dotprompt with partials ${dotprompt.documentBytes} B ${dotprompt.perEditMs.p95} ms (p50 ${dotprompt.perEditMs.p50} ms, first ${dotprompt.firstRenderMs} ms); target p95 ≤ 5 ms ${result.meetsTarget ? 'met' : 'missed'}\n`,
   );
 }
 
