@@ -26,6 +26,8 @@ export interface EstimateJsonPrompt {
   /** Reasoning models: hidden reasoning tokens expected per call ("expected", inside the output bound, not added to it). */
   reasoning?: { effort: string; expectedTokens: number; source: 'ledger' | 'assumed'; calls: number; expectedCost: number | null };
   /** Prompts with a `chunk:` section: the map-reduce run next to one call with the whole document. */
+  /** Image inputs, included in `inputTokens`: tokens each on this model by OpenAI's image rules (estimates), with what was assumed. */
+  images?: Array<{ source: string; tokens: number; assumed: readonly string[] }>;
   /** Prompts naming `data:`: a run sends one call per row, each estimated with its own values. */
   dataset?: { file: string; rows: number; inputTokens: number; total: number | null; batchTotal: number | null };
   mapReduce?: { calls: number; chunks: number; documentTokens: number; total: number | null; batchTotal: number | null; singleCall: { model: string; total: number } | null; saving: number | null; summary: string };
@@ -112,6 +114,7 @@ function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJson
       ? { input: cost.input, cachedInput: cost.cachedInput, outputMax: cost.outputMax, total: cost.total, batchTotal: cost.batchTotal, currency: 'USD' }
       : null,
     priceKnown: cost !== undefined,
+    ...(estimate.breakdown.images ? { images: estimate.breakdown.images.map((image) => ({ source: image.source, tokens: image.tokens, assumed: image.assumptions })) } : {}),
     ...(estimate.prompt.copilot ? { copilotPromptFile: true } : {}),
     priceSource: estimate.price?.source.label ?? null,
     recommendation: estimate.recommendation

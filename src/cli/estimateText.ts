@@ -15,6 +15,11 @@ export function estimateText(report: EstimateJson): string {
     if (shown === LINES_SHOWN_PER_FILE) rows.push(`  … more requests in ${prompt.file}`);
     if (shown >= LINES_SHOWN_PER_FILE) continue;
     rows.push(row(prompt));
+    if (prompt.images) {
+      const tokens = prompt.images.reduce((sum, image) => sum + image.tokens, 0);
+      const assumed = [...new Set(prompt.images.flatMap((image) => image.assumed))];
+      rows.push(`  ↳ ${prompt.images.length} image${prompt.images.length === 1 ? '' : 's'}: ${formatTokens(tokens)} image tokens included (estimate${assumed.length > 0 ? `; assumed: ${assumed.join('; ')}` : ''})`);
+    }
     if (prompt.dataset) {
       const { dataset } = prompt;
       const cost = dataset.total === null ? 'price unknown' : `${formatEstimate(dataset.total)} (Batch API ${formatEstimate(dataset.batchTotal ?? undefined)})`;

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DocumentReader } from './promptMapReduce';
 
@@ -12,7 +12,28 @@ const MAXIMUM_DOCUMENT_BYTES = 20 * 1024 * 1024;
  */
 export function createFileDocumentReader(root: string): DocumentReader {
   const cache = new Map<string, { modified: number; text: string }>();
-  return (promptFile, relativePath) => {
+  const heads = new Map<string, { modified: number; bytes: Uint8Array }>();
+  const readHead = (promptFile: string, relativePath: string, maxBytes: number): Uint8Array | undefined => {
+    const file = path.resolve(root, path.dirname(promptFile), relativePath);
+    try {
+      const stats = statSync(file);
+      if (!stats.isFile()) return undefined;
+      const cached = heads.get(file);
+      if (cached && cached.modified === stats.mtimeMs && cached.bytes.length >= Math.min(maxBytes, stats.size)) return cached.bytes.subarray(0, maxBytes);
+      const bytes = Buffer.alloc(Math.min(maxBytes, stats.size));
+      const descriptor = openSync(file, 'r');
+      try {
+        readSync(descriptor, bytes, 0, bytes.length, 0);
+      } finally {
+        closeSync(descriptor);
+      }
+      heads.set(file, { modified: stats.mtimeMs, bytes });
+      return bytes;
+    } catch {
+      return undefined;
+    }
+  };
+  const read = (promptFile: string, relativePath: string): string | undefined => {
     const file = path.resolve(root, path.dirname(promptFile), relativePath);
     try {
       const stats = statSync(file);
@@ -26,4 +47,5 @@ export function createFileDocumentReader(root: string): DocumentReader {
       return undefined;
     }
   };
+  return Object.assign(read, { readHead });
 }

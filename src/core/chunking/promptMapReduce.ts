@@ -9,8 +9,14 @@ import { planMapReduce } from './mapReducePlan';
 import type { MapReducePlan } from './mapReducePlanTypes';
 import { compareWithSingleCall, type SingleCallComparison } from './singleCallComparison';
 
-/** Reads a document a prompt names, by its path relative to the prompt file; undefined when it cannot. */
-export type DocumentReader = (promptFile: string, relativePath: string) => string | undefined;
+/**
+ * Reads a document a prompt names, by its path relative to the prompt file; undefined when it cannot. A reader of
+ * files may also read a binary file's first bytes (`readHead`: an image's size is in its header).
+ */
+export interface DocumentReader {
+  (promptFile: string, relativePath: string): string | undefined;
+  readonly readHead?: (promptFile: string, relativePath: string, maxBytes: number) => Uint8Array | undefined;
+}
 
 /** A prompt that summarizes a long document with map-reduce: its settings, plan, and the one-call alternative. */
 export interface PromptMapReduce {

@@ -17,6 +17,10 @@ export function promptBreakdownMarkdown(estimate: PromptEstimate): string {
     estimate.breakdown.messages.forEach((message, index) => lines.push(`| ${index + 1}. ${message.role} | ${formatTokens(message.tokens)} |`));
     lines.push(`| message framing (3 per message + role, 3 reply priming) | ${formatTokens(estimate.breakdown.framing)} |`);
     if (estimate.breakdown.tools > 0) lines.push(`| tool definitions | ${formatTokens(estimate.breakdown.tools)} |`);
+    for (const image of estimate.breakdown.images ?? []) {
+      const assumed = image.assumptions.length > 0 ? ` (estimate; assumed: ${escapeMarkdown(image.assumptions.join('; '))})` : ' (estimate)';
+      lines.push(`| image tokens: ${escapeMarkdown(truncate(image.source, 50))}${assumed} | ${formatTokens(image.tokens)} |`);
+    }
     lines.push(`| **input total** | **${formatTokens(estimate.inputTokens)}** |`, '');
   }
   if (estimate.breakdown.variables.length > 0) {

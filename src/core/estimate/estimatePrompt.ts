@@ -7,9 +7,10 @@ import type { Pricing } from '../pricing/pricing';
 import type { PromptDefinition } from '../prompts/promptTypes';
 import { declaredValue } from '../prompts/declaredParameters';
 import { countChatTokens } from '../tokens/chatFraming';
+import { imageTokens } from '../tokens/imageTokens';
 import type { EncodingName } from '../tokens/encodingForModel';
 import type { TokenCounter } from '../tokens/tokenCounter';
-import type { OutputBound, PromptEstimate, VariableTokens } from './promptEstimate';
+import type { ImageTokens, OutputBound, PromptEstimate, VariableTokens } from './promptEstimate';
 import { requestProblems } from '../models/requestRules';
 import { expectReasoning, type ReasoningHistory } from './reasoningEstimate';
 import { recommendModel } from './recommender';
@@ -44,6 +45,7 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   let messages: PromptEstimate['breakdown']['messages'] = [];
   let framing = 0;
   let tools = 0;
+  let images: ImageTokens[] = [];
   if (prompt.kind === 'embedding') {
     inputTokens = prompt.embeddingInputs.reduce((sum, text) => sum + counter.count(text), 0) + prompt.embeddingTokenArrayLength;
   } else {
@@ -52,6 +54,9 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
     framing = counted.framing;
     tools = counted.tools;
     messages = prompt.messages.map((message, index) => ({ role: message.role, tokens: counted.perMessage[index] ?? 0 }));
+    // Images are input tokens too, by the model's image rule (never silently zero); what was assumed is named.
+    images = prompt.messages.flatMap((message) => (message.images ?? []).map((image) => ({ source: image.source, ...imageTokens(modelName, image) })));
+    inputTokens += images.reduce((sum, image) => sum + image.tokens, 0);
   }
 
   const { outputTokens, outputBound } = outputBoundFor(prompt, model.maxOutputTokens);
@@ -110,7 +115,7 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
     taskSource: source,
     // For map-reduce prompts the one-call comparison takes the place of a model recommendation.
     recommendation: plan ? undefined : recommendation,
-    breakdown: { messages, framing, tools, variables },
+    breakdown: { messages, framing, tools, variables, ...(images.length > 0 ? { images } : {}) },
     ...(mapReduce?.mapReduce ? { mapReduce: mapReduce.mapReduce } : {}),
     ...(documentProblems.length > 0 ? { documentProblems } : {}),
   };

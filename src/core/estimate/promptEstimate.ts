@@ -70,5 +70,16 @@ export interface PromptEstimate {
     readonly framing: number;
     readonly tools: number;
     readonly variables: readonly VariableTokens[];
+    /** Image inputs, each with its tokens on this model (an estimate: what was assumed is listed). */
+    readonly images?: readonly ImageTokens[];
   };
+}
+
+/** One image input's tokens on the estimated model. */
+export interface ImageTokens {
+  /** The path or URL as written. */
+  readonly source: string;
+  readonly tokens: number;
+  /** What had to be assumed (size, detail, the model's rule); empty when the count follows OpenAI's rule exactly. */
+  readonly assumptions: readonly string[];
 }

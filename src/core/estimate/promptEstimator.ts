@@ -2,6 +2,7 @@ import type { DocumentReader } from '../chunking/promptMapReduce';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import { Pricing } from '../pricing/pricing';
 import { parsePromptFile } from '../prompts/parsePromptFile';
+import type { FrontMatterCache } from '../prompts/frontMatter';
 import { workspacePromptContext } from '../prompts/promptContext';
 import type { TemplateCache } from '../prompts/templateEngines';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
@@ -28,6 +29,8 @@ export class PromptEstimator {
   private reasoningHistory: ReasoningHistory | undefined;
   /** Compiled Prompty/Dotprompt templates across edits (bounded), so typing in static text does not recompile. */
   private readonly templates: TemplateCache = new Map();
+  /** Parsed front matter across edits (bounded), so typing in a prompt's body does not re-parse its YAML. */
+  private readonly frontMatters: FrontMatterCache = new Map();
 
   constructor(
     private readonly tokenizers: Tokenizers,
@@ -54,7 +57,7 @@ export class PromptEstimator {
   }
 
   parse(file: string, text: string, format: PromptFormat): ParsedPromptFile {
-    return parsePromptFile(file, text, format, this.settings.maxFileBytes, workspacePromptContext(this.readDocument, this.templates));
+    return parsePromptFile(file, text, format, this.settings.maxFileBytes, workspacePromptContext(this.readDocument, this.templates, undefined, this.frontMatters));
   }
 
   /** Loads every encoding `parsed` needs (and for `modelOverride`), then estimates. */

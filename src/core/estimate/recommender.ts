@@ -7,6 +7,7 @@ import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';
 import { applyPromptChanges } from '../prompts/applyPromptChanges';
 import type { PromptChange, PromptDefinition, TaskKind } from '../prompts/promptTypes';
+import { imageTokens } from '../tokens/imageTokens';
 import { formatUsd } from './formatting';
 import { capWithReasoningRoom, expectReasoning, type ReasoningExpectation, type ReasoningHistory } from './reasoningEstimate';
 import { TASK_PROFILES } from './taskProfile';
@@ -71,6 +72,9 @@ export function recommendModel(request: RecommendationRequest, pricing: Pricing,
   for (const [name, override] of Object.entries(overrides)) if (override.tier !== undefined) names.add(name);
   // The answer the prompt's cap allows is the same for every candidate: worked out once.
   const visibleCap = visibleCapOf(request, overrides);
+  // Image inputs cost different tokens on each model (OpenAI's per-family image rules): swapped per candidate.
+  const hasImages = request.prompt.messages.some((message) => (message.images?.length ?? 0) > 0);
+  const textTokens = hasImages ? request.inputTokens - imageInputTokens(request.prompt, request.currentModel) : request.inputTokens;
   const candidates: Candidate[] = [];
   for (const name of names) {
     if (name === request.currentModel) continue;
@@ -86,8 +90,9 @@ export function recommendModel(request: RecommendationRequest, pricing: Pricing,
     const reasoning = model.kind === 'chat' ? expectReasoning(edited, model, request.reasoningHistory) : undefined;
     const outputTokens = outputBound(edited, model, request.outputTokens);
     const requested = edited.maxTokens !== undefined ? edited.maxTokens * edited.choices : 0;
-    if (model.contextWindow !== undefined && request.inputTokens + requested > model.contextWindow) continue;
-    candidates.push({ model, changes, edited, reasoning, cost: estimateCost(price, request.inputTokens, outputTokens) });
+    const inputTokens = hasImages ? textTokens + imageInputTokens(request.prompt, name) : request.inputTokens;
+    if (model.contextWindow !== undefined && inputTokens + requested > model.contextWindow) continue;
+    candidates.push({ model, changes, edited, reasoning, cost: estimateCost(price, inputTokens, outputTokens) });
   }
   const best = pick(candidates);
   if (!best) return undefined;
@@ -108,6 +113,13 @@ export function recommendModel(request: RecommendationRequest, pricing: Pricing,
 }
 
 /** The cheapest candidate, unless one needing no edits beyond the model costs about the same. */
+/** Input tokens of a prompt's images on `model`. */
+function imageInputTokens(prompt: PromptDefinition, model: string): number {
+  let total = 0;
+  for (const message of prompt.messages) for (const image of message.images ?? []) total += imageTokens(model, image).tokens;
+  return total;
+}
+
 function pick(candidates: readonly Candidate[]): Candidate | undefined {
   const sorted = [...candidates].sort((left, right) => left.cost.total - right.cost.total);
   const cheapest = sorted[0];

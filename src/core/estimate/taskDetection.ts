@@ -19,7 +19,7 @@ export function detectTask(prompt: PromptDefinition): { task: TaskKind; source: 
   // Only the template's own words: sample values ("Team plan") say nothing about the task.
   const text = prompt.messages
     .filter((message) => message.role !== 'assistant')
-    .map((message) => templateText(message.content, message.insertions).slice(0, 20_000))
+    .map((message) => templateText(message.content, message.insertions, TASK_TEXT_CHARACTERS))
     .join('\n');
   let best: TaskKind | undefined;
   let bestScore = 0;
@@ -34,12 +34,17 @@ export function detectTask(prompt: PromptDefinition): { task: TaskKind; source: 
   return { task: best ?? 'chat', source: 'detected' };
 }
 
-function templateText(content: string, insertions: PromptMessage['insertions']): string {
+/** How much of each message's own text is read for task keywords. */
+const TASK_TEXT_CHARACTERS = 20_000;
+
+/** The message's text without its inserted values, up to `limit` characters (built no further: prompts can be long). */
+function templateText(content: string, insertions: PromptMessage['insertions'], limit: number): string {
   let text = '';
   let position = 0;
   for (const insertion of insertions) {
+    if (text.length >= limit) return text.slice(0, limit);
     text += content.slice(position, insertion.offset);
     position = insertion.offset + insertion.length;
   }
-  return text + content.slice(position);
+  return (text + content.slice(position, position + limit)).slice(0, limit);
 }

@@ -4,7 +4,7 @@ import { LineIndex } from './lineIndex';
 import { readApi, readPositiveInteger, readRecord, readString, readTask } from './promptBuilder';
 import type { PromptContext } from './promptContext';
 import type { ParsedPromptFile, PromptDiagnostic } from './promptTypes';
-import { buildTemplatePrompt } from './templatePrompt';
+import { buildTemplatePrompt, imageHeadReader } from './templatePrompt';
 
 const MAX_TOKEN_KEYS = ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_completion_tokens'] as const;
 
@@ -16,7 +16,7 @@ const MAX_TOKEN_KEYS = ['maxOutputTokens', 'max_tokens', 'maxTokens', 'max_compl
  */
 export function parseDotprompt(file: string, text: string, context: PromptContext = {}): ParsedPromptFile {
   const lines = new LineIndex(text);
-  const frontMatter = parseFrontMatter(text, lines);
+  const frontMatter = parseFrontMatter(text, lines, context.frontMatters);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
   const data = frontMatter.block?.data ?? {};
   const fallback = lines.lineSpan(0);
@@ -50,6 +50,7 @@ export function parseDotprompt(file: string, text: string, context: PromptContex
     lines,
     diagnostics,
     context.templates,
+    imageHeadReader(context, file),
   );
   return { file, format: 'dotprompt', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
 }
@@ -102,12 +103,22 @@ function stripFrontMatter(text: string): string {
   return match ? text.slice(match[0].length) : text;
 }
 
-/** `default`s of a JSON Schema `input.schema` (`properties.x.default`); Picoschema itself has no default syntax. */
+/**
+ * `default`s of an `input.schema` written as JSON Schema (`properties.x.default`, nested objects' own defaults
+ * gathered into an object value), used as sample values under `input.default`. Picoschema (Dotprompt's compact
+ * form, `name?: string, description`) has no default syntax: its text after the comma is a description only
+ * (google/dotprompt js/src/picoschema.ts `extractDescription`), so a Picoschema field has no sample value unless
+ * `input.default` gives one. Dotprompt's own `render` merges only `input.default`; these are estimate samples.
+ */
 function schemaDefaults(schema: unknown): Record<string, unknown> {
   const defaults: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(readRecord(readRecord(schema).properties))) {
     const value = readRecord(property).default;
     if (value !== undefined) defaults[name] = value;
+    else if (readRecord(property).properties !== undefined) {
+      const nested = schemaDefaults(property);
+      if (Object.keys(nested).length > 0) defaults[name] = nested;
+    }
   }
   return defaults;
 }

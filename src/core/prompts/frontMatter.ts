@@ -10,6 +10,14 @@ export interface FrontMatterResult {
   readonly diagnostics: PromptDiagnostic[];
 }
 
+/**
+ * Parsed front matter by its text (the file up to the body), kept across edits by whoever owns the parse (the
+ * estimator): typing in a prompt's body parses its YAML once per version of the front matter. Bounded.
+ */
+export type FrontMatterCache = Map<string, FrontMatterResult>;
+
+const FRONT_MATTER_CACHE_LIMIT = 16;
+
 const OPENING = /^\uFEFF?---[ \t]*\r?$/;
 const CLOSING = /^(---|\.\.\.)[ \t]*\r?$/;
 
@@ -17,7 +25,7 @@ const CLOSING = /^(---|\.\.\.)[ \t]*\r?$/;
  * Finds YAML front matter between `---` lines at the top of a file and parses it. Broken YAML or an
  * unclosed block gives a diagnostic at the right line and an empty `data`, never an exception.
  */
-export function parseFrontMatter(text: string, lines: LineIndex): FrontMatterResult {
+export function parseFrontMatter(text: string, lines: LineIndex, cache?: FrontMatterCache): FrontMatterResult {
   const firstLineEnd = text.indexOf('\n');
   const firstLine = firstLineEnd < 0 ? text : text.slice(0, firstLineEnd);
   if (!OPENING.test(firstLine)) return { bodyStart: 0, diagnostics: [] };
@@ -28,7 +36,16 @@ export function parseFrontMatter(text: string, lines: LineIndex): FrontMatterRes
     const end = lineEnd < 0 ? text.length : lineEnd;
     if (CLOSING.test(text.slice(lineStart, end))) {
       const bodyStart = lineEnd < 0 ? text.length : lineEnd + 1;
-      return parseYaml(text, lines, contentStart, lineStart, bodyStart);
+      if (!cache) return parseYaml(text, lines, contentStart, lineStart, bodyStart);
+      // The same front matter text starts the file at the same offsets, so its spans and data are the same.
+      const key = text.slice(0, bodyStart);
+      let result = cache.get(key);
+      if (!result) {
+        result = parseYaml(text, lines, contentStart, lineStart, bodyStart);
+        if (cache.size >= FRONT_MATTER_CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+        cache.set(key, result);
+      }
+      return { ...result, diagnostics: [...result.diagnostics] };
     }
     lineStart = end + 1;
   }

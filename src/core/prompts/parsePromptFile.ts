@@ -48,7 +48,7 @@ function parseKnownFormat(file: string, text: string, format: PromptFormat, cont
   try {
     switch (format) {
       case 'prompt-markdown':
-        return parsePromptMarkdown(file, text);
+        return parsePromptMarkdown(file, text, 'prompt-markdown', context.frontMatters);
       case 'prompty':
         return parsePrompty(file, text, context);
       case 'dotprompt':
@@ -58,7 +58,7 @@ function parseKnownFormat(file: string, text: string, format: PromptFormat, cont
       case 'batch-jsonl':
         return parseBatchJsonl(file, text);
       case 'plain-text':
-        return file.toLowerCase().endsWith('.md') ? parsePromptMarkdown(file, text, 'plain-text') : parsePlainText(file, text);
+        return file.toLowerCase().endsWith('.md') ? parsePromptMarkdown(file, text, 'plain-text', context.frontMatters) : parsePlainText(file, text);
     }
   } catch (error) {
     return {

@@ -1,14 +1,19 @@
 import { parse as parseYaml } from 'yaml';
+import type { FrontMatterCache } from './frontMatter';
 import type { TemplateCache } from './templateEngines';
 
 /** What parsing may read besides the file's own text: files beside it and environment variables. */
 export interface PromptContext {
   /** Reads `relativePath` relative to `promptFile`'s folder (`promptFile` '' = the workspace root); undefined: none. */
   readonly readDocument?: (promptFile: string, relativePath: string) => string | undefined;
+  /** Reads a binary file's first bytes relative to `promptFile` (an image's size is in its header); undefined: none. */
+  readonly readHead?: (promptFile: string, relativePath: string, maxBytes: number) => Uint8Array | undefined;
   /** Environment variables for Prompty `${env:VAR}` (the process environment over the workspace `.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Compiled templates kept across edits (PromptEstimator owns one), so typing does not recompile. */
   readonly templates?: TemplateCache;
+  /** Parsed front matter kept across edits (PromptEstimator owns one), so typing in the body does not re-parse it. */
+  readonly frontMatters?: FrontMatterCache;
 }
 
 /** A `${env:VAR}` that has no value and no default: the setting it stands for is left out. */
@@ -94,11 +99,13 @@ export function parseDotEnv(text: string): Record<string, string> {
  * from the process over the workspace root's `.env` (as dotenv does: the environment wins).
  */
 export function workspacePromptContext(
-  readDocument: PromptContext['readDocument'],
+  readDocument: (PromptContext['readDocument'] & { readonly readHead?: PromptContext['readHead'] }) | undefined,
   templates?: TemplateCache,
   environment: Readonly<Record<string, string | undefined>> = process.env,
+  frontMatters?: FrontMatterCache,
 ): PromptContext {
-  if (!readDocument) return { env: environment, templates };
+  if (!readDocument) return { env: environment, templates, frontMatters };
   const dotEnv = readDocument('', '.env');
-  return { readDocument, templates, env: dotEnv === undefined ? environment : { ...parseDotEnv(dotEnv), ...environment } };
+  const env = dotEnv === undefined ? environment : { ...parseDotEnv(dotEnv), ...environment };
+  return { readDocument, ...(readDocument.readHead ? { readHead: readDocument.readHead } : {}), templates, frontMatters, env };
 }

@@ -1,5 +1,5 @@
 import { readDeclaredParameters } from './declaredParameters';
-import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter } from './frontMatter';
+import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter, type FrontMatterCache } from './frontMatter';
 import { LineIndex } from './lineIndex';
 import { assemblePrompt, buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
 import { copilotModelId } from '../models/copilotModelNames';
@@ -12,9 +12,9 @@ import { splitRoleSections } from './roleSections';
  * API parameters under their Chat Completions names (`temperature`, `response_format`, `seed`, …), `api`, `task`, `variables` (sample values), `data`; the body is the user message, or
  * `system:` / `user:` / `assistant:` sections.
  */
-export function parsePromptMarkdown(file: string, text: string, format: PromptFormat = 'prompt-markdown'): ParsedPromptFile {
+export function parsePromptMarkdown(file: string, text: string, format: PromptFormat = 'prompt-markdown', frontMatters?: FrontMatterCache): ParsedPromptFile {
   const lines = new LineIndex(text);
-  const frontMatter = parseFrontMatter(text, lines);
+  const frontMatter = parseFrontMatter(text, lines, frontMatters);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
   const data = frontMatter.block?.data ?? {};
   const fallback = lines.lineSpan(0);

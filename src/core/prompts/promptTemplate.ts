@@ -1,6 +1,7 @@
+import { promptImage, type PromptImage } from '../tokens/imageTokens';
 import type { MessageRole, VariableInsertion } from './promptTypes';
-import { PROMPTY_ROLE_LINE } from './roleSections';
-import { compileTemplate, type TemplateCache, type TemplateEngine } from './templateEngines';
+import { PROMPTY_ROLE_LINE, roleLineFinder } from './roleSections';
+import { compileTemplateParts, expandStatics, holdsPlaceholder, remember, type TemplateCache, type TemplateEngine, type TemplateRenderer } from './templateEngines';
 
 /** How a rendered body is split into messages, as the format's runtime does after rendering. */
 export type RoleMarkers = 'prompty' | 'dotprompt';
@@ -30,6 +31,8 @@ export interface RenderedMessage {
   /** Sent trimmed, as Prompty's parser and Prompt Meter's other formats do. */
   readonly content: string;
   readonly insertions: readonly VariableInsertion[];
+  /** Image inputs the message sends (not text: counted by the image rules of the model). */
+  readonly images?: readonly PromptImage[];
 }
 
 const OPEN = '\uE000';
@@ -42,10 +45,51 @@ const MARKERS = /[\uE000\uE001]|(?<=\uE000)[\uE100-\uF8FF]/g;
  * in the values wrapped in private-use marker characters and mapping the markers back; when that render differs
  * from the plain one once the markers are removed (the template compares, slices or measures a value), each value
  * is marked on its own and only those that leave the render unchanged get insertions, never wrong ones.
- * Throws TemplateError.
+ * With a `cache` (the editor), both renders are of the template's skeleton (its long static runs as placeholders)
+ * and kept by skeleton and values: typing inside static text renders nothing again, it only puts the new static
+ * text in place. Throws TemplateError.
  */
 export function renderPromptTemplate(template: PromptTemplate, values: Readonly<Record<string, unknown>>, cache?: TemplateCache): RenderedMessage[] {
-  const render = compileTemplate(template.engine, template.source, template.partials, template.metadata, cache);
+  const compiled = compileTemplateParts(template.engine, template.source, template.partials, template.metadata, cache);
+  const key = cache && compiled.renderSkeleton ? skeletonRenderKey(compiled.key, template, values) : undefined;
+  if (!cache || !compiled.renderSkeleton || key === undefined) {
+    const rendered = renderWithInsertions(compiled.render, values);
+    return splitMessages(rendered.text, rendered.insertions, template.roles);
+  }
+  let skeleton = cache.get(key) as Rendered | undefined;
+  if (!skeleton) {
+    skeleton = renderWithInsertions(compiled.renderSkeleton, values);
+    remember(cache, key, skeleton);
+  }
+  const ends = skeleton.insertions.flatMap((insertion) => [insertion.offset, insertion.offset + insertion.length]);
+  const order = ends.map((_, index) => index).sort((left, right) => (ends[left] ?? 0) - (ends[right] ?? 0));
+  const expanded = expandStatics(skeleton.text, compiled.statics, order.map((index) => ends[index] ?? 0));
+  const moved: number[] = [];
+  order.forEach((index, position) => (moved[index] = expanded.offsets[position] ?? 0));
+  const insertions = skeleton.insertions.map((insertion, index) => {
+    const start = moved[2 * index] ?? 0;
+    return { name: insertion.name, offset: start, length: (moved[2 * index + 1] ?? start) - start };
+  });
+  return splitMessages(expanded.text, insertions, template.roles);
+}
+
+interface Rendered {
+  readonly text: string;
+  readonly insertions: readonly VariableInsertion[];
+}
+
+/** What a skeleton render depends on besides the skeleton: values, partials and metadata (undefined: not keyable). */
+function skeletonRenderKey(skeletonKey: string, template: PromptTemplate, values: Readonly<Record<string, unknown>>): string | undefined {
+  let inputs: string;
+  try {
+    inputs = JSON.stringify([values, template.partials, template.metadata]);
+  } catch {
+    return undefined;
+  }
+  return holdsPlaceholder(inputs) ? undefined : `skeleton-render\u0000${skeletonKey}\u0000${inputs}`;
+}
+
+function renderWithInsertions(render: TemplateRenderer, values: Readonly<Record<string, unknown>>): Rendered {
   const plain = render(values);
   const names = Object.keys(values).slice(0, 0x1800);
   let insertions: VariableInsertion[] = [];
@@ -61,7 +105,7 @@ export function renderPromptTemplate(template: PromptTemplate, values: Readonly<
       insertions.sort((left, right) => left.offset - right.offset);
     }
   }
-  return splitMessages(plain, insertions, template.roles);
+  return { text: plain, insertions };
 }
 
 /** Above this many values, a template that compares one gets no insertions rather than one render per value. */
@@ -98,6 +142,13 @@ function unmark(marked: string, names: readonly string[]): { text: string; inser
 const DOTPROMPT_ROLE = /<<<dotprompt:(?:role:([a-z]+)|history)>>>/g;
 /** Media and section markers are parts the text does not contain (an image is not text tokens). */
 const DOTPROMPT_PART = /<<<dotprompt:(?:media:url|section)[^>]*>>>/g;
+/** Dotprompt's `{{media url=… contentType=…}}` marker (dotprompt js/src/helpers.ts `media`). */
+const DOTPROMPT_MEDIA = /<<<dotprompt:media:url (\S+)(?: (\S+))?>>>/g;
+/**
+ * Prompty's inline images: `![alt](path or URL)` in a message becomes an image part (Prompty's chat parser; a
+ * local path is sent as a base64 data URL).
+ */
+const PROMPTY_IMAGE = /!\[[^\]\n]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
 interface Section {
   role: MessageRole;
@@ -110,7 +161,9 @@ function splitMessages(text: string, insertions: readonly VariableInsertion[], r
   const sections: Section[] = [];
   const pattern = new RegExp(roles === 'prompty' ? PROMPTY_ROLE_LINE : DOTPROMPT_ROLE);
   let current: Section = { role: roles === 'prompty' ? 'system' : 'user', start: 0, end: text.length };
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+  const lineFinder = roles === 'prompty' ? roleLineFinder(text, pattern) : undefined;
+  const next = (from: number) => (lineFinder ? lineFinder(from) : ((pattern.lastIndex = from), pattern.exec(text)));
+  for (let match = next(0); match; match = next(match.index + match[0].length)) {
     current.end = match.index;
     const next: Section = { role: toRole(roles === 'dotprompt' && match[1] === undefined ? 'model' : (match[1] ?? 'user')), start: match.index + match[0].length, end: text.length };
     const name = roles === 'prompty' ? attributeName(match[2]) : undefined;
@@ -137,12 +190,15 @@ function toMessage(text: string, insertions: readonly VariableInsertion[], secti
       const from = Math.max(insertion.offset, start);
       return { name: insertion.name, offset: from - start, length: Math.min(insertion.offset + insertion.length, end) - from };
     });
+  const images: PromptImage[] = [];
   if (roles === 'dotprompt' && DOTPROMPT_PART.test(content)) {
-    content = content.replace(DOTPROMPT_PART, '');
+    for (const match of content.matchAll(DOTPROMPT_MEDIA)) if (!(match[2] ?? 'image/').startsWith('text/')) images.push(promptImage(match[1] ?? ''));
+    content = content.replace(DOTPROMPT_PART, '').trim();
     inside = [];
   }
   DOTPROMPT_PART.lastIndex = 0;
-  return { role: section.role, ...(section.name === undefined ? {} : { name: section.name }), content, insertions: inside };
+  if (roles === 'prompty' && content.includes('![')) for (const match of content.matchAll(PROMPTY_IMAGE)) images.push(promptImage(match[1] ?? ''));
+  return { role: section.role, ...(section.name === undefined ? {} : { name: section.name }), content, insertions: inside, ...(images.length > 0 ? { images } : {}) };
 }
 
 function attributeName(attributes: string | undefined): string | undefined {

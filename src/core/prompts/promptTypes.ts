@@ -1,3 +1,4 @@
+import type { PromptImage } from '../tokens/imageTokens';
 import type { FunctionDefinition } from '../tokens/chatFraming';
 import type { ChatParameterName, DeclaredParameter } from './declaredParameters';
 import type { PromptEvaluator } from './githubModelsPrompt';
@@ -43,6 +44,8 @@ export interface PromptMessage {
   readonly name?: string;
   readonly span?: TextSpan;
   readonly insertions: readonly VariableInsertion[];
+  /** Image inputs (Prompty `![alt](path)`, Dotprompt `{{media url=…}}`): input tokens by the model's image rule. */
+  readonly images?: readonly PromptImage[];
 }
 
 export interface PromptVariable {

@@ -5,7 +5,7 @@ import { readApi, readPositiveInteger, readRecord, readString, readTask, readToo
 import { resolveReferences, type PromptContext } from './promptContext';
 import type { ParsedPromptFile, PromptDiagnostic, TextSpan } from './promptTypes';
 import type { TemplateEngine } from './templateEngines';
-import { buildTemplatePrompt } from './templatePrompt';
+import { buildTemplatePrompt, imageHeadReader } from './templatePrompt';
 
 /** Where Prompty files name the model, most specific first. */
 export const PROMPTY_MODEL_PATHS: readonly (readonly string[])[] = [
@@ -25,7 +25,7 @@ export const PROMPTY_MODEL_PATHS: readonly (readonly string[])[] = [
  */
 export function parsePrompty(file: string, text: string, context: PromptContext = {}): ParsedPromptFile {
   const lines = new LineIndex(text);
-  const frontMatter = parseFrontMatter(text, lines);
+  const frontMatter = parseFrontMatter(text, lines, context.frontMatters);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
   const fallback = lines.lineSpan(0);
   const span = (path: readonly string[]) => frontMatterValueSpan(frontMatter.document, frontMatter.block, path, lines);
@@ -97,6 +97,7 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
     lines,
     diagnostics,
     context.templates,
+    imageHeadReader(context, file),
   );
   return { file, format: 'prompty', prompts: [prompt], diagnostics, frontMatter: frontMatter.block };
 }

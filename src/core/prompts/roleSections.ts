@@ -34,7 +34,9 @@ export function splitRoleSections(
   let sectionStart = bodyStart;
   let explicit = false;
   pattern.lastIndex = bodyStart;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+  const lineFinder = markers === 'handlebars' ? undefined : roleLineFinder(text, pattern);
+  const next = (from: number) => (lineFinder ? lineFinder(from) : ((pattern.lastIndex = from), pattern.exec(text)));
+  for (let match = next(bodyStart); match; match = next(match.index + match[0].length)) {
     pushSection(sections, text, role, sectionStart, match.index, explicit);
     role = toRole(match[1] ?? 'user');
     explicit = true;
@@ -43,6 +45,51 @@ export function splitRoleSections(
   pushSection(sections, text, role, sectionStart, text.length, explicit);
   return sections;
 }
+
+/**
+ * Finds the matches of a whole-line role pattern (`^…:…$`, flags `gim`) in `text`: `next(from)` is the first match
+ * at or after `from`. Only the lines whose last visible character is `:` are tested, each with the pattern anchored
+ * at the line's start: the same matches as `pattern.exec`, without running the pattern over every line of a 100 KB
+ * prompt on each keystroke.
+ */
+export function roleLineFinder(text: string, pattern: RegExp): (from: number) => RegExpExecArray | null {
+  if (hasOtherLineBreaks(text)) {
+    // The pattern's ^ and $ also see \r, U+2028 and U+2029 as line breaks: let it find its lines itself.
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    return (from) => {
+      global.lastIndex = from;
+      return global.exec(text);
+    };
+  }
+  const anchored = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`);
+  return (from) => {
+    let lineStart = from === 0 || text.charCodeAt(from - 1) === NEW_LINE ? from : text.indexOf('\n', from) + 1;
+    if (lineStart === 0 && from !== 0) return null;
+    for (;;) {
+      const newLine = text.indexOf('\n', lineStart);
+      const lineEnd = newLine < 0 ? text.length : newLine;
+      let last = lineEnd - 1;
+      while (last >= lineStart && (text.charCodeAt(last) === SPACE || text.charCodeAt(last) === TAB || text.charCodeAt(last) === RETURN)) last--;
+      if (last >= lineStart && text.charCodeAt(last) === COLON) {
+        anchored.lastIndex = lineStart;
+        const match = anchored.exec(text);
+        if (match) return match;
+      }
+      if (newLine < 0) return null;
+      lineStart = newLine + 1;
+    }
+  };
+}
+
+function hasOtherLineBreaks(text: string): boolean {
+  return text.includes('\u2028') || text.includes('\u2029') || (text.includes('\r') && /\r(?!\n)/.test(text));
+}
+
+const NEW_LINE = 10;
+const SPACE = 32;
+const TAB = 9;
+const RETURN = 13;
+const COLON = 58;
 
 function pushSection(sections: RoleSection[], text: string, role: MessageRole, start: number, end: number, explicit: boolean): void {
   let trimmedStart = start;

@@ -7,7 +7,8 @@ export interface RenderedText {
   readonly missing: readonly string[];
 }
 
-const VARIABLE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
+/** `{{name}}`, but not a GitHub Actions expression `${{ github.x }}` (text a prompt may ask for, sent as written). */
+const VARIABLE = /(?<!\$)\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 /** Template syntax we do not evaluate and that is never sent as text: Handlebars blocks/comments/partials, Jinja tags. */
 const CONTROL_SOURCE = String.raw`\{\{~?\s*[#/!>^][\s\S]*?~?\}\}|\{\{~?\s*else\s*~?\}\}|\{\{\s*(?:history|media\b[^}]*|section\b[^}]*)\s*\}\}|\{%-?[\s\S]*?-?%\}|\{#[\s\S]*?#\}`;
 const CONTROL = new RegExp(CONTROL_SOURCE, 'g');

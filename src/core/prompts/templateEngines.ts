@@ -47,8 +47,42 @@ export function compileTemplate(
   metadata: Readonly<Record<string, unknown>> = {},
   cache?: TemplateCache,
 ): TemplateRenderer {
+  return compileTemplateParts(engine, source, partials, metadata, cache).render;
+}
+
+/** A compiled template, with the short render its hoisted static runs leave (see {@link compileTemplateParts}). */
+export interface CompiledTemplate {
+  /** The text the engine renders from the original source. Throws {@link TemplateError}. */
+  readonly render: TemplateRenderer;
+  /**
+   * The render with each hoisted static run left as a placeholder that {@link expandStatics} replaces: it depends
+   * only on the skeleton and the values, so it can be kept while the user types inside static text. Undefined
+   * where the template could transform static text (Jinja2 `filter`, block `set`, `call`, `macro`, `block`) or the
+   * text already holds placeholder characters; then only `render` is exact.
+   */
+  readonly renderSkeleton?: TemplateRenderer;
+  /** The hoisted static runs, by placeholder index. */
+  readonly statics: readonly string[];
+  /** Names the compiled skeleton (engine and skeleton text), for keeping its renders. */
+  readonly key: string;
+}
+
+/**
+ * {@link compileTemplate} with its parts. The skeleton has no line breaks of the static runs, so typing a new line
+ * inside one compiles nothing either; a template error is therefore taken from the original source (compiled
+ * once, uncached, only when something fails), so its line is the line in the file.
+ */
+export function compileTemplateParts(
+  engine: TemplateEngine,
+  source: string,
+  partials: Readonly<Record<string, string>> = {},
+  metadata: Readonly<Record<string, unknown>> = {},
+  cache?: TemplateCache,
+): CompiledTemplate {
   const { skeleton, statics } = hoistStatic(engine, source);
   const key = `${engine}\u0000${skeleton}`;
+  // Handlebars compiles a partial given as text on every render; compiled once (and cached) they are reused.
+  const usedPartials = (engine === 'handlebars' ? compiledPartials(partials, cache) : partials) as Readonly<Record<string, string>>;
   let compiled = cache?.get(key) as CompiledEngineTemplate | undefined;
   try {
     if (!compiled) {
@@ -56,18 +90,84 @@ export function compileTemplate(
       remember(cache, key, compiled);
     }
   } catch (error) {
-    throw toTemplateError(engine, source, error);
+    throw sourceError(engine, source, usedPartials, metadata, undefined, error);
   }
   const template = compiled;
-  // Handlebars compiles a partial given as text on every render; compiled once (and cached) they are reused.
-  const usedPartials = engine === 'handlebars' ? compiledPartials(partials, cache) : partials;
-  return (values) => {
+  const names = Object.keys(statics);
+  const texts = Object.values(statics);
+  const run = (values: Readonly<Record<string, unknown>>, staticValues: Readonly<Record<string, string>>) => {
     try {
-      return template({ ...values, ...statics }, usedPartials as Readonly<Record<string, string>>, metadata);
+      return template({ ...values, ...staticValues }, usedPartials, metadata);
     } catch (error) {
-      throw toTemplateError(engine, source, error);
+      throw sourceError(engine, source, usedPartials, metadata, values, error);
     }
   };
+  const placeholderValues = Object.fromEntries(names.map((name, index) => [name, placeholder(index)]));
+  const canPlaceholder = names.length > 0 && !source.includes(PLACEHOLDER_OPEN) && !(engine === 'jinja2' && TRANSFORMING_JINJA.test(skeleton));
+  return {
+    render: (values) => run(values, statics),
+    ...(canPlaceholder ? { renderSkeleton: (values: Readonly<Record<string, unknown>>) => run(values, placeholderValues) } : {}),
+    statics: texts,
+    key,
+  };
+}
+
+/** Jinja2 tags whose body may be captured or transformed rather than output as written. */
+const TRANSFORMING_JINJA = /\{%-?\s*(?:filter|call|macro|block|extends|import|from|include)\b|\{%-?\s*set\s+[\w\s,]+-?%\}/;
+const PLACEHOLDER_OPEN = '\uE002';
+const PLACEHOLDER_CLOSE = '\uE003';
+const PLACEHOLDER = /\uE002(\d+)\uE003/g;
+
+function placeholder(index: number): string {
+  return `${PLACEHOLDER_OPEN}${index}${PLACEHOLDER_CLOSE}`;
+}
+
+/** True when values could hold placeholder characters (then a skeleton render cannot be expanded safely). */
+export function holdsPlaceholder(text: string): boolean {
+  return text.includes(PLACEHOLDER_OPEN);
+}
+
+/**
+ * Replaces the placeholders of a skeleton render by the static runs, moving `offsets` (ascending positions in the
+ * skeleton render, e.g. where values were inserted) to the same places in the expanded text.
+ */
+export function expandStatics(text: string, statics: readonly string[], offsets: readonly number[] = []): { text: string; offsets: number[] } {
+  let expanded = '';
+  let last = 0;
+  let shift = 0;
+  let next = 0;
+  const moved: number[] = [];
+  for (const match of text.matchAll(PLACEHOLDER)) {
+    const at = match.index ?? 0;
+    while (next < offsets.length && (offsets[next] ?? 0) <= at) moved.push((offsets[next++] ?? 0) + shift);
+    const value = statics[Number(match[1])] ?? '';
+    expanded += text.slice(last, at) + value;
+    last = at + match[0].length;
+    shift += value.length - match[0].length;
+  }
+  while (next < offsets.length) moved.push((offsets[next++] ?? 0) + shift);
+  return { text: expanded + text.slice(last), offsets: moved };
+}
+
+/**
+ * The error the original source gives (its lines are the file's): the skeleton's lines differ, so a failure there
+ * is compiled and rendered again from the source; if that succeeds the skeleton's message is kept without a line.
+ */
+function sourceError(
+  engine: TemplateEngine,
+  source: string,
+  partials: Readonly<Record<string, string>>,
+  metadata: Readonly<Record<string, unknown>>,
+  values: Readonly<Record<string, unknown>> | undefined,
+  skeletonError: unknown,
+): TemplateError {
+  try {
+    const template = compileEngine(engine, source);
+    if (values) template({ ...values }, partials, metadata);
+  } catch (error) {
+    return toTemplateError(engine, source, error);
+  }
+  return new TemplateError(toTemplateError(engine, source, skeletonError).message, undefined);
 }
 
 type CompiledEngineTemplate = (values: Record<string, unknown>, partials: Readonly<Record<string, string>>, metadata: Readonly<Record<string, unknown>>) => string;
@@ -109,7 +209,7 @@ function compileHandlebars(source: string): CompiledEngineTemplate {
   return (values, partials, metadata) => template(values, { data: { metadata }, partials });
 }
 
-function remember(cache: TemplateCache | undefined, key: string, value: unknown): void {
+export function remember(cache: TemplateCache | undefined, key: string, value: unknown): void {
   if (!cache) return;
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, value);
@@ -137,7 +237,8 @@ const STATIC_PREFIX = '__promptmeter_static_';
 /**
  * Replaces each static run of at least 200 characters (text between template tags) by a reference to a value
  * holding it, keeping its leading and trailing white space (whitespace control and Handlebars' standalone lines see
- * the same neighbours) and its line breaks in a comment (error lines stay right). Not done where text is not plain
+ * the same neighbours); its line breaks are not kept, so a new line typed inside it leaves the skeleton as it was
+ * (errors are located in the original source, see {@link compileTemplateParts}). Not done where text is not plain
  * output: Jinja2 `raw`/`verbatim` blocks, Handlebars `\{{` escapes, and Mustache.
  */
 export function hoistStatic(engine: TemplateEngine, source: string): { skeleton: string; statics: Record<string, string> } {
@@ -155,8 +256,7 @@ export function hoistStatic(engine: TemplateEngine, source: string): { skeleton:
     const trailing = run.slice(leading.length + inner.length);
     const name = `${STATIC_PREFIX}${Object.keys(statics).length}`;
     statics[name] = inner;
-    const breaks = '\n'.repeat(inner.split('\n').length - 1);
-    const reference = engine === 'jinja2' ? `{{ ${name} }}${breaks ? `{#${breaks}#}` : ''}` : `{{{@root.${name}}}}${breaks ? `{{!--${breaks}--}}` : ''}`;
+    const reference = engine === 'jinja2' ? `{{ ${name} }}` : `{{{@root.${name}}}}`;
     return `${leading}${reference}${trailing}`;
   };
   for (const match of source.matchAll(tags)) {

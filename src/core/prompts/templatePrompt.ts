@@ -1,4 +1,5 @@
 import type { LineIndex } from './lineIndex';
+import type { PromptContext } from './promptContext';
 import { assemblePrompt, buildChatPrompt, type PromptSettings } from './promptBuilder';
 import { renderPromptTemplate, type PromptTemplate, type RenderedMessage } from './promptTemplate';
 import type { PromptDefinition, PromptDiagnostic, PromptFormat, PromptMessage, PromptVariable } from './promptTypes';
@@ -6,6 +7,7 @@ import { splitRoleSections } from './roleSections';
 import { renderTemplate, stringify } from './template';
 import { TemplateError, type TemplateCache } from './templateEngines';
 import { templateReferences } from './templateVariables';
+import { IMAGE_HEAD_BYTES, withFileImageSize } from '../tokens/imageTokens';
 
 /**
  * Builds a prompt whose body its format's engine renders (Prompty, Dotprompt): the whole body is rendered with the
@@ -22,6 +24,8 @@ export function buildTemplatePrompt(
   lines: LineIndex,
   diagnostics: PromptDiagnostic[],
   cache?: TemplateCache,
+  /** Reads an image file's first bytes relative to the prompt, so its size is known rather than assumed. */
+  readHead?: (relativePath: string) => Uint8Array | undefined,
 ): PromptDefinition {
   const markers = template.roles === 'prompty' ? 'prompty' : 'handlebars';
   const leadingRole = template.roles === 'prompty' ? 'system' : 'user';
@@ -43,6 +47,7 @@ export function buildTemplatePrompt(
   const bodySpan = lines.span(template.sourceStart, text.length);
   const messages: PromptMessage[] = rendered.map((message, index) => ({
     ...message,
+    ...(message.images ? { images: message.images.map((image) => withFileImageSize(image, readHead)) } : {}),
     span: sourceSections.length === rendered.length && sourceSections[index] ? lines.span(sourceSections[index].start, sourceSections[index].end) : bodySpan,
   }));
   const occurrences = new Map<string, number>();
@@ -98,6 +103,12 @@ export function renderPromptMessages(
     const content = message.template !== undefined ? renderTemplate(message.template, merged).content : message.content;
     return message.name === undefined ? { role: message.role, content } : { role: message.role, content, name: message.name };
   });
+}
+
+/** The image-head reader of a prompt's context, relative to `file` (none without a file reader). */
+export function imageHeadReader(context: PromptContext, file: string): ((relativePath: string) => Uint8Array | undefined) | undefined {
+  const { readHead } = context;
+  return readHead ? (relativePath) => readHead(file, relativePath, IMAGE_HEAD_BYTES) : undefined;
 }
 
 function engineName(template: PromptTemplate): string {

@@ -1,5 +1,5 @@
 import type { EncodingName } from './encodingForModel';
-import { splitAtSafeBoundaries } from './safeBoundaries';
+import { countPieces, recountEdited, type CountedPieces } from './editedPieces';
 
 /** Counts tokens of plain text with one encoding. Special-token strings such as `<|endoftext|>` are ordinary text. */
 export interface TokenCounter {
@@ -9,12 +9,20 @@ export interface TokenCounter {
 
 /** Texts shorter than this are encoded directly: splitting and cache lookups would cost more than they save. */
 const DIRECT_ENCODE_CHARACTERS = 512;
+/** Texts at least this long are remembered with their pieces, so their next version is cut only around the edit. */
+const EDITED_TEXT_CHARACTERS = 8192;
+/** How many long texts are remembered (an estimate counts a few: each message, the static part, …). */
+const REMEMBERED_TEXTS = 4;
+/** How much of a text's beginning says it is an edited version of a remembered one (the first to try). */
+const HEAD_CHARACTERS = 256;
 
 /**
  * Exact token counts that stay fast while a large prompt is edited: the text is cut at boundaries the
  * tokenizer never crosses (see `splitAtSafeBoundaries`) and each piece's count is cached by its content,
- * so a keystroke re-encodes only the piece it touched. Invariant: `count(text)` equals the length of
- * encoding `text` whole.
+ * so a keystroke re-encodes only the piece it touched. A long text is also compared with the last few long texts
+ * counted: when it is an edited version of one, only the window around the edit is cut and looked up
+ * (`recountEdited`), so a keystroke in a 100 KB prompt does not hash all of its pieces again.
+ * Invariant: `count(text)` equals the length of encoding `text` whole.
  */
 export class ChunkedTokenCounter implements TokenCounter {
   /**
@@ -25,6 +33,8 @@ export class ChunkedTokenCounter implements TokenCounter {
   private recent = new Map<string, number>();
   private older = new Map<string, number>();
   private recentCharacters = 0;
+  /** Most recently counted first. */
+  private remembered: CountedPieces[] = [];
 
   constructor(
     readonly encoding: EncodingName,
@@ -34,9 +44,23 @@ export class ChunkedTokenCounter implements TokenCounter {
 
   count(text: string): number {
     if (text.length < DIRECT_ENCODE_CHARACTERS) return this.encodeCount(text);
-    let total = 0;
-    for (const piece of splitAtSafeBoundaries(text)) total += this.pieceCount(piece);
-    return total;
+    const countPiece = (piece: string) => this.pieceCount(piece);
+    if (text.length < EDITED_TEXT_CHARACTERS) return countPieces(text, countPiece).total;
+    // An edited version of the same text first (same beginning), then any: texts counted together (a message and
+    // its static part) share long tails, and pairing one with the other would push its own earlier version out.
+    const head = text.slice(0, HEAD_CHARACTERS);
+    const order = [...this.remembered.keys()].sort((left, right) => Number(!this.remembered[left]?.text.startsWith(head)) - Number(!this.remembered[right]?.text.startsWith(head)));
+    for (const index of order) {
+      const previous = this.remembered[index];
+      const counted = previous && recountEdited(previous, text, countPiece);
+      if (!counted) continue;
+      this.remembered.splice(index, 1);
+      this.remembered.unshift(counted);
+      return counted.total;
+    }
+    const counted = countPieces(text, countPiece);
+    this.remembered = [counted, ...this.remembered.slice(0, REMEMBERED_TEXTS - 1)];
+    return counted.total;
   }
 
   private pieceCount(piece: string): number {
