@@ -76,7 +76,7 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
       onProgress: flags.json || !io.interactive ? undefined : (done, total) => io.stderr(`\r  ${done}/${total} answered   `),
     });
     if (io.interactive && !flags.json) io.stderr('\n');
-    const savedPath = new ComparisonStore(path.join(setup.promptMeterFolder, 'comparisons')).save(saved);
+    const savedPath = new ComparisonStore(setup.layout.comparisons).save(saved);
     if (flags.json) io.stdout(`${JSON.stringify(comparisonJson(saved), null, 2)}\n`);
     else io.stdout(comparisonText(saved, path.relative(io.cwd, savedPath)));
     return 0;
