@@ -14,14 +14,14 @@ import { runSession, type RunChoice, type RunOffer, type RunStart } from '../cor
 import { RunStore, type RunFolder } from '../core/runs/runStore';
 import { runSummaryMarkdown } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
-import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
+import { PROMPT_METER_FOLDER, WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import type { RunExecution } from './runExecution';
 import type { ClientService } from './clientService';
 import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
 import type { SettingsService } from './settingsService';
 
-const EXCLUDED = '**/{node_modules,.git,dist,out,.promptmeter}/**';
+const EXCLUDED = `**/{node_modules,.git,dist,out,${PROMPT_METER_FOLDER}}/**`;
 
 /** A run folder offered by Resume Run / Retry Failed Jobs, with the workspace folder it belongs to. */
 interface RunPick extends vscode.QuickPickItem {

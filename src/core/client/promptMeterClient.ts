@@ -182,8 +182,8 @@ export class PromptMeterClient {
     if (!this.cache) return false;
     const endpoint = api === 'responses' ? 'responses' : 'chat.completions';
     // The same key and parser as the call itself (every tier: memory, disk, Redis), so a plan's "cached" is a hit.
-    const hit = await this.cache.get(requestKey(endpoint, request, this.context.namespace), parseCachedChat);
-    return hit !== undefined;
+    const tier = await this.cache.peek(requestKey(endpoint, request, this.context.namespace), parseCachedChat);
+    return tier !== undefined;
   }
 
   /** A snapshot of the running totals. */
