@@ -48,6 +48,7 @@ export function runSummaryMarkdown(index: RunIndex, plan: RunPlan | undefined, o
     `- Answers by source: ${[...byCache].map(([cache, count]) => `${cache} ${count}`).join(', ') || 'none yet'}`,
   ];
   if (outcome.progress.pending > 0) lines.push('', `Resume with \`promptmeter run --resume ${index.id}\` (only the pending jobs are sent).`);
+  if (failures.length > 0) lines.push('', `Retry only the ${failures.length} failed job${failures.length === 1 ? '' : 's'} with \`promptmeter run --retry-failed ${index.id}\` (in VS Code: Prompt Meter: Retry Failed Jobs).`);
   if (truncated.length > 0) {
     lines.push('', '## Truncated answers', '', `${truncated.length} answers were paid for (${formatUsd(truncatedCost)}) but cut off or empty; they are not cached.`, '');
     for (const result of truncated.slice(0, 50)) lines.push(`- ${result.jobId}: ${truncationText(result.finishReason ?? 'length', result.output === '')}`);
