@@ -1,13 +1,6 @@
 import type { BatchProgress, BatchRunOutcome } from '../core/batchApi/runBatchApi';
-import { hasBatchInFlight, runFolderThroughBatchApi as runThroughBatchApi, type BatchApiRunInput } from '../core/batchApi/runFolderThroughBatchApi';
+import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
 import { formatMoney } from '../core/report/formatMoney';
-import type { RunFolder } from '../core/runs/runStore';
-
-/** Runs the folder through the Batch API, with progress lines for the terminal. */
-export function runFolderThroughBatchApi(folder: RunFolder, input: Omit<BatchApiRunInput, 'onProgress'> & { onProgress?: (text: string) => void }): ReturnType<typeof runThroughBatchApi> {
-  const { onProgress, ...rest } = input;
-  return runThroughBatchApi(folder, { ...rest, ...(onProgress ? { onProgress: (progress: BatchProgress) => onProgress(batchProgressText(progress)) } : {}) });
-}
 
 export { hasBatchInFlight };
 
