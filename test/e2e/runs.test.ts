@@ -1,7 +1,7 @@
 // Issues 3 and 4 end to end: Run Prompt and Run Prompts Folder in real VS Code (code-server + headless Chromium)
 // against the local OpenAI-compatible test server on 127.0.0.1. The key goes through "Set API Key" (SecretStorage).
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MODELS, startTestServer } from '../server';
@@ -109,6 +109,46 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     const index = JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8'));
     assert.deepEqual([index.jobs.failed, index.jobs.pending, index.status], [0, 0, 'completed']);
     assert.equal(index.cost.unpriced, 0);
+  });
+
+  await t.test('over budget, the plan dialog defaults to Cancel, shows the budget with its digits and names no CLI flag', async () => {
+    writeFileSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'), '---\nmodel: gpt-4o-mini\nmax_tokens: 32\n---\nSpell "rhythm" backwards.\n');
+    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'promptmeter.budget.monthly': 0.0005 }));
+    // The status bar shows the monthly budget once the setting is read (and with its digits, not "$0.00").
+    await waitForStatusBarText(page, /\/ \$0\.00050 this month/, { timeout: 60_000 });
+    const runs = path.join(workspace, '.promptmeter', 'runs');
+    const before = new Set(readdirSync(runs));
+    const served = api.stats().completionsServed;
+    await runCommand(page, 'Prompt Meter: Run Prompts Folder');
+    await pickQuickPickItem(page, 'prompts');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await dialog.innerText();
+    const buttons = (await dialog.locator('.monaco-button').allInnerTexts()).map((label) => label.trim()).filter(Boolean);
+    const focused = ((await dialog.locator('.monaco-button:focus').allInnerTexts())[0] ?? '').trim();
+    t.diagnostic(`over-budget dialog buttons: ${JSON.stringify(buttons)}, focused: ${focused}`);
+    assert.match(text, /monthly budget of \$0\.00050/);
+    assert.doesNotMatch(text, /--allow-over-budget|\$0\.00\b/);
+    assert.ok(buttons.includes('Run Anyway (Over Budget)'), buttons.join(' | '));
+    assert.equal(focused, 'Cancel', 'Enter answers Cancel');
+    await screenshot(page, 'runs-over-budget-dialog');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    const runId = readdirSync(runs).find((name) => !before.has(name))!;
+    // The extension writes the answer to run.json just after the dialog closes.
+    const stopReason = async (): Promise<string | undefined> => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const reason = (JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')) as { stopReason?: string }).stopReason;
+        if (reason) return reason;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return undefined;
+    };
+    assert.equal(await stopReason(), 'Not started.', 'Enter picked Cancel');
+    assert.equal(api.stats().completionsServed, served, 'nothing was sent');
+    rmSync(path.join(workspace, '.vscode'), { recursive: true });
+    rmSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'));
   });
 
   await t.test('after the runs, the Cost Report shows the spend and the cache saving of promptmeter report --json', async () => {

@@ -1,4 +1,4 @@
-import { formatUsd } from '../estimate/formatting';
+import { formatBudgetUsd } from '../estimate/formatting';
 import type { BudgetLevel, BudgetStatus, CostReport, RunSummary } from './costReportTypes';
 import type { MoneyAmount } from './money';
 
@@ -60,8 +60,7 @@ export function budgetGate(report: Pick<CostReport, 'budget'>, plannedUsd: numbe
   const { monthly, perRun, used } = report.budget;
   const messages: string[] = [];
   const levels: BudgetLevel[] = [];
-  // Cents when they say it all ($5.00); otherwise enough digits that a $0.001 budget never reads "$0.00".
-  const money = (usd: number) => (Number(usd.toFixed(2)) === usd ? `$${usd.toFixed(2)}` : formatUsd(usd));
+  const money = formatBudgetUsd;
   if (monthly !== null) {
     const projected = used.knownUsd + (plannedUsd ?? 0);
     let level = budgetLevel(projected, monthly);
