@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const clients = store.add(new ClientService(settings, keys, estimator, context.globalStorageUri, log));
   store.add(new ReasoningHistoryService(estimator, () => clients.ledgerPath().fsPath, reports.onDidChange, () => documents.reestimateAll()));
   const runner = new PromptRunner(documents, clients, store.add(new ResultDocuments()), log);
-  const folders = new FolderRunner(estimator, settings, clients, log, new RunExecution(estimator, settings, clients));
+  const folders = new FolderRunner(estimator, settings, clients, log, new RunExecution(estimator, clients));
   store.add(registerCommands(models, breakdowns, keys, runner, folders));
   const chatPrompts = store.add(new ChatPromptConflict(context.workspaceState, log));
   store.add(vscode.commands.registerCommand(COMMANDS.openPromptFilesAsMarkdown, (uri?: vscode.Uri) => chatPrompts.openActiveFolderAsMarkdown(uri)));

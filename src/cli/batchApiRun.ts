@@ -1,13 +1,6 @@
 import type { BatchProgress, BatchRunOutcome } from '../core/batchApi/runBatchApi';
-import { hasBatchInFlight, runFolderThroughBatchApi as runThroughBatchApi, type BatchApiRunInput } from '../core/batchApi/runFolderThroughBatchApi';
-import { formatUsd } from '../core/estimate/formatting';
-import type { RunFolder } from '../core/runs/runStore';
-
-/** Runs the folder through the Batch API, with progress lines for the terminal. */
-export function runFolderThroughBatchApi(folder: RunFolder, input: Omit<BatchApiRunInput, 'onProgress'> & { onProgress?: (text: string) => void }): ReturnType<typeof runThroughBatchApi> {
-  const { onProgress, ...rest } = input;
-  return runThroughBatchApi(folder, { ...rest, ...(onProgress ? { onProgress: (progress: BatchProgress) => onProgress(progressText(progress)) } : {}) });
-}
+import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
+import { formatMoney } from '../core/report/formatMoney';
 
 export { hasBatchInFlight };
 
@@ -23,9 +16,10 @@ export function batchLine(batch: BatchRunOutcome['batches'][number]): string {
   return `Batch ${batch.id ?? '(not created)'} (${batch.endpoint}): ${batch.status}${counts}\n`;
 }
 
-function progressText(progress: BatchProgress): string {
+/** The terminal's progress line of a Batch API run. */
+export function batchProgressText(progress: BatchProgress): string {
   const batches = progress.batches
     .map((batch) => `${batch.status}${batch.requestCounts ? ` ${batch.requestCounts.completed + batch.requestCounts.failed}/${batch.requestCounts.total}` : ''}`)
     .join(', ');
-  return `\r  batch ${batches || progress.phase} · ${progress.done}/${progress.total} done · ${formatUsd(progress.costUsd)}   `;
+  return `\r  batch ${batches || progress.phase} · ${progress.done}/${progress.total} done · ${formatMoney(progress.cost)}   `;
 }

@@ -6,7 +6,7 @@ import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import { PromptEstimator } from '../core/estimate/promptEstimator';
 import { Ledger } from '../core/ledger/ledger';
 import { SegmentedLedger } from '../core/ledger/segmentedLedger';
-import { ledgerPathOf } from '../core/report/loadCostReport';
+import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import { Pricing } from '../core/pricing/pricing';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { Tokenizers } from '../core/tokens/tokenizers';
@@ -23,6 +23,9 @@ export interface CliClient {
   readonly apiKey: string;
   readonly baseUrl: string;
   readonly settings: PromptMeterSettings;
+  /** Where `.promptmeter/...` files live for this workspace (runs, ledger, cache, comparisons). */
+  readonly layout: WorkspaceLayout;
+  /** `layout.folder` (kept for callers that read it). */
   readonly promptMeterFolder: string;
   readonly tokenizers: Tokenizers;
   readonly readDocument: DocumentReader;
@@ -51,7 +54,8 @@ export function createCliClient(flags: Readonly<Record<string, string | number |
   const baseUrl = typeof flags['base-url'] === 'string' ? flags['base-url'].replace(/\/+$/, '') : settings.baseUrl;
   const cacheRedisUrl = redisUrlFrom(flags['redis-url'], io.env ?? process.env, settings.cacheRedisUrl);
   const effective: PromptMeterSettings = { ...settings, baseUrl, cacheRedisUrl };
-  const promptMeterFolder = path.join(workspace, '.promptmeter');
+  const layout = new WorkspaceLayout(workspace);
+  const promptMeterFolder = layout.folder;
   const tokenizers = new Tokenizers(io.assetDirectory);
   const readDocument = createFileDocumentReader(workspace);
   const estimator = new PromptEstimator(tokenizers, effective, undefined, readDocument);
@@ -61,14 +65,14 @@ export function createCliClient(flags: Readonly<Record<string, string | number |
     requestsPerMinute: typeof flags.rpm === 'number' ? flags.rpm : (defaultLimits.rpm ?? 500),
     tokensPerMinute: typeof flags.tpm === 'number' ? flags.tpm : (defaultLimits.tpm ?? 200_000),
   };
-  const ledgerPath = typeof flags.ledger === 'string' ? path.resolve(workspace, flags.ledger) : ledgerPathOf(workspace);
+  const ledgerPath = typeof flags.ledger === 'string' ? path.resolve(workspace, flags.ledger) : layout.ledger;
   // `--ledger F.jsonl` keeps one file; otherwise the ledger is a folder of month segments.
   const ledger = typeof flags.ledger === 'string' && ledgerPath.endsWith('.jsonl') ? new Ledger(ledgerPath) : new SegmentedLedger(ledgerPath);
   const client = createPromptMeterClient(effective, {
     apiKey,
     pricing,
     counterFor: (encoding) => tokenizers.peek(encoding),
-    cacheDirectory: typeof flags['cache-dir'] === 'string' ? path.resolve(workspace, flags['cache-dir']) : path.join(promptMeterFolder, 'cache'),
+    cacheDirectory: typeof flags['cache-dir'] === 'string' ? path.resolve(workspace, flags['cache-dir']) : layout.cache,
     cacheEnabled: flags.cache !== false && effective.cacheEnabled,
     ledger,
     logger: { warn: (message) => io.stderr(`promptmeter: ${message}\n`) },
@@ -79,7 +83,7 @@ export function createCliClient(flags: Readonly<Record<string, string | number |
     },
   });
   return {
-    apiKey, baseUrl, settings: effective, promptMeterFolder, tokenizers, readDocument, estimator, pricing, limits, ledger, ledgerPath, client,
+    apiKey, baseUrl, settings: effective, layout, promptMeterFolder, tokenizers, readDocument, estimator, pricing, limits, ledger, ledgerPath, client,
     close: async () => {
       await client.close();
       tokenizers.dispose();

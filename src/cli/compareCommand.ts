@@ -57,7 +57,7 @@ export async function compareCommand(argv: readonly string[], settings: PromptMe
     const { saved, savedPath } = await runComparison({
       setup: prepared, file: entry.displayPath, text, threshold, seed: typeof flags.seed === 'number' ? flags.seed : 1,
       client: setup.client, pricing: setup.pricing, overrides: setup.settings.pricingOverrides, similarityModel: SIMILARITY_MODEL,
-      ledgerEntries: readRecentLedgerEntries(setup.ledgerPath), store: new ComparisonStore(path.join(setup.promptMeterFolder, 'comparisons')),
+      ledgerEntries: readRecentLedgerEntries(setup.ledgerPath), store: new ComparisonStore(setup.layout.comparisons),
       now: () => new Date(), random: randomBytes(4).toString('hex'), signal: io.signal,
       ...(typeof flags.concurrency === 'number' ? { concurrency: Math.floor(flags.concurrency) } : {}),
       onProgress: flags.json || !io.interactive ? undefined : (done, total) => io.stderr(`\r  ${done}/${total} answered   `),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isDotpromptPartial, promptFormatFor } from '../core/prompts/promptFileKind';
 import type { PromptFormat } from '../core/prompts/promptTypes';
 import { UsageError } from './cliArguments';
+import { PROMPT_METER_FOLDER } from '../core/workspace/workspaceLayout';
 
 export interface PromptFileEntry {
   readonly absolutePath: string;
@@ -11,7 +12,7 @@ export interface PromptFileEntry {
   readonly format: PromptFormat;
 }
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out', '.promptmeter', '.e2e-cache', 'test-artifacts']);
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out', PROMPT_METER_FOLDER, '.e2e-cache', 'test-artifacts']);
 
 /**
  * Expands files and folders into prompt files, sorted by path. A file named explicitly is estimated even

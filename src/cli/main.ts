@@ -36,7 +36,7 @@ Options:
 
 Exit codes:
   0  done (estimate: no errors; run: every job answered)
-  1  estimate: a file has errors; run: some jobs failed or were refused; any command: an unexpected error
+  1  estimate: a file has errors; run: some jobs failed (retry only those with --retry-failed <run-id>) or were refused; any command: an unexpected error
   2  bad arguments, or run: nothing was sent because every prompt was refused, or compare: not confirmed
   3  run stopped (out of quota, key rejected, not an API); resume with --resume <run-id>
   4  run not started: over budget (--allow-over-budget starts it anyway)

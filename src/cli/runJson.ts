@@ -1,3 +1,4 @@
+import { formatMoney } from '../core/report/formatMoney';
 import type { ClientCounters } from '../core/client/clientCounters';
 import type { RunOutcome } from '../core/runs/runExecutor';
 import type { JobResult } from '../core/runs/runJob';
@@ -21,8 +22,10 @@ export function runJson(folder: RunFolder, plan: RunPlan, outcome: RunOutcome, r
     /** Answers paid for that were cut off (finish_reason length / content_filter) or empty: not successes. */
     truncated: outcome.progress.truncated,
     pending: outcome.progress.pending,
-    /** USD actually spent, from usage. */
-    cost: outcome.progress.costUsd,
+    /** Money actually spent, from usage: `usd` is null when some answers have no known price (`unpriced` of them; `knownUsd` is the priced part). */
+    cost: outcome.progress.cost,
+    /** `cost` as a person reads it ("$0.012", "$0.010 + 2 unpriced", "unknown"). */
+    costText: formatMoney(outcome.progress.cost),
     plan,
     results: folder.jobs().map((job) => {
       const result = results.get(job.id);

@@ -24,6 +24,7 @@ export function registerCommands(models: ModelCommands, breakdowns: BreakdownDoc
   register(COMMANDS.runPromptFresh, (uri?: vscode.Uri) => runner.run(uri, { fresh: true }));
   register(COMMANDS.runFolder, (uri?: vscode.Uri) => folders.runFolder(uri));
   register(COMMANDS.resumeRun, () => folders.resume());
+  register(COMMANDS.retryFailedJobs, () => folders.retryFailed());
   register(COMMANDS.setApiKey, () => keys.promptAndStore());
   register(COMMANDS.clearApiKey, () => keys.clear());
   return store;

@@ -1,27 +1,39 @@
-import { refusalText } from '../core/runs/refusals';
 import * as vscode from 'vscode';
-import { formatUsd } from '../core/estimate/formatting';
+import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
+import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
 import { promptFormatFor } from '../core/prompts/promptFileKind';
+import { formatMoney } from '../core/report/formatMoney';
+import { refusalText } from '../core/runs/refusals';
 import { checkRunBudget } from '../core/runs/runBudget';
 import type { RunOutcome } from '../core/runs/runExecutor';
-import { planRun, type RunPlan } from '../core/runs/runPlan';
+import type { RunJob } from '../core/runs/runJob';
+import { offerChoices, offerDetail } from '../core/runs/runOfferChoices';
 import { prepareRun, type RunSourceFile } from '../core/runs/runService';
+import { runSession, type RunChoice, type RunOffer, type RunStart } from '../core/runs/runSession';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
-import { planText, runSummaryMarkdown, similarText } from '../core/runs/runSummary';
-import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
+import { runSummaryMarkdown } from '../core/runs/runSummary';
+import type { PromptMeterSettings } from '../core/settings/settings';
+import { PROMPT_METER_FOLDER, WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import type { RunExecution } from './runExecution';
 import type { ClientService } from './clientService';
 import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
 import type { SettingsService } from './settingsService';
 
-const EXCLUDED = '**/{node_modules,.git,dist,out,.promptmeter}/**';
+const EXCLUDED = `**/{node_modules,.git,dist,out,${PROMPT_METER_FOLDER}}/**`;
+
+/** A run folder offered by Resume Run / Retry Failed Jobs, with the workspace folder it belongs to. */
+interface RunPick extends vscode.QuickPickItem {
+  readonly id: string;
+  readonly layout: WorkspaceLayout;
+}
 
 /**
- * "Run Prompts Folder" and "Resume Run": plan first (calls, tokens, cost standard / after cache hits / with the
- * Batch API, duration, budget), confirm, then run with progress and cancel; results land in
- * `.promptmeter/runs/<id>/` as each job finishes.
+ * "Run Prompts Folder", "Resume Run" and "Retry Failed Jobs": a thin host over the core run session. The plan
+ * (calls, tokens, cost standard / after cache hits / with the Batch API, duration, budget at each engine's price)
+ * is confirmed in a modal dialog, then the run goes with progress and cancel; results land in the run folder of
+ * the workspace folder that holds what is run (multi-root workspaces keep each folder's runs in that folder).
  */
 export class FolderRunner {
   constructor(
@@ -34,117 +46,132 @@ export class FolderRunner {
 
   async runFolder(folder?: vscode.Uri): Promise<void> {
     if (!(await requireTrust())) return;
-    const workspace = vscode.workspace.workspaceFolders?.[0];
-    if (!workspace) {
+    const first = vscode.workspace.workspaceFolders?.[0];
+    if (!first) {
       void vscode.window.showInformationMessage('Prompt Meter: open a folder first; runs are stored in its .promptmeter/runs.');
       return;
     }
-    const target = folder ?? (await this.pickFolder(workspace.uri));
+    const target = folder ?? (await this.pickFolder(first.uri));
     if (!target) return;
+    const layout = this.layoutFor(target);
     const client = await this.requireClient();
     if (!client) return;
-    const files = await this.promptFiles(target);
+    const settings = this.settings.current; // one snapshot for the whole run
+    const files = await this.promptFiles(target, settings);
     if (files.length === 0) {
       void vscode.window.showInformationMessage(`Prompt Meter: no prompt files in ${vscode.workspace.asRelativePath(target)}.`);
       return;
     }
-    const settings = this.settings.current;
-    const limits = { requestsPerMinute: settings.rateLimits.default?.rpm ?? 500, tokensPerMinute: settings.rateLimits.default?.tpm ?? 200_000 };
     const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Prompt Meter: planning the run…' }, () =>
       prepareRun(files, this.estimator, {
         overrides: settings.pricingOverrides,
         maxFileBytes: settings.maxFileBytes,
-        limits,
+        limits: limitsOf(settings),
         budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
-        isCached: (job) => (job.endpoint === 'embeddings' ? Promise.resolve(false) : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat')),
+        isCached: cacheLookup(client),
         similarity: { threshold: settings.semanticDedupeThreshold, reuse: settings.semanticDedupe, embed: (request, options) => client.embed(request, options) },
       }),
     );
     for (const problem of prepared.problems) this.log.warn(problem);
+    for (const refusal of prepared.refused) this.log.warn(refusalText(refusal));
     if (prepared.jobs.length === 0) {
       void vscode.window.showWarningMessage(`Prompt Meter: nothing was sent. ${prepared.refused[0] ? refusalText(prepared.refused[0]) : (prepared.problems[0] ?? '')}`);
       return;
     }
-    const store = this.store(workspace.uri);
-    const run = store.create(vscode.workspace.asRelativePath(target, false), prepared.jobs, prepared.plan.costUsd);
-    if (prepared.similarGroups.length > 0) run.writeFile('similar-groups.json', `${JSON.stringify(prepared.similarGroups, null, 2)}\n`);
-    const similar = similarText(prepared.similarGroups, prepared.followers.size > 0);
-    const refused = prepared.refused.length > 0 ? [`Not sent (${prepared.refused.length}, the API would reject them or the file has errors): ${prepared.refused.slice(0, 3).map(refusalText).join(' ')}${prepared.refused.length > 3 ? ` … and ${prepared.refused.length - 3} more (see the Prompt Meter log)` : ''}`] : [];
-    await this.confirmAndExecute(run, prepared.plan, prepared.followers, workspace.uri, [...refused, ...(similar ? [similar] : [])]);
+    await this.session({ kind: 'new', source: vscode.workspace.asRelativePath(target, false), prepared }, layout, settings, client);
   }
 
   async resume(): Promise<void> {
-    if (!(await requireTrust())) return;
-    const workspace = vscode.workspace.workspaceFolders?.[0];
-    if (!workspace) return;
-    const store = this.store(workspace.uri);
-    const unfinished = store.list().filter((run) => run.jobs.pending > 0);
-    if (unfinished.length === 0) {
-      void vscode.window.showInformationMessage('Prompt Meter: no unfinished runs.');
-      return;
-    }
-    const picked = await vscode.window.showQuickPick(
-      unfinished.map((run) => ({ label: run.id, description: `${run.status} · ${run.jobs.pending} of ${run.jobs.total} pending · ${run.source}`, detail: run.stopReason, id: run.id })),
-      { title: 'Prompt Meter: Resume Run', placeHolder: 'Only the jobs without a result are sent' },
-    );
-    if (!picked) return;
-    const run = store.open(picked.id);
-    if (hasBatchInFlight(run)) {
-      await this.finish(run, undefined, await this.execution.execute(run, 'batchApi', (await this.requireClient())!, new Map(), workspace.uri));
-      return;
-    }
-    const done = new Set([...run.results()].filter(([, result]) => !result.error).map(([id]) => id));
-    const settings = this.settings.current;
-    const plan = planRun({
-      jobs: run.jobs(), done,
-      limits: { requestsPerMinute: settings.rateLimits.default?.rpm ?? 500, tokensPerMinute: settings.rateLimits.default?.tpm ?? 200_000 },
-      budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
-    });
-    await this.confirmAndExecute(run, plan, new Map(), workspace.uri);
+    await this.reopen('resume');
   }
 
-  private async confirmAndExecute(run: RunFolder, plan: RunPlan, followers: Map<string, string>, workspace: vscode.Uri, notes: string[] = []): Promise<void> {
-    const client = await this.requireClient();
-    if (!client) return;
-    const decision = await checkRunBudget({
-      ledgerPath: this.clients.ledgerPath().fsPath,
-      runsFolder: vscode.Uri.joinPath(workspace, '.promptmeter', 'runs').fsPath,
-      settings: this.settings.current,
-      plannedUsd: plan.costUsd,
-      override: false,
-    });
-    const detail = [...planText(plan), ...notes, ...decision.messages].join('\n');
-    const standard = decision.allowed ? 'Run' : 'Run Anyway (Over Budget)';
-    const batch = `Run with Batch API (${formatUsd(plan.batchCostUsd)}, within 24 h)`;
-    const buttons = plan.calls >= this.settings.current.batchApiThreshold ? [batch, standard] : [standard, batch];
-    const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.index.source}?`, { modal: true, detail }, ...buttons);
-    if (choice !== standard && choice !== batch) {
-      run.saveIndex({ status: 'planned', stopReason: decision.allowed ? 'Not started.' : `Not started: ${decision.messages.join(' ')}` });
+  /** "Retry Failed Jobs": sends only the jobs of a run whose result is an error, a completed run's included. */
+  async retryFailed(): Promise<void> {
+    await this.reopen('retryFailed');
+  }
+
+  private async reopen(kind: 'resume' | 'retryFailed'): Promise<void> {
+    if (!(await requireTrust())) return;
+    const picks = this.runPicks(kind);
+    if (picks.length === 0) {
+      void vscode.window.showInformationMessage(kind === 'resume' ? 'Prompt Meter: no unfinished runs.' : 'Prompt Meter: no run has failed jobs.');
       return;
     }
-    const outcome = await this.execution.execute(run, choice === batch ? 'batchApi' : 'standard', client, followers, workspace);
-    await this.finish(run, plan, outcome);
+    const picked = await vscode.window.showQuickPick(picks, {
+      title: kind === 'resume' ? 'Prompt Meter: Resume Run' : 'Prompt Meter: Retry Failed Jobs',
+      placeHolder: kind === 'resume' ? 'Only the jobs without an answer are sent' : 'Only the failed jobs are sent again',
+    });
+    if (!picked) return;
+    const client = await this.requireClient();
+    if (!client) return;
+    const settings = this.settings.current;
+    await this.session(
+      { kind, run: picked.id, limits: limitsOf(settings), ...(settings.budgetPerRunUsd > 0 ? { budgetUsd: settings.budgetPerRunUsd } : {}), isCached: cacheLookup(client) },
+      picked.layout, settings, client,
+    );
+  }
+
+  /** Runs of every workspace folder that Resume (pending jobs, or a run.json to rebuild) or Retry (failed jobs) can take. */
+  private runPicks(kind: 'resume' | 'retryFailed'): RunPick[] {
+    const picks: RunPick[] = [];
+    const many = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const layout = new WorkspaceLayout(folder.uri.fsPath);
+      const store = new RunStore(layout.runs);
+      const where = many ? ` · ${folder.name}` : '';
+      for (const run of store.list()) {
+        if (kind === 'resume' ? run.jobs.pending === 0 : run.jobs.failed === 0) continue;
+        const counts = kind === 'resume' ? `${run.jobs.pending} of ${run.jobs.total} pending, ${run.jobs.failed} failed` : `${run.jobs.failed} of ${run.jobs.total} failed`;
+        picks.push({ label: run.id, description: `${run.status} · ${counts} · ${run.source}${where}`, ...(run.stopReason ? { detail: run.stopReason } : {}), id: run.id, layout });
+      }
+      if (kind === 'resume') for (const id of store.rebuildableIds()) picks.push({ label: id, description: `run.json missing or damaged: rebuilt from jobs.jsonl and results.jsonl${where}`, id, layout });
+    }
+    return picks;
   }
 
   /** Polls runs whose Batch API batch was in flight when VS Code closed (offered once at start-up). */
   async offerBatchResume(): Promise<void> {
-    const workspace = vscode.workspace.workspaceFolders?.[0];
-    if (!workspace || !vscode.workspace.isTrusted) return;
+    if (!vscode.workspace.isTrusted) return;
     // Called at activation: let activation finish before every run's index is read.
     await new Promise((resolve) => setImmediate(resolve));
-    const store = this.store(workspace.uri);
-    const waiting = store.list().filter((index) => index.batchApi && index.jobs.pending > 0).map((index) => store.open(index.id)).filter(hasBatchInFlight);
-    const run = waiting[0];
-    if (!run) return;
-    const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.id} is waiting for its Batch API batch. Polling resumes where it stopped; nothing is sent again.`, 'Resume Polling');
-    const client = choice ? await this.requireClient() : undefined;
-    if (client) await this.finish(run, undefined, await this.execution.execute(run, 'batchApi', client, new Map(), workspace.uri));
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const layout = new WorkspaceLayout(folder.uri.fsPath);
+      const store = new RunStore(layout.runs);
+      const run = store.list().filter((index) => index.batchApi && index.jobs.pending > 0).map((index) => store.open(index.id)).find(hasBatchInFlight);
+      if (!run) continue;
+      const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.id} is waiting for its Batch API batch. Polling resumes where it stopped; nothing is sent again.`, 'Resume Polling');
+      const client = choice ? await this.requireClient() : undefined;
+      const settings = this.settings.current;
+      if (client) await this.session({ kind: 'resume', run: run.id, limits: limitsOf(settings) }, layout, settings, client, { confirmed: true });
+      return;
+    }
   }
 
-  private async finish(run: RunFolder, plan: RunPlan | undefined, outcome: RunOutcome | undefined): Promise<void> {
-    if (!outcome) return;
-    run.writeFile('summary.md', runSummaryMarkdown(run.index, plan, outcome, run.results()));
-    await this.announce(run, outcome);
+  /** One run session with this window as its host. `confirmed`: the user already chose (Resume Polling). */
+  private async session(start: RunStart, layout: WorkspaceLayout, settings: PromptMeterSettings, client: PromptMeterClient, options: { confirmed?: boolean } = {}): Promise<void> {
+    const store = new RunStore(layout.runs);
+    const source = start.kind === 'new' ? start.source : start.run;
+    const { host, dispose } = this.execution.host(source, (offer) => (options.confirmed ? Promise.resolve({ engine: offer.only ?? 'standard' }) : confirmOffer(offer)));
+    try {
+      const session = await runSession(start, {
+        store, host, batchApiThreshold: settings.batchApiThreshold, batchInFlight: hasBatchInFlight,
+        engines: this.execution.engines(client, settings, layout),
+        checkBudget: (plannedUsd) => checkRunBudget({ ledgerPath: this.clients.ledgerPath().fsPath, runsFolder: layout.runs, settings, plannedUsd, override: false }),
+      });
+      if (session.offer.folder.notice) this.log.warn(session.offer.folder.notice);
+      if (session.status === 'nothing') void vscode.window.showInformationMessage(`Prompt Meter: run ${session.folder.id} has no failed jobs to retry.`);
+      if (session.status !== 'ran' || !session.run) return;
+      const { folder, plan } = session;
+      folder.writeFile('summary.md', runSummaryMarkdown(folder.index, plan, session.run.outcome, folder.results()));
+      dispose();
+      await this.announce(folder, session.run.outcome);
+    } catch (error) {
+      dispose();
+      this.log.error(`Run of ${source}: ${(error as Error).message}`);
+      await showCallError(error as Error, `Run of ${source}`);
+    } finally {
+      dispose();
+    }
   }
 
   private async announce(run: RunFolder, outcome: RunOutcome): Promise<void> {
@@ -156,11 +183,19 @@ export class FolderRunner {
     }
     const text =
       outcome.status === 'cancelled'
-        ? `Prompt Meter: run cancelled — ${progress.done} done, ${progress.pending} pending (nothing lost: resume sends only those).`
-        : `Prompt Meter: run finished — ${progress.done - progress.failed} answered, ${progress.failed} failed${progress.truncated > 0 ? ` (${progress.truncated} of the answers cut off or empty: see the summary)` : ''}, ${formatUsd(progress.costUsd)}.`;
-    const choice = await vscode.window.showInformationMessage(text, 'Open Summary', ...(progress.pending > 0 ? ['Resume'] : []));
+        ? `Prompt Meter: run cancelled — ${progress.done - progress.failed} answered, ${progress.failed} failed, ${progress.pending} pending (nothing lost: resume sends the pending and failed ones).`
+        : `Prompt Meter: run finished — ${progress.done - progress.failed} answered, ${progress.failed} failed${progress.truncated > 0 ? ` (${progress.truncated} of the answers cut off or empty: see the summary)` : ''}, ${formatMoney(progress.cost)}.`;
+    const actions = ['Open Summary', ...(progress.pending > 0 ? ['Resume'] : []), ...(progress.failed > 0 ? ['Retry Failed Jobs'] : [])];
+    const choice = await vscode.window.showInformationMessage(text, ...actions);
     if (choice === 'Open Summary') await vscode.window.showTextDocument(summary);
     else if (choice === 'Resume') await vscode.commands.executeCommand(COMMANDS.resumeRun);
+    else if (choice === 'Retry Failed Jobs') await vscode.commands.executeCommand(COMMANDS.retryFailedJobs);
+  }
+
+  /** The workspace folder that holds `uri` (multi-root), else the first one. */
+  private layoutFor(uri: vscode.Uri): WorkspaceLayout {
+    const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders![0]!;
+    return new WorkspaceLayout(folder.uri.fsPath);
   }
 
   private async requireClient() {
@@ -193,20 +228,35 @@ export class FolderRunner {
   }
 
   /** The prompt files of a folder, or the one file when `folder` is a file (a data: prompt's CodeLens runs just it). */
-  private async promptFiles(folder: vscode.Uri): Promise<RunSourceFile[]> {
+  private async promptFiles(folder: vscode.Uri, settings: PromptMeterSettings): Promise<RunSourceFile[]> {
     const isFile = ((await vscode.workspace.fs.stat(folder)).type & vscode.FileType.File) !== 0;
     const uris = isFile ? [folder] : await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl,md,txt}'), EXCLUDED, 10_000);
     const files: RunSourceFile[] = [];
     for (const uri of uris.sort((left, right) => left.fsPath.localeCompare(right.fsPath))) {
       const displayPath = vscode.workspace.asRelativePath(uri, false);
       const firstLines = uri.path.endsWith('.jsonl') ? Buffer.from(await vscode.workspace.fs.readFile(uri)).subarray(0, 4096).toString('utf8') : undefined;
-      const format = promptFormatFor(displayPath, this.settings.current.promptFolders, firstLines);
+      const format = promptFormatFor(displayPath, settings.promptFolders, firstLines);
       if (format) files.push({ absolutePath: uri.fsPath, displayPath, format });
     }
     return files;
   }
+}
 
-  private store(workspace: vscode.Uri): RunStore {
-    return new RunStore(vscode.Uri.joinPath(workspace, '.promptmeter', 'runs').fsPath);
-  }
+function limitsOf(settings: PromptMeterSettings) {
+  return { requestsPerMinute: settings.rateLimits.default?.rpm ?? 500, tokensPerMinute: settings.rateLimits.default?.tpm ?? 200_000 };
+}
+
+/** The client's own cache lookup (every tier), so the plan's "already cached" is what the run then hits. */
+function cacheLookup(client: PromptMeterClient): (job: RunJob) => Promise<boolean> {
+  return (job) => (job.endpoint === 'embeddings' ? Promise.resolve(false) : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat'));
+}
+
+/** The plan in a modal dialog; Cancel is the default whenever an engine is over budget. */
+async function confirmOffer(offer: RunOffer): Promise<RunChoice> {
+  const { choices, overBudget } = offerChoices(offer);
+  const items = choices.map((choice) => ({ title: choice.label, choice: choice.choice, isCloseAffordance: false }));
+  const message = `Prompt Meter: run ${offer.folder.index.source}?`;
+  const options = { modal: true, detail: offerDetail(offer) };
+  const picked = overBudget ? await vscode.window.showWarningMessage(message, options, ...items) : await vscode.window.showInformationMessage(message, options, ...items);
+  return picked?.choice ?? 'cancel';
 }

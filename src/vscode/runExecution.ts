@@ -1,77 +1,104 @@
 import * as vscode from 'vscode';
-import { runFolderThroughBatchApi } from '../core/batchApi/runFolderThroughBatchApi';
+import type { BatchProgress } from '../core/batchApi/runBatchApi';
 import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
-import { formatUsd } from '../core/estimate/formatting';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import { formatMoney } from '../core/report/formatMoney';
 import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
-import { executeRun, type RunOutcome } from '../core/runs/runExecutor';
-import type { RunFolder } from '../core/runs/runStore';
+import { createRunEngines } from '../core/runs/runEngines';
+import type { RunProgress } from '../core/runs/runExecutor';
+import type { RunChoice, RunEngine, RunEngineKind, RunHost, RunOffer } from '../core/runs/runSession';
+import type { PromptMeterSettings } from '../core/settings/settings';
+import type { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import type { ClientService } from './clientService';
-import type { SettingsService } from './settingsService';
 
-/** How a confirmed run is sent. */
-export type RunMode = 'standard' | 'batchApi';
+/** How a confirmed run is sent (kept for callers of the earlier name). */
+export type RunMode = RunEngineKind;
+
+/** A host for one run session, and the means to close its progress notification whatever happened. */
+export interface VscodeRunHost {
+  readonly host: RunHost;
+  /** Closes the progress notification (call in `finally`). */
+  dispose(): void;
+}
 
 /**
- * Runs a planned folder with a cancellable progress notification, through the throttled client
- * (`standard`) or the OpenAI Batch API (`batchApi`: cancel cancels the batch; a restart resumes polling).
+ * The VS Code side of a run's execution: the two engines over one settings snapshot, and a host whose
+ * cancellable progress notification appears once the user has confirmed the plan and closes when the run ends.
  */
 export class RunExecution {
   constructor(
     private readonly estimator: PromptEstimator,
-    private readonly settings: SettingsService,
     private readonly clients: ClientService,
   ) {}
 
-  async execute(run: RunFolder, mode: RunMode, client: PromptMeterClient, followers: ReadonlyMap<string, string>, workspace: vscode.Uri): Promise<RunOutcome | undefined> {
-    const title = mode === 'batchApi' ? `Prompt Meter: Batch API run of ${run.index.source}` : `Prompt Meter: running ${run.index.source}`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const cancel = new AbortController();
-      const subscription = token.onCancellationRequested(() => cancel.abort());
-      let reported = 0;
-      const report = (done: number, total: number, text: string) => {
-        const share = (done / Math.max(1, total)) * 100;
-        progress.report({ increment: share - reported, message: text });
-        reported = share;
-      };
-      try {
-        if (mode === 'batchApi') {
-          const apiKey = await this.clients.apiKey();
-          if (!apiKey) return undefined;
-          const { outcome } = await runFolderThroughBatchApi(run, {
-            apiKey,
-            baseUrl: this.settings.current.baseUrl,
-            timeoutMs: this.settings.current.requestTimeoutMs,
-            pricing: this.estimator.currentPricing,
-            ledger: this.clients.ledger,
-            followers,
-            signal: cancel.signal,
-            onProgress: (state) => {
-              const batch = state.batches.map((item) => item.status).join(', ') || state.phase;
-              report(state.done, state.total, `batch ${batch} · ${state.done}/${state.total} · ${formatUsd(state.costUsd)}`);
-            },
-          });
-          return outcome;
-        }
-        const changes = readModelChanges(workspace.fsPath);
-        return await executeRun(run, client, {
-          signal: cancel.signal,
-          semanticFollowers: followers,
-          ledger: this.clients.ledger,
-          modelChangedFrom: (job) => changedFrom(changes, job.file, job.model),
-          mapReduce: {
-            counter: await this.estimator.load(['o200k_base']).then(() => this.estimator.counter('o200k_base')),
-            readDocument: (workspacePath) => createFileDocumentReader(workspace.fsPath)('', workspacePath),
-            pricing: this.estimator.currentPricing,
-            overrides: this.settings.current.pricingOverrides,
-          },
-          onProgress: (state) =>
-            report(state.done, state.total, `${state.done}/${state.total} · ${formatUsd(state.costUsd)}${state.etaSeconds !== undefined ? ` · ETA ${Math.ceil(state.etaSeconds)} s` : ''}`),
-        });
-      } finally {
-        subscription.dispose();
-      }
+  /** The standard and Batch API engines for a run under `layout.root`, read from one settings snapshot. */
+  engines(client: PromptMeterClient, settings: PromptMeterSettings, layout: WorkspaceLayout): Record<RunEngineKind, RunEngine> {
+    const changes = readModelChanges(layout.root);
+    const pricing = this.estimator.currentPricing;
+    return createRunEngines({
+      client,
+      ledger: this.clients.ledger,
+      modelChangedFrom: (job) => changedFrom(changes, job.file, job.model),
+      mapReduce: async () => {
+        await this.estimator.load(['o200k_base']);
+        const readDocument = createFileDocumentReader(layout.root);
+        return { counter: this.estimator.counter('o200k_base'), readDocument: (workspacePath) => readDocument('', workspacePath), pricing, overrides: settings.pricingOverrides };
+      },
+      batchApi: async () => {
+        const apiKey = await this.clients.apiKey();
+        return apiKey ? { apiKey, baseUrl: settings.baseUrl, timeoutMs: settings.requestTimeoutMs, pricing } : undefined;
+      },
     });
   }
+
+  /** A host that asks with `confirm`, then shows progress titled for the chosen engine until `dispose()`. */
+  host(source: string, confirm: (offer: RunOffer) => Promise<RunChoice>): VscodeRunHost {
+    const cancel = new AbortController();
+    let report: ((progress: RunProgress | BatchProgress, engine: RunEngineKind) => void) | undefined;
+    let close: (() => void) | undefined;
+    let disposed = false;
+    const start = (engine: RunEngineKind) => {
+      const title = engine === 'batchApi' ? `Prompt Meter: Batch API run of ${source}` : `Prompt Meter: running ${source}`;
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        const subscription = token.onCancellationRequested(() => cancel.abort());
+        let reported = 0;
+        report = (state) => {
+          const share = (state.done / Math.max(1, state.total)) * 100;
+          progress.report({ increment: share - reported, message: progressText(state) });
+          reported = share;
+        };
+        return new Promise<void>((resolve) => {
+          close = () => {
+            subscription.dispose();
+            resolve();
+          };
+          if (disposed) close();
+        });
+      });
+    };
+    return {
+      host: {
+        signal: cancel.signal,
+        confirm: async (offer) => {
+          const choice = await confirm(offer);
+          if (choice !== 'cancel') start(offer.only ?? choice.engine);
+          return choice;
+        },
+        progress: (state, engine) => report?.(state, engine),
+      },
+      dispose: () => {
+        disposed = true;
+        close?.();
+        close = undefined;
+      },
+    };
+  }
+}
+
+function progressText(state: RunProgress | BatchProgress): string {
+  const batch = 'phase' in state ? `batch ${state.batches.map((item) => item.status).join(', ') || state.phase} · ` : '';
+  const failed = state.failed > 0 ? ` (${state.failed} failed)` : '';
+  const eta = state.etaSeconds !== undefined ? ` · ETA ${Math.ceil(state.etaSeconds)} s` : '';
+  return `${batch}${state.done}/${state.total}${failed} · ${formatMoney(state.cost)}${eta}`;
 }

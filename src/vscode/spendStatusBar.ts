@@ -4,6 +4,7 @@ import { formatMoney, formatShare } from '../core/report/formatMoney';
 import type { CostReportService } from './costReportService';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS } from './ids';
+import { formatBudgetUsd } from '../core/estimate/formatting';
 
 /**
  * Month-to-date spend from the cost ledger, next to the live estimate (which sits at priority 100); warning and
@@ -41,7 +42,7 @@ export class SpendStatusBar implements vscode.Disposable {
 
 /** `$(graph-line) $0.53 this month`, or `… $0.53 / $10.00 this month` with a monthly budget. */
 export function spendStatusText(report: CostReport): string {
-  const budget = report.budget.monthly === null ? '' : ` / $${report.budget.monthly.toFixed(2)}`;
+  const budget = report.budget.monthly === null ? '' : ` / ${formatBudgetUsd(report.budget.monthly)}`;
   return `$(graph-line) ${formatMoney(report.spend.month)}${budget} this month`;
 }
 
@@ -50,7 +51,7 @@ function tooltip(report: CostReport): vscode.MarkdownString {
   markdown.isTrusted = false;
   const { spend, budget } = report;
   markdown.appendText(`Spend (from the cost ledger): today ${formatMoney(spend.today)} · last 7 days ${formatMoney(spend.last7Days)} · this month ${formatMoney(spend.month)}`);
-  if (budget.monthly !== null) markdown.appendText(`\n\nMonthly budget $${budget.monthly.toFixed(2)}: ${formatShare(budget.fraction)} used (${budget.level}).`);
+  if (budget.monthly !== null) markdown.appendText(`\n\nMonthly budget ${formatBudgetUsd(budget.monthly)}: ${formatShare(budget.fraction)} used (${budget.level}).`);
   markdown.appendText(`\n\nSaved in this range: ${formatMoney(report.savings.total)}. Prices as of ${report.pricesAsOf}. Click to open the Cost Report.`);
   return markdown;
 }

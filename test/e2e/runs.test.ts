@@ -1,10 +1,10 @@
 // Issues 3 and 4 end to end: Run Prompt and Run Prompts Folder in real VS Code (code-server + headless Chromium)
 // against the local OpenAI-compatible test server on 127.0.0.1. The key goes through "Set API Key" (SecretStorage).
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { startTestServer } from '../server';
+import { DEFAULT_MODELS, startTestServer } from '../server';
 import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServerForTest, waitForNotification, waitForStatusBarText } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
 import { clickDialogButton, enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
@@ -76,6 +76,79 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     assert.equal(index.jobs.pending, 0);
     assert.match(done, new RegExp(`${index.jobs.done} answered`));
     assert.equal(api.stats().duplicateCompletions, 0, 'no request was answered twice');
+  });
+
+  await t.test('Retry Failed Jobs sends only the failed job of a finished run', async () => {
+    // A prompt on a model the server does not know yet: its job fails (404 model_not_found, not retried).
+    writeFileSync(path.join(workspace, 'prompts', 'retry-me.prompt.md'), '---\nmodel: gpt-4o\nmax_tokens: 32\n---\nName a prime number above 100.\n');
+    api.configure({ models: DEFAULT_MODELS.filter((model) => model !== 'gpt-4o') });
+    const runs = path.join(workspace, '.promptmeter', 'runs');
+    const before = new Set(readdirSync(runs));
+    // The earlier run's notice says "… answered, 0 failed" too: cleared, so the next notice is this run's.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Prompt Meter: Run Prompts Folder');
+    await pickQuickPickItem(page, 'prompts');
+    const folderPlan = await clickDialogButton(page, 'Run');
+    t.diagnostic(`folder plan: ${folderPlan.replace(/\s+/g, ' ')}`);
+    const finished = await waitForNotification(page, /run finished — \d+ answered, \d+ failed/, { timeout: 120_000 });
+    assert.match(finished, /, 1 failed/, finished);
+    const runId = readdirSync(runs).find((name) => !before.has(name))!;
+    assert.equal(JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')).jobs.failed, 1);
+    api.configure({ models: DEFAULT_MODELS });
+    const served = api.stats().completionsServed;
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'Prompt Meter: Retry Failed Jobs');
+    await pickQuickPickItem(page, runId);
+    const plan = await clickDialogButton(page, 'Run');
+    assert.match(plan, /Retrying the 1 failed job/);
+    assert.match(plan, /1 jobs → 1 calls/);
+    // Every job of the run is answered now: that count tells this notice from the earlier folder run's.
+    const total = JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')).jobs.total as number;
+    await waitForNotification(page, new RegExp(`run finished — ${total} answered, 0 failed`), { timeout: 120_000 });
+    assert.equal(api.stats().completionsServed - served, 1, 'only the failed job was sent');
+    const index = JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8'));
+    assert.deepEqual([index.jobs.failed, index.jobs.pending, index.status], [0, 0, 'completed']);
+    assert.equal(index.cost.unpriced, 0);
+  });
+
+  await t.test('over budget, the plan dialog defaults to Cancel, shows the budget with its digits and names no CLI flag', async () => {
+    writeFileSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'), '---\nmodel: gpt-4o-mini\nmax_tokens: 32\n---\nSpell "rhythm" backwards.\n');
+    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'promptmeter.budget.monthly': 0.0005 }));
+    // The status bar shows the monthly budget once the setting is read (and with its digits, not "$0.00").
+    await waitForStatusBarText(page, /\/ \$0\.00050 this month/, { timeout: 60_000 });
+    const runs = path.join(workspace, '.promptmeter', 'runs');
+    const before = new Set(readdirSync(runs));
+    const served = api.stats().completionsServed;
+    await runCommand(page, 'Prompt Meter: Run Prompts Folder');
+    await pickQuickPickItem(page, 'prompts');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await dialog.innerText();
+    const buttons = (await dialog.locator('.monaco-button').allInnerTexts()).map((label) => label.trim()).filter(Boolean);
+    const focused = ((await dialog.locator('.monaco-button:focus').allInnerTexts())[0] ?? '').trim();
+    t.diagnostic(`over-budget dialog buttons: ${JSON.stringify(buttons)}, focused: ${focused}`);
+    assert.match(text, /monthly budget of \$0\.00050/);
+    assert.doesNotMatch(text, /--allow-over-budget|\$0\.00\b/);
+    assert.ok(buttons.includes('Run Anyway (Over Budget)'), buttons.join(' | '));
+    assert.equal(focused, 'Cancel', 'Enter answers Cancel');
+    await screenshot(page, 'runs-over-budget-dialog');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    const runId = readdirSync(runs).find((name) => !before.has(name))!;
+    // The extension writes the answer to run.json just after the dialog closes.
+    const stopReason = async (): Promise<string | undefined> => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const reason = (JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')) as { stopReason?: string }).stopReason;
+        if (reason) return reason;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return undefined;
+    };
+    assert.equal(await stopReason(), 'Not started.', 'Enter picked Cancel');
+    assert.equal(api.stats().completionsServed, served, 'nothing was sent');
+    rmSync(path.join(workspace, '.vscode'), { recursive: true });
+    rmSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'));
   });
 
   await t.test('after the runs, the Cost Report shows the spend and the cache saving of promptmeter report --json', async () => {

@@ -59,7 +59,9 @@ describe('Batch API runs against the test server', () => {
     const folder = newRun(jobs);
     const outcome = await runBatchApi(folder, client, options());
     assert.equal(outcome.status, 'completed');
-    assert.deepEqual({ ...outcome.progress, costUsd: 0 }, { total: 4, done: 4, failed: 0, truncated: 0, pending: 0, costUsd: 0 });
+    assert.deepEqual({ ...outcome.progress, costUsd: 0, cost: null }, { total: 4, done: 4, failed: 0, truncated: 0, pending: 0, costUsd: 0, cost: null });
+    assert.equal(outcome.progress.cost.unpriced, 0, 'every answered line is priced');
+    assert.equal(outcome.progress.cost.usd, outcome.progress.costUsd);
     const stats = server.stats();
     assert.equal(stats.batchesCreated, 2, 'chat and embeddings each get their batch');
     assert.equal(stats.batchLinesAnswered, 3, 'the identical job was not sent');

@@ -41,7 +41,7 @@ describe('promptmeter run', () => {
     assert.equal(report.requests, 1);
     assert.equal(report.cacheHits, 0);
     assert.equal(report.failed, 0);
-    assert.ok(report.cost > 0);
+    assert.ok(report.cost.knownUsd > 0 && report.cost.usd === report.cost.knownUsd);
     assert.equal(report.results.length, 1);
     assert.match(report.results[0].output, /\S/);
     assert.equal(report.results[0].cache, 'miss');
@@ -49,7 +49,7 @@ describe('promptmeter run', () => {
     assert.equal(second.requests, 0);
     assert.equal(second.cacheHits, 1);
     assert.ok(['disk', 'memory'].includes(second.results[0].cache), second.results[0].cache);
-    assert.equal(second.cost, 0);
+    assert.deepEqual(second.cost, { usd: 0, knownUsd: 0, unpriced: 0 });
     assert.equal(second.plan.knownCacheHits, 1, 'the plan knew the answer was cached');
     assert.equal(second.plan.costUsd, 0);
     const fresh = JSON.parse((await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--json', '--no-cache'], folder)).stdout);

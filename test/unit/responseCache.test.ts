@@ -27,6 +27,21 @@ const parseNumber = (text: string): number | undefined => {
 };
 
 describe('ResponseCache', () => {
+  test('peek names the tier a get would hit (same parser: a value get rejects is no hit) and changes nothing', async () => {
+    const memory = namedTier('memory');
+    const disk = namedTier('disk');
+    const redis = namedTier('redis');
+    await disk.set('bad', '"not a number"');
+    await redis.set('bad', '3');
+    await redis.set('k', '7');
+    const cache = new ResponseCache([memory, disk, redis]);
+    assert.equal(await cache.peek('k', parseNumber), 'redis');
+    assert.equal(await cache.peek('bad', parseNumber), 'redis', 'the unparsable disk value is skipped, as get skips it');
+    assert.equal(await cache.peek('missing', parseNumber), undefined);
+    assert.equal(await memory.get('k'), undefined, 'nothing copied upwards');
+    assert.equal(await disk.get('bad'), '"not a number"', 'nothing deleted');
+    assert.deepEqual(await cache.get('k', parseNumber), { value: 7, tier: 'redis' }, 'the run then hits the tier the plan named');
+  });
   test('a hit in the lowest tier fills every tier above it', async () => {
     const memory = namedTier('memory');
     const disk = namedTier('disk');

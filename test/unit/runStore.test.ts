@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -37,6 +37,35 @@ describe('run folders', () => {
     resumed.close();
     assert.deepEqual([...store.open(folder.id).results().keys()], ['a', 'c']);
     assert.equal(readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).length, 3);
+  });
+  it('rebuilds a missing or torn run.json from jobs.jsonl + results.jsonl, with a notice naming the file', () => {
+    const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'pm-runs-')));
+    const folder = store.create('prompts', [chatJob('a', 'q1'), chatJob('b', 'q2'), chatJob('c', 'q3')], 0.0003);
+    folder.appendResult(result('a'));
+    folder.appendResult({ ...result('b'), costUsd: 0, error: { message: 'HTTP 500' } });
+    folder.appendResult({ ...result('c'), costUsd: null });
+    folder.close();
+    const indexFile = path.join(folder.directory, 'run.json');
+    writeFileSync(indexFile, readFileSync(indexFile, 'utf8').slice(0, 60));
+    const torn = store.open(folder.id);
+    assert.match(torn.notice ?? '', new RegExp(`^${indexFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\): rebuilt it from jobs.jsonl and results.jsonl \\(3 of 3 jobs have a result\\)\\.$`));
+    assert.deepEqual(torn.index.jobs, { total: 3, done: 3, failed: 1, truncated: 0, pending: 0 });
+    assert.deepEqual(torn.index.cost, { usd: null, knownUsd: 0.001, unpriced: 1 }, 'an unpriced answer is unknown, not $0');
+    assert.equal(torn.index.costUsd, null);
+    assert.equal(JSON.parse(readFileSync(indexFile, 'utf8')).id, folder.id, 'the rebuilt index is saved');
+    assert.equal(store.open(folder.id).notice, undefined, 'and read normally next time');
+    unlinkSync(indexFile);
+    assert.match(store.open('last').notice ?? '', /run\.json is missing: rebuilt/);
+  });
+  it('reads a run.json written before `cost` existed as fully known', () => {
+    const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'pm-runs-')));
+    const folder = store.create('prompts', [chatJob('a', 'q1')], 0.0001);
+    const indexFile = path.join(folder.directory, 'run.json');
+    const old = JSON.parse(readFileSync(indexFile, 'utf8'));
+    delete old.cost;
+    writeFileSync(indexFile, JSON.stringify({ ...old, costUsd: 0.25 }));
+    assert.deepEqual(store.open(folder.id).index.cost, { usd: 0.25, knownUsd: 0.25, unpriced: 0 });
+    assert.deepEqual(store.list()[0]!.cost, { usd: 0.25, knownUsd: 0.25, unpriced: 0 });
   });
   it('says which run is missing', () => {
     const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'pm-runs-')));

@@ -5,6 +5,7 @@ import type { PriceUsage } from '../client/priceUsage';
 import { fromResponsesAnswer } from '../client/responsesConversion';
 import { emptyUsage, usageFromApi } from '../client/usage';
 import type { LedgerEntry } from '../ledger/ledgerEntry';
+import { followerAnswer, joinChoiceTexts } from '../runs/followerAnswer';
 import type { JobResult, RunJob } from '../runs/runJob';
 
 /** What one custom_id of a finished batch came to. */
@@ -99,8 +100,7 @@ export function collectLine(job: RunJob, outcome: Exclude<BatchLineOutcome, { ki
 /** Choice texts, joined like the normal path does for `n > 1`. */
 function chatOutput(body: Record<string, unknown>): string {
   const choices = Array.isArray(body['choices']) ? (body['choices'] as Array<{ message?: { content?: unknown } }>) : [];
-  const texts = choices.map((choice) => (typeof choice.message?.content === 'string' ? choice.message.content : ''));
-  return texts.length > 1 ? texts.join('\n\n---\n\n') : (texts[0] ?? '');
+  return joinChoiceTexts(choices.map((choice) => (typeof choice.message?.content === 'string' ? choice.message.content : '')));
 }
 
 function embeddingOutput(body: Record<string, unknown>): { output: string; embeddings: number[][] } {
@@ -112,17 +112,8 @@ function embeddingOutput(body: Record<string, unknown>): { output: string; embed
 /**
  * A follower of an answered job (identical request, or an accepted similar question): the leader's answer, no
  * call, cost 0, and a ledger entry recording the avoided call at Batch prices (the cost report's "dedupe").
+ * The rule is the standard path's too: {@link followerAnswer}.
  */
 export function followerLine(follower: RunJob, leader: JobResult, kind: 'dedupe' | 'semantic', context: Omit<LineContext, 'batchId' | 'priceUsage'>): CollectedLine {
-  const finishedAt = context.now().toISOString();
-  const result: JobResult = { ...leader, jobId: follower.id, file: follower.file, row: follower.row, costUsd: 0, cache: kind, answeredBy: leader.jobId, finishedAt };
-  const entry: LedgerEntry = {
-    version: 1, id: randomUUID(), time: finishedAt, source: follower.file, runId: context.runId, jobId: follower.id,
-    endpoint: follower.endpoint, model: follower.model, requestKey: follower.dedupeKey, usage: leader.usage, costUsd: 0,
-    ...(leader.outcome === 'truncated'
-      ? { outcome: 'truncated' as const, ...(leader.finishReason ? { finishReason: leader.finishReason } : {}) }
-      : { outcome: 'ok' as const, avoidedCostUsd: leader.costUsd ?? follower.estimate.batchCostUsd }),
-    batchApi: leader.cache === 'batch', latencyMs: 0, cache: 'inflight', retries: 0, extra: { dedupe: kind === 'dedupe' ? 'identical' : 'semantic', answeredBy: leader.jobId },
-  };
-  return { result, entry };
+  return followerAnswer(follower, leader, kind, context);
 }

@@ -5,6 +5,7 @@ import type { PriceUsage } from '../client/priceUsage';
 import type { LedgerWriter } from '../ledger/ledger';
 import type { RunOutcome, RunProgress } from '../runs/runExecutor';
 import type { FollowerMap } from '../runs/runSchedule';
+import { countResults } from '../runs/runCounts';
 import type { RunFolder, RunStatus } from '../runs/runStore';
 import type { BatchApiClient } from './batchApiClient';
 import { collectPart, fillFollowers, type CollectContext } from './batchCollect';
@@ -128,7 +129,7 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
   await fillFollowers(jobs, semantic, context);
   progress = countProgress();
   const status = finalStatus();
-  store.save({ status, ...(stopReason ? { stopReason } : {}), jobs: { total: progress.total, done: progress.done, failed: progress.failed, pending: progress.pending }, costUsd: progress.costUsd });
+  store.save({ status, ...(stopReason ? { stopReason } : {}), jobs: { total: progress.total, done: progress.done, failed: progress.failed, truncated: progress.truncated, pending: progress.pending }, cost: progress.cost });
   folder.close();
   return { status, progress, batches: summaries(), ...(stopReason ? { stopReason } : {}) };
 
@@ -147,7 +148,7 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
     finishedNow.push(part);
     await fillFollowers(jobs, semantic, context);
     progress = countProgress();
-    store.save({ jobs: { total: progress.total, done: progress.done, failed: progress.failed, pending: progress.pending }, costUsd: progress.costUsd });
+    store.save({ jobs: { total: progress.total, done: progress.done, failed: progress.failed, truncated: progress.truncated, pending: progress.pending }, cost: progress.cost });
   }
 
   function finalStatus(): RunStatus {
@@ -171,20 +172,8 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
   }
 
   function countProgress(): RunProgress {
-    const results = folder.results();
-    let done = 0;
-    let failed = 0;
-    let truncated = 0;
-    let costUsd = 0;
-    for (const job of jobs) {
-      const result = results.get(job.id);
-      if (!result) continue;
-      done += 1;
-      if (result.error) failed += 1;
-      if (result.outcome === 'truncated') truncated += 1;
-      costUsd += result.costUsd ?? 0;
-    }
-    return { total: jobs.length, done, failed, truncated, pending: jobs.length - done, costUsd };
+    const counts = countResults(jobs, folder.results());
+    return { ...counts, costUsd: counts.cost.knownUsd };
   }
 
   function summaries(): BatchSummary[] {

@@ -34,6 +34,18 @@ export class ResponseCache {
     return undefined;
   }
 
+  /**
+   * The tier that holds a value `parse` accepts, searched like {@link get} but changing nothing (no copy upwards, no
+   * delete): a plan asks what the run will hit without making the hit look like a memory one.
+   */
+  async peek<T>(key: string, parse: (text: string) => T | undefined): Promise<CacheTierName | undefined> {
+    for (const tier of this.tiers) {
+      const text = await tier.get(key);
+      if (text !== undefined && safeParse(parse, text) !== undefined) return tier.name;
+    }
+    return undefined;
+  }
+
   async set(key: string, text: string): Promise<void> {
     await Promise.all(this.tiers.map((tier) => tier.set(key, text)));
   }

@@ -18,6 +18,7 @@ import type { LedgerWriter } from '../ledger/ledger';
 import type { CallOptions } from './callOptions';
 import type { CallResult } from './callResult';
 import type { ChatApi } from './chatApi';
+import { parseCachedChat } from './cachedAnswer';
 import { ChatCall } from './chatCall';
 import type { ChatOptions } from './chatCall';
 import { emptyCounters } from './clientCounters';
@@ -180,8 +181,9 @@ export class PromptMeterClient {
   async hasCachedAnswer(request: ChatCompletionCreateParams, api: ChatApi = 'chat'): Promise<boolean> {
     if (!this.cache) return false;
     const endpoint = api === 'responses' ? 'responses' : 'chat.completions';
-    const hit = await this.cache.get(requestKey(endpoint, request, this.context.namespace), (text) => text);
-    return hit !== undefined;
+    // The same key and parser as the call itself (every tier: memory, disk, Redis), so a plan's "cached" is a hit.
+    const tier = await this.cache.peek(requestKey(endpoint, request, this.context.namespace), parseCachedChat);
+    return tier !== undefined;
   }
 
   /** A snapshot of the running totals. */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROMPT_METER_FOLDER } from '../report/loadCostReport';
+import { WorkspaceLayout } from '../workspace/workspaceLayout';
 import type { SavedComparison } from './compareTypes';
 
-/** `<workspace>/.promptmeter/comparisons`: saved comparisons, beside `runs/` and `ledger/`, shared by the extension and the CLI. */
+/** `<workspace>/.promptmeter/comparisons`: saved comparisons, beside `runs/` and `ledger/` (see WorkspaceLayout). */
 export function comparisonsFolderOf(workspaceFolder: string): string {
-  return path.join(workspaceFolder, PROMPT_METER_FOLDER, 'comparisons');
+  return new WorkspaceLayout(workspaceFolder).comparisons;
 }
 
 /** SHA-256 of a prompt file's text: a comparison speaks for the text it was run on. */

@@ -19,6 +19,11 @@ export function formatTokens(count: number): string {
 }
 
 /** An estimate label for money that may be unknown: "price unknown" rather than $0. */
+/** A budget in USD: whole cents when they say it all ("$5.00"), else enough digits that $0.001 never reads "$0.00". */
+export function formatBudgetUsd(usd: number): string {
+  return Number(usd.toFixed(2)) === usd ? `$${usd.toFixed(2)}` : formatUsd(usd);
+}
+
 export function formatEstimate(amount: number | undefined): string {
   return amount === undefined ? 'price unknown' : `~${formatUsd(amount)}`;
 }

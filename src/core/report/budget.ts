@@ -1,3 +1,4 @@
+import { formatBudgetUsd } from '../estimate/formatting';
 import type { BudgetLevel, BudgetStatus, CostReport, RunSummary } from './costReportTypes';
 import type { MoneyAmount } from './money';
 
@@ -59,7 +60,7 @@ export function budgetGate(report: Pick<CostReport, 'budget'>, plannedUsd: numbe
   const { monthly, perRun, used } = report.budget;
   const messages: string[] = [];
   const levels: BudgetLevel[] = [];
-  const money = (usd: number) => `$${usd.toFixed(2)}`;
+  const money = formatBudgetUsd;
   if (monthly !== null) {
     const projected = used.knownUsd + (plannedUsd ?? 0);
     let level = budgetLevel(projected, monthly);

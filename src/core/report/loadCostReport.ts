@@ -6,16 +6,17 @@ import { buildRollupReport, isLocalMidnight, type CostReportOptions } from './co
 import type { CostReport } from './costReportTypes';
 import { LedgerReader, type LedgerLocation } from './ledgerReader';
 import { parseRunRecord, type RunRecord } from './runRecord';
+import { PROMPT_METER_FOLDER, WorkspaceLayout } from '../workspace/workspaceLayout';
 
-/** Where Prompt Meter keeps its files inside a workspace folder. */
-export const PROMPT_METER_FOLDER = '.promptmeter';
+/** Where Prompt Meter keeps its files inside a workspace folder (owned by {@link WorkspaceLayout}). */
+export { PROMPT_METER_FOLDER };
 
 /**
  * `<workspace>/.promptmeter/ledger`: the cost ledger shared by the extension and the CLI, a folder of month
  * segments (see `LedgerFolder`); it replaces `.promptmeter/ledger.jsonl`, which is moved into it once.
  */
 export function ledgerPathOf(workspaceFolder: string): string {
-  return path.join(workspaceFolder, PROMPT_METER_FOLDER, 'ledger');
+  return new WorkspaceLayout(workspaceFolder).ledger;
 }
 
 /**
@@ -38,7 +39,7 @@ export async function ledgerLocationOf(ledgerPath: string): Promise<LedgerLocati
 
 /** `<workspace>/.promptmeter/runs`: one folder per batch run. */
 export function runsFolderOf(workspaceFolder: string): string {
-  return path.join(workspaceFolder, PROMPT_METER_FOLDER, 'runs');
+  return new WorkspaceLayout(workspaceFolder).runs;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { MoneyAmount } from './money';
 /** Status of a batch run as written in its `run.json`. */
 export type RunStatus = 'planned' | 'running' | 'completed' | 'cancelled' | 'stopped' | 'failed';
 
@@ -25,6 +26,8 @@ export interface RunRecord {
   readonly source?: string;
   readonly jobs?: RunJobCounts;
   readonly costUsd?: number | null;
+  /** The run's spend with its unknown part (run.json `cost`; from `costUsd` in older files). */
+  readonly cost?: MoneyAmount;
   readonly estimateUsd?: number | null;
   readonly batchApi?: { readonly batchId?: string; readonly status?: string };
 }
@@ -55,6 +58,7 @@ export function parseRunRecord(value: unknown, folderName?: string): RunRecord |
     source: text('source'),
     jobs: jobCounts(record.jobs),
     costUsd: money('costUsd'),
+    cost: moneyAmount(record.cost) ?? (typeof record.costUsd === 'number' && Number.isFinite(record.costUsd) ? { usd: record.costUsd, knownUsd: record.costUsd, unpriced: 0 } : undefined),
     estimateUsd: money('estimateUsd'),
     batchApi: batchApi(record.batchApi),
   };
@@ -78,4 +82,11 @@ function batchApi(value: unknown): RunRecord['batchApi'] {
     batchId: typeof record.batchId === 'string' ? record.batchId : undefined,
     status: typeof record.status === 'string' ? record.status : undefined,
   };
+}
+
+function moneyAmount(value: unknown): MoneyAmount | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { usd, knownUsd, unpriced } = value as Record<string, unknown>;
+  if (typeof knownUsd !== 'number' || !Number.isFinite(knownUsd) || typeof unpriced !== 'number' || !Number.isInteger(unpriced) || unpriced < 0) return undefined;
+  return { usd: unpriced > 0 ? null : typeof usd === 'number' ? usd : knownUsd, knownUsd, unpriced };
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { WorkspaceLayout } from '../workspace/workspaceLayout';
 
 /** One prompt whose model was changed through Prompt Meter (Choose Model, Recommend Model, a quick fix). */
 export interface ModelChange {
@@ -12,7 +13,7 @@ export interface ModelChange {
 
 /** `<workspace>/.promptmeter/model-changes.json`: prompt file (workspace-relative) → its latest model change. */
 export function modelChangesPath(workspaceFolder: string): string {
-  return path.join(workspaceFolder, '.promptmeter', 'model-changes.json');
+  return new WorkspaceLayout(workspaceFolder).modelChanges;
 }
 
 export function readModelChanges(workspaceFolder: string): Record<string, ModelChange> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { CallOptions } from '../client/callOptions';
@@ -7,10 +6,15 @@ import type { CallResult } from '../client/callResult';
 import { PromptMeterError } from '../client/errors';
 import { stopsTheRun } from '../client/retryPolicy';
 import type { LedgerWriter } from '../ledger/ledger';
-import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { JobResult, RunJob } from './runJob';
 import type { RunFolder, RunStatus } from './runStore';
 import { pendingJobs, type FollowerMap } from './runSchedule';
+import { ResultTally } from './resultTally';
+import { followerAnswer, joinChoiceTexts } from './followerAnswer';
+import type { MoneyAmount } from '../report/money';
+
+/** The live ETA is shown once this many jobs finished in this session (before that the plan's estimate stands). */
+export const ETA_AFTER_JOBS = 3;
 import { runMapReduceJob, type MapReduceRuntime } from './mapReduceJob';
 
 /** What a run needs from the client (PromptMeterClient satisfies it). */
@@ -27,8 +31,11 @@ export interface RunProgress {
   /** Answers paid for that were cut off or empty (see `JobResult.outcome`). */
   readonly truncated: number;
   readonly pending: number;
+  /** Spent so far (from usage); answers without a known price are its unknown part. */
+  readonly cost: MoneyAmount;
+  /** `cost.knownUsd` (kept for displays that show one number next to `cost`'s unknown part). */
   readonly costUsd: number;
-  /** Seconds left at the pace so far; undefined until a few jobs finished. */
+  /** Seconds left at the pace so far (jobs finished per second since this run started); undefined until a few jobs finished. */
   readonly etaSeconds?: number;
 }
 
@@ -43,8 +50,12 @@ export interface RunExecutionOptions {
   readonly onProgress?: (progress: RunProgress) => void;
   readonly ledger?: LedgerWriter;
   readonly now?: () => Date;
+  /** Milliseconds for the live ETA and index saves (tests inject one). Default `Date.now`. */
+  readonly clock?: () => number;
   /** The model a job's prompt had before Prompt Meter changed it (ledger evidence for the model-change saving). */
   readonly modelChangedFrom?: (job: RunJob) => string | undefined;
+  /** Send only these job ids (Retry Failed Jobs); the others keep their results or stay pending. */
+  readonly onlyJobs?: ReadonlySet<string>;
   /** Needed when the run has map-reduce jobs (long documents). */
   readonly mapReduce?: MapReduceRuntime;
 }
@@ -64,28 +75,27 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
   const now = options.now ?? (() => new Date());
   const jobs = folder.jobs();
   const existing = folder.results();
-  const schedule = pendingJobs(jobs, existing, options.semanticFollowers ?? new Map());
-  let done = jobs.length - schedule.pendingCount;
-  let failed = 0;
-  let truncated = [...existing.values()].filter((result) => result.outcome === 'truncated').length;
-  let costUsd = [...existing.values()].reduce((sum, result) => sum + (result.costUsd ?? 0), 0);
+  const schedule = pendingJobs(jobs, existing, options.semanticFollowers ?? new Map(), options.onlyJobs);
+  // Counts start from what the folder already holds (a resume), failures included; a job sent again replaces its result.
+  const tally = new ResultTally(jobs, existing);
+  const clock = options.clock ?? (() => Date.now());
   let stopReason: string | undefined;
-  const started = Date.now();
-  const startedDone = done;
+  const started = clock();
+  let finishedHere = 0;
   const progress = (): RunProgress => {
-    const pending = jobs.length - done;
-    const rate = (done - startedDone) / Math.max(1, (Date.now() - started) / 1000);
-    return { total: jobs.length, done, failed, truncated, pending, costUsd, etaSeconds: done - startedDone >= 3 && rate > 0 ? pending / rate : undefined };
+    const counts = tally.counts();
+    const elapsedSeconds = (clock() - started) / 1000;
+    const rate = elapsedSeconds > 0 ? finishedHere / elapsedSeconds : 0;
+    const toDo = Math.max(0, schedule.pendingCount - finishedHere);
+    return { ...counts, costUsd: counts.cost.knownUsd, etaSeconds: finishedHere >= ETA_AFTER_JOBS && rate > 0 ? toDo / rate : undefined };
   };
   const record = (result: JobResult) => {
     folder.appendResult(result);
-    done++;
-    if (result.error) failed++;
-    if (result.outcome === 'truncated') truncated++;
-    costUsd += result.costUsd ?? 0;
+    tally.set(result);
+    finishedHere++;
   };
   folder.saveIndex({ status: 'running', stopReason: undefined });
-  let lastIndexSave = Date.now();
+  let lastIndexSave = clock();
 
   // Jobs already answered elsewhere in this run (identical request done earlier) are filled in first.
   for (const { follower, leader } of schedule.answeredNow) await reuse(follower, leader, schedule.isSemantic(follower.id) ? 'semantic' : 'dedupe');
@@ -101,9 +111,9 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
       for (const follower of schedule.followersOf(job.id)) {
         if (!result.error) await reuse(follower, result, schedule.isSemantic(follower.id) ? 'semantic' : 'dedupe');
       }
-      if (Date.now() - lastIndexSave > 500) {
+      if (clock() - lastIndexSave > 500) {
         saveCounts();
-        lastIndexSave = Date.now();
+        lastIndexSave = clock();
       }
       options.onProgress?.(progress());
     }
@@ -121,8 +131,8 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
     folder.saveIndex({
       ...(status ? { status } : {}),
       ...(stopReason ? { stopReason } : {}),
-      jobs: { total: jobs.length, done, failed, truncated, pending: jobs.length - done },
-      costUsd,
+      jobs: (({ total, done, failed, truncated, pending }) => ({ total, done, failed, truncated, pending }))(tally.counts()),
+      cost: tally.counts().cost,
     });
   }
 
@@ -140,7 +150,7 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
       }
       const answer = await client.chat(job.request as ChatCompletionCreateParams, { ...callOptions, ...(job.endpoint === 'responses' ? { api: 'responses' as const } : {}) });
       const texts = answer.response.choices.map((choice) => choice.message.content ?? '');
-      return resultOf(job, answer, texts.length > 1 ? texts.join('\n\n---\n\n') : (texts[0] ?? ''));
+      return resultOf(job, answer, joinChoiceTexts(texts));
     } catch (error) {
       if (error instanceof PromptMeterError && stopsTheRun(error)) {
         stopReason ??= `${error.message} ${error.action ?? ''}`.trim();
@@ -167,22 +177,10 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
     };
   }
 
-  /**
-   * Gives `follower` the leader's answer without a call, and records the call that was not made. A truncated
-   * answer is shared as truncated (asking again would get the same), and its ledger entry avoids nothing.
-   */
+  /** Gives `follower` the leader's answer without a call, and records the call that was not made. */
   async function reuse(follower: RunJob, leader: JobResult, kind: 'dedupe' | 'semantic'): Promise<void> {
-    const result: JobResult = { ...leader, jobId: follower.id, file: follower.file, row: follower.row, costUsd: 0, cache: kind, answeredBy: leader.jobId, finishedAt: now().toISOString() };
+    const { result, entry } = followerAnswer(follower, leader, kind, { runId: folder.id, now });
     record(result);
-    const entry: LedgerEntry = {
-      version: 1, id: randomUUID(), time: result.finishedAt, source: follower.file, runId: folder.id, jobId: follower.id,
-      endpoint: follower.endpoint, model: follower.model, requestKey: follower.dedupeKey, usage: leader.usage, costUsd: 0,
-      ...(leader.outcome === 'truncated'
-        ? { outcome: 'truncated' as const, ...(leader.finishReason ? { finishReason: leader.finishReason } : {}) }
-        : { outcome: 'ok' as const, avoidedCostUsd: leader.costUsd ?? follower.estimate.costUsd }),
-      latencyMs: 0, cache: 'inflight', retries: 0,
-      extra: { dedupe: kind === 'dedupe' ? 'identical' : 'semantic', answeredBy: leader.jobId },
-    };
     await options.ledger?.append(entry).catch(() => undefined);
   }
 }

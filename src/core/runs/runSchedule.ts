@@ -16,9 +16,10 @@ export interface RunSchedule {
 /**
  * Decides what a (re)run sends: jobs without a successful result, one call per identical request
  * (same `dedupeKey`), and none for jobs that reuse an accepted similar job's answer. A similar-job link is
- * only honoured when its leader is itself sent or already answered (never chains of reuse).
+ * only honoured when its leader is itself sent or already answered (never chains of reuse). `only` limits the
+ * jobs considered to those ids.
  */
-export function pendingJobs(jobs: readonly RunJob[], results: ReadonlyMap<string, JobResult>, semanticFollowers: FollowerMap): RunSchedule {
+export function pendingJobs(jobs: readonly RunJob[], results: ReadonlyMap<string, JobResult>, semanticFollowers: FollowerMap, only?: ReadonlySet<string>): RunSchedule {
   const succeeded = (id: string) => {
     const result = results.get(id);
     return result && !result.error ? result : undefined;
@@ -28,7 +29,8 @@ export function pendingJobs(jobs: readonly RunJob[], results: ReadonlyMap<string
     const result = succeeded(job.id);
     if (result && !answeredByKey.has(job.dedupeKey)) answeredByKey.set(job.dedupeKey, result);
   }
-  const pending = jobs.filter((job) => !succeeded(job.id));
+  // `only` (retry the failed jobs): every other job is left as it is, answered or not.
+  const pending = jobs.filter((job) => !succeeded(job.id) && (!only || only.has(job.id)));
   const leaders: RunJob[] = [];
   const leaderByKey = new Map<string, RunJob>();
   const followers = new Map<string, RunJob[]>();

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { ZERO_MONEY, type MoneyAmount } from '../report/money';
+import { countResults } from './runCounts';
 import type { JobResult, RunJob } from './runJob';
 
 export type RunStatus = 'planned' | 'running' | 'completed' | 'cancelled' | 'stopped' | 'failed';
@@ -16,8 +18,13 @@ export interface RunIndex {
   source: string;
   /** `truncated`: answers paid for that were cut off or empty (absent in runs made before it was counted). */
   jobs: { total: number; done: number; failed: number; truncated?: number; pending: number };
-  /** Money spent so far (USD, from usage). */
-  costUsd: number;
+  /** Money spent so far, from usage; answers without a known price are an unknown part, never $0. */
+  cost: MoneyAmount;
+  /**
+   * `cost.usd` for readers of older run.json files: USD spent, or null when some of it is unknown. Files written
+   * before `cost` existed have only this (a number); they are read as fully known.
+   */
+  costUsd: number | null;
   /** Estimated before running (USD, standard prices). */
   estimateUsd: number | null;
   /** Why the run stopped early, in words the user can act on. */
@@ -36,19 +43,42 @@ export class RunStore {
     writeFileSync(path.join(directory, 'jobs.jsonl'), jobs.map((job) => JSON.stringify(job)).join('\n') + (jobs.length ? '\n' : ''));
     const index: RunIndex = {
       version: 1, id, createdAt: now.toISOString(), updatedAt: now.toISOString(), status: 'planned', source,
-      jobs: { total: jobs.length, done: 0, failed: 0, pending: jobs.length }, costUsd: 0, estimateUsd,
+      jobs: { total: jobs.length, done: 0, failed: 0, pending: jobs.length }, cost: ZERO_MONEY, costUsd: 0, estimateUsd,
     };
     const folder = new RunFolder(directory, index);
     folder.saveIndex();
     return folder;
   }
 
-  /** Opens a run by id (or by its folder path). */
+  /**
+   * Opens a run by id (or by its folder path), or the newest run for `last`. A run whose run.json is missing or
+   * damaged but whose jobs.jsonl is there is rebuilt from jobs.jsonl + results.jsonl; `folder.notice` then says so,
+   * naming the file.
+   */
   open(idOrPath: string): RunFolder {
-    const directory = existsSync(path.join(idOrPath, 'run.json')) ? idOrPath : path.join(this.root, idOrPath);
+    if (idOrPath === 'last') {
+      const newest = this.list()[0] ?? this.rebuildableIds()[0];
+      if (!newest) throw new Error(`No runs in ${this.root} yet.`);
+      return this.open(typeof newest === 'string' ? newest : newest.id);
+    }
+    const isFolder = existsSync(path.join(idOrPath, 'run.json')) || existsSync(path.join(idOrPath, 'jobs.jsonl'));
+    const directory = isFolder ? idOrPath : path.join(this.root, idOrPath);
     const indexFile = path.join(directory, 'run.json');
-    if (!existsSync(indexFile)) throw new Error(`No run "${idOrPath}" in ${this.root}.`);
-    return new RunFolder(directory, JSON.parse(readFileSync(indexFile, 'utf8')) as RunIndex);
+    const jobsFile = path.join(directory, 'jobs.jsonl');
+    if (!existsSync(indexFile) && !existsSync(jobsFile)) throw new Error(`No run "${idOrPath}" in ${this.root}.`);
+    let problem: string | undefined;
+    if (existsSync(indexFile)) {
+      try {
+        return new RunFolder(directory, readIndex(JSON.parse(readFileSync(indexFile, 'utf8'))));
+      } catch (error) {
+        problem = `is damaged (${(error as Error).message})`;
+      }
+    } else problem = 'is missing';
+    if (!existsSync(jobsFile)) throw new Error(`${indexFile} ${problem}, and there is no jobs.jsonl beside it to rebuild the run from.`);
+    const folder = new RunFolder(directory, rebuiltIndex(directory, path.basename(directory)));
+    folder.saveIndex();
+    folder.notice = `${indexFile} ${problem}: rebuilt it from jobs.jsonl and results.jsonl (${folder.index.jobs.done} of ${folder.index.jobs.total} jobs have a result).`;
+    return folder;
   }
 
   /** All runs, newest first (unreadable folders are skipped). */
@@ -57,13 +87,52 @@ export class RunStore {
     const runs: RunIndex[] = [];
     for (const name of readdirSync(this.root)) {
       try {
-        runs.push(JSON.parse(readFileSync(path.join(this.root, name, 'run.json'), 'utf8')) as RunIndex);
+        runs.push(readIndex(JSON.parse(readFileSync(path.join(this.root, name, 'run.json'), 'utf8'))));
       } catch {
         // A half-created or foreign folder is not a run.
       }
     }
     return runs.sort((left, right) => right.createdAt.localeCompare(left.createdAt));
   }
+
+  /** Folders with jobs.jsonl but no readable run.json (newest name first): runs a resume can rebuild. */
+  rebuildableIds(): string[] {
+    if (!existsSync(this.root)) return [];
+    const readable = new Set(this.list().map((run) => run.id));
+    return readdirSync(this.root)
+      .filter((name) => !readable.has(name) && existsSync(path.join(this.root, name, 'jobs.jsonl')))
+      .sort((left, right) => right.localeCompare(left));
+  }
+}
+
+/**
+ * A parsed run.json as the current shape: files written before `cost` existed carry `costUsd` only (read as
+ * known). Throws when it is not a run index at all.
+ */
+function readIndex(value: unknown): RunIndex {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+  const index = value as RunIndex;
+  if (typeof index.id !== 'string' || !index.jobs || typeof index.jobs.total !== 'number') throw new Error('no run id or job counts');
+  if (!index.cost || typeof index.cost.knownUsd !== 'number') {
+    const usd = typeof index.costUsd === 'number' ? index.costUsd : 0;
+    index.cost = { usd, knownUsd: usd, unpriced: 0 };
+  }
+  return index;
+}
+
+/** An index rebuilt from the run's own lines: counts and cost from the results, status from what is left. */
+function rebuiltIndex(directory: string, id: string): RunIndex {
+  const jobs = readJsonLines<RunJob>(path.join(directory, 'jobs.jsonl'));
+  const results = new Map(readJsonLines<JobResult>(path.join(directory, 'results.jsonl')).map((result) => [result.jobId, result]));
+  const counts = countResults(jobs, results);
+  const created = (statSync(path.join(directory, 'jobs.jsonl')).mtime ?? new Date()).toISOString();
+  const sources = [...new Set(jobs.map((job) => job.file))];
+  return {
+    version: 1, id, createdAt: created, updatedAt: created, status: counts.pending > 0 ? 'cancelled' : 'completed',
+    source: sources.length === 1 ? sources[0]! : `${sources.length} files`,
+    jobs: { total: counts.total, done: counts.done, failed: counts.failed, truncated: counts.truncated, pending: counts.pending },
+    cost: counts.cost, costUsd: counts.cost.usd, estimateUsd: null,
+  };
 }
 
 /**
@@ -72,6 +141,8 @@ export class RunStore {
  */
 export class RunFolder {
   private descriptor: number | undefined;
+  /** Set when opening had to repair something (run.json rebuilt): a line to show the user. */
+  notice: string | undefined;
 
   constructor(
     readonly directory: string,
@@ -101,6 +172,7 @@ export class RunFolder {
   /** Writes run.json atomically (temporary file + rename), so a reader never sees half an index. */
   saveIndex(changes: Partial<RunIndex> = {}): void {
     Object.assign(this.index, changes, { updatedAt: new Date().toISOString() });
+    if (changes.cost) this.index.costUsd = changes.cost.usd;
     const file = path.join(this.directory, 'run.json');
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(this.index, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { truncationText } from '../client/answerOutcome';
 import { formatEstimate, formatTokens, formatUsd } from '../estimate/formatting';
+import { formatMoney } from '../report/formatMoney';
 import type { RunOutcome } from './runExecutor';
 import type { JobResult } from './runJob';
 import type { RunPlan } from './runPlan';
@@ -26,7 +27,7 @@ export function planText(plan: RunPlan): string[] {
     `Expected duration: about ${duration} under the current ${plan.bindingLimit === 'tokens' ? 'tokens' : 'requests'}-per-minute limit`,
   ];
   if (plan.unpricedJobs > 0) lines.push(`${plan.unpricedJobs} jobs have no known price (not in the estimate): add overrides in promptmeter.pricing.overrides.`);
-  if (plan.budget) lines.push(`Budget per run: ${formatUsd(plan.budget.limitUsd)}${plan.budget.exceeded ? ' — EXCEEDED: the run will not start without --allow-over-budget' : ' — within budget'}`);
+  if (plan.budget) lines.push(`Budget per run: ${formatUsd(plan.budget.limitUsd)}${plan.budget.exceeded ? ' — EXCEEDED at standard prices' : ' — within budget'}`);
   return lines;
 }
 
@@ -43,10 +44,11 @@ export function runSummaryMarkdown(index: RunIndex, plan: RunPlan | undefined, o
     `- Source: ${index.source}`,
     `- Status: **${outcome.status}**${outcome.stopReason ? ` — ${outcome.stopReason}` : ''}`,
     `- Jobs: ${outcome.progress.total} total, ${outcome.progress.done} done, ${outcome.progress.failed} failed, ${truncated.length} truncated, ${outcome.progress.pending} pending`,
-    `- Cost: ${formatUsd(outcome.progress.costUsd)} (from usage)${plan ? `; estimated before running: ${formatEstimate(plan.costUsd)}` : ''}`,
+    `- Cost: ${formatMoney(outcome.progress.cost)} (from usage${outcome.progress.cost.unpriced > 0 ? `; ${outcome.progress.cost.unpriced} answers have no known price: add them in promptmeter.pricing.overrides` : ''})${plan ? `; estimated before running: ${formatEstimate(plan.costUsd)}` : ''}`,
     `- Answers by source: ${[...byCache].map(([cache, count]) => `${cache} ${count}`).join(', ') || 'none yet'}`,
   ];
   if (outcome.progress.pending > 0) lines.push('', `Resume with \`promptmeter run --resume ${index.id}\` (only the pending jobs are sent).`);
+  if (failures.length > 0) lines.push('', `Retry only the ${failures.length} failed job${failures.length === 1 ? '' : 's'} with \`promptmeter run --retry-failed ${index.id}\` (in VS Code: Prompt Meter: Retry Failed Jobs).`);
   if (truncated.length > 0) {
     lines.push('', '## Truncated answers', '', `${truncated.length} answers were paid for (${formatUsd(truncatedCost)}) but cut off or empty; they are not cached.`, '');
     for (const result of truncated.slice(0, 50)) lines.push(`- ${result.jobId}: ${truncationText(result.finishReason ?? 'length', result.output === '')}`);
