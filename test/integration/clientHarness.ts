@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { after, afterEach, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PriceUsage } from '../../src/core/client/priceUsage';
@@ -6,6 +7,7 @@ import { PromptMeterClient } from '../../src/core/client/promptMeterClient';
 import type { PromptMeterClientOptions } from '../../src/core/client/promptMeterClient';
 import { Ledger } from '../../src/core/ledger/ledger';
 import { fakeApiKey } from '../support/fakeKeys';
+import { startTestServer, type TestServer, type TestServerOptions } from '../server/index';
 
 /** The key every harness client uses; tests check it never leaks. */
 export const secretKey = fakeApiKey('proj-HARNESS0SECRET0KEY0123456789');
@@ -64,4 +66,28 @@ export async function filesUnder(directory: string): Promise<string[]> {
 /** A one-message chat request. */
 export function ask(text: string, extra: Record<string, unknown> = {}) {
   return { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: text }], max_tokens: 64, ...extra };
+}
+
+/**
+ * The test server and scratch directories of one `describe`: started before its tests, reset after each, closed
+ * (and the scratch removed) after all. Call it in the `describe` body.
+ */
+export function suiteServer(options: Partial<TestServerOptions> = { streamChunkDelayMs: 0 }): { readonly server: TestServer; readonly scratch: Scratch } {
+  const scratch = new Scratch();
+  let started: TestServer | undefined;
+  before(async () => {
+    started = await startTestServer(options);
+  });
+  afterEach(() => started?.reset());
+  after(async () => {
+    await started?.close();
+    await scratch.cleanUp();
+  });
+  return {
+    scratch,
+    get server(): TestServer {
+      if (!started) throw new Error('suiteServer: the server starts in before(); use it inside a test');
+      return started;
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { priceUsageFrom } from '../../src/core/client/priceUsage';
 import { PromptMeterError } from '../../src/core/client/errors';
 import { costOfUsage } from '../../src/core/pricing/cost';
 import { Pricing } from '../../src/core/pricing/pricing';
-import { startTestServer, type TestServer } from '../server';
-import { Scratch, harnessClient } from './clientHarness';
+import { harnessClient, suiteServer } from './clientHarness';
 
 /**
  * `service_tier` end to end: the test server serves flex only on models that have it (400 otherwise, as OpenAI
@@ -13,17 +12,8 @@ import { Scratch, harnessClient } from './clientHarness';
  * API rates (OpenAI's flex guide), priority as unknown (its rates are not in the price data), default at standard.
  */
 describe('service tiers: priced by the tier that served the call', () => {
-  let server: TestServer;
-  const scratch = new Scratch();
+  const suite = suiteServer();
   const pricing = new Pricing({});
-  before(async () => {
-    server = await startTestServer({ streamChunkDelayMs: 0 });
-  });
-  afterEach(() => server.reset());
-  after(async () => {
-    await server.close();
-    await scratch.cleanUp();
-  });
 
   const request = (text: string, serviceTier?: string, extra: Record<string, unknown> = {}) => ({
     model: 'gpt-5-mini',
@@ -34,7 +24,7 @@ describe('service tiers: priced by the tier that served the call', () => {
   });
 
   test('flex is billed at Batch API rates, priority is unknown, default is standard; streamed answers too', async () => {
-    const { client, ledger } = harnessClient(server.url, await scratch.directory(), { priceUsage: priceUsageFrom(pricing), cache: false });
+    const { client, ledger } = harnessClient(suite.server.url, await suite.scratch.directory(), { priceUsage: priceUsageFrom(pricing), cache: false });
     const flex = await client.chat(request('Summarise flex processing.', 'flex'));
     const streamed = await client.chat(request('Summarise flex processing, streamed.', 'flex', { stream: true, stream_options: { include_usage: true } }));
     await client.chat(request('Summarise priority processing.', 'priority'));
@@ -62,7 +52,7 @@ describe('service tiers: priced by the tier that served the call', () => {
   });
 
   test('flex on a model without Flex processing is a 400 on service_tier, sent once, not billed', async () => {
-    const { client, ledger } = harnessClient(server.url, await scratch.directory(), { priceUsage: priceUsageFrom(pricing), cache: false });
+    const { client, ledger } = harnessClient(suite.server.url, await suite.scratch.directory(), { priceUsage: priceUsageFrom(pricing), cache: false });
     const failure = await client.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 20, service_tier: 'flex' }).then(
       () => assert.fail('expected a 400'),
       (error: unknown) => error,
@@ -71,8 +61,8 @@ describe('service tiers: priced by the tier that served the call', () => {
     assert.ok(failure instanceof PromptMeterError);
     assert.equal(failure.status, 400);
     assert.match(failure.message, /service_tier|Flex/);
-    assert.equal(server.stats().completionsServed, 0);
-    assert.equal(server.stats().requests, 1, 'a 400 is not retried');
+    assert.equal(suite.server.stats().completionsServed, 0);
+    assert.equal(suite.server.stats().requests, 1, 'a 400 is not retried');
     assert.equal((await ledger.read()).entries.length, 0, 'a rejected request is not billed and not a ledger entry');
   });
 });

@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readLedger } from '../../src/core/ledger/readLedger';
 import { datedPriceLookup } from '../../src/core/report/priceLookup';
 import { savingsByCause } from '../../src/core/report/savings';
 import { buildCostReport } from '../../src/core/report/costReport';
-import { startTestServer, type TestServer } from '../server/index';
-import { harnessClient, Scratch } from './clientHarness';
+import { harnessClient, suiteServer } from './clientHarness';
 
 /** gpt-5-nano at its default effort spends the 10-token cap on hidden reasoning: empty, finish_reason length. */
 const cutOff = { model: 'gpt-5-nano', messages: [{ role: 'user' as const, content: 'Classify: the printer is on fire' }], max_completion_tokens: 10 };
 
 describe('cut-off and empty answers are not successes', () => {
-  const scratch = new Scratch();
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ streamChunkDelayMs: 0 });
-  });
-  afterEach(() => server.reset());
-  after(async () => {
-    await server.close();
-    await scratch.cleanUp();
-  });
+  const suite = suiteServer();
 
   test('a truncated answer is paid for, marked, recorded as truncated, and never cached', async () => {
-    const directory = await scratch.directory();
-    const { client } = harnessClient(server.url, directory);
+    const directory = await suite.scratch.directory();
+    const { client } = harnessClient(suite.server.url, directory);
     const first = await client.chat(cutOff);
     assert.deepEqual(first.truncated, { finishReason: 'length', empty: true });
     assert.equal(first.response.choices[0]?.message.content, '');
@@ -34,7 +24,7 @@ describe('cut-off and empty answers are not successes', () => {
     assert.equal(second.cache, 'miss', 'not served from the cache');
     assert.deepEqual(second.truncated, { finishReason: 'length', empty: true });
     assert.equal(await client.hasCachedAnswer(cutOff), false);
-    assert.equal(server.stats().completionsServed, 2);
+    assert.equal(suite.server.stats().completionsServed, 2);
     const complete = await client.chat({ ...cutOff, max_completion_tokens: 400, reasoning_effort: 'minimal' });
     assert.equal(complete.truncated, undefined);
     assert.equal((await client.chat({ ...cutOff, max_completion_tokens: 400, reasoning_effort: 'minimal' })).cache, 'memory');
@@ -53,12 +43,12 @@ describe('cut-off and empty answers are not successes', () => {
   });
 
   test('identical calls in flight share a truncated answer as truncated, and it counts as no saving', async () => {
-    const directory = await scratch.directory();
-    const { client } = harnessClient(server.url, directory);
-    server.configure({ latencyMs: 30 });
+    const directory = await suite.scratch.directory();
+    const { client } = harnessClient(suite.server.url, directory);
+    suite.server.configure({ latencyMs: 30 });
     const results = await Promise.all([client.chat(cutOff), client.chat(cutOff), client.chat(cutOff)]);
-    server.configure({ latencyMs: 0 });
-    assert.equal(server.stats().completionsServed, 1);
+    suite.server.configure({ latencyMs: 0 });
+    assert.equal(suite.server.stats().completionsServed, 1);
     assert.deepEqual(results.map((result) => result.truncated?.finishReason), ['length', 'length', 'length']);
     assert.deepEqual(results.map((result) => result.cache).sort(), ['inflight', 'inflight', 'miss']);
     await client.close();
