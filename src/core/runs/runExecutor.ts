@@ -10,8 +10,8 @@ import type { JobResult, RunJob } from './runJob';
 import type { RunFolder, RunStatus } from './runStore';
 import { pendingJobs, type FollowerMap } from './runSchedule';
 import { ResultTally } from './resultTally';
+import type { RunCounts } from './runCounts';
 import { followerAnswer, joinChoiceTexts } from './followerAnswer';
-import type { MoneyAmount } from '../report/money';
 
 /** The live ETA is shown once this many jobs finished in this session (before that the plan's estimate stands). */
 export const ETA_AFTER_JOBS = 3;
@@ -24,15 +24,8 @@ export interface RunClient {
   embed(request: EmbeddingCreateParams, options: CallOptions): Promise<CallResult<CreateEmbeddingResponse>>;
 }
 
-export interface RunProgress {
-  readonly total: number;
-  readonly done: number;
-  readonly failed: number;
-  /** Answers paid for that were cut off or empty (see `JobResult.outcome`). */
-  readonly truncated: number;
-  readonly pending: number;
-  /** Spent so far (from usage); answers without a known price are its unknown part. */
-  readonly cost: MoneyAmount;
+/** The run's counts so far (see RunCounts: truncated = paid answers cut off or empty) and the time left. */
+export interface RunProgress extends RunCounts {
   /** `cost.knownUsd` (kept for displays that show one number next to `cost`'s unknown part). */
   readonly costUsd: number;
   /** Seconds left at the pace so far (jobs finished per second since this run started); undefined until a few jobs finished. */
