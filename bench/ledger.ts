@@ -170,7 +170,7 @@ async function child(mode: string, folder: string): Promise<Record<string, numbe
     buildRollupReport({ rollups: snapshot.rollups }, { ...options, skippedLines: snapshot.skippedLines });
     extra.refreshMs = Math.round(performance.now() - refreshStart);
     extra.bytesRead = snapshot.bytesRead;
-    extra.rows = snapshot.rollups.reduce((sum, rollup) => sum + rollup.rows.length, 0);
+    extra.rows = snapshot.rollups.reduce((sum, rollup) => sum + rollup.rowCount, 0);
   } else if (mode === 'entries') {
     const entries: LedgerEntry[] = [];
     for (const name of readdirSync(folder).filter((file) => file.endsWith('.jsonl'))) entries.push(...(await readLedger(path.join(folder, name))).entries);
