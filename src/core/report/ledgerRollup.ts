@@ -1,5 +1,6 @@
 import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { PriceLookup } from './priceLookup';
+import { timeMs } from './ledgerTime';
 import { dayKey } from './reportPeriods';
 import { isPaidCall, savingsOfEntry } from './savings';
 
@@ -100,7 +101,7 @@ export class Rollup {
     }
     const index = (this.index ??= this.buildIndex());
     const day = this.dayOf(ms, index);
-    const model = ref(index, this.strings, entry.model);
+    const model = cachedRef(index, this.strings, index.lastModel, entry.model);
     const source = ref(index, this.strings, entry.source);
     const runId = ref(index, this.strings, entry.runId);
     const job = ref(index, this.strings, entry.jobId);
@@ -137,8 +138,8 @@ export class Rollup {
         this.parts[PART.count]![part]! += 1;
       }
     }
-    this.countCall(index, row, PART_KIND.outcome, String(entry.outcome), entry.costUsd);
-    this.countCall(index, row, PART_KIND.endpoint, String(entry.endpoint), entry.costUsd);
+    this.countCall(index, row, PART_KIND.outcome, cachedRef(index, this.strings, index.lastOutcome, String(entry.outcome)), entry.costUsd);
+    this.countCall(index, row, PART_KIND.endpoint, cachedRef(index, this.strings, index.lastEndpoint, String(entry.endpoint)), entry.costUsd);
     const after = this.rows;
     if (ms < after[COL.firstMs]![row]!) after[COL.firstMs]![row] = ms;
     if (ms > after[COL.lastMs]![row]!) after[COL.lastMs]![row] = ms;
@@ -150,8 +151,8 @@ export class Rollup {
     if (!this.last || ms >= this.last.ms) this.last = { ms, time: entry.time };
   }
 
-  private countCall(index: RollupIndex, row: number, kind: number, name: string, usd: number | null | undefined): void {
-    const part = this.part(index, row, kind, ref(index, this.strings, name), -1);
+  private countCall(index: RollupIndex, row: number, kind: number, name: number, usd: number | null | undefined): void {
+    const part = this.part(index, row, kind, name, -1);
     this.parts[PART.count]![part]! += 1;
     addMoney(this.parts[PART.knownUsd]!, this.parts[PART.unpriced]!, part, usd);
   }
@@ -170,6 +171,9 @@ export class Rollup {
       nextRow: new Int32Array(this.rows[0]!.length),
       firstPart: new Int32Array(this.rows[0]!.length).fill(-1),
       nextPart: new Int32Array(this.parts[0]!.length),
+      lastModel: { text: undefined, at: -1 },
+      lastOutcome: { text: undefined, at: -1 },
+      lastEndpoint: { text: undefined, at: -1 },
     };
     const rows = this.rows;
     for (let row = 0; row < this.rowCount; row += 1) {
@@ -236,6 +240,22 @@ interface RollupIndex {
   nextRow: Int32Array;
   firstPart: Int32Array;
   nextPart: Int32Array;
+  /** The last text of a field and its index: most entries repeat the last outcome and endpoint. */
+  readonly lastModel: LastText;
+  readonly lastOutcome: LastText;
+  readonly lastEndpoint: LastText;
+}
+
+interface LastText {
+  text: string | undefined;
+  at: number;
+}
+
+/** {@link ref}, first comparing with the field's last text (cheaper than hashing a new string). */
+function cachedRef(index: RollupIndex, strings: string[], last: LastText, text: string): number {
+  if (last.text === text) return last.at;
+  last.text = text;
+  return (last.at = ref(index, strings, text));
 }
 
 /** The index of `text` in `strings` (added when new); -1 for undefined. */
@@ -273,37 +293,6 @@ function grownInt(column: Int32Array, fill = 0): Int32Array {
 function addMoney(known: Float64Array, unpriced: Float64Array, at: number, usd: number | null | undefined): void {
   if (typeof usd === 'number' && Number.isFinite(usd)) known[at]! += usd;
   else unpriced[at]! += 1;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
-
-/**
- * `Date.parse(time)`, without its cost for the form the ledger writes (`2026-11-20T18:00:00.000Z`, from
- * `toISOString`); any other text goes through `Date.parse`.
- */
-export function timeMs(time: string): number {
-  if (time.length !== 24 || time.charCodeAt(23) !== 90 || time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45 || time.charCodeAt(10) !== 84 || time.charCodeAt(13) !== 58 || time.charCodeAt(16) !== 58 || time.charCodeAt(19) !== 46) return Date.parse(time);
-  for (const at of DIGIT_POSITIONS) {
-    const code = time.charCodeAt(at);
-    if (code < 48 || code > 57) return Date.parse(time);
-  }
-  const number = (from: number, to: number): number => {
-    let value = 0;
-    for (let at = from; at < to; at += 1) value = value * 10 + time.charCodeAt(at) - 48;
-    return value;
-  };
-  const year = number(0, 4);
-  const month = number(5, 7);
-  const day = number(8, 10);
-  const hour = number(11, 13);
-  const minute = number(14, 16);
-  const second = number(17, 19);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return Date.parse(time);
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, number(20, 23));
-  // A day the month does not have (Date.UTC would roll it over) and years Date.UTC reads as 19xx go to Date.parse.
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!) && year >= 100 ? ms : Date.parse(time);
 }
 
 /** A rollup of `entries` in memory (what the report of a list of entries is built from). */
