@@ -99,7 +99,12 @@ export async function migrateLegacyLedger(folder: string, now: Date = new Date()
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    await splitClaim(folder, id, claim, now);
+    try {
+      await splitClaim(folder, id, claim, now);
+    } catch (error) {
+      await giveBack(folder, id, claim, source);
+      throw error;
+    }
     moved = true;
   }
   // Claims left by a process that died.
@@ -126,6 +131,22 @@ export async function migrateLegacyLedger(folder: string, now: Date = new Date()
     moved = true;
   }
   return moved;
+}
+
+/**
+ * After a failed split (a full disk, a folder that turned read-only): the staged copies are removed and a claim
+ * that is still whole goes back where it was (unless a new file is there), so it is read, and split, again.
+ */
+async function giveBack(folder: string, id: string, claim: string, source: string): Promise<void> {
+  // Copied in full (the claim is now `.split`): the staged months are all there is; they are moved later.
+  if (!(await isFile(claim))) return;
+  await rm(path.join(folder, `.${id}`), { recursive: true, force: true }).catch(() => undefined);
+  try {
+    await link(claim, source);
+    await unlink(claim);
+  } catch {
+    // Left as a claim: taken over once it is old.
+  }
 }
 
 /** Steps 2–4 of {@link migrateLegacyLedger} for the claimed file `claim`. */
