@@ -229,7 +229,9 @@ async function main(): Promise<void> {
         firstVsFloor: ratio(first.cpuMs!, floor.cpuMs!),
         // Peak RSS of the report's child processes against the plain parse's child, measured in the same run.
         peakMb, peakVsPlain: ratio(peakMb, plain.peakMb!),
-        targets: { firstAtMost2xPlain: first.cpuMs! <= 2 * plain.cpuMs!, laterAtMost1s: Math.max(later.cpuMs!, all.cpuMs!) <= 1000, peakAtMost300Mb: peakMb <= 300, refreshReadsOnlyNewBytes: refresh.bytesRead === refresh.appendedBytes },
+        // The issue sets the first-report target at 1M calls; below that, process start-up (the same fixed ~100 ms in
+        // every child) dominates both sides, and the ratio says little: null.
+        targets: { firstAtMost2xPlain: entries >= 1_000_000 ? first.cpuMs! <= 2 * plain.cpuMs! : null, laterAtMost1s: Math.max(later.cpuMs!, all.cpuMs!) <= 1000, peakAtMost300Mb: peakMb <= 300, refreshReadsOnlyNewBytes: refresh.bytesRead === refresh.appendedBytes },
       });
       rmSync(folder, { recursive: true, force: true });
     }
@@ -238,7 +240,8 @@ async function main(): Promise<void> {
   }
   console.log(JSON.stringify({ bench: 'ledger', node: process.version, days: DAYS, results }, null, 2));
   const line = results.map((result) => `${result.entries / 1000}k (${result.megabytes} MB, ${result.rollupRows} rows): first ${result.first.cpuMs} ms = ${result.firstVsPlain}× plain ${result.plain.cpuMs} ms (${result.firstVsFloor}× floor ${result.floor.cpuMs} ms), later ${result.later.cpuMs}/${result.all.cpuMs} ms (month/all), refresh ${result.refresh.refreshMs} ms reading ${result.refresh.bytesRead} of ${result.refresh.appendedBytes} new bytes, peak ${result.peakMb} MB = ${result.peakVsPlain}× plain's ${result.plain.peakMb} MB${result.entriesInMemory ? ` (before rollups: ${result.entriesInMemory.cpuMs} ms, ${result.entriesInMemory.peakMb} MB)` : ''}`);
-  console.log(`bench/ledger (CPU ms): ${line.join('; ')}`);
+  const verdict = results.map((result) => Object.entries(result.targets).filter(([, met]) => met === false).map(([name]) => `${result.entries / 1000}k ${name} missed`)).flat();
+  console.log(`bench/ledger (CPU ms): ${line.join('; ')} | ${verdict.length === 0 ? 'targets met' : verdict.join(', ')}`);
 }
 
 void main();
