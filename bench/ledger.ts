@@ -9,7 +9,8 @@
  *   later   — rollups on disk plus the lines after them (the range: this month; `all`: all time)
  *   refresh — the view: a reader kept across refreshes, 200 entries appended, one refresh (bytes read = new bytes)
  *   entries — the approach before rollups (all entries in memory, then the report); up to 100k only
- * Targets (issue 13): first ≤ 2× plain at 1M, later ≤ 1 s, peak ≤ 300 MB, refresh reads only new bytes.
+ * Targets (issue 13): first ≤ 2× plain at 1M, later ≤ 1 s, peak ≤ 300 MB, refresh reads only new bytes. Peak is the
+ * largest maxRSS of the report's children (first, later, all, refresh), shown next to the plain parse child's.
  * Prints one JSON object, then a one-line summary.  Run: node out/bench/ledger.js [--full] [--sizes 10000,…]
  */
 import { execFileSync } from 'node:child_process';
@@ -170,7 +171,7 @@ async function child(mode: string, folder: string): Promise<Record<string, numbe
     buildRollupReport({ rollups: snapshot.rollups }, { ...options, skippedLines: snapshot.skippedLines });
     extra.refreshMs = Math.round(performance.now() - refreshStart);
     extra.bytesRead = snapshot.bytesRead;
-    extra.rows = snapshot.rollups.reduce((sum, rollup) => sum + rollup.rows.length, 0);
+    extra.rows = snapshot.rollups.reduce((sum, rollup) => sum + rollup.rowCount, 0);
   } else if (mode === 'entries') {
     const entries: LedgerEntry[] = [];
     for (const name of readdirSync(folder).filter((file) => file.endsWith('.jsonl'))) entries.push(...(await readLedger(path.join(folder, name))).entries);
@@ -226,7 +227,11 @@ async function main(): Promise<void> {
         plain, floor, first, later, all, refresh, entriesInMemory: before,
         firstVsPlain: ratio(first.cpuMs!, plain.cpuMs!),
         firstVsFloor: ratio(first.cpuMs!, floor.cpuMs!),
-        targets: { firstAtMost2xPlain: first.cpuMs! <= 2 * plain.cpuMs!, laterAtMost1s: Math.max(later.cpuMs!, all.cpuMs!) <= 1000, peakAtMost300Mb: peakMb <= 300, refreshReadsOnlyNewBytes: refresh.bytesRead === refresh.appendedBytes },
+        // Peak RSS of the report's child processes against the plain parse's child, measured in the same run.
+        peakMb, peakVsPlain: ratio(peakMb, plain.peakMb!),
+        // The issue sets the first-report target at 1M calls; below that, process start-up (the same fixed ~100 ms in
+        // every child) dominates both sides, and the ratio says little: null.
+        targets: { firstAtMost2xPlain: entries >= 1_000_000 ? first.cpuMs! <= 2 * plain.cpuMs! : null, laterAtMost1s: Math.max(later.cpuMs!, all.cpuMs!) <= 1000, peakAtMost300Mb: peakMb <= 300, refreshReadsOnlyNewBytes: refresh.bytesRead === refresh.appendedBytes },
       });
       rmSync(folder, { recursive: true, force: true });
     }
@@ -234,8 +239,9 @@ async function main(): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   console.log(JSON.stringify({ bench: 'ledger', node: process.version, days: DAYS, results }, null, 2));
-  const line = results.map((result) => `${result.entries / 1000}k (${result.megabytes} MB, ${result.rollupRows} rows): first ${result.first.cpuMs} ms = ${result.firstVsPlain}× plain ${result.plain.cpuMs} ms (${result.firstVsFloor}× floor ${result.floor.cpuMs} ms), later ${result.later.cpuMs}/${result.all.cpuMs} ms (month/all), refresh ${result.refresh.refreshMs} ms reading ${result.refresh.bytesRead} of ${result.refresh.appendedBytes} new bytes, peak ${Math.max(result.first.peakMb!, result.later.peakMb!, result.all.peakMb!, result.refresh.peakMb!)} MB${result.entriesInMemory ? ` (before rollups: ${result.entriesInMemory.cpuMs} ms, ${result.entriesInMemory.peakMb} MB)` : ''}`);
-  console.log(`bench/ledger (CPU ms): ${line.join('; ')}`);
+  const line = results.map((result) => `${result.entries / 1000}k (${result.megabytes} MB, ${result.rollupRows} rows): first ${result.first.cpuMs} ms = ${result.firstVsPlain}× plain ${result.plain.cpuMs} ms (${result.firstVsFloor}× floor ${result.floor.cpuMs} ms), later ${result.later.cpuMs}/${result.all.cpuMs} ms (month/all), refresh ${result.refresh.refreshMs} ms reading ${result.refresh.bytesRead} of ${result.refresh.appendedBytes} new bytes, peak ${result.peakMb} MB = ${result.peakVsPlain}× plain's ${result.plain.peakMb} MB${result.entriesInMemory ? ` (before rollups: ${result.entriesInMemory.cpuMs} ms, ${result.entriesInMemory.peakMb} MB)` : ''}`);
+  const verdict = results.map((result) => Object.entries(result.targets).filter(([, met]) => met === false).map(([name]) => `${result.entries / 1000}k ${name} missed`)).flat();
+  console.log(`bench/ledger (CPU ms): ${line.join('; ')} | ${verdict.length === 0 ? 'targets met' : verdict.join(', ')}`);
 }
 
 void main();

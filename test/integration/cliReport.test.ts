@@ -94,13 +94,16 @@ describe('promptmeter report', () => {
     const first = JSON.parse(cli(['report', '--json', '--range', 'all'], folder).stdout) as CostReport;
     assert.ok(!existsSync(path.join(folder, '.promptmeter', 'ledger.jsonl')), 'ledger.jsonl was moved');
     const ledgerFolder = path.join(folder, '.promptmeter', 'ledger');
-    const segments = readdirSync(ledgerFolder).filter((name) => name.endsWith('.jsonl'));
-    assert.equal(segments.length, 1);
-    assert.deepEqual(readdirSync(path.join(ledgerFolder, 'rollups')), [`${segments[0]}.rollup`]);
+    const segments = readdirSync(ledgerFolder).filter((name) => name.endsWith('.jsonl')).sort();
+    const thisMonth = `${new Date().toISOString().slice(0, 7)}.jsonl`;
+    assert.deepEqual(segments, ['2020-01.jsonl', thisMonth], 'split into month segments');
+    assert.deepEqual(readdirSync(path.join(ledgerFolder, 'rollups')).sort(), segments.map((segment) => `${segment}.rollup`));
     const later = JSON.parse(cli(['report', '--json', '--range', 'all'], folder).stdout) as CostReport;
     assert.deepEqual({ ...later, generatedAt: first.generatedAt, range: first.range }, first);
-    const asFile = JSON.parse(cli(['report', '--json', '--range', 'all', '--ledger', path.join(ledgerFolder, segments[0]!)], folder).stdout) as CostReport;
-    assert.deepEqual(asFile.spend, first.spend, '--ledger FILE reads the same entries');
+    assert.equal(first.ledger.entries, 5, 'every entry kept');
+    assert.equal(first.ledger.skippedLines, 1, 'the torn line too (still skipped)');
+    const asFile = JSON.parse(cli(['report', '--json', '--range', 'all', '--ledger', path.join(ledgerFolder, thisMonth)], folder).stdout) as CostReport;
+    assert.deepEqual(asFile.spend.month, first.spend.month, '--ledger FILE reads the same entries');
   });
 
   it('--since widens the range; --ledger reads another file; without --json it prints a table', () => {

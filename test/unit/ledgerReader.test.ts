@@ -2,12 +2,12 @@
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { LedgerEntry } from '../../src/core/ledger/ledgerEntry';
-import { LedgerFolder } from '../../src/core/ledger/ledgerFolder';
+import { LedgerFolder, migrateLegacyLedger } from '../../src/core/ledger/ledgerFolder';
 import { readLedger } from '../../src/core/ledger/readLedger';
 import { SegmentedLedger } from '../../src/core/ledger/segmentedLedger';
 import { buildCostReport, buildRollupReport, type CostReportOptions } from '../../src/core/report/costReport';
@@ -156,14 +156,15 @@ if (CHILD) {
       assert.equal(afterDelete.rebuilt, 1);
       assertAlmostEqual(afterDelete.report, expected, 'deleted');
 
-      const text = readFileSync(rollupFile, 'utf8');
-      writeFileSync(rollupFile, text.replace(/,(\d)/, ',9$1'));
-      assert.notEqual(readFileSync(rollupFile, 'utf8'), text, 'the test changed a figure');
+      // One bit of one figure (the columns are the file's last bytes).
+      const bytes = readFileSync(rollupFile);
+      bytes[bytes.length - 20]! ^= 0x10;
+      writeFileSync(rollupFile, bytes);
       const afterCorrupt = await fresh();
       assert.equal(afterCorrupt.rebuilt, 1, 'a checksum mismatch is not trusted');
       assertAlmostEqual(afterCorrupt.report, expected, 'corrupted');
 
-      writeFileSync(rollupFile, readFileSync(rollupFile, 'utf8').slice(0, 100));
+      writeFileSync(rollupFile, readFileSync(rollupFile).subarray(0, 100));
       assert.equal((await fresh()).rebuilt, 1, 'a cut rollup');
 
       // The log changed under the rollup with the same size (edited by hand): the log wins.
@@ -207,8 +208,71 @@ if (CHILD) {
       const report = await reportOf(reader);
       assert.equal(report.spend.range.knownUsd, 15);
       assert.ok(!existsSync(legacy));
-      assert.equal(readdirSync(ledgerFolder).filter((name) => name.startsWith('migrated-')).length, 2);
+      assert.deepEqual(readdirSync(ledgerFolder).filter((name) => name.endsWith('.jsonl')).sort().map((name) => name.replace(/legacy-.*\./, 'legacy-ID.')), ['2026-10.jsonl', '2026-11.jsonl', '2026-11.legacy-ID.jsonl']);
       assertAlmostEqual(await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions)), buildCostReport([...old, added, late], options));
+    });
+
+    test('the old ledger is split into month segments: every line kept once, existing segments never rewritten', async () => {
+      const ledgerFolder = folder();
+      const entries = [
+        ledgerEntry({ time: '2026-09-30T23:59:59.999Z', costUsd: 1 }),
+        ledgerEntry({ time: '2026-10-01T00:00:00.000Z', costUsd: 2 }),
+        ledgerEntry({ time: '2026-11-05T10:00:00Z', costUsd: 4 }),
+        ledgerEntry({ time: '2026-10-20T10:00:00Z', costUsd: 8 }),
+      ];
+      const lines = entries.map((entry) => JSON.stringify(entry));
+      // A foreign line goes with the line before it; the torn last line is kept (with a newline added).
+      const legacyText = `${lines[0]}\n${lines[1]}\nnot json\n${lines[2]}\n\n${lines[3]}\n{"version":1,"id":"torn`;
+      writeFileSync(LedgerFolder.legacyFileOf(ledgerFolder), legacyText);
+      mkdirSync(ledgerFolder, { recursive: true });
+      const current = ledgerEntry({ time: '2026-11-06T10:00:00Z', costUsd: 16 });
+      writeFileSync(path.join(ledgerFolder, '2026-11.jsonl'), `${JSON.stringify(current)}\n`);
+
+      const reader = new LedgerReader({ folder: ledgerFolder }, readerOptions);
+      const report = await reportOf(reader);
+      const names = readdirSync(ledgerFolder).sort();
+      const legacyNovember = names.find((name) => name.startsWith('2026-11.legacy-'));
+      assert.ok(legacyNovember, `November's old lines sit beside the existing segment: ${names.join(', ')}`);
+      assert.deepEqual(names.filter((name) => name !== legacyNovember), ['2026-09.jsonl', '2026-10.jsonl', '2026-11.jsonl', 'rollups'], 'no claim or staging folder is left');
+      const read = (name: string) => readFileSync(path.join(ledgerFolder, name), 'utf8');
+      assert.equal(read('2026-09.jsonl'), `${lines[0]}\n`);
+      assert.equal(read('2026-10.jsonl'), `${lines[1]}\nnot json\n${lines[3]}\n{"version":1,"id":"torn\n`, 'in file order, October lines from both sides of a November one');
+      assert.equal(read('2026-11.jsonl'), `${JSON.stringify(current)}\n`, 'the existing segment is untouched');
+      assert.equal(read(legacyNovember!), `${lines[2]}\n`);
+      assert.equal(report.ledger.skippedLines, 2, 'the foreign and the torn line are still there, still skipped');
+      assertAlmostEqual(report, { ...buildCostReport([...entries, current], options), ledger: { ...buildCostReport([...entries, current], options).ledger, skippedLines: 2 } });
+
+      // Once: nothing left to move, the same report.
+      assert.equal(await migrateLegacyLedger(ledgerFolder), false);
+      assertAlmostEqual(await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions)), report);
+    });
+
+    test('a whole-file segment of the earlier migration is split too; a split left by a dead process is finished once', async () => {
+      const ledgerFolder = folder();
+      mkdirSync(ledgerFolder, { recursive: true });
+      const old = [ledgerEntry({ time: '2026-09-10T10:00:00Z', costUsd: 1 }), ledgerEntry({ time: '2026-10-10T10:00:00Z', costUsd: 2 })];
+      writeFileSync(path.join(ledgerFolder, 'migrated-2026-11-01T00-00-00-000Z-abcd1234.jsonl'), old.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+      // A process died after copying, while moving the months into place: August is linked but still staged, July not moved.
+      const august = ledgerEntry({ time: '2026-08-10T10:00:00Z', costUsd: 4 });
+      const july = ledgerEntry({ time: '2026-07-10T10:00:00Z', costUsd: 8 });
+      const staging = path.join(ledgerFolder, '.dead');
+      mkdirSync(staging);
+      writeFileSync(path.join(staging, '2026-08.jsonl'), `${JSON.stringify(august)}\n`);
+      linkSync(path.join(staging, '2026-08.jsonl'), path.join(ledgerFolder, '2026-08.jsonl'));
+      writeFileSync(path.join(staging, '2026-07.jsonl'), `${JSON.stringify(july)}\n`);
+      const claim = path.join(ledgerFolder, 'dead.split');
+      writeFileSync(claim, 'the old ledger, already copied');
+      // A claim of a process that may still be working is left alone.
+      const busy = path.join(ledgerFolder, 'busy.splitting');
+      writeFileSync(busy, `${JSON.stringify(ledgerEntry({ time: '2026-06-10T10:00:00Z', costUsd: 32 }))}\n`);
+      const later = new Date(Date.now() + 11 * 60 * 1000);
+      utimesSync(busy, later, later);
+
+      assert.equal(await migrateLegacyLedger(ledgerFolder, new Date(Date.now() + 10.5 * 60 * 1000)), true);
+      assert.deepEqual(readdirSync(ledgerFolder).sort(), ['2026-07.jsonl', '2026-08.jsonl', '2026-09.jsonl', '2026-10.jsonl', 'busy.splitting']);
+      const report = await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions));
+      assertAlmostEqual(report, buildCostReport([...old, august, july], options));
+      assert.equal(await migrateLegacyLedger(ledgerFolder, new Date(Date.now() + 10.5 * 60 * 1000)), false, 'once');
     });
 
     test('without a price key nothing is written beside the ledger', async () => {

@@ -2,7 +2,7 @@ import type { LedgerEntry } from '../ledger/ledgerEntry';
 import { BUNDLED_PRICE_DATA } from '../pricing/bundledPrices';
 import { budgetStatus, runBudget } from './budget';
 import type { CallsSpend, CostReport, DailySpend, FileSpendRow, PromptSpend, RunSummary } from './costReportTypes';
-import { MIXED_JOBS, ROW, rollupOf, type LedgerTime, type Rollup, type RollupRow } from './ledgerRollup';
+import { COL, MIXED_JOBS, PART, PART_KIND, rollupOf, type LedgerTime, type Rollup } from './ledgerRollup';
 import { MoneySum, ZERO_MONEY } from './money';
 import type { PriceLookup } from './priceLookup';
 import { capped, REPORT_LIMITS } from './reportLimits';
@@ -45,24 +45,19 @@ const CHART_MINIMUM_DAYS = 7;
 const CHART_MAXIMUM_DAYS = 366;
 const NO_SOURCE = '(no source)';
 
-/** A rollup row with its texts looked up (texts are indexes into each rollup's own table). */
-interface Row {
-  readonly row: RollupRow;
+/** The rows of one rollup a part of the report covers: all of them, or those whose `inRange` is 1. */
+interface RowSet {
   readonly rollup: Rollup;
-  readonly day: string;
-  readonly model: string;
-  readonly source: string | null;
-  readonly runId: string | null;
+  readonly inRange: Uint8Array | null;
 }
 
-function rowsOf(rollups: readonly Rollup[]): Row[] {
-  const rows: Row[] = [];
-  for (const rollup of rollups) {
-    for (const row of rollup.rows) {
-      rows.push({ row, rollup, day: rollup.text(row[ROW.day]) ?? '', model: rollup.text(row[ROW.model]) ?? '', source: rollup.text(row[ROW.source]), runId: rollup.text(row[ROW.runId]) });
-    }
-  }
-  return rows;
+/** Calls `visit` for every row of `sets` (rows are indexes into a rollup's columns: nothing is allocated per row). */
+function eachRow(sets: readonly RowSet[], visit: (rollup: Rollup, row: number) => void): void {
+  for (const { rollup, inRange } of sets) for (let row = 0; row < rollup.rowCount; row += 1) if (!inRange || inRange[row] === 1) visit(rollup, row);
+}
+
+function textAt(rollup: Rollup, column: number, row: number): string | null {
+  return rollup.text(rollup.rows[column]![row]!);
 }
 
 /**
@@ -87,7 +82,7 @@ export function isLocalMidnight(since: Date): boolean {
  */
 export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOptions): CostReport {
   const { now } = options;
-  const rows = rowsOf(ledger.rollups);
+  const all: RowSet[] = ledger.rollups.map((rollup) => ({ rollup, inRange: null }));
   const range = options.since ? 'since' : (options.range ?? 'month');
   const since = options.since ?? rangeStart(options.range ?? 'month', now);
   const sinceDay = since ? dayKey(since) : undefined;
@@ -95,12 +90,28 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
   const weekKey = dayKey(daysBefore(now, 6));
   const monthKey = dayKey(startOfMonth(now));
   const periods = { today: new MoneySum(), last7Days: new MoneySum(), month: new MoneySum() };
-  for (const { day, row } of rows) {
-    if (day >= todayKey) periods.today.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
-    if (day >= weekKey) periods.last7Days.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
-    if (day >= monthKey) periods.month.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+  const inRange: RowSet[] = ledger.rangeRollup ? [{ rollup: ledger.rangeRollup, inRange: null }] : [];
+  for (const rollup of ledger.rollups) {
+    const days = rollup.rows[COL.day]!;
+    const known = rollup.rows[COL.spendKnown]!;
+    const unpriced = rollup.rows[COL.spendUnpriced]!;
+    const mask = new Uint8Array(rollup.rowCount);
+    // Rows hold a few distinct days: each day's text is compared once.
+    const dayFacts = new Map<number, { today: boolean; week: boolean; month: boolean; range: boolean }>();
+    for (let row = 0; row < rollup.rowCount; row += 1) {
+      const dayIndex = days[row]!;
+      let facts = dayFacts.get(dayIndex);
+      if (!facts) {
+        const day = rollup.text(dayIndex) ?? '';
+        dayFacts.set(dayIndex, (facts = { today: day >= todayKey, week: day >= weekKey, month: day >= monthKey, range: sinceDay === undefined || day >= sinceDay }));
+      }
+      if (facts.today) periods.today.addParts(known[row]!, unpriced[row]!);
+      if (facts.week) periods.last7Days.addParts(known[row]!, unpriced[row]!);
+      if (facts.month) periods.month.addParts(known[row]!, unpriced[row]!);
+      if (facts.range) mask[row] = 1;
+    }
+    if (!ledger.rangeRollup) inRange.push({ rollup, inRange: mask });
   }
-  const inRange = ledger.rangeRollup ? rowsOf([ledger.rangeRollup]) : rows.filter((row) => sinceDay === undefined || row.day >= sinceDay);
 
   const total = new SpendTotals();
   const byModel = new SpendGroups();
@@ -109,15 +120,25 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
   const savings = new SavingsTally();
   const outcomes = new Map<string, { calls: number; spend: MoneySum }>();
   const endpoints = new Map<string, { calls: number; spend: MoneySum }>();
-  for (const { row, rollup, model, source, runId } of inRange) {
-    total.add(row);
-    byModel.add(model, row);
-    byFile.add(source ?? NO_SOURCE, row);
-    if (runId !== null) byRun.add(runId, row);
-    const parts = row[ROW.savings];
-    for (let at = 0; at + 4 < parts.length; at += 5) savings.add(rollup.text(parts[at]!) ?? '', rollup.text(parts[at + 1]!) ?? '', parts[at + 2]!, parts[at + 3]!, parts[at + 4]!);
-    addCallSpend(outcomes, rollup, row[ROW.outcomes]);
-    addCallSpend(endpoints, rollup, row[ROW.endpoints]);
+  eachRow(inRange, (rollup, row) => {
+    total.add(rollup, row);
+    byModel.add(textAt(rollup, COL.model, row) ?? '', rollup, row);
+    byFile.add(textAt(rollup, COL.source, row) ?? NO_SOURCE, rollup, row);
+    const runId = textAt(rollup, COL.runId, row);
+    if (runId !== null) byRun.add(runId, rollup, row);
+  });
+  for (const { rollup, inRange: mask } of inRange) {
+    const parts = rollup.parts;
+    for (let part = 0; part < rollup.partCount; part += 1) {
+      if (mask && mask[parts[PART.row]![part]!] !== 1) continue;
+      const kind = parts[PART.kind]![part]!;
+      const name = rollup.text(parts[PART.name]![part]!) ?? '';
+      const count = parts[PART.count]![part]!;
+      const knownUsd = parts[PART.knownUsd]![part]!;
+      const unpricedParts = parts[PART.unpriced]![part]!;
+      if (kind === PART_KIND.saving) savings.add(name, rollup.text(parts[PART.detail]![part]!) ?? '', knownUsd, unpricedParts, count);
+      else addCallSpend(kind === PART_KIND.outcome ? outcomes : endpoints, name, count, knownUsd, unpricedParts);
+    }
   }
   const rangeSpend = total.spend.amount;
   const complete = options.complete === true;
@@ -125,7 +146,7 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
   const files = capped(byFile.rows(rangeSpend.knownUsd).map((row): FileSpendRow => ({ ...row, source: row.name === NO_SOURCE ? null : row.name })), 'byFile', complete);
   const runRows = capped(byRun.rows(rangeSpend.knownUsd), 'byRun', complete);
   const prompts = capped(topPrompts(inRange), 'topPrompts', complete);
-  const allRuns = summarizeRuns(rows, options.runs ?? [], options.budget?.perRunUsd);
+  const allRuns = summarizeRuns(all, options.runs ?? [], options.budget?.perRunUsd);
   const runs = capped(allRuns, 'recentRuns', complete);
   const month = periods.month.amount;
   const first = earliest(ledger.rollups.map((rollup) => rollup.first));
@@ -139,7 +160,7 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
     byModel: models.rows,
     byFile: files.rows,
     byRun: runRows.rows,
-    daily: dailySpend(rows, since, first, now),
+    daily: dailySpend(all, since, first, now),
     topPrompts: prompts.rows,
     savings: savings.report(),
     outcomes: asList(outcomes),
@@ -152,7 +173,7 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,
     priceSource: `${BUNDLED_PRICE_DATA.packageName} ${BUNDLED_PRICE_DATA.version}${options.hasPriceOverrides ? ' + your promptmeter.pricing.overrides' : ''}`,
     ledger: {
-      entries: rows.reduce((sum, { row }) => sum + row[ROW.calls], 0),
+      entries: ledger.rollups.reduce((sum, rollup) => sum + rollup.rows[COL.calls]!.subarray(0, rollup.rowCount).reduce((calls, value) => calls + value, 0), 0),
       skippedLines: (options.skippedLines ?? 0) + unreadable,
       firstTime: first?.time ?? null,
       lastTime: last?.time ?? null,
@@ -160,15 +181,12 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
   };
 }
 
-/** Adds a row's `[name, calls, knownUsd, unpriced]…` list to totals by name. */
-function addCallSpend(map: Map<string, { calls: number; spend: MoneySum }>, rollup: Rollup, list: readonly number[]): void {
-  for (let at = 0; at + 3 < list.length; at += 4) {
-    const name = rollup.text(list[at]!) ?? '';
-    let total = map.get(name);
-    if (!total) map.set(name, (total = { calls: 0, spend: new MoneySum() }));
-    total.calls += list[at + 1]!;
-    total.spend.addParts(list[at + 2]!, list[at + 3]!);
-  }
+/** Adds one part's calls and spend to totals by name. */
+function addCallSpend(map: Map<string, { calls: number; spend: MoneySum }>, name: string, calls: number, knownUsd: number, unpriced: number): void {
+  let total = map.get(name);
+  if (!total) map.set(name, (total = { calls: 0, spend: new MoneySum() }));
+  total.calls += calls;
+  total.spend.addParts(knownUsd, unpriced);
 }
 
 function asList(map: Map<string, { calls: number; spend: MoneySum }>): CallsSpend[] {
@@ -190,7 +208,7 @@ function latest(times: ReadonlyArray<LedgerTime | null>): LedgerTime | null {
 }
 
 /** One point per local day from the range start (at least a week back, at most a year) to today, gaps as $0. */
-function dailySpend(rows: readonly Row[], since: Date | undefined, first: LedgerTime | null, now: Date): DailySpend[] {
+function dailySpend(rows: readonly RowSet[], since: Date | undefined, first: LedgerTime | null, now: Date): DailySpend[] {
   const earliestDay = daysBefore(now, CHART_MAXIMUM_DAYS - 1);
   const minimumStart = daysBefore(now, CHART_MINIMUM_DAYS - 1);
   const firstEntry = first ? startOfDay(new Date(first.ms)) : minimumStart;
@@ -199,44 +217,57 @@ function dailySpend(rows: readonly Row[], since: Date | undefined, first: Ledger
   if (start < earliestDay) start = earliestDay;
   const days = new Map<string, SpendTotals>();
   for (let day = start; day <= now; day = daysBefore(day, -1)) days.set(dayKey(day), new SpendTotals());
-  for (const { day, row } of rows) days.get(day)?.add(row);
+  eachRow(rows, (rollup, row) => days.get(textAt(rollup, COL.day, row) ?? '')?.add(rollup, row));
   return [...days.entries()].map(([day, totals]) => ({ day, calls: totals.calls, spend: totals.spend.amount, saved: totals.saved.amount }));
 }
 
 /** Prompt files (× model) by spend; `jobId` when all of a prompt's calls were one job. */
-function topPrompts(inRange: readonly Row[]): PromptSpend[] {
-  const prompts = new Map<string, { source: string | null; job: string | null | false; model: string; last: number; calls: number; spend: MoneySum }>();
-  for (const { row, rollup, source, model } of inRange) {
-    const key = `${model.length}:${model}|${source ?? ''}|${source === null ? 0 : 1}`;
-    const job = row[ROW.job] === MIXED_JOBS ? false : rollup.text(row[ROW.job]);
-    const last = row[ROW.lastMs];
-    let prompt = prompts.get(key);
-    if (!prompt) prompts.set(key, (prompt = { source, job, model, last, calls: 0, spend: new MoneySum() }));
-    prompt.calls += row[ROW.calls];
-    prompt.spend.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
+function topPrompts(inRange: readonly RowSet[]): PromptSpend[] {
+  type Prompt = { source: string | null; job: string | null | false; model: string; last: number; calls: number; spend: MoneySum };
+  // By model, then by source (null: no source): no key text per row.
+  const byModel = new Map<string, Map<string | null, Prompt>>();
+  const prompts: Prompt[] = [];
+  eachRow(inRange, (rollup, row) => {
+    const columns = rollup.rows;
+    const model = textAt(rollup, COL.model, row) ?? '';
+    const source = textAt(rollup, COL.source, row);
+    const job = columns[COL.job]![row] === MIXED_JOBS ? false : textAt(rollup, COL.job, row);
+    const last = columns[COL.lastMs]![row]!;
+    let sources = byModel.get(model);
+    if (!sources) byModel.set(model, (sources = new Map()));
+    let prompt = sources.get(source);
+    if (!prompt) {
+      sources.set(source, (prompt = { source, job, model, last, calls: 0, spend: new MoneySum() }));
+      prompts.push(prompt);
+    }
+    prompt.calls += columns[COL.calls]![row]!;
+    prompt.spend.addParts(columns[COL.spendKnown]![row]!, columns[COL.spendUnpriced]![row]!);
     if (prompt.job !== job) prompt.job = false;
     if (last > prompt.last) prompt.last = last;
-  }
-  return [...prompts.values()]
+  });
+  return prompts
     .map(({ spend, job, last, ...prompt }) => ({ ...prompt, jobId: job === false ? null : job, lastTime: new Date(last).toISOString(), spend: spend.amount }))
     .filter((prompt) => prompt.spend.knownUsd > 0 || prompt.spend.unpriced > 0)
     .sort((a, b) => b.spend.knownUsd - a.spend.knownUsd || b.spend.unpriced - a.spend.unpriced || b.calls - a.calls || (a.source ?? '').localeCompare(b.source ?? '') || a.model.localeCompare(b.model));
 }
 
 /** Runs from run.json merged with their ledger rows (all time), newest first. */
-function summarizeRuns(rows: readonly Row[], records: readonly RunRecord[], perRunUsd: number | undefined): RunSummary[] {
+function summarizeRuns(rows: readonly RowSet[], records: readonly RunRecord[], perRunUsd: number | undefined): RunSummary[] {
   const totals = new Map<string, { totals: SpendTotals; first: number; lastError: { ms: number; message: string } | null }>();
-  for (const { row, rollup, runId } of rows) {
-    if (runId === null) continue;
-    const first = row[ROW.firstMs];
+  eachRow(rows, (rollup, row) => {
+    const runId = textAt(rollup, COL.runId, row);
+    if (runId === null) return;
+    const columns = rollup.rows;
+    const first = columns[COL.firstMs]![row]!;
     let run = totals.get(runId);
     if (!run) totals.set(runId, (run = { totals: new SpendTotals(), first, lastError: null }));
-    run.totals.add(row);
+    run.totals.add(rollup, row);
     if (first < run.first) run.first = first;
-    if (row[ROW.errorMessage] >= 0 && (!run.lastError || row[ROW.errorMs] >= run.lastError.ms)) {
-      run.lastError = { ms: row[ROW.errorMs], message: rollup.text(row[ROW.errorMessage]) ?? '' };
+    const errorMs = columns[COL.errorMs]![row]!;
+    if (columns[COL.errorMessage]![row]! >= 0 && (!run.lastError || errorMs >= run.lastError.ms)) {
+      run.lastError = { ms: errorMs, message: textAt(rollup, COL.errorMessage, row) ?? '' };
     }
-  }
+  });
   const ids = new Set([...records.map((record) => record.id), ...totals.keys()]);
   const byId = new Map(records.map((record) => [record.id, record]));
   const summaries: RunSummary[] = [];

@@ -159,13 +159,13 @@ export class LedgerReader {
     const fresh: SegmentState = { name, file, identity, bytes: 0, rollup: new Rollup(this.options.pricing), persistedBytes: 0, torn: false };
     const folder = this.rollupFolder();
     if (!folder || this.options.pricingKey === undefined) return fresh;
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(LedgerFolder.rollupFileOf(folder, name), 'utf8');
+      bytes = await readFile(LedgerFolder.rollupFileOf(folder, name));
     } catch {
       return fresh;
     }
-    const decoded = decodeRollup(text, this.options.pricing);
+    const decoded = decodeRollup(bytes, this.options.pricing);
     if (!decoded) return fresh;
     const { stamp, rollup } = decoded;
     if (stamp.segment !== name || stamp.pricingKey !== this.options.pricingKey || stamp.timeZone !== localTimeZone() || stamp.bytes > size) return fresh;

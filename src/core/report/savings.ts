@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '../ledger/ledgerEntry';
 import { atFlexRates, BATCH_API_DISCOUNT } from '../pricing/modelPrice';
 import { costOfUsage, ratesFor } from '../pricing/cost';
+import { timeMs } from './ledgerTime';
 import { MoneySum, type MoneyAmount } from './money';
 import type { PriceLookup } from './priceLookup';
 
@@ -103,7 +104,7 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
   if (entry.outcome === 'truncated') return savings;
   // Most entries are evidence of nothing: the time is parsed and the price looked up only when a cause needs them.
   let at: Date | undefined;
-  const time = (): Date => (at ??= new Date(entry.time));
+  const time = (): Date => (at ??= new Date(timeMs(entry.time)));
   if (CACHE_TIERS.has(entry.cache)) savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, time) });
   if (entry.cache === 'inflight') savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, time) });
   const from = entry.modelChangedFrom;

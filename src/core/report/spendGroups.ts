@@ -1,5 +1,5 @@
 import type { SpendRow } from './costReportTypes';
-import { ROW, type RollupRow } from './ledgerRollup';
+import { COL, type Rollup } from './ledgerRollup';
 import { MoneySum } from './money';
 
 /** Running totals of one group of rollup rows (a model, a file, a run, a day, a prompt). */
@@ -12,15 +12,17 @@ export class SpendTotals {
   readonly spend = new MoneySum();
   readonly saved = new MoneySum();
 
-  add(row: RollupRow): void {
-    this.calls += row[ROW.calls];
-    this.cacheHits += row[ROW.cacheHits];
+  /** Adds row `row` of `rollup`. */
+  add(rollup: Rollup, row: number): void {
+    const columns = rollup.rows;
+    this.calls += columns[COL.calls]![row]!;
+    this.cacheHits += columns[COL.cacheHits]![row]!;
     // Tokens billed: a cache hit's usage was not paid again, so rows count paid calls' tokens only.
-    this.inputTokens += row[ROW.inputTokens];
-    this.cachedTokens += row[ROW.cachedTokens];
-    this.outputTokens += row[ROW.outputTokens];
-    this.spend.addParts(row[ROW.spendKnown], row[ROW.spendUnpriced]);
-    this.saved.addParts(row[ROW.savedKnown], row[ROW.savedUnpriced]);
+    this.inputTokens += columns[COL.inputTokens]![row]!;
+    this.cachedTokens += columns[COL.cachedTokens]![row]!;
+    this.outputTokens += columns[COL.outputTokens]![row]!;
+    this.spend.addParts(columns[COL.spendKnown]![row]!, columns[COL.spendUnpriced]![row]!);
+    this.saved.addParts(columns[COL.savedKnown]![row]!, columns[COL.savedUnpriced]![row]!);
   }
 
   /** The row for this group; `share` is its part of `rangeKnownUsd`. */
@@ -44,10 +46,10 @@ export class SpendTotals {
 export class SpendGroups {
   private readonly groups = new Map<string, SpendTotals>();
 
-  add(key: string, row: RollupRow): void {
+  add(key: string, rollup: Rollup, row: number): void {
     let totals = this.groups.get(key);
     if (!totals) this.groups.set(key, (totals = new SpendTotals()));
-    totals.add(row);
+    totals.add(rollup, row);
   }
 
   get(key: string): SpendTotals | undefined {
