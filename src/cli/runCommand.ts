@@ -126,7 +126,8 @@ export async function runCommand(argv: readonly string[], settings: PromptMeterS
       if (io.interactive) io.stderr('\n');
       // Answers are printed for small runs; large runs point to results.jsonl.
       for (const result of report.results.length <= 5 ? report.results : []) {
-        io.stdout(`\n── ${result.id} (${result.model}, ${result.cache}${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''})\n${result.error ? `ERROR: ${result.error.message}` : result.output}\n`);
+        const body = result.error ? `ERROR: ${result.error.message}` : (result.output ?? '(not sent: the run stopped before this job)');
+        io.stdout(`\n── ${result.id} (${result.model}, ${result.cache}${result.costUsd !== null ? `, ${formatUsd(result.costUsd)}` : ''})\n${body}\n`);
       }
       for (const batch of run.batches ?? []) io.stdout(`\n${batchLine(batch)}`);
       io.stdout(`\n${outcome.status}: ${report.requests} HTTP requests, ${report.cacheHits} cache hits, ${report.retries} retries, ${report.rateLimited} rate-limited, ${report.failed} failed, ${report.truncated} truncated (cut off or empty), cost ${report.costText}\nResults: ${path.relative(workspace, folder.directory) || folder.directory}/results.jsonl\n`);

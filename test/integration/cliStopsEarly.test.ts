@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,17 @@ describe('a run stops at once what cannot succeed, and says what to do', () => {
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, new RegExp(`${root.replace(/[.]/g, '\\.')} does not look like an OpenAI-compatible API .* did you mean ${root.replace(/[.]/g, '\\.')}/v1\\?`));
     assert.ok(server.stats().requests <= 2, `${server.stats().requests} requests`);
+  });
+
+  it('a small stopped run prints each job: the unsent ones say so (never "null")', async () => {
+    server.reset();
+    const folder = tenPrompts();
+    for (let index = 4; index <= 10; index++) rmSync(path.join(folder, `p${index}.prompt.md`));
+    const root = server.url.replace(/\/v1$/, '');
+    const result = await runCli(['run', '.', '--base-url', root, '--concurrency', '1'], folder, { OPENAI_API_KEY: KEY });
+    assert.equal(result.code, 3, result.stderr);
+    assert.doesNotMatch(result.stdout, /^null$/m);
+    assert.match(result.stdout, /── p3\.prompt\.md \(gpt-4o-mini, pending\)\n\(not sent: the run stopped before this job\)/);
   });
 
   it('a web page answering 200: one answer is enough to stop (not 70 requests for 10 jobs); nothing unbilled in the ledger', async () => {
