@@ -14,14 +14,13 @@ export interface ResultHandle {
   replace(text: string): void;
 }
 
-/** Read-only Markdown documents that show a prompt's answer as it streams in. */
+/** Read-only Markdown documents that show a prompt's answer as it streams in, one per prompt. */
 export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly changed = this.store.add(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
   private readonly contents = new Map<string, { header: string; body: string }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private sequence = 0;
 
   constructor() {
     this.store.add(vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this));
@@ -33,15 +32,22 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     return content ? `${content.header}\n\n---\n\n${content.body}` : 'This result is no longer available: run the prompt again.';
   }
 
-  /** Opens a new result beside the prompt. */
+  /**
+   * Opens the result of `title` beside the prompt, rendered (VS Code's Markdown preview; the Markdown source where
+   * the preview is unavailable). One tab per prompt: running the same prompt again reuses it and starts it over.
+   */
   async open(title: string): Promise<ResultHandle> {
-    this.sequence++;
-    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${title} — result ${this.sequence}.md` });
+    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/Result — ${title.replace(/\.md$/i, '')}.md` });
     const key = uri.toString();
     this.contents.set(key, { header: `# ${title}\n\n*sending…*`, body: '' });
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+    this.changed.fire(uri);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    } catch {
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+    }
     const update = (change: (content: { header: string; body: string }) => void) => {
       const content = this.contents.get(key);
       if (!content) return;
