@@ -17,6 +17,7 @@ export function createRequestListener(state: ServerState): RequestListener {
       return state.options().organization;
     },
     closing: state.closing,
+    sleep: (milliseconds, signal) => state.clock.sleep(milliseconds, signal),
   };
   const uncounted: ExchangeHost = { ...counted, rateLimitHeaders: () => ({}), recordStatus: undefined, organization: 'org-test' };
   return (request, response) => {
