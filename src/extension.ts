@@ -16,6 +16,7 @@ import { ReasoningHistoryService } from './vscode/reasoningHistoryService';
 import { PromptCodeActionProvider } from './vscode/codeActionProvider';
 import { PromptCodeLensProvider } from './vscode/codeLensProvider';
 import { registerCommands } from './vscode/commands';
+import { RunViewPanels } from './vscode/runViewPanels';
 import { ChatPromptConflict } from './vscode/chatPromptConflict';
 import { DatasetEstimates } from './vscode/datasetEstimates';
 import { DiagnosticsPublisher } from './vscode/diagnosticsPublisher';
@@ -64,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const folders = new FolderRunner(estimator, settings, clients, log, new RunExecution(estimator, settings, clients));
   store.add(registerCommands(models, breakdowns, keys, runner, folders));
   const chatPrompts = store.add(new ChatPromptConflict(context.workspaceState, log));
+  const runViews = store.add(new RunViewPanels(context.extensionUri, log));
+  store.add(vscode.commands.registerCommand(COMMANDS.openRunView, (run?: unknown) => runViews.open(run)));
   store.add(vscode.commands.registerCommand(COMMANDS.openPromptFilesAsMarkdown, (uri?: vscode.Uri) => chatPrompts.openActiveFolderAsMarkdown(uri)));
   void systemPrompts.build().catch((error: Error) => log.warn(`System prompt index: ${error.message}`));
   void folders.offerBatchResume().catch((error: Error) => log.warn(`Batch resume: ${error.message}`));

@@ -21,7 +21,7 @@ export function createNonce(): string {
  * styles from the extension's stylesheet only (Chart.js sizes its canvas through CSSOM, which this allows).
  * Pure (no `vscode` import), so the browser test can serve exactly this page.
  */
-export function costReportHtml(resources: CostReportPageResources, nonce: string): string {
+export function costReportHtml(resources: CostReportPageResources, nonce: string, title = 'Cost Report'): string {
   const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `font-src ${resources.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -30,7 +30,7 @@ export function costReportHtml(resources: CostReportPageResources, nonce: string
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttribute(resources.styleUri)}">
-<title>Cost Report</title>
+<title>${escapeAttribute(title)}</title>
 </head>
 <body>
 <main id="root"></main>

@@ -10,6 +10,7 @@ export const COMMANDS = {
   runPromptFresh: 'promptmeter.runPromptFresh',
   runFolder: 'promptmeter.runFolder',
   resumeRun: 'promptmeter.resumeRun',
+  openRunView: 'promptmeter.openRunView',
   openCostReport: 'promptmeter.openCostReport',
   exportCostReport: 'promptmeter.exportCostReport',
   openPromptFilesAsMarkdown: 'promptmeter.openPromptFilesAsMarkdown',

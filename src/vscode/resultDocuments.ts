@@ -4,6 +4,11 @@ import { DisposableStore } from './disposableStore';
 export const RESULT_SCHEME = 'promptmeter-result';
 /** Streaming updates are batched to this interval, so a fast stream does not re-render per token. */
 const UPDATE_INTERVAL_MS = 80;
+/**
+ * One more refresh this long after the last change: VS Code's Markdown preview can miss a virtual document's last
+ * change when it lands while the preview is still rendering a streamed one (seen: the header stayed "sending…").
+ */
+const SETTLE_MS = 600;
 
 /** A result being written: a header line and the streamed answer. */
 export interface ResultHandle {
@@ -21,10 +26,16 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
   readonly onDidChange = this.changed.event;
   private readonly contents = new Map<string, { header: string; body: string }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly settling = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor() {
     this.store.add(vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this));
-    this.store.add({ dispose: () => this.pending.forEach((timer) => clearTimeout(timer)) });
+    this.store.add({
+      dispose: () => {
+        this.pending.forEach((timer) => clearTimeout(timer));
+        this.settling.forEach((timer) => clearTimeout(timer));
+      },
+    });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -41,8 +52,11 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     const key = uri.toString();
     this.contents.set(key, { header: `# ${title}\n\n*sending…*`, body: '' });
     this.changed.fire(uri);
+    const editor = vscode.window.activeTextEditor;
     try {
       await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+      // The preview takes the focus; give it back to the prompt, as the result used to open without taking it.
+      if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
     } catch {
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(document, 'markdown');
@@ -52,6 +66,11 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
       const content = this.contents.get(key);
       if (!content) return;
       change(content);
+      clearTimeout(this.settling.get(key));
+      this.settling.set(key, setTimeout(() => {
+        this.settling.delete(key);
+        this.changed.fire(uri);
+      }, SETTLE_MS));
       if (this.pending.has(key)) return;
       this.pending.set(key, setTimeout(() => {
         this.pending.delete(key);
