@@ -16,6 +16,7 @@ import { ReasoningHistoryService } from './vscode/reasoningHistoryService';
 import { PromptCodeActionProvider } from './vscode/codeActionProvider';
 import { PromptCodeLensProvider } from './vscode/codeLensProvider';
 import { registerCommands } from './vscode/commands';
+import { RunViewPanels } from './vscode/runViewPanels';
 import { ChatPromptConflict } from './vscode/chatPromptConflict';
 import { CompareModelsCommand } from './vscode/compareModelsCommand';
 import { ComparisonPanel } from './vscode/comparisonPanel';
@@ -68,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const folders = new FolderRunner(estimator, settings, clients, log, new RunExecution(estimator, clients));
   store.add(registerCommands(models, breakdowns, keys, runner, folders));
   const chatPrompts = store.add(new ChatPromptConflict(context.workspaceState, log));
+  const runViews = store.add(new RunViewPanels(context.extensionUri, log));
+  store.add(vscode.commands.registerCommand(COMMANDS.openRunView, (run?: unknown) => runViews.open(run)));
   store.add(vscode.commands.registerCommand(COMMANDS.openPromptFilesAsMarkdown, (uri?: vscode.Uri) => chatPrompts.openActiveFolderAsMarkdown(uri)));
   const comparisonPanel = store.add(new ComparisonPanel(context.extensionUri, models, log));
   const compare = new CompareModelsCommand(documents, estimator, settings, clients, comparisons, comparisonPanel, log);

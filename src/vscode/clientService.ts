@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { ClientLeases, type Lease } from '../core/client/clientLeases';
 import { createPromptMeterClient } from '../core/client/createClient';
+import { displayBaseUrl } from '../core/client/errors';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
 import { SegmentedLedger } from '../core/ledger/segmentedLedger';
@@ -8,14 +10,23 @@ import type { ApiKeyStore } from './apiKeyStore';
 import { DisposableStore } from './disposableStore';
 import type { SettingsService } from './settingsService';
 
+/** What a run holds: the client and the ledger it writes to, closed together. */
+export interface LeasedClient {
+  readonly client: PromptMeterClient;
+  readonly ledger: SegmentedLedger;
+  close(): Promise<void>;
+}
+
 /**
- * Owns the one client of the extension host, built on first use from the settings and the key in
- * SecretStorage, and rebuilt when either changes. The ledger lives in the workspace
- * (the folder `.promptmeter/ledger`, shared with the CLI); the disk cache in the extension's global storage.
+ * Owns the client of the extension host, built on first use from the settings and the key in SecretStorage.
+ * A run or Run Prompt takes a {@link lease} and releases it when done: a change of settings, key or workspace
+ * makes the next lease get a new client, and the old one (its memory cache, its Redis connection) is closed only
+ * when the last run holding it lets go. The ledger lives in the workspace (the folder `.promptmeter/ledger`,
+ * shared with the CLI); the disk cache in the extension's global storage.
  */
 export class ClientService implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private current: { client: PromptMeterClient; ledger: SegmentedLedger } | undefined;
+  private readonly leases: ClientLeases<LeasedClient>;
 
   constructor(
     private readonly settings: SettingsService,
@@ -24,15 +35,48 @@ export class ClientService implements vscode.Disposable {
     private readonly globalStorage: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.store.add(settings.onDidChange(() => this.reset()));
-    this.store.add(keys.onDidChange(() => this.reset()));
-    this.store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()));
-    this.store.add({ dispose: () => this.reset() });
+    this.leases = new ClientLeases(
+      () => this.build(),
+      (error) => this.log.warn(`Closing a replaced API client failed: ${(error as Error).message}`),
+    );
+    this.store.add(settings.onDidChange(() => this.leases.renew()));
+    this.store.add(keys.onDidChange(() => this.leases.renew()));
+    this.store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.leases.renew()));
+    this.store.add({ dispose: () => this.leases.dispose() });
   }
 
-  /** The client, or undefined when no API key is set (callers offer "Set API Key"). */
+  /**
+   * A lease on the client for one run, or undefined when no API key is set (callers offer "Set API Key").
+   * Release it when the run ends (in a `finally`); until then a settings change does not close it.
+   */
+  lease(): Promise<Lease<LeasedClient> | undefined> {
+    return this.leases.lease();
+  }
+
+  /**
+   * The current client without a lease, or undefined when no API key is set. It is closed at the next settings
+   * change even mid-run: runs should take a {@link lease} instead.
+   */
   async client(): Promise<PromptMeterClient | undefined> {
-    if (this.current) return this.current.client;
+    return (await this.leases.peek())?.client;
+  }
+
+  /** The key for the Batch API client (files and batches go through the SDK directly). */
+  apiKey(): Thenable<string | undefined> {
+    return this.keys.get();
+  }
+
+  get ledger(): SegmentedLedger | undefined {
+    return this.leases.last?.ledger;
+  }
+
+  /** The ledger folder `<first workspace folder>/.promptmeter/ledger`, or in the global storage without a workspace. */
+  ledgerPath(): vscode.Uri {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder ? vscode.Uri.file(ledgerPathOf(folder.uri.fsPath)) : vscode.Uri.joinPath(this.globalStorage, 'ledger');
+  }
+
+  private async build(): Promise<LeasedClient | undefined> {
     const apiKey = await this.keys.get();
     if (!apiKey) return undefined;
     const ledger = new SegmentedLedger(this.ledgerPath().fsPath);
@@ -50,30 +94,8 @@ export class ClientService implements vscode.Disposable {
       ledger,
       logger: { warn: (message) => this.log.warn(message) },
     });
-    this.current = { client, ledger };
-    this.log.info(`API client ready for ${this.settings.current.baseUrl}.`);
-    return client;
-  }
-
-  /** The key for the Batch API client (files and batches go through the SDK directly). */
-  apiKey(): Thenable<string | undefined> {
-    return this.keys.get();
-  }
-
-  get ledger(): SegmentedLedger | undefined {
-    return this.current?.ledger;
-  }
-
-  /** The ledger folder `<first workspace folder>/.promptmeter/ledger`, or in the global storage without a workspace. */
-  ledgerPath(): vscode.Uri {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder ? vscode.Uri.file(ledgerPathOf(folder.uri.fsPath)) : vscode.Uri.joinPath(this.globalStorage, 'ledger');
-  }
-
-  private reset(): void {
-    const previous = this.current;
-    this.current = undefined;
-    if (previous) void previous.client.close().catch(() => undefined);
+    this.log.info(`API client ready for ${displayBaseUrl(this.settings.current.baseUrl)}.`);
+    return { client, ledger, close: () => client.close() };
   }
 
   dispose(): void {

@@ -96,22 +96,17 @@ export class CostReportView implements vscode.WebviewViewProvider, vscode.Dispos
     }
   }
 
-  /** Opens a run's results.jsonl (or its run.json while it has no results). */
+  /** Opens the run view of a run the report lists (its jobs, models, statuses, costs and answers). */
   private async openRun(runId: string): Promise<void> {
     const report = this.reports.report;
     const folder = this.reports.folder;
     const listed = report?.recentRuns.some((run) => run.id === runId) || report?.byRun.some((row) => row.name === runId);
     if (!folder || !listed || !isRunId(runId)) return;
     const runFolder = vscode.Uri.joinPath(folder.uri, PROMPT_METER_FOLDER, 'runs', runId);
-    for (const name of ['results.jsonl', 'run.json']) {
-      const uri = vscode.Uri.joinPath(runFolder, name);
-      try {
-        await vscode.workspace.fs.stat(uri);
-        await vscode.window.showTextDocument(uri, { preview: true });
-        return;
-      } catch {
-        // Try the next file.
-      }
+    const exists = await vscode.workspace.fs.stat(vscode.Uri.joinPath(runFolder, 'run.json')).then(() => true, () => false);
+    if (exists) {
+      await vscode.commands.executeCommand(COMMANDS.openRunView, runFolder);
+      return;
     }
     void vscode.window.showWarningMessage(`Prompt Meter: run ${runId} has no results folder in ${folder.name}.`);
   }

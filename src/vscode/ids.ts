@@ -11,6 +11,7 @@ export const COMMANDS = {
   runFolder: 'promptmeter.runFolder',
   resumeRun: 'promptmeter.resumeRun',
   retryFailedJobs: 'promptmeter.retryFailedJobs',
+  openRunView: 'promptmeter.openRunView',
   openCostReport: 'promptmeter.openCostReport',
   exportCostReport: 'promptmeter.exportCostReport',
   openPromptFilesAsMarkdown: 'promptmeter.openPromptFilesAsMarkdown',

@@ -3,10 +3,12 @@ import * as vscode from 'vscode';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { truncationText } from '../core/client/answerOutcome';
 import type { CallResult } from '../core/client/callResult';
+import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import { chooseChatApi } from '../core/client/chatApi';
 import { resolveModel } from '../core/models/resolveModel';
 import { formatTokens, formatUsd } from '../core/estimate/formatting';
 import type { PromptDefinition } from '../core/prompts/promptTypes';
+import type { PromptEstimate } from '../core/estimate/promptEstimate';
 import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
 import { promptRequest, type ChatRequestBody } from '../core/runs/promptRequest';
 import type { ClientService } from './clientService';
@@ -48,8 +50,8 @@ export class PromptRunner {
       });
       return;
     }
-    const client = await this.clients.client();
-    if (!client) {
+    const lease = await this.clients.lease();
+    if (!lease) {
       const choice = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
       if (choice) {
         await vscode.commands.executeCommand(COMMANDS.setApiKey);
@@ -57,6 +59,24 @@ export class PromptRunner {
       }
       return;
     }
+    let failure: { error: unknown; title: string } | undefined;
+    try {
+      failure = await this.send(document, selection, prompt, lease.value.client, options);
+    } finally {
+      lease.release();
+    }
+    if (failure) await showCallError(failure.error, `Running ${failure.title}`);
+  }
+
+  /** Sends the request and streams the answer into its result tab; a failure is returned, shown by the caller. */
+
+  private async send(
+    document: vscode.TextDocument,
+    selection: string | undefined,
+    prompt: PromptEstimate | undefined,
+    client: PromptMeterClient,
+    options: { fresh?: boolean },
+  ): Promise<{ error: unknown; title: string } | undefined> {
     const model = prompt?.model ?? 'gpt-4o-mini';
     const request: ChatRequestBody = selection
       ? { model, messages: [{ role: 'user', content: selection }], ...(prompt?.prompt.maxTokens ? { max_tokens: prompt.prompt.maxTokens } : {}) }
@@ -66,9 +86,11 @@ export class PromptRunner {
     const changed = workspaceFolder && !selection ? changedFrom(readModelChanges(workspaceFolder), vscode.workspace.asRelativePath(document.uri, false), model) : undefined;
     const api = selection ? 'chat' : chooseChatApi(prompt?.prompt.api, resolveModel(model).endpoints);
     const result = await this.results.open(selection ? `${title} (selection)` : title);
-    await vscode.window.withProgress(
+    // The error is shown after the progress notification has closed: awaited inside, the notification would stay
+    // on screen until the error message was dismissed.
+    const failure = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: running ${title} on ${model}`, cancellable: true },
-      async (_progress, token) => {
+      async (_progress, token): Promise<{ error: unknown } | undefined> => {
         const cancel = new AbortController();
         const subscription = token.onCancellationRequested(() => cancel.abort());
         let attempt = 0;
@@ -92,19 +114,21 @@ export class PromptRunner {
           );
           result.setHeader(header(title, model, answer));
           result.replace(answer.response.choices[0]?.message.content ?? '');
+          return undefined;
         } catch (error) {
           if (cancel.signal.aborted) {
             result.setHeader(`# ${title}\n\n*cancelled — nothing more is billed for this request*`);
-            return;
+            return undefined;
           }
           result.setHeader(`# ${title}\n\n**failed:** ${(error as Error).message}`);
           this.log.warn(`Run Prompt ${title} failed: ${(error as Error).message}`);
-          await showCallError(error, `Running ${title}`);
+          return { error };
         } finally {
           subscription.dispose();
         }
       },
     );
+    return failure && { error: failure.error, title };
   }
 }
 

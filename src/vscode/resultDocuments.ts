@@ -4,6 +4,11 @@ import { DisposableStore } from './disposableStore';
 export const RESULT_SCHEME = 'promptmeter-result';
 /** Streaming updates are batched to this interval, so a fast stream does not re-render per token. */
 const UPDATE_INTERVAL_MS = 80;
+/**
+ * One more refresh this long after the last change: VS Code's Markdown preview can miss a virtual document's last
+ * change when it lands while the preview is still rendering a streamed one (seen: the header stayed "sending…").
+ */
+const SETTLE_MS = 600;
 
 /** A result being written: a header line and the streamed answer. */
 export interface ResultHandle {
@@ -14,18 +19,23 @@ export interface ResultHandle {
   replace(text: string): void;
 }
 
-/** Read-only Markdown documents that show a prompt's answer as it streams in. */
+/** Read-only Markdown documents that show a prompt's answer as it streams in, one per prompt. */
 export class ResultDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly changed = this.store.add(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.changed.event;
   private readonly contents = new Map<string, { header: string; body: string }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private sequence = 0;
+  private readonly settling = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor() {
     this.store.add(vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this));
-    this.store.add({ dispose: () => this.pending.forEach((timer) => clearTimeout(timer)) });
+    this.store.add({
+      dispose: () => {
+        this.pending.forEach((timer) => clearTimeout(timer));
+        this.settling.forEach((timer) => clearTimeout(timer));
+      },
+    });
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -33,19 +43,34 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     return content ? `${content.header}\n\n---\n\n${content.body}` : 'This result is no longer available: run the prompt again.';
   }
 
-  /** Opens a new result beside the prompt. */
+  /**
+   * Opens the result of `title` beside the prompt, rendered (VS Code's Markdown preview; the Markdown source where
+   * the preview is unavailable). One tab per prompt: running the same prompt again reuses it and starts it over.
+   */
   async open(title: string): Promise<ResultHandle> {
-    this.sequence++;
-    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${title} — result ${this.sequence}.md` });
+    const uri = vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/Result — ${title.replace(/\.md$/i, '')}.md` });
     const key = uri.toString();
     this.contents.set(key, { header: `# ${title}\n\n*sending…*`, body: '' });
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+    this.changed.fire(uri);
+    const editor = vscode.window.activeTextEditor;
+    try {
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+      // The preview takes the focus; give it back to the prompt, as the result used to open without taking it.
+      if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+    } catch {
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+    }
     const update = (change: (content: { header: string; body: string }) => void) => {
       const content = this.contents.get(key);
       if (!content) return;
       change(content);
+      clearTimeout(this.settling.get(key));
+      this.settling.set(key, setTimeout(() => {
+        this.settling.delete(key);
+        this.changed.fire(uri);
+      }, SETTLE_MS));
       if (this.pending.has(key)) return;
       this.pending.set(key, setTimeout(() => {
         this.pending.delete(key);

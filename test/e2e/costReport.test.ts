@@ -63,7 +63,7 @@ test('the Cost Report view shows the CLI report numbers and follows the ledger l
     const month = await figure(frame, '#spend-month .money');
     assert.equal(month.usd, cli.spend.month.knownUsd, `view ${month.usd} vs CLI ${cli.spend.month.knownUsd}`);
     assert.equal(month.text, formatMoney(cli.spend.month));
-    assert.match(month.text, /\+ 1 unpriced/, 'the call with an unknown price is not shown as $0');
+    assert.match(month.text, /\+ 1 of unknown cost/, 'the call with an unknown price is not shown as $0');
     const cache = await figure(frame, '[data-cause="responseCache"] .cause-amount');
     assert.equal(cache.usd, cliCache.amount.knownUsd);
     assert.equal(cache.text, formatMoney(cliCache.amount));

@@ -9,7 +9,7 @@ import {
   waitForStatusBarText,
 } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import { enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
+import { enterInputBox, waitForEditorContaining, waitForPreviewContaining } from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-recommendations');
 
@@ -47,8 +47,7 @@ test('Recommend Model → Apply → Run Prompt, and a reasoning model chosen wit
     await waitForStatusBarText(page, new RegExp(`· ${recommended.replace(/[.]/g, '\\.')}`), { timeout: 30_000 });
     const before = api.stats().completionsServed;
     await runCommand(page, 'Prompt Meter: Run Prompt');
-    const result = await waitForEditorContaining(page, /tokens in .* out .* cost \$/, 60_000);
-    assert.match(result, new RegExp(`model \\*\\*${recommended.replace(/[.]/g, '\\.')}\\*\\*`));
+    const result = await waitForPreviewContaining(page, new RegExp(`model ${recommended.replace(/[.]/g, '\\.')} · .*tokens in .* out .* cost \\$`), 60_000);
     assert.match(result, /Answer: \S+/, 'the answer is not empty');
     assert.doesNotMatch(result, /truncated|cut off|empty answer/i);
     assert.equal(api.stats().completionsServed, before + 1);
@@ -65,7 +64,7 @@ test('Recommend Model → Apply → Run Prompt, and a reasoning model chosen wit
     assert.doesNotMatch(text, /temperature/);
     assert.match(text, /max_tokens: 208/);
     await runCommand(page, 'Prompt Meter: Run Prompt');
-    const result = await waitForEditorContaining(page, /model \*\*gpt-5-nano\*\*.*tokens in .* out/, 60_000);
+    const result = await waitForPreviewContaining(page, /model gpt-5-nano · .*tokens in .* out/, 60_000);
     assert.match(result, /Answer: \S+/, 'reasoning left room for the answer');
     assert.doesNotMatch(result, /truncated|cut off|empty answer/i);
     await screenshot(page, 'choose-reasoning-model-run');

@@ -5,9 +5,9 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MODELS, startTestServer } from '../server';
-import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServerForTest, waitForNotification, waitForStatusBarText } from './support';
+import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServerForTest, waitForNotification, waitForStatusBarText, waitUntil } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import { clickDialogButton, enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
+import { clickDialogButton, enterInputBox, waitForPreviewContaining } from './support/promptMeterUi';
 import type { CostReport } from '../../src/core/report/costReportTypes';
 import { formatMoney } from '../../src/core/report/formatMoney';
 import { ZERO_MONEY } from '../../src/core/report/money';
@@ -42,22 +42,26 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     await waitForNotification(page, /API key stored/);
   });
 
-  await t.test('Run Prompt streams the answer into a result editor with model, tokens, cost and cache state', async () => {
+  await t.test('Run Prompt streams the answer into a rendered result (Markdown preview) with model, tokens, cost and cache state', async () => {
     await openFile(page, 'prompts/faq-answer.prompt.md');
     await runCommand(page, 'Prompt Meter: Run Prompt');
-    const result = await waitForEditorContaining(page, /tokens in .* out .* cost \$.*fresh answer/, 60_000);
-    assert.match(result, /model \*\*gpt-4o-mini\*\*/);
+    const result = await waitForPreviewContaining(page, /tokens in .* out .* cost \$.*fresh answer/, 60_000);
+    assert.match(result, /model gpt-4o-mini · /, 'rendered: the bold model name shows without its ** marks');
+    assert.doesNotMatch(result, /\*\*/, 'no raw Markdown in the rendered result');
     assert.match(result, / \d+ ms /, 'latency in whole milliseconds');
     assert.match(result, /Answer: /, 'the answer text from the server is shown');
     assert.equal(api.stats().completionsServed, 1);
     await screenshot(page, 'runs-result-editor');
   });
 
-  await t.test('running it again is a cache hit: no HTTP call, marked cached', async () => {
+  await t.test('running it again is a cache hit in the same result tab: no HTTP call, marked cached', async () => {
     await openFile(page, 'prompts/faq-answer.prompt.md');
     await runCommand(page, 'Prompt Meter: Run Prompt');
-    await waitForEditorContaining(page, /\*\*cached\*\* \((memory|disk)\) — saved \$/, 60_000);
+    await waitForPreviewContaining(page, /cached \((memory|disk)\) — saved \$/, 60_000);
     assert.equal(api.stats().completionsServed, 1, 'the second run made no call');
+    const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
+    assert.equal(tabs.filter((tab) => /Result — faq-answer/.test(tab)).length, 1, `one result tab per prompt: ${JSON.stringify(tabs)}`);
+    await screenshot(page, 'runs-result-reused-tab');
   });
 
   await t.test('Run Prompts Folder: summary first, then every job answered and results written', async () => {
@@ -167,6 +171,35 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     await frame.locator('canvas').waitFor();
     await screenshot(page, 'cost-report-after-runs');
     console.log(`cost report after runs: month ${formatMoney(cli.spend.month)}, cache saving ${formatMoney(cache.amount)}, dedupe ${formatMoney(cli.savings.causes.find((c) => c.cause === 'dedupe')?.amount ?? ZERO_MONEY)}`);
+  });
+
+  await t.test("the Cost Report's recent run opens the run view: job, model, status, cost and output per job", async () => {
+    const runs = path.join(workspace, '.promptmeter', 'runs');
+    const [runId] = readdirSync(runs);
+    const jobs = readFileSync(path.join(runs, runId!, 'jobs.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string; model: string });
+    const frame = await webviewFrame(page, 'Cost Report', { timeout: 60_000 });
+    await frame.locator(`[data-run="${runId}"] button`).first().click();
+    const table = await waitUntil(page, 'the run view table', async () => {
+      for (const candidate of page.frames()) {
+        const rows = await candidate
+          .evaluate(() => Array.from(document.querySelectorAll('table.run-jobs tbody tr')).map((row) => ({ job: row.getAttribute('data-job'), cells: Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent ?? '') })))
+          .catch(() => []);
+        if (rows.length > 0) return rows;
+      }
+      return undefined;
+    }, { timeout: 60_000 });
+    assert.deepEqual(table.map((row) => row.job), jobs.map((job) => job.id), 'every job, in plan order');
+    for (const row of table) {
+      const [id, model, status, cost, output] = row.cells;
+      const job = jobs.find((candidate) => candidate.id === id);
+      assert.equal(model, job?.model);
+      assert.equal(status, 'done');
+      assert.match(cost ?? '', /^\$\d/, `a known cost for ${id}: ${cost}`);
+      assert.ok((output ?? '').length > 0, `an answer for ${id}`);
+    }
+    const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
+    assert.ok(tabs.some((tab) => tab.includes(`Run ${runId}`)), `a tab named after the run: ${JSON.stringify(tabs)}`);
+    await screenshot(page, 'run-view');
   });
 
   await t.test('the key is in no file: not settings, ledger, results', async () => {

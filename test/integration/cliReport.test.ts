@@ -120,7 +120,7 @@ describe('promptmeter report', () => {
 
     const text = cli(['report'], folder);
     assert.equal(text.code, 0);
-    assert.match(text.stdout, /month to date \$0\.00375 \+ 1 unpriced/);
+    assert.match(text.stdout, /month to date \$0\.00375 \+ 1 of unknown cost/);
     assert.match(text.stdout, /Response cache hits\s+1 cache hits\s+\$0\.00200\s+50%/);
     assert.match(text.stdout, /Budget: .* \(94%, warning\)/);
   });

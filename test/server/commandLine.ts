@@ -3,6 +3,7 @@ import { DEFAULT_OPTIONS, type TestServerOptions } from './options';
 /** Options whose default is undefined, with the type their flag takes. */
 const OPTIONAL_TYPES: Readonly<Record<string, 'number' | 'string'>> = {
   apiKey: 'string',
+  basicAuth: 'string',
   rpm: 'number',
   tpm: 'number',
   quotaAfterRequests: 'number',

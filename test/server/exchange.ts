@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiFailure } from './errors';
 
 /** What an exchange needs from the server around it. */
@@ -12,6 +11,8 @@ export interface ExchangeHost {
   readonly organization: string;
   /** Aborts when the server closes. */
   readonly closing: AbortSignal;
+  /** Latency and slow answers wait on the server's clock. */
+  sleep(milliseconds: number, signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -97,7 +98,7 @@ export class Exchange {
     if (this.signal.aborted) return false;
     if (milliseconds <= 0) return true;
     try {
-      await delay(milliseconds, undefined, { signal: this.signal });
+      await this.host.sleep(milliseconds, this.signal);
       return true;
     } catch {
       return false;

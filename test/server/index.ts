@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_OPTIONS, mergeOptions, type TestServerOptions } from './options';
 import { createRequestListener } from './router';
 import { ServerState } from './serverState';
+import type { ServerClock } from './serverClock';
 import type { ServerStats } from './stats';
 
 export { canonicalRequestKey } from './canonicalKey';
@@ -32,8 +33,8 @@ export interface TestServer {
  * rate limits, prompt caching, latency and seeded fault injection. Listens on 127.0.0.1 and a free port unless
  * told otherwise.
  */
-export async function startTestServer(options: Partial<TestServerOptions> = {}): Promise<TestServer> {
-  const state = new ServerState(mergeOptions(DEFAULT_OPTIONS, options));
+export async function startTestServer(options: Partial<TestServerOptions> = {}, environment: { clock?: ServerClock } = {}): Promise<TestServer> {
+  const state = new ServerState(mergeOptions(DEFAULT_OPTIONS, options), environment.clock);
   const server = createServer({ keepAliveTimeout: 5000 }, createRequestListener(state));
   const { host, port } = state.options();
   await new Promise<void>((resolve, reject) => {
@@ -64,3 +65,4 @@ export async function startTestServer(options: Partial<TestServerOptions> = {}):
     },
   };
 }
+export type { ServerClock } from './serverClock';

@@ -40,6 +40,11 @@ export interface TestServerOptions {
   readonly port: number;
   /** When set, the bearer key must equal it; when undefined any non-empty key is accepted. */
   readonly apiKey: string | undefined;
+  /**
+   * `user:password` of a Basic-auth front (an nginx in front of a local model): when set, every API request must carry
+   * `Authorization: Basic <base64 user:password>` instead of a bearer key (401 otherwise). Default undefined.
+   */
+  readonly basicAuth: string | undefined;
   /** Organization named in rate-limit messages. Default `org-test`. */
   readonly organization: string;
   /** Models the server knows; others get 404 `model_not_found`. */
@@ -136,6 +141,7 @@ export const DEFAULT_OPTIONS: TestServerOptions = {
   host: '127.0.0.1',
   port: 0,
   apiKey: undefined,
+  basicAuth: undefined,
   organization: 'org-test',
   models: DEFAULT_MODELS,
   contextWindows: {},

@@ -17,6 +17,7 @@ export function createRequestListener(state: ServerState): RequestListener {
       return state.options().organization;
     },
     closing: state.closing,
+    sleep: (milliseconds, signal) => state.clock.sleep(milliseconds, signal),
   };
   const uncounted: ExchangeHost = { ...counted, rateLimitHeaders: () => ({}), recordStatus: undefined, organization: 'org-test' };
   return (request, response) => {
@@ -41,9 +42,14 @@ async function dispatch(
   const exchange = new Exchange(request, response, url, body, matched?.params ?? {}, isApi ? hosts.counted : hosts.uncounted);
   if (path.startsWith('/_control/')) return handleControl(state, exchange, path);
   if (!isApi) return exchange.sendFailure(notFound(`Invalid URL (${method} ${url.pathname})`));
-  const key = bearerKey(request.headers.authorization);
-  const expected = state.options().apiKey;
-  if (key === '' || (expected !== undefined && key !== expected)) return exchange.sendFailure(invalidApiKey(key));
+  const basic = state.options().basicAuth;
+  if (basic !== undefined) {
+    if (request.headers.authorization !== `Basic ${Buffer.from(basic).toString('base64')}`) return exchange.sendFailure(invalidApiKey(''));
+  } else {
+    const key = bearerKey(request.headers.authorization);
+    const expected = state.options().apiKey;
+    if (key === '' || (expected !== undefined && key !== expected)) return exchange.sendFailure(invalidApiKey(key));
+  }
   if (!matched) return exchange.sendFailure(notFound(`Invalid URL (${method} ${url.pathname})`));
   try {
     await matched.route.handler(state, exchange);

@@ -9,6 +9,7 @@ import { FileStore } from './fileStore';
 import { FAULT_OPTION_KEYS, mergeOptions, type TestServerOptions } from './options';
 import { PromptCache } from './promptCache';
 import { RateLimiter } from './rateLimiter';
+import { systemServerClock, type ServerClock } from './serverClock';
 import { StatsRecorder } from './stats';
 import { PromptTokenizer } from './tokenizer';
 
@@ -28,10 +29,13 @@ export class ServerState {
   private answered = 0;
   private readonly closingController = new AbortController();
 
-  constructor(private readonly initial: TestServerOptions) {
+  constructor(
+    private readonly initial: TestServerOptions,
+    readonly clock: ServerClock = systemServerClock,
+  ) {
     this.current = initial;
     const options = (): TestServerOptions => this.current;
-    this.limiter = new RateLimiter(options, () => performance.now());
+    this.limiter = new RateLimiter(options, () => clock.now());
     this.faults = new FaultInjector(options);
     this.promptCache = new PromptCache(() => this.current.promptCacheMinTokens);
     this.batches = new BatchStore({ options, files: this.files, executeLine: (endpoint, body) => executeBatchLine(this, endpoint, body) });

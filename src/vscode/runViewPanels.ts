@@ -1,0 +1,118 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { PROMPT_METER_FOLDER } from '../core/report/loadCostReport';
+import { RunStore } from '../core/runs/runStore';
+import { runViewModel } from '../core/runView/runViewModel';
+import { isRunViewWebviewMessage, type RunViewHostMessage } from '../shared/runViewMessages';
+import { costReportHtml, createNonce } from './costReportHtml';
+import { DisposableStore } from './disposableStore';
+
+const RUN_VIEW_PANEL = 'promptmeter.runView';
+
+/**
+ * "Prompt Meter: Open Run View": one webview panel per run (opening a run again reveals its panel) with the job,
+ * model, status, cost and output of every job, read from `.promptmeter/runs/<id>/` (read-only). Same webview rules
+ * as the Cost Report: CSP with a nonce, one bundled script, data sent as a snapshot after `ready` and rendered
+ * with textContent.
+ */
+export class RunViewPanels implements vscode.Disposable {
+  private readonly store = new DisposableStore();
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.store.add({ dispose: () => this.panels.forEach((panel) => panel.dispose()) });
+  }
+
+  /** `run`: a run id, a run folder path or URI; without it, a quick pick of the workspace's recent runs. */
+  async open(run?: unknown): Promise<void> {
+    const directory = typeof run === 'string' || run instanceof vscode.Uri ? this.runDirectory(run) : await this.pickRun();
+    if (!directory) return;
+    let model;
+    try {
+      model = runViewModel(new RunStore(path.dirname(directory)).open(directory));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Prompt Meter: cannot open the run in ${directory}: ${(error as Error).message}`);
+      return;
+    }
+    const existing = this.panels.get(directory);
+    if (existing) {
+      existing.reveal();
+      void existing.webview.postMessage({ type: 'snapshot', run: model } satisfies RunViewHostMessage);
+      return;
+    }
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(RUN_VIEW_PANEL, `Run ${model.id}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [dist, media],
+    });
+    this.panels.set(directory, panel);
+    const panelStore = new DisposableStore();
+    panel.webview.html = costReportHtml(
+      {
+        cspSource: panel.webview.cspSource,
+        scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'runView.js')).toString(),
+        styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'runView.css')).toString(),
+      },
+      createNonce(),
+      `Run ${model.id}`,
+    );
+    panelStore.add(
+      panel.webview.onDidReceiveMessage((message: unknown) => {
+        if (!isRunViewWebviewMessage(message)) {
+          this.log.warn('Run view: ignored a malformed message from the webview.');
+          return;
+        }
+        try {
+          const fresh = runViewModel(new RunStore(path.dirname(directory)).open(directory));
+          void panel.webview.postMessage({ type: 'snapshot', run: fresh } satisfies RunViewHostMessage);
+        } catch (error) {
+          this.log.warn(`Run view: cannot read ${directory}: ${(error as Error).message}`);
+        }
+      }),
+    );
+    panelStore.add(
+      panel.onDidDispose(() => {
+        this.panels.delete(directory);
+        panelStore.dispose();
+      }),
+    );
+  }
+
+  private runsRoot(): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder && path.join(folder.uri.fsPath, PROMPT_METER_FOLDER, 'runs');
+  }
+
+  private runDirectory(run: string | vscode.Uri): string | undefined {
+    if (run instanceof vscode.Uri) return run.fsPath;
+    if (path.isAbsolute(run)) return run;
+    const root = this.runsRoot();
+    return root && !run.includes('/') && !run.includes('\\') && !run.startsWith('.') ? path.join(root, run) : undefined;
+  }
+
+  private async pickRun(): Promise<string | undefined> {
+    const root = this.runsRoot();
+    const runs = root ? new RunStore(root).list() : [];
+    if (!root || runs.length === 0) {
+      void vscode.window.showInformationMessage('Prompt Meter: no runs in this workspace yet (Run Prompts Folder makes one).');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      runs.slice(0, 50).map((run) => ({
+        label: run.id,
+        description: `${run.source} · ${run.status}`,
+        detail: `${run.jobs.done}/${run.jobs.total} jobs${run.jobs.failed > 0 ? `, ${run.jobs.failed} failed` : ''}`,
+      })),
+      { title: 'Prompt Meter: open a run', placeHolder: 'Recent runs, newest first' },
+    );
+    return picked && path.join(root, picked.label);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
