@@ -62,13 +62,15 @@ export class CompareModelsCommand {
       'Compare',
     );
     if (choice !== 'Compare') return;
-    const client = await this.clients.client();
-    if (!client) {
+    // The comparison holds a lease: a settings change meanwhile does not close the client under it.
+    const lease = await this.clients.lease();
+    if (!lease) {
       const set = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
       if (set) await vscode.commands.executeCommand(COMMANDS.setApiKey);
       return;
     }
-    const outcome = await vscode.window.withProgress(
+    const client = lease.value.client;
+    const comparing = vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: comparing models on ${file}`, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
@@ -91,6 +93,16 @@ export class CompareModelsCommand {
         } finally {
           cancel.dispose();
         }
+      },
+    );
+    const outcome = await comparing.then(
+      (result) => {
+        lease.release();
+        return result;
+      },
+      (error: unknown) => {
+        lease.release();
+        throw error;
       },
     );
     if (outcome === 'cancelled') {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isRunId } from '../core/report/runRecord';
-import { PROMPT_METER_FOLDER } from '../core/report/loadCostReport';
+import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import { isReportWebviewMessage, type ReportHostMessage, type ReportWebviewMessage } from '../shared/reportMessages';
 import { costReportHtml, createNonce } from './costReportHtml';
 import type { CostReportService } from './costReportService';
@@ -102,7 +102,7 @@ export class CostReportView implements vscode.WebviewViewProvider, vscode.Dispos
     const folder = this.reports.folder;
     const listed = report?.recentRuns.some((run) => run.id === runId) || report?.byRun.some((row) => row.name === runId);
     if (!folder || !listed || !isRunId(runId)) return;
-    const runFolder = vscode.Uri.joinPath(folder.uri, PROMPT_METER_FOLDER, 'runs', runId);
+    const runFolder = vscode.Uri.file(new WorkspaceLayout(folder.uri.fsPath).run(runId));
     const exists = await vscode.workspace.fs.stat(vscode.Uri.joinPath(runFolder, 'run.json')).then(() => true, () => false);
     if (exists) {
       await vscode.commands.executeCommand(COMMANDS.openRunView, runFolder);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
+import type { Lease } from '../core/client/clientLeases';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
 import { promptFormatFor } from '../core/prompts/promptFileKind';
@@ -16,7 +17,7 @@ import { runSummaryMarkdown } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { PROMPT_METER_FOLDER, WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import type { RunExecution } from './runExecution';
-import type { ClientService } from './clientService';
+import type { ClientService, LeasedClient } from './clientService';
 import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
 import type { SettingsService } from './settingsService';
@@ -54,8 +55,18 @@ export class FolderRunner {
     const target = folder ?? (await this.pickFolder(first.uri));
     if (!target) return;
     const layout = this.layoutFor(target);
-    const client = await this.requireClient();
-    if (!client) return;
+    // The run holds a lease on the client: a settings change mid-run does not close its cache or Redis connection.
+    const lease = await this.requireLease();
+    if (!lease) return;
+    try {
+      await this.planAndRun(target, layout, lease.value);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async planAndRun(target: vscode.Uri, layout: WorkspaceLayout, leased: LeasedClient): Promise<void> {
+    const { client } = leased;
     const settings = this.settings.current; // one snapshot for the whole run
     const files = await this.promptFiles(target, settings);
     if (files.length === 0) {
@@ -78,7 +89,7 @@ export class FolderRunner {
       void vscode.window.showWarningMessage(`Prompt Meter: nothing was sent. ${prepared.refused[0] ? refusalText(prepared.refused[0]) : (prepared.problems[0] ?? '')}`);
       return;
     }
-    await this.session({ kind: 'new', source: vscode.workspace.asRelativePath(target, false), prepared }, layout, settings, client);
+    await this.session({ kind: 'new', source: vscode.workspace.asRelativePath(target, false), prepared }, layout, settings, leased);
   }
 
   async resume(): Promise<void> {
@@ -102,13 +113,17 @@ export class FolderRunner {
       placeHolder: kind === 'resume' ? 'Only the jobs without an answer are sent' : 'Only the failed jobs are sent again',
     });
     if (!picked) return;
-    const client = await this.requireClient();
-    if (!client) return;
-    const settings = this.settings.current;
-    await this.session(
-      { kind, run: picked.id, limits: limitsOf(settings), ...(settings.budgetPerRunUsd > 0 ? { budgetUsd: settings.budgetPerRunUsd } : {}), isCached: cacheLookup(client) },
-      picked.layout, settings, client,
-    );
+    const lease = await this.requireLease();
+    if (!lease) return;
+    try {
+      const settings = this.settings.current;
+      await this.session(
+        { kind, run: picked.id, limits: limitsOf(settings), ...(settings.budgetPerRunUsd > 0 ? { budgetUsd: settings.budgetPerRunUsd } : {}), isCached: cacheLookup(lease.value.client) },
+        picked.layout, settings, lease.value,
+      );
+    } finally {
+      lease.release();
+    }
   }
 
   /** Runs of every workspace folder that Resume (pending jobs, or a run.json to rebuild) or Retry (failed jobs) can take. */
@@ -140,22 +155,27 @@ export class FolderRunner {
       const run = store.list().filter((index) => index.batchApi && index.jobs.pending > 0).map((index) => store.open(index.id)).find(hasBatchInFlight);
       if (!run) continue;
       const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.id} is waiting for its Batch API batch. Polling resumes where it stopped; nothing is sent again.`, 'Resume Polling');
-      const client = choice ? await this.requireClient() : undefined;
-      const settings = this.settings.current;
-      if (client) await this.session({ kind: 'resume', run: run.id, limits: limitsOf(settings) }, layout, settings, client, { confirmed: true });
+      const lease = choice ? await this.requireLease() : undefined;
+      if (!lease) return;
+      try {
+        const settings = this.settings.current;
+        await this.session({ kind: 'resume', run: run.id, limits: limitsOf(settings) }, layout, settings, lease.value, { confirmed: true });
+      } finally {
+        lease.release();
+      }
       return;
     }
   }
 
   /** One run session with this window as its host. `confirmed`: the user already chose (Resume Polling). */
-  private async session(start: RunStart, layout: WorkspaceLayout, settings: PromptMeterSettings, client: PromptMeterClient, options: { confirmed?: boolean } = {}): Promise<void> {
+  private async session(start: RunStart, layout: WorkspaceLayout, settings: PromptMeterSettings, leased: LeasedClient, options: { confirmed?: boolean } = {}): Promise<void> {
     const store = new RunStore(layout.runs);
     const source = start.kind === 'new' ? start.source : start.run;
     const { host, dispose } = this.execution.host(source, (offer) => (options.confirmed ? Promise.resolve({ engine: offer.only ?? 'standard' }) : confirmOffer(offer)));
     try {
       const session = await runSession(start, {
         store, host, batchApiThreshold: settings.batchApiThreshold, batchInFlight: hasBatchInFlight,
-        engines: this.execution.engines(client, settings, layout),
+        engines: this.execution.engines(leased, settings, layout),
         checkBudget: (plannedUsd) => checkRunBudget({ ledgerPath: this.clients.ledgerPath().fsPath, runsFolder: layout.runs, settings, plannedUsd, override: false }),
       });
       if (session.offer.folder.notice) this.log.warn(session.offer.folder.notice);
@@ -185,9 +205,10 @@ export class FolderRunner {
       outcome.status === 'cancelled'
         ? `Prompt Meter: run cancelled — ${progress.done - progress.failed} answered, ${progress.failed} failed, ${progress.pending} pending (nothing lost: resume sends the pending and failed ones).`
         : `Prompt Meter: run finished — ${progress.done - progress.failed} answered, ${progress.failed} failed${progress.truncated > 0 ? ` (${progress.truncated} of the answers cut off or empty: see the summary)` : ''}, ${formatMoney(progress.cost)}.`;
-    const actions = ['Open Summary', ...(progress.pending > 0 ? ['Resume'] : []), ...(progress.failed > 0 ? ['Retry Failed Jobs'] : [])];
+    const actions = ['Open Run View', 'Open Summary', ...(progress.pending > 0 ? ['Resume'] : []), ...(progress.failed > 0 ? ['Retry Failed Jobs'] : [])];
     const choice = await vscode.window.showInformationMessage(text, ...actions);
-    if (choice === 'Open Summary') await vscode.window.showTextDocument(summary);
+    if (choice === 'Open Run View') await vscode.commands.executeCommand(COMMANDS.openRunView, vscode.Uri.file(run.directory));
+    else if (choice === 'Open Summary') await vscode.commands.executeCommand('markdown.showPreview', summary);
     else if (choice === 'Resume') await vscode.commands.executeCommand(COMMANDS.resumeRun);
     else if (choice === 'Retry Failed Jobs') await vscode.commands.executeCommand(COMMANDS.retryFailedJobs);
   }
@@ -198,12 +219,13 @@ export class FolderRunner {
     return new WorkspaceLayout(folder.uri.fsPath);
   }
 
-  private async requireClient() {
-    const client = await this.clients.client();
-    if (client) return client;
+  /** A lease on the client for one run (release it in `finally`); without a key, offers Set API Key first. */
+  private async requireLease(): Promise<Lease<LeasedClient> | undefined> {
+    const lease = await this.clients.lease();
+    if (lease) return lease;
     const choice = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
     if (choice) await vscode.commands.executeCommand(COMMANDS.setApiKey);
-    return this.clients.client();
+    return this.clients.lease();
   }
 
   /** Folders that hold prompt files, nearest first, plus "Browse…" for any other folder. */

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { BatchProgress } from '../core/batchApi/runBatchApi';
 import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
-import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import type { PromptEstimator } from '../core/estimate/promptEstimator';
 import { formatMoney } from '../core/report/formatMoney';
 import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
@@ -10,7 +9,7 @@ import type { RunProgress } from '../core/runs/runExecutor';
 import type { RunChoice, RunEngine, RunEngineKind, RunHost, RunOffer } from '../core/runs/runSession';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import type { WorkspaceLayout } from '../core/workspace/workspaceLayout';
-import type { ClientService } from './clientService';
+import type { ClientService, LeasedClient } from './clientService';
 
 /** How a confirmed run is sent (kept for callers of the earlier name). */
 export type RunMode = RunEngineKind;
@@ -32,13 +31,13 @@ export class RunExecution {
     private readonly clients: ClientService,
   ) {}
 
-  /** The standard and Batch API engines for a run under `layout.root`, read from one settings snapshot. */
-  engines(client: PromptMeterClient, settings: PromptMeterSettings, layout: WorkspaceLayout): Record<RunEngineKind, RunEngine> {
+  /** The standard and Batch API engines for a run under `layout.root` on its leased client and ledger, from one settings snapshot. */
+  engines(leased: LeasedClient, settings: PromptMeterSettings, layout: WorkspaceLayout): Record<RunEngineKind, RunEngine> {
     const changes = readModelChanges(layout.root);
     const pricing = this.estimator.currentPricing;
     return createRunEngines({
-      client,
-      ledger: this.clients.ledger,
+      client: leased.client,
+      ledger: leased.ledger,
       modelChangedFrom: (job) => changedFrom(changes, job.file, job.model),
       mapReduce: async () => {
         await this.estimator.load(['o200k_base']);

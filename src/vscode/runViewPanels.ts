@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { PROMPT_METER_FOLDER } from '../core/report/loadCostReport';
+import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import { RunStore } from '../core/runs/runStore';
 import { runViewModel } from '../core/runView/runViewModel';
 import { isRunViewWebviewMessage, type RunViewHostMessage } from '../shared/runViewMessages';
@@ -84,7 +84,7 @@ export class RunViewPanels implements vscode.Disposable {
 
   private runsRoot(): string | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder && path.join(folder.uri.fsPath, PROMPT_METER_FOLDER, 'runs');
+    return folder && new WorkspaceLayout(folder.uri.fsPath).runs;
   }
 
   private runDirectory(run: string | vscode.Uri): string | undefined {
