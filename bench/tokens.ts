@@ -15,7 +15,7 @@ import { createFileDocumentReader } from '../src/core/chunking/fileDocumentReade
 import type { PromptFormat } from '../src/core/prompts/promptTypes';
 import { performance } from 'node:perf_hooks';
 import { Tiktoken } from 'tiktoken/lite/init';
-import { PromptEstimator } from '../src/core/estimate/promptEstimator';
+import { Estimator } from '../src/core/estimate/estimator';
 import { Tokenizers } from '../src/core/tokens/tokenizers';
 
 const EDITS = 600;
@@ -89,7 +89,7 @@ function generateDotprompt(next: () => number, folder: string): { text: string; 
 }
 
 /** Per-edit editor pipeline (parse with rendering + estimate + hints), typing letters in the static text. */
-function templatePipeline(estimator: PromptEstimator, file: string, format: PromptFormat, document: { text: string; editableFrom: number }, next: () => number) {
+function templatePipeline(estimator: Estimator, file: string, format: PromptFormat, document: { text: string; editableFrom: number }, next: () => number) {
   let { text } = document;
   const firstStart = performance.now();
   const first = estimator.tryEstimate(estimator.parse(file, text, format), text);
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const initMs = performance.now() - initStart;
   const ranks = JSON.parse(readFileSync(path.join(assets, 'o200k_base.json'), 'utf8'));
   const whole = new Tiktoken(ranks.bpe_ranks, ranks.special_tokens, ranks.pat_str);
-  const estimator = new PromptEstimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 });
+  const estimator = new Estimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 });
 
   const firstCountStart = performance.now();
   const firstCount = counter.count(text);
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   whole.free();
 
   const folder = mkdtempSync(path.join(tmpdir(), 'pm-bench-'));
-  const formatsEstimator = new PromptEstimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 }, undefined, createFileDocumentReader(folder));
+  const formatsEstimator = new Estimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 }, undefined, createFileDocumentReader(folder));
   const prompty = templatePipeline(formatsEstimator, 'bench.prompty', 'prompty', generatePrompty(next), next);
   const dotprompt = templatePipeline(formatsEstimator, 'bench.prompt', 'dotprompt', generateDotprompt(next, folder), next);
   tokenizers.dispose();

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { createFileDocumentReader } from './core/chunking/fileDocumentReader';
 import { recordModelChange } from './core/runs/modelChanges';
-import { PromptEstimator } from './core/estimate/promptEstimator';
+import { Estimator } from './core/estimate/estimator';
 import { Tokenizers } from './core/tokens/tokenizers';
 import { ApiKeyStore } from './vscode/apiKeyStore';
 import { ClientService } from './vscode/clientService';
-import { PromptRunner } from './vscode/promptRunner';
-import { FolderRunner } from './vscode/folderRunner';
-import { RunExecution } from './vscode/runExecution';
+import { RunPromptCommand } from './vscode/runPromptCommand';
+import { RunCommands } from './vscode/runCommands';
+import { RunSessionHost } from './vscode/runSessionHost';
 import { ResultDocuments } from './vscode/resultDocuments';
 import { BreakdownDocuments } from './vscode/breakdownDocuments';
 import { CostReportService } from './vscode/costReportService';
@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tokenizers = new Tokenizers(vscode.Uri.joinPath(context.extensionUri, 'dist', 'assets', 'tiktoken').fsPath);
   store.add({ dispose: () => tokenizers.dispose() });
   const workspaceRoot = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const estimator = new PromptEstimator(tokenizers, settings.current, undefined, workspaceRoot ? createFileDocumentReader(workspaceRoot) : undefined);
+  const estimator = new Estimator(tokenizers, settings.current, undefined, workspaceRoot ? createFileDocumentReader(workspaceRoot) : undefined);
   const documents = store.add(new PromptDocuments(estimator, settings, log));
   const systemPrompts = store.add(new SystemPromptIndex(estimator, settings, log));
   const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));
@@ -65,8 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeyStore(context.secrets);
   const clients = store.add(new ClientService(settings, keys, estimator, context.globalStorageUri, log));
   store.add(new ReasoningHistoryService(estimator, () => clients.ledgerPath().fsPath, reports.onDidChange, () => documents.reestimateAll()));
-  const runner = new PromptRunner(documents, clients, store.add(new ResultDocuments()), log);
-  const folders = new FolderRunner(estimator, settings, clients, log, new RunExecution(estimator, clients));
+  const runner = new RunPromptCommand(documents, clients, store.add(new ResultDocuments()), log);
+  const folders = new RunCommands(estimator, settings, clients, log, new RunSessionHost(estimator, clients));
   store.add(registerCommands(models, breakdowns, keys, runner, folders));
   const chatPrompts = store.add(new ChatPromptConflict(context.workspaceState, log));
   const runViews = store.add(new RunViewPanels(context.extensionUri, log));

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { splitDocument } from '../../src/core/chunking/documentChunker';
 import { createPromptMeterClient } from '../../src/core/client/createClient';
 import type { PromptMeterClient } from '../../src/core/client/promptMeterClient';
-import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
+import { Estimator } from '../../src/core/estimate/estimator';
 import { Ledger } from '../../src/core/ledger/ledger';
 import { Pricing } from '../../src/core/pricing/pricing';
-import { executeRun } from '../../src/core/runs/runExecutor';
+import { executeRun } from '../../src/core/runs/executeRun';
 import type { RunJob } from '../../src/core/runs/runJob';
-import { prepareRun, SIMILARITY_MODEL } from '../../src/core/runs/runService';
+import { prepareRun, SIMILARITY_MODEL } from '../../src/core/runs/prepareRun';
 import { RunStore } from '../../src/core/runs/runStore';
 import { cosineSimilarity } from '../../src/core/runs/similarQuestions';
 import { parseSettings } from '../../src/core/settings/settings';
@@ -85,7 +85,7 @@ export async function runPromptMeterPipeline(scenario: FaqScenario, options: Pro
 
     const workspace = path.join(options.workDirectory, 'workspace');
     writeWorkspace(scenario, workspace, (question) => best.get(question)!.text);
-    const estimator = new PromptEstimator(options.tokenizers, { defaultModel: settings.defaultModel, pricingOverrides: {}, maxFileBytes: settings.maxFileBytes });
+    const estimator = new Estimator(options.tokenizers, { defaultModel: settings.defaultModel, pricingOverrides: {}, maxFileBytes: settings.maxFileBytes });
     const prepared = await prepareRun([{ absolutePath: path.join(workspace, 'answer.prompt.md'), displayPath: 'answer.prompt.md', format: 'prompt-markdown' }], estimator, {
       overrides: {},
       maxFileBytes: settings.maxFileBytes,

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
+import { Estimator } from '../../src/core/estimate/estimator';
 import { recommendationEdits } from '../../src/core/estimate/recommendationEdits';
 import { applyEdits, setModelEdits } from '../../src/core/prompts/promptEdits';
 import { promptFormatFor } from '../../src/core/prompts/promptFileKind';
@@ -45,7 +45,7 @@ export async function recommendationTrial(baseUrl: string, apiKey: string, optio
   const folder = mkdtempSync(path.join(tmpdir(), 'pm-recommend-'));
   cpSync(path.join(repositoryRoot(), 'examples'), folder, { recursive: true });
   const tokenizers = new Tokenizers(tokenizerAssets());
-  const estimator = new PromptEstimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 });
+  const estimator = new Estimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 });
   const rows: TrialRow[] = [];
   try {
     for (const name of readdirSync(path.join(folder, 'prompts')).sort()) {

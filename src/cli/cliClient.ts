@@ -3,7 +3,7 @@ import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
 import type { DocumentReader } from '../core/chunking/promptMapReduce';
 import { createPromptMeterClient } from '../core/client/createClient';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
-import { PromptEstimator } from '../core/estimate/promptEstimator';
+import { Estimator } from '../core/estimate/estimator';
 import { Ledger } from '../core/ledger/ledger';
 import { SegmentedLedger } from '../core/ledger/segmentedLedger';
 import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
@@ -29,7 +29,7 @@ export interface CliClient {
   readonly promptMeterFolder: string;
   readonly tokenizers: Tokenizers;
   readonly readDocument: DocumentReader;
-  readonly estimator: PromptEstimator;
+  readonly estimator: Estimator;
   readonly pricing: Pricing;
   /** Limits for planning (flags over the `default` setting). */
   readonly limits: { readonly requestsPerMinute: number; readonly tokensPerMinute: number };
@@ -58,7 +58,7 @@ export function createCliClient(flags: Readonly<Record<string, string | number |
   const promptMeterFolder = layout.folder;
   const tokenizers = new Tokenizers(io.assetDirectory);
   const readDocument = createFileDocumentReader(workspace);
-  const estimator = new PromptEstimator(tokenizers, effective, undefined, readDocument);
+  const estimator = new Estimator(tokenizers, effective, undefined, readDocument);
   const pricing = new Pricing(effective.pricingOverrides);
   const defaultLimits = effective.rateLimits.default ?? {};
   const limits = {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
-import { PromptEstimator } from '../core/estimate/promptEstimator';
+import { Estimator } from '../core/estimate/estimator';
 import { reasoningHistoryFrom } from '../core/estimate/reasoningHistory';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
 import { ledgerPathOf } from '../core/report/loadCostReport';
@@ -39,7 +39,7 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
   const files = findPromptFiles(positionals, settings.promptFolders, io.cwd);
   const tokenizers = new Tokenizers(io.assetDirectory);
   try {
-    const estimator = new PromptEstimator(tokenizers, settings, undefined, createFileDocumentReader(io.cwd));
+    const estimator = new Estimator(tokenizers, settings, undefined, createFileDocumentReader(io.cwd));
     // Ledger sources are the paths `run` was given from this folder, as estimate's are: they match as written.
     estimator.useReasoningHistory(reasoningHistoryFrom(readRecentLedgerEntries(ledgerPathOf(io.cwd))));
     const model = typeof flags.model === 'string' ? flags.model : undefined;

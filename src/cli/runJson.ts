@@ -1,6 +1,6 @@
 import { formatMoney } from '../core/report/formatMoney';
 import type { ClientCounters } from '../core/client/clientCounters';
-import type { RunOutcome } from '../core/runs/runExecutor';
+import type { RunOutcome } from '../core/runs/executeRun';
 import type { JobResult } from '../core/runs/runJob';
 import type { RunPlan } from '../core/runs/runPlan';
 import type { RunFolder } from '../core/runs/runStore';

@@ -3,7 +3,7 @@ import { ClientLeases, type Lease } from '../core/client/clientLeases';
 import { createPromptMeterClient } from '../core/client/createClient';
 import { displayBaseUrl } from '../core/client/errors';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { SegmentedLedger } from '../core/ledger/segmentedLedger';
 import { ledgerPathOf } from '../core/report/loadCostReport';
 import type { ApiKeyStore } from './apiKeyStore';
@@ -31,7 +31,7 @@ export class ClientService implements vscode.Disposable {
   constructor(
     private readonly settings: SettingsService,
     private readonly keys: ApiKeyStore,
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly globalStorage: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {

@@ -5,11 +5,11 @@ import type { BreakdownDocuments } from './breakdownDocuments';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS } from './ids';
 import type { ModelCommands } from './modelCommands';
-import type { PromptRunner } from './promptRunner';
-import type { FolderRunner } from './folderRunner';
+import type { RunPromptCommand } from './runPromptCommand';
+import type { RunCommands } from './runCommands';
 
 /** Registers the estimate and key commands; each handler is a thin call into a service. */
-export function registerCommands(models: ModelCommands, breakdowns: BreakdownDocuments, keys: ApiKeyStore, runner: PromptRunner, folders: FolderRunner): vscode.Disposable {
+export function registerCommands(models: ModelCommands, breakdowns: BreakdownDocuments, keys: ApiKeyStore, runner: RunPromptCommand, folders: RunCommands): vscode.Disposable {
   const store = new DisposableStore();
   const register = (id: string, handler: (...args: never[]) => unknown) => store.add(vscode.commands.registerCommand(id, handler));
   register(COMMANDS.showCostBreakdown, (uri?: vscode.Uri) => {

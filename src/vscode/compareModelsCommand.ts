@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { ComparisonStore } from '../core/compare/comparisonStore';
 import { ComparisonSetupError, prepareComparison, type ComparisonSetup } from '../core/compare/prepareComparison';
 import { comparisonPlanLines, runComparison } from '../core/compare/runComparison';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
-import { SIMILARITY_MODEL } from '../core/runs/runService';
+import { SIMILARITY_MODEL } from '../core/runs/prepareRun';
 import type { ClientService } from './clientService';
 import type { ComparisonPanel } from './comparisonPanel';
 import type { ComparisonResults } from './comparisonResults';
@@ -23,7 +23,7 @@ import type { SettingsService } from './settingsService';
 export class CompareModelsCommand {
   constructor(
     private readonly documents: PromptDocuments,
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly settings: SettingsService,
     private readonly clients: ClientService,
     private readonly results: ComparisonResults,

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileEstimate } from '../core/estimate/estimateFile';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { hasDataset } from '../core/runs/dataset';
 import { estimateDatasetRuns, type DatasetEstimate } from '../core/runs/datasetEstimate';
 import { DisposableStore } from './disposableStore';
@@ -28,7 +28,7 @@ export class DatasetEstimates implements vscode.Disposable {
   private readonly pending = new Map<string, { key: string; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly settings: SettingsService,
   ) {
     this.store.add(

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { repeatedSystemPromptHint, systemPromptFingerprint } from '../core/estimate/repeatedSystemPrompts';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import type { PromptDiagnostic, PromptFix } from '../core/prompts/promptTypes';
 import { DisposableStore } from './disposableStore';
 import type { PromptDocuments } from './promptDocuments';
@@ -31,7 +31,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     private readonly documents: PromptDocuments,
     private readonly settings: SettingsService,
     private readonly index: SystemPromptIndex,
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
   ) {
     this.store.add(documents.onDidChange((uri) => this.publishFor(uri)));
     this.store.add(index.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.publish(document))));
@@ -67,7 +67,7 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     );
   }
 
-  private repeatedSystemPrompt(prompt: Parameters<typeof systemPromptFingerprint>[0] | undefined, encoding: Parameters<PromptEstimator['counter']>[0] | undefined): PromptDiagnostic | undefined {
+  private repeatedSystemPrompt(prompt: Parameters<typeof systemPromptFingerprint>[0] | undefined, encoding: Parameters<Estimator['counter']>[0] | undefined): PromptDiagnostic | undefined {
     if (!prompt || !encoding || prompt.format === 'batch-jsonl') return undefined;
     const own = systemPromptFingerprint(prompt, this.estimator.counter(encoding));
     return own ? repeatedSystemPromptHint(own, this.index.all()) : undefined;

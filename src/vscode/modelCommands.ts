@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { estimatePrompt } from '../core/estimate/estimatePrompt';
 import { totalsOf, type FileEstimate } from '../core/estimate/estimateFile';
 import { formatEstimate, formatTokens } from '../core/estimate/formatting';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { MODEL_CATALOG, TIER_NAMES } from '../core/models/modelCatalog';
 import { resolveModel } from '../core/models/resolveModel';
 import { editsForModel } from '../core/estimate/recommender';
@@ -24,7 +24,7 @@ interface ModelItem extends vscode.QuickPickItem {
 export class ModelCommands {
   constructor(
     private readonly documents: PromptDocuments,
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
     private readonly comparisons: ComparisonResults,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { FileEstimate } from '../core/estimate/estimateFile';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { promptFormatFor } from '../core/prompts/promptFileKind';
 import type { PromptFormat } from '../core/prompts/promptTypes';
 import { DisposableStore } from './disposableStore';
@@ -27,7 +27,7 @@ export class PromptDocuments implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
   ) {

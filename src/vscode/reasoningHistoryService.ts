@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { reasoningHistoryFrom } from '../core/estimate/reasoningHistory';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
 import { DisposableStore } from './disposableStore';
@@ -17,7 +17,7 @@ export class ReasoningHistoryService implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly ledgerPath: () => string,
     ledgerChanged: vscode.Event<unknown>,
     private readonly onUpdated: () => void,

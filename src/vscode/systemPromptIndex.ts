@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { systemPromptFingerprint, type SystemPromptFingerprint } from '../core/estimate/repeatedSystemPrompts';
 import { resolveModel } from '../core/models/resolveModel';
 import { promptFormatFor } from '../core/prompts/promptFileKind';
@@ -22,7 +22,7 @@ export class SystemPromptIndex implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
   ) {

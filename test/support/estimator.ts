@@ -1,5 +1,5 @@
 import { after, before } from 'node:test';
-import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
+import { Estimator } from '../../src/core/estimate/estimator';
 import type { PriceOverrides } from '../../src/core/pricing/priceOverride';
 import { Tokenizers } from '../../src/core/tokens/tokenizers';
 import { tokenizerAssets } from './repository';
@@ -19,6 +19,6 @@ export function loadedTokenizers(): Tokenizers {
   return tokenizers;
 }
 
-export function testEstimator(tokenizers: Tokenizers, overrides: PriceOverrides = {}, defaultModel = 'gpt-4o-mini'): PromptEstimator {
-  return new PromptEstimator(tokenizers, { defaultModel, pricingOverrides: overrides, maxFileBytes: 2 * 1024 * 1024 }, () => new Date('2026-11-26T00:00:00Z'));
+export function testEstimator(tokenizers: Tokenizers, overrides: PriceOverrides = {}, defaultModel = 'gpt-4o-mini'): Estimator {
+  return new Estimator(tokenizers, { defaultModel, pricingOverrides: overrides, maxFileBytes: 2 * 1024 * 1024 }, () => new Date('2026-11-26T00:00:00Z'));
 }

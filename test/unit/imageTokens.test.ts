@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createFileDocumentReader } from '../../src/core/chunking/fileDocumentReader';
-import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
+import { Estimator } from '../../src/core/estimate/estimator';
 import { estimateCost } from '../../src/core/pricing/cost';
 import { estimateJson } from '../../src/cli/estimateReport';
 import { estimateText } from '../../src/cli/estimateText';
@@ -92,7 +92,7 @@ describe('images in the estimate', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'pm-images-'));
     writeFileSync(path.join(folder, 'wide chart.png'), pngHeader(2048, 512));
     const text = '---\nmodel:\n  id: gpt-4.1-mini\n---\nuser:\nSummarize ![chart](wide%20chart.png) and ![gone](missing.png)\n';
-    const estimator = new PromptEstimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 }, undefined, createFileDocumentReader(folder));
+    const estimator = new Estimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 }, undefined, createFileDocumentReader(folder));
     const estimate = (await estimator.estimate(estimator.parse('vision.prompty', text, 'prompty'), text)).estimates[0]!;
     const [chart, gone] = estimate.breakdown.images ?? [];
     assert.deepEqual(chart, { source: 'wide%20chart.png', tokens: Math.ceil(64 * 16 * 1.62), assumptions: [] });

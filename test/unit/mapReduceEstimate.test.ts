@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadedTokenizers } from '../support/estimator';
-import { PromptEstimator } from '../../src/core/estimate/promptEstimator';
+import { Estimator } from '../../src/core/estimate/estimator';
 
 const tokenizers = loadedTokenizers();
 
 const DOCUMENT = Array.from({ length: 60 }, (_, index) => `Paragraph ${index + 1}. The checkout service retried payments ${index} times during the outage. Engineers rolled back the cache change at 14:${String(index % 60).padStart(2, '0')}.`).join('\n\n');
 
 function estimator(documents: Record<string, string>) {
-  return new PromptEstimator(
+  return new Estimator(
     tokenizers,
     { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 },
     () => new Date('2026-11-26T00:00:00Z'),

@@ -8,7 +8,7 @@ import type { MoneyAmount } from '../../src/core/report/money';
 import type { JobResult, RunJob } from '../../src/core/runs/runJob';
 import { offerChoices, offerDetail } from '../../src/core/runs/runOfferChoices';
 import { planRun } from '../../src/core/runs/runPlan';
-import type { PreparedRun } from '../../src/core/runs/runService';
+import type { PreparedRun } from '../../src/core/runs/prepareRun';
 import { runSession, type EngineRequest, type RunChoice, type RunEngineKind, type RunOffer, type RunSessionOptions } from '../../src/core/runs/runSession';
 import { RunStore, type RunFolder } from '../../src/core/runs/runStore';
 import { chatJob } from '../support/runJobs';

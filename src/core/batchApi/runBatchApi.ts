@@ -3,7 +3,7 @@ import { PromptMeterError } from '../client/errors';
 import { stopsTheRun } from '../client/retryPolicy';
 import type { PriceUsage } from '../client/priceUsage';
 import type { LedgerWriter } from '../ledger/ledger';
-import type { RunOutcome, RunProgress } from '../runs/runExecutor';
+import type { RunOutcome, RunProgress } from '../runs/executeRun';
 import type { FollowerMap } from '../runs/runSchedule';
 import { countResults } from '../runs/runCounts';
 import type { RunFolder, RunStatus } from '../runs/runStore';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { PromptEstimate } from '../estimate/promptEstimate';
-import type { PromptEstimator } from '../estimate/promptEstimator';
+import type { Estimator } from '../estimate/estimator';
 import type { PromptFormat } from '../prompts/promptTypes';
 import { datasetLabel, promptDataset, readDatasetFile, type DatasetRow } from '../runs/dataset';
 import { ENCODING_NAMES } from '../tokens/encodingForModel';
@@ -14,7 +14,7 @@ import type { Evaluator } from './evaluators';
 export class ComparisonSetupError extends Error {}
 
 export interface ComparisonSetupRequest {
-  readonly estimator: PromptEstimator;
+  readonly estimator: Estimator;
   /** Workspace-relative path (what the ledger and results name). */
   readonly file: string;
   readonly absolutePath: string;

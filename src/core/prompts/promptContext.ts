@@ -10,9 +10,9 @@ export interface PromptContext {
   readonly readHead?: (promptFile: string, relativePath: string, maxBytes: number) => Uint8Array | undefined;
   /** Environment variables for Prompty `${env:VAR}` (the process environment over the workspace `.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Compiled templates kept across edits (PromptEstimator owns one), so typing does not recompile. */
+  /** Compiled templates kept across edits (Estimator owns one), so typing does not recompile. */
   readonly templates?: TemplateCache;
-  /** Parsed front matter kept across edits (PromptEstimator owns one), so typing in the body does not re-parse it. */
+  /** Parsed front matter kept across edits (Estimator owns one), so typing in the body does not re-parse it. */
   readonly frontMatters?: FrontMatterCache;
 }
 

@@ -8,7 +8,7 @@ import type { CallOptions } from '../client/callOptions';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';
 import type { TokenCounter } from '../tokens/tokenCounter';
-import type { RunClient } from './runExecutor';
+import type { RunClient } from './executeRun';
 import type { JobResult, RunJob } from './runJob';
 
 /** What a map-reduce job carries so it can be planned and run again later (resume). */

@@ -1,7 +1,7 @@
 import { runFolderThroughBatchApi, type BatchApiRunInput } from '../batchApi/runFolderThroughBatchApi';
 import type { LedgerWriter } from '../ledger/ledger';
 import type { MapReduceRuntime } from './mapReduceJob';
-import { executeRun, type RunClient } from './runExecutor';
+import { executeRun, type RunClient } from './executeRun';
 import type { RunJob } from './runJob';
 import type { RunEngine, RunEngineKind } from './runSession';
 

@@ -1,11 +1,11 @@
 import type { BatchProgress, BatchSummary } from '../batchApi/runBatchApi';
 import type { BudgetDecision } from '../report/budget';
 import { MoneySum, type MoneyAmount } from '../report/money';
-import type { RunOutcome, RunProgress } from './runExecutor';
+import type { RunOutcome, RunProgress } from './executeRun';
 import type { JobResult, RunJob } from './runJob';
 import { planRun, type PlanLimits, type RunPlan } from './runPlan';
 import { refusalText } from './refusals';
-import type { PreparedRun } from './runService';
+import type { PreparedRun } from './prepareRun';
 import type { RunFolder, RunStore } from './runStore';
 import { similarText } from './runSummary';
 

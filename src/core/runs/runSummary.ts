@@ -1,7 +1,7 @@
 import { truncationText } from '../client/answerOutcome';
 import { formatEstimate, formatTokens, formatUsd } from '../estimate/formatting';
 import { formatMoney } from '../report/formatMoney';
-import type { RunOutcome } from './runExecutor';
+import type { RunOutcome } from './executeRun';
 import type { JobResult } from './runJob';
 import type { RunPlan } from './runPlan';
 import type { RunIndex } from './runStore';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { CallOptions } from '../client/callOptions';
 import type { CallResult } from '../client/callResult';
-import type { PromptEstimator } from '../estimate/promptEstimator';
+import type { Estimator } from '../estimate/estimator';
 import { REFUSAL_CODES, tooLargeDiagnostic } from '../prompts/parsePromptFile';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
 import type { PriceOverrides } from '../pricing/priceOverride';
@@ -59,7 +59,7 @@ export const SIMILARITY_MODEL = 'text-embedding-3-small';
  * Everything before a run spends money: parse the files, load their datasets, expand the jobs, find
  * similar questions, check the cache, and plan cost and duration.
  */
-export async function prepareRun(files: readonly RunSourceFile[], estimator: PromptEstimator, options: PrepareOptions): Promise<PreparedRun> {
+export async function prepareRun(files: readonly RunSourceFile[], estimator: Estimator, options: PrepareOptions): Promise<PreparedRun> {
   const parsed: ParsedPromptFile[] = [];
   const sourceOf = new Map<string, RunSourceFile>();
   for (const file of files) {

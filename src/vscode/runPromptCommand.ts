@@ -18,7 +18,7 @@ import type { ResultDocuments } from './resultDocuments';
 import { requireTrust, showCallError } from './errorActions';
 
 /** "Prompt Meter: Run Prompt": the current prompt file or the selection, streamed into a result editor. */
-export class PromptRunner {
+export class RunPromptCommand {
   constructor(
     private readonly documents: PromptDocuments,
     private readonly clients: ClientService,

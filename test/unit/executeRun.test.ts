@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { PromptMeterError } from '../../src/core/client/errors';
-import { ETA_AFTER_JOBS, executeRun, type RunClient, type RunProgress } from '../../src/core/runs/runExecutor';
+import { ETA_AFTER_JOBS, executeRun, type RunClient, type RunProgress } from '../../src/core/runs/executeRun';
 import { RunStore } from '../../src/core/runs/runStore';
 import { chatJob } from '../support/runJobs';
 

@@ -24,7 +24,7 @@ export interface EstimatorSettings {
  * `tryEstimate` is synchronous and answers only when the tokenizers are loaded (status bar, CodeLens);
  * `estimate` waits for them.
  */
-export class PromptEstimator {
+export class Estimator {
   private pricing: Pricing;
   private reasoningHistory: ReasoningHistory | undefined;
   /** Compiled Prompty/Dotprompt templates across edits (bounded), so typing in static text does not recompile. */

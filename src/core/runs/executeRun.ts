@@ -32,7 +32,7 @@ export interface RunProgress extends RunCounts {
   readonly etaSeconds?: number;
 }
 
-export interface RunExecutionOptions {
+export interface ExecuteRunOptions {
   readonly signal?: AbortSignal;
   /** Bypass the response cache (answers are refreshed). */
   readonly fresh?: boolean;
@@ -64,7 +64,7 @@ export interface RunOutcome {
  * appended as each job finishes, cancelled or unsent jobs stay pending for a resume, and an exhausted quota
  * stops the run at once with a message saying what to do.
  */
-export async function executeRun(folder: RunFolder, client: RunClient, options: RunExecutionOptions = {}): Promise<RunOutcome> {
+export async function executeRun(folder: RunFolder, client: RunClient, options: ExecuteRunOptions = {}): Promise<RunOutcome> {
   const now = options.now ?? (() => new Date());
   const jobs = folder.jobs();
   const existing = folder.results();

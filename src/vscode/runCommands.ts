@@ -2,21 +2,21 @@ import * as vscode from 'vscode';
 import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
 import type { Lease } from '../core/client/clientLeases';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { promptFormatFor } from '../core/prompts/promptFileKind';
 import { formatMoney } from '../core/report/formatMoney';
 import { refusalText } from '../core/runs/refusals';
 import { checkRunBudget } from '../core/runs/runBudget';
-import type { RunOutcome } from '../core/runs/runExecutor';
+import type { RunOutcome } from '../core/runs/executeRun';
 import type { RunJob } from '../core/runs/runJob';
 import { offerChoices, offerDetail } from '../core/runs/runOfferChoices';
-import { prepareRun, type RunSourceFile } from '../core/runs/runService';
+import { prepareRun, type RunSourceFile } from '../core/runs/prepareRun';
 import { runSession, type RunChoice, type RunOffer, type RunStart } from '../core/runs/runSession';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
 import { runSummaryMarkdown } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { PROMPT_METER_FOLDER, WorkspaceLayout } from '../core/workspace/workspaceLayout';
-import type { RunExecution } from './runExecution';
+import type { RunSessionHost } from './runSessionHost';
 import type { ClientService, LeasedClient } from './clientService';
 import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
@@ -36,13 +36,13 @@ interface RunPick extends vscode.QuickPickItem {
  * is confirmed in a modal dialog, then the run goes with progress and cancel; results land in the run folder of
  * the workspace folder that holds what is run (multi-root workspaces keep each folder's runs in that folder).
  */
-export class FolderRunner {
+export class RunCommands {
   constructor(
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly settings: SettingsService,
     private readonly clients: ClientService,
     private readonly log: vscode.LogOutputChannel,
-    private readonly execution: RunExecution,
+    private readonly execution: RunSessionHost,
   ) {}
 
   async runFolder(folder?: vscode.Uri): Promise<void> {

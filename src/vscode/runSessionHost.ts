@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { BatchProgress } from '../core/batchApi/runBatchApi';
 import { createFileDocumentReader } from '../core/chunking/fileDocumentReader';
-import type { PromptEstimator } from '../core/estimate/promptEstimator';
+import type { Estimator } from '../core/estimate/estimator';
 import { formatMoney } from '../core/report/formatMoney';
 import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
 import { createRunEngines } from '../core/runs/runEngines';
-import type { RunProgress } from '../core/runs/runExecutor';
+import type { RunProgress } from '../core/runs/executeRun';
 import type { RunChoice, RunEngine, RunEngineKind, RunHost, RunOffer } from '../core/runs/runSession';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import type { WorkspaceLayout } from '../core/workspace/workspaceLayout';
@@ -25,9 +25,9 @@ export interface VscodeRunHost {
  * The VS Code side of a run's execution: the two engines over one settings snapshot, and a host whose
  * cancellable progress notification appears once the user has confirmed the plan and closes when the run ends.
  */
-export class RunExecution {
+export class RunSessionHost {
   constructor(
-    private readonly estimator: PromptEstimator,
+    private readonly estimator: Estimator,
     private readonly clients: ClientService,
   ) {}
 
