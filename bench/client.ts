@@ -26,12 +26,26 @@ import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
 import { PromptMeterClient } from '../src/core/client/promptMeterClient';
 import { fakeApiKey } from '../test/support/fakeKeys';
-import { BURST_SECONDS, LATENCY_JITTER_MS, LATENCY_MS, MAX_TOKENS, MODEL, PROMPTS, RPM, TPM, prompts } from './support/accountWorkload';
+import {
+  BURST_SECONDS,
+  LATENCY_JITTER_MS,
+  LATENCY_MS,
+  MAX_TOKENS,
+  MODEL,
+  PROMPTS,
+  RPM,
+  TPM,
+  prompts,
+} from './support/accountWorkload';
 import { throughputBound } from './support/throughputBound';
 import type { ThroughputBound as Bound } from './support/throughputBound';
 
 const API_KEY = fakeApiKey('bench-not-a-real-key');
-const request = (text: string) => ({ model: MODEL, messages: [{ role: 'user' as const, content: text }], max_tokens: MAX_TOKENS });
+const request = (text: string) => ({
+  model: MODEL,
+  messages: [{ role: 'user' as const, content: text }],
+  max_tokens: MAX_TOKENS,
+});
 
 interface ServerStats {
   requests: number;
@@ -57,8 +71,23 @@ interface Run {
 async function startServer(): Promise<{ url: string; control: string; child: ChildProcess }> {
   const entry = path.resolve(__dirname, '..', 'test', 'server', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'node esbuild.mjs' first`);
-  const child = spawn(process.execPath, [entry, '--rpm', String(RPM), '--tpm', String(TPM), '--burst-seconds', String(BURST_SECONDS),
-    '--latency-ms', String(LATENCY_MS), '--latency-jitter-ms', String(LATENCY_JITTER_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      entry,
+      '--rpm',
+      String(RPM),
+      '--tpm',
+      String(TPM),
+      '--burst-seconds',
+      String(BURST_SECONDS),
+      '--latency-ms',
+      String(LATENCY_MS),
+      '--latency-jitter-ms',
+      String(LATENCY_JITTER_MS),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -120,30 +149,48 @@ async function main(): Promise<void> {
     const bound = await boundFrom(server.control);
 
     const learned = ourClient(server.url, path.join(scratch, 'cache-learned'), false);
-    runs.push(await measure('learned', server, () => settledFailures(prompts.map((text) => learned.chat(request(text))))));
+    runs.push(
+      await measure('learned', server, () => settledFailures(prompts.map((text) => learned.chat(request(text))))),
+    );
     await learned.close();
 
     const sdk = new OpenAI({ apiKey: API_KEY, baseURL: server.url, maxRetries: 2 });
-    runs.push(await measure('sdk', server, () => settledFailures(prompts.map((text) => sdk.chat.completions.create(request(text))))));
+    runs.push(
+      await measure('sdk', server, () =>
+        settledFailures(prompts.map((text) => sdk.chat.completions.create(request(text)))),
+      ),
+    );
 
     const bare = new OpenAI({ apiKey: API_KEY, baseURL: server.url, maxRetries: 0 });
     const limit = pLimit(10);
-    runs.push(await measure('plimit', server, () => settledFailures(prompts.map((text) =>
-      limit(() => pRetry(() => bare.chat.completions.create(request(text)), { retries: 5, randomize: true }))))));
+    runs.push(
+      await measure('plimit', server, () =>
+        settledFailures(
+          prompts.map((text) =>
+            limit(() => pRetry(() => bare.chat.completions.create(request(text)), { retries: 5, randomize: true })),
+          ),
+        ),
+      ),
+    );
 
     const second = ourClient(server.url, cacheDirectory, true);
     const tiers: Record<string, number> = {};
-    const rerun = await measure('ours-second-run', server, () => settledFailures(prompts.map(async (text) => {
-      const result = await second.chat(request(text));
-      tiers[result.cache] = (tiers[result.cache] ?? 0) + 1;
-    })));
+    const rerun = await measure('ours-second-run', server, () =>
+      settledFailures(
+        prompts.map(async (text) => {
+          const result = await second.chat(request(text));
+          tiers[result.cache] = (tiers[result.cache] ?? 0) + 1;
+        }),
+      ),
+    );
     await second.close();
     rerun.cacheTiers = tiers;
     runs.push(rerun);
 
     // A run that gave up on some prompts finished early by failing: its speed is not comparable, so no fraction.
     for (const run of runs) {
-      if (run.name !== 'ours-second-run' && run.failed === 0) run.fractionOfBound = round(bound.boundMs / run.wallMs, 3);
+      if (run.name !== 'ours-second-run' && run.failed === 0)
+        run.fractionOfBound = round(bound.boundMs / run.wallMs, 3);
     }
     report(bound, runs);
   } finally {
@@ -156,7 +203,14 @@ async function main(): Promise<void> {
 async function boundFrom(controlUrl: string): Promise<Bound> {
   const stats = await control<ServerStats>(controlUrl, 'stats');
   const totalTokens = stats.promptTokens + MAX_TOKENS * PROMPTS;
-  return throughputBound({ requests: PROMPTS, totalTokens, rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, meanLatencyMs: LATENCY_MS + LATENCY_JITTER_MS / 2 });
+  return throughputBound({
+    requests: PROMPTS,
+    totalTokens,
+    rpm: RPM,
+    tpm: TPM,
+    burstSeconds: BURST_SECONDS,
+    meanLatencyMs: LATENCY_MS + LATENCY_JITTER_MS / 2,
+  });
 }
 
 function round(value: number, digits: number): number {
@@ -173,12 +227,23 @@ function report(bound: Bound, runs: Run[]): void {
     noDuplicates: ours?.duplicateCompletions === 0,
     secondRunNoHttp: second?.httpRequests === 0,
   };
-  const workload = { prompts: PROMPTS, maxTokens: MAX_TOKENS, rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, latencyMs: [LATENCY_MS, LATENCY_MS + LATENCY_JITTER_MS] };
+  const workload = {
+    prompts: PROMPTS,
+    maxTokens: MAX_TOKENS,
+    rpm: RPM,
+    tpm: TPM,
+    burstSeconds: BURST_SECONDS,
+    latencyMs: [LATENCY_MS, LATENCY_MS + LATENCY_JITTER_MS],
+  };
   console.log(JSON.stringify({ bench: 'client', workload, bound, runs, targets }, null, 2));
-  const cells = runs.map((run) =>
-    `${run.name} ${(run.wallMs / 1000).toFixed(1)}s${run.fractionOfBound === undefined ? '' : ` ${Math.round(run.fractionOfBound * 100)}% of bound`} 429=${run.rateLimited429} failed=${run.failed} dup=${run.duplicateCompletions} http=${run.httpRequests}`);
+  const cells = runs.map(
+    (run) =>
+      `${run.name} ${(run.wallMs / 1000).toFixed(1)}s${run.fractionOfBound === undefined ? '' : ` ${Math.round(run.fractionOfBound * 100)}% of bound`} 429=${run.rateLimited429} failed=${run.failed} dup=${run.duplicateCompletions} http=${run.httpRequests}`,
+  );
   const met = Object.values(targets).every(Boolean);
-  console.log(`client bench: bound ${(bound.boundMs / 1000).toFixed(1)}s | ${cells.join(' | ')} | targets ${met ? 'met' : 'MISSED'}`);
+  console.log(
+    `client bench: bound ${(bound.boundMs / 1000).toFixed(1)}s | ${cells.join(' | ')} | targets ${met ? 'met' : 'MISSED'}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -46,7 +46,12 @@ const API_KEY = fakeApiKey('bench-not-a-real-key');
 
 const root = path.resolve(__dirname, '..', '..');
 
-async function measure(server: ServerProcess, scenario: FaqScenario, pricing: Pricing, body: () => Promise<PipelineRun>): Promise<{ run: PipelineRun; report: PipelineReport }> {
+async function measure(
+  server: ServerProcess,
+  scenario: FaqScenario,
+  pricing: Pricing,
+  body: () => Promise<PipelineRun>,
+): Promise<{ run: PipelineRun; report: PipelineReport }> {
   await server.reset();
   await new Promise((resolve) => setTimeout(resolve, 1_100)); // buckets full, as after a quiet period
   await server.reset();
@@ -56,25 +61,62 @@ async function measure(server: ServerProcess, scenario: FaqScenario, pricing: Pr
 
 async function main(): Promise<void> {
   const scenario = loadFaqScenario(path.join(root, 'examples', 'faq'));
-  const server = await startServerProcess({ rpm: RPM, tpm: TPM, burstSeconds: 1, latencyMs: LATENCY_MS, latencyJitterMs: LATENCY_JITTER_MS, seed: SEED, answerTokens: ANSWER_TOKENS });
+  const server = await startServerProcess({
+    rpm: RPM,
+    tpm: TPM,
+    burstSeconds: 1,
+    latencyMs: LATENCY_MS,
+    latencyJitterMs: LATENCY_JITTER_MS,
+    seed: SEED,
+    answerTokens: ANSWER_TOKENS,
+  });
   const tokenizers = new Tokenizers(path.join(root, 'dist', 'assets', 'tiktoken'));
   const scratch = await mkdtemp(path.join(tmpdir(), 'promptmeter-bench-faq-'));
   const pricing = new Pricing();
   try {
     const ours = (name: string, work: string) => ({
-      name, url: server.url, apiKey: API_KEY, limits: { rpm: RPM, tpm: TPM, concurrency: 8 }, threshold: THRESHOLD, tokenizers,
-      workDirectory: path.join(scratch, work), cacheDirectory: path.join(scratch, 'cache'),
+      name,
+      url: server.url,
+      apiKey: API_KEY,
+      limits: { rpm: RPM, tpm: TPM, concurrency: 8 },
+      threshold: THRESHOLD,
+      tokenizers,
+      workDirectory: path.join(scratch, work),
+      cacheDirectory: path.join(scratch, 'cache'),
     });
-    const naive = await measure(server, scenario, pricing, () => runNaivePipeline(scenario, { url: server.url, apiKey: API_KEY, concurrency: NAIVE_CONCURRENCY, maxRounds: NAIVE_MAX_ROUNDS }));
-    const promiseAll = await measure(server, scenario, pricing, () => runNaivePipeline(scenario, { url: server.url, apiKey: API_KEY, maxRounds: 1 }));
+    const naive = await measure(server, scenario, pricing, () =>
+      runNaivePipeline(scenario, {
+        url: server.url,
+        apiKey: API_KEY,
+        concurrency: NAIVE_CONCURRENCY,
+        maxRounds: NAIVE_MAX_ROUNDS,
+      }),
+    );
+    const promiseAll = await measure(server, scenario, pricing, () =>
+      runNaivePipeline(scenario, { url: server.url, apiKey: API_KEY, maxRounds: 1 }),
+    );
     let pass: PromptMeterPass | undefined;
-    const promptMeter = await measure(server, scenario, pricing, async () => (pass = await runPromptMeterPipeline(scenario, ours('promptMeter', 'first'))).run);
-    const again = await measure(server, scenario, pricing, async () => (await runPromptMeterPipeline(scenario, ours('promptMeterAgain', 'second'))).run);
+    const promptMeter = await measure(
+      server,
+      scenario,
+      pricing,
+      async () => (pass = await runPromptMeterPipeline(scenario, ours('promptMeter', 'first'))).run,
+    );
+    const again = await measure(
+      server,
+      scenario,
+      pricing,
+      async () => (await runPromptMeterPipeline(scenario, ours('promptMeterAgain', 'second'))).run,
+    );
     const sweep = similaritySweep(pass!.jobs, pass!.vectorOf, scenario, SWEEP);
     report(scenario, [naive.report, promiseAll.report, promptMeter.report, again.report], {
       headline: headline(naive.report, promptMeter.report),
       costAttribution: costAttribution(naive.run, promptMeter.run, promptMeter.report, scenario, pricing, NAIVE_MODEL),
-      similarity: { threshold: THRESHOLD, sweep, wrongPairsAtThreshold: wrongPairs(pass!.jobs, pass!.vectorOf, scenario, THRESHOLD) },
+      similarity: {
+        threshold: THRESHOLD,
+        sweep,
+        wrongPairsAtThreshold: wrongPairs(pass!.jobs, pass!.vectorOf, scenario, THRESHOLD),
+      },
     });
   } finally {
     server.stop();
@@ -83,23 +125,40 @@ async function main(): Promise<void> {
   }
 }
 
-function report(scenario: FaqScenario, pipelines: PipelineReport[], analysis: { headline: ReturnType<typeof headline>; costAttribution: unknown; similarity: unknown }): void {
+function report(
+  scenario: FaqScenario,
+  pipelines: PipelineReport[],
+  analysis: { headline: ReturnType<typeof headline>; costAttribution: unknown; similarity: unknown },
+): void {
   const texts = new Set(scenario.questions.map((question) => question.question));
   const intents = new Set(scenario.questions.map((question) => question.intent));
   const workload = {
     documents: scenario.documents.length,
-    documentWords: scenario.documents.reduce((total, document) => total + (document.text.match(/\S+/g) ?? []).length, 0),
+    documentWords: scenario.documents.reduce(
+      (total, document) => total + (document.text.match(/\S+/g) ?? []).length,
+      0,
+    ),
     questions: scenario.questions.length,
     distinctQuestionTexts: texts.size,
     intents: intents.size,
-    server: { rpm: RPM, tpm: TPM, burstSeconds: 1, latencyMs: [LATENCY_MS, LATENCY_MS + LATENCY_JITTER_MS], seed: SEED, answerTokens: ANSWER_TOKENS },
-    prices: 'bundled dated prices (see each cost); cost = chat usage (cached input at the cached rate) + embeddings input',
+    server: {
+      rpm: RPM,
+      tpm: TPM,
+      burstSeconds: 1,
+      latencyMs: [LATENCY_MS, LATENCY_MS + LATENCY_JITTER_MS],
+      seed: SEED,
+      answerTokens: ANSWER_TOKENS,
+    },
+    prices:
+      'bundled dated prices (see each cost); cost = chat usage (cached input at the cached rate) + embeddings input',
   };
   console.log(JSON.stringify({ bench: 'faq', workload, pipelines, ...analysis }, null, 2));
   const { duplicateCallsAvoided: duplicates, meanLatencyPerAnsweredQuestion: latency, cost } = analysis.headline;
   const verdict = (beats: boolean) => (beats ? 'beats' : 'MISSES');
-  const cells = pipelines.map((pipeline) =>
-    `${pipeline.name} ${(pipeline.wallMs / 1000).toFixed(1)}s (TPM bound ${(pipeline.tpmBoundMs / 1000).toFixed(1)}s) http=${pipeline.httpCalls} completions=${pipeline.completionsServed} 429=${pipeline.rateLimited429} failed=${pipeline.failed} $${pipeline.costUsd.total.toFixed(4)}`);
+  const cells = pipelines.map(
+    (pipeline) =>
+      `${pipeline.name} ${(pipeline.wallMs / 1000).toFixed(1)}s (TPM bound ${(pipeline.tpmBoundMs / 1000).toFixed(1)}s) http=${pipeline.httpCalls} completions=${pipeline.completionsServed} 429=${pipeline.rateLimited429} failed=${pipeline.failed} $${pipeline.costUsd.total.toFixed(4)}`,
+  );
   console.log(
     `faq bench: duplicate calls avoided ${duplicates.valuePct}% (guide 64%, ${verdict(duplicates.beats)}) | mean latency ${latency.changePct}% (guide -47%, ${verdict(latency.beats)}) | cost ${cost.changePct}% (guide -31%, ${verdict(cost.beats)}) | ${cells.join(' | ')}`,
   );

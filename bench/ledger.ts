@@ -14,7 +14,17 @@
  * Prints one JSON object, then a one-line summary.  Run: node out/bench/ledger.js [--full] [--sizes 10000,…]
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, createReadStream, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -33,7 +43,9 @@ import { datedPriceLookup } from '../src/core/report/priceLookup';
 const DAYS = 90;
 const SOURCES = 2000;
 const NOW = new Date('2026-11-20T18:00:00.000Z');
-const MODELS = MODEL_CATALOG.filter((model) => model.kind === 'chat' && !model.legacy).slice(0, 5).map((model) => model.id);
+const MODELS = MODEL_CATALOG.filter((model) => model.kind === 'chat' && !model.legacy)
+  .slice(0, 5)
+  .map((model) => model.id);
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -50,9 +62,11 @@ function syntheticEntry(index: number, count: number, next: () => number): Ledge
   const inRun = next() < 0.5;
   const run = Math.floor(next() * 4);
   const source = inRun ? (day * 7 + run * 20 + Math.floor(next() * 20)) % SOURCES : Math.floor(SOURCES * next() ** 3);
-  const model = MODELS[inRun ? run % MODELS.length : next() < 0.9 ? source % MODELS.length : Math.floor(next() * MODELS.length)]!;
+  const model =
+    MODELS[inRun ? run % MODELS.length : next() < 0.9 ? source % MODELS.length : Math.floor(next() * MODELS.length)]!;
   const roll = next();
-  const cache = roll < 0.75 ? 'miss' : roll < 0.85 ? 'memory' : roll < 0.9 ? 'disk' : roll < 0.95 ? 'inflight' : 'bypass';
+  const cache =
+    roll < 0.75 ? 'miss' : roll < 0.85 ? 'memory' : roll < 0.9 ? 'disk' : roll < 0.95 ? 'inflight' : 'bypass';
   const paid = cache === 'miss' || cache === 'bypass';
   const promptTokens = 200 + Math.floor(next() * 4000);
   const completionTokens = 20 + Math.floor(next() * 800);
@@ -67,7 +81,12 @@ function syntheticEntry(index: number, count: number, next: () => number): Ledge
     endpoint: 'chat.completions',
     model,
     requestKey: (index * 2654435761).toString(16).padStart(64, '0').slice(-64),
-    usage: { promptTokens, cachedTokens: next() < 0.3 ? Math.floor(promptTokens / 2) : 0, completionTokens, reasoningTokens: 0 },
+    usage: {
+      promptTokens,
+      cachedTokens: next() < 0.3 ? Math.floor(promptTokens / 2) : 0,
+      completionTokens,
+      reasoningTokens: 0,
+    },
     costUsd: paid ? costUsd : 0,
     ...(paid ? {} : { avoidedCostUsd: costUsd }),
     priceSource: '@pydantic/genai-prices (bench)',
@@ -76,7 +95,15 @@ function syntheticEntry(index: number, count: number, next: () => number): Ledge
     cache,
     retries: next() < 0.05 ? 1 : 0,
     outcome: failed ? 'error' : 'ok',
-    ...(failed ? { error: { status: 500, code: 'server_error', message: 'The server had an error while processing your request.' } } : {}),
+    ...(failed
+      ? {
+          error: {
+            status: 500,
+            code: 'server_error',
+            message: 'The server had an error while processing your request.',
+          },
+        }
+      : {}),
   };
 }
 
@@ -144,7 +171,13 @@ async function floorParse(folder: string): Promise<number> {
   return lines;
 }
 
-const reportOptions = (folder: string, range: 'month' | 'all') => ({ ledgerPath: folder, runsFolder: path.join(folder, 'no-runs'), now: NOW, pricing: datedPriceLookup(), range });
+const reportOptions = (folder: string, range: 'month' | 'all') => ({
+  ledgerPath: folder,
+  runsFolder: path.join(folder, 'no-runs'),
+  now: NOW,
+  pricing: datedPriceLookup(),
+  range,
+});
 
 async function child(mode: string, folder: string): Promise<Record<string, number>> {
   const started = performance.now();
@@ -163,7 +196,8 @@ async function child(mode: string, folder: string): Promise<Record<string, numbe
     const before = segmentBytes(folder);
     const ledger = new SegmentedLedger(folder);
     const next = random(7);
-    for (let index = 0; index < 200; index += 1) await ledger.append({ ...syntheticEntry(index, 200, next), time: NOW.toISOString() });
+    for (let index = 0; index < 200; index += 1)
+      await ledger.append({ ...syntheticEntry(index, 200, next), time: NOW.toISOString() });
     extra.appendedBytes = segmentBytes(folder) - before;
     // One refresh of the view: the new bytes, then the report from every rollup (what loadCostReport does).
     const refreshStart = performance.now();
@@ -174,12 +208,18 @@ async function child(mode: string, folder: string): Promise<Record<string, numbe
     extra.rows = snapshot.rollups.reduce((sum, rollup) => sum + rollup.rowCount, 0);
   } else if (mode === 'entries') {
     const entries: LedgerEntry[] = [];
-    for (const name of readdirSync(folder).filter((file) => file.endsWith('.jsonl'))) entries.push(...(await readLedger(path.join(folder, name))).entries);
+    for (const name of readdirSync(folder).filter((file) => file.endsWith('.jsonl')))
+      entries.push(...(await readLedger(path.join(folder, name))).entries);
     extra.jsonBytes = JSON.stringify(buildCostReport(entries, reportOptions(folder, 'month')), null, 2).length;
   }
   const cpu = process.cpuUsage();
   // CPU time of the whole process (start-up included) is steadier than wall time on a shared, busy machine.
-  return { ms: Math.round(performance.now() - started), cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakMb: Math.round(process.resourceUsage().maxRSS / 1024), ...extra };
+  return {
+    ms: Math.round(performance.now() - started),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    peakMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...extra,
+  };
 }
 
 function ratio(value: number, base: number): number {
@@ -187,11 +227,15 @@ function ratio(value: number, base: number): number {
 }
 
 function segmentBytes(folder: string): number {
-  return readdirSync(folder).filter((file) => file.endsWith('.jsonl')).reduce((sum, file) => sum + statSync(path.join(folder, file)).size, 0);
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.jsonl'))
+    .reduce((sum, file) => sum + statSync(path.join(folder, file)).size, 0);
 }
 
 function measure(mode: string, folder: string): Record<string, number> {
-  return JSON.parse(execFileSync(process.execPath, [__filename, '--child', mode, folder], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Record<string, number>;
+  return JSON.parse(
+    execFileSync(process.execPath, [__filename, '--child', mode, folder], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+  ) as Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -207,7 +251,10 @@ async function main(): Promise<void> {
     return;
   }
   const sizesAt = process.argv.indexOf('--sizes');
-  const sizes = sizesAt >= 0 ? process.argv[sizesAt + 1]!.split(',').map(Number) : [10_000, 100_000, ...(process.argv.includes('--full') ? [1_000_000] : [])];
+  const sizes =
+    sizesAt >= 0
+      ? process.argv[sizesAt + 1]!.split(',').map(Number)
+      : [10_000, 100_000, ...(process.argv.includes('--full') ? [1_000_000] : [])];
   const root = mkdtempSync(path.join(tmpdir(), 'promptmeter-bench-ledger-'));
   const results = [];
   try {
@@ -223,15 +270,30 @@ async function main(): Promise<void> {
       const before = entries <= 100_000 ? measure('entries', folder) : null;
       const peakMb = Math.max(first.peakMb!, later.peakMb!, all.peakMb!, refresh.peakMb!);
       results.push({
-        entries, megabytes: Math.round(bytes / 1e5) / 10, sources: SOURCES, rollupRows: refresh.rows,
-        plain, floor, first, later, all, refresh, entriesInMemory: before,
+        entries,
+        megabytes: Math.round(bytes / 1e5) / 10,
+        sources: SOURCES,
+        rollupRows: refresh.rows,
+        plain,
+        floor,
+        first,
+        later,
+        all,
+        refresh,
+        entriesInMemory: before,
         firstVsPlain: ratio(first.cpuMs!, plain.cpuMs!),
         firstVsFloor: ratio(first.cpuMs!, floor.cpuMs!),
         // Peak RSS of the report's child processes against the plain parse's child, measured in the same run.
-        peakMb, peakVsPlain: ratio(peakMb, plain.peakMb!),
+        peakMb,
+        peakVsPlain: ratio(peakMb, plain.peakMb!),
         // The issue sets the first-report target at 1M calls; below that, process start-up (the same fixed ~100 ms in
         // every child) dominates both sides, and the ratio says little: null.
-        targets: { firstAtMost2xPlain: entries >= 1_000_000 ? first.cpuMs! <= 2 * plain.cpuMs! : null, laterAtMost1s: Math.max(later.cpuMs!, all.cpuMs!) <= 1000, peakAtMost300Mb: peakMb <= 300, refreshReadsOnlyNewBytes: refresh.bytesRead === refresh.appendedBytes },
+        targets: {
+          firstAtMost2xPlain: entries >= 1_000_000 ? first.cpuMs! <= 2 * plain.cpuMs! : null,
+          laterAtMost1s: Math.max(later.cpuMs!, all.cpuMs!) <= 1000,
+          peakAtMost300Mb: peakMb <= 300,
+          refreshReadsOnlyNewBytes: refresh.bytesRead === refresh.appendedBytes,
+        },
       });
       rmSync(folder, { recursive: true, force: true });
     }
@@ -239,9 +301,20 @@ async function main(): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   console.log(JSON.stringify({ bench: 'ledger', node: process.version, days: DAYS, results }, null, 2));
-  const line = results.map((result) => `${result.entries / 1000}k (${result.megabytes} MB, ${result.rollupRows} rows): first ${result.first.cpuMs} ms = ${result.firstVsPlain}× plain ${result.plain.cpuMs} ms (${result.firstVsFloor}× floor ${result.floor.cpuMs} ms), later ${result.later.cpuMs}/${result.all.cpuMs} ms (month/all), refresh ${result.refresh.refreshMs} ms reading ${result.refresh.bytesRead} of ${result.refresh.appendedBytes} new bytes, peak ${result.peakMb} MB = ${result.peakVsPlain}× plain's ${result.plain.peakMb} MB${result.entriesInMemory ? ` (before rollups: ${result.entriesInMemory.cpuMs} ms, ${result.entriesInMemory.peakMb} MB)` : ''}`);
-  const verdict = results.map((result) => Object.entries(result.targets).filter(([, met]) => met === false).map(([name]) => `${result.entries / 1000}k ${name} missed`)).flat();
-  console.log(`bench/ledger (CPU ms): ${line.join('; ')} | ${verdict.length === 0 ? 'targets met' : verdict.join(', ')}`);
+  const line = results.map(
+    (result) =>
+      `${result.entries / 1000}k (${result.megabytes} MB, ${result.rollupRows} rows): first ${result.first.cpuMs} ms = ${result.firstVsPlain}× plain ${result.plain.cpuMs} ms (${result.firstVsFloor}× floor ${result.floor.cpuMs} ms), later ${result.later.cpuMs}/${result.all.cpuMs} ms (month/all), refresh ${result.refresh.refreshMs} ms reading ${result.refresh.bytesRead} of ${result.refresh.appendedBytes} new bytes, peak ${result.peakMb} MB = ${result.peakVsPlain}× plain's ${result.plain.peakMb} MB${result.entriesInMemory ? ` (before rollups: ${result.entriesInMemory.cpuMs} ms, ${result.entriesInMemory.peakMb} MB)` : ''}`,
+  );
+  const verdict = results
+    .map((result) =>
+      Object.entries(result.targets)
+        .filter(([, met]) => met === false)
+        .map(([name]) => `${result.entries / 1000}k ${name} missed`),
+    )
+    .flat();
+  console.log(
+    `bench/ledger (CPU ms): ${line.join('; ')} | ${verdict.length === 0 ? 'targets met' : verdict.join(', ')}`,
+  );
 }
 
 void main();

@@ -11,13 +11,16 @@ import { fakeApiKey } from '../test/support/fakeKeys';
 
 function summary(label: string, rows: readonly TrialRow[]): string {
   const applied = rows.filter((row) => row.run);
-  const sum = (key: 'answered' | 'truncated' | 'rejected' | 'refused' | 'failed') => applied.reduce((total, row) => total + (row.run?.[key] ?? 0), 0);
+  const sum = (key: 'answered' | 'truncated' | 'rejected' | 'refused' | 'failed') =>
+    applied.reduce((total, row) => total + (row.run?.[key] ?? 0), 0);
   return `${label}: ${applied.length} of ${rows.length} example prompts changed; applied runs answered ${sum('answered')}, truncated ${sum('truncated')}, rejected by the API ${sum('rejected')}, refused before sending ${sum('refused')}, failed ${sum('failed')}`;
 }
 
 /** file (relative to examples/) → recommended model, from an estimate --json report of examples/. */
 function olderRecommendations(file: string): Record<string, string> {
-  const report = JSON.parse(readFileSync(file, 'utf8')) as { prompts: Array<{ file: string; recommendation: { model: string } | null }> };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    prompts: Array<{ file: string; recommendation: { model: string } | null }>;
+  };
   const models: Record<string, string> = {};
   for (const prompt of report.prompts) {
     const relative = prompt.file.replace(/^examples\//, '');
@@ -32,8 +35,16 @@ async function main(): Promise<void> {
     const key = fakeApiKey('bench-recommendations');
     const rows = await recommendationTrial(server.url, key);
     const beforeFile = process.argv[process.argv.indexOf('--before') + 1];
-    const beforeCli = process.argv.includes('--before-cli') ? process.argv[process.argv.indexOf('--before-cli') + 1] : undefined;
-    const before = process.argv.includes('--before') && beforeFile ? await recommendationTrial(server.url, key, { modelOnly: olderRecommendations(beforeFile), ...(beforeCli ? { cli: beforeCli } : {}) }) : undefined;
+    const beforeCli = process.argv.includes('--before-cli')
+      ? process.argv[process.argv.indexOf('--before-cli') + 1]
+      : undefined;
+    const before =
+      process.argv.includes('--before') && beforeFile
+        ? await recommendationTrial(server.url, key, {
+            modelOnly: olderRecommendations(beforeFile),
+            ...(beforeCli ? { cli: beforeCli } : {}),
+          })
+        : undefined;
     console.log(JSON.stringify({ rows, ...(before ? { before } : {}) }, null, 2));
     console.log(summary('recommendations (with edits)', rows));
     if (before) console.log(summary(`older build's recommendations (model only, ${beforeFile})`, before));

@@ -24,7 +24,17 @@ import type { ClientProcess, ClientProcessConfig, ClientProcessReport } from '..
 import { fakeApiKey } from '../test/support/fakeKeys';
 import { startServerProcess } from './support/testServerProcess';
 import type { ServerProcess } from './support/testServerProcess';
-import { BURST_SECONDS, LATENCY_JITTER_MS, LATENCY_MS, MAX_TOKENS, MODEL, PROMPTS, RPM, TPM, prompts } from './support/accountWorkload';
+import {
+  BURST_SECONDS,
+  LATENCY_JITTER_MS,
+  LATENCY_MS,
+  MAX_TOKENS,
+  MODEL,
+  PROMPTS,
+  RPM,
+  TPM,
+  prompts,
+} from './support/accountWorkload';
 import { throughputBound } from './support/throughputBound';
 import type { ThroughputBound } from './support/throughputBound';
 
@@ -52,7 +62,13 @@ interface CaseResult {
 }
 
 async function main(): Promise<void> {
-  const server = await startServerProcess({ rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, latencyMs: LATENCY_MS, latencyJitterMs: LATENCY_JITTER_MS });
+  const server = await startServerProcess({
+    rpm: RPM,
+    tpm: TPM,
+    burstSeconds: BURST_SECONDS,
+    latencyMs: LATENCY_MS,
+    latencyJitterMs: LATENCY_JITTER_MS,
+  });
   const redis = await startRedisServer();
   const scratch = await mkdtemp(path.join(tmpdir(), 'promptmeter-bench-shared-'));
   const results: CaseResult[] = [];
@@ -77,9 +93,17 @@ async function main(): Promise<void> {
     await redis.stop();
     await rm(scratch, { recursive: true, force: true });
   }
-  const bound = throughputBound({ requests: PROMPTS, totalTokens: tokenTotal ?? 0, rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, meanLatencyMs: LATENCY_MS + LATENCY_JITTER_MS / 2 });
+  const bound = throughputBound({
+    requests: PROMPTS,
+    totalTokens: tokenTotal ?? 0,
+    rpm: RPM,
+    tpm: TPM,
+    burstSeconds: BURST_SECONDS,
+    meanLatencyMs: LATENCY_MS + LATENCY_JITTER_MS / 2,
+  });
   for (const result of results) {
-    if (result.failed === 0 && !result.timedOut) result.fractionOfBound = Number((bound.boundMs / result.wallMs).toFixed(3));
+    if (result.failed === 0 && !result.timedOut)
+      result.fractionOfBound = Number((bound.boundMs / result.wallMs).toFixed(3));
   }
   report(bound, results);
 }
@@ -93,7 +117,9 @@ async function runCase(
   redisUrl: string,
   scratch: string,
 ): Promise<{ summary: CaseResult; promptTokens: number }> {
-  const shares = Array.from({ length: processes }, (_, index) => (samePrompts ? [...prompts] : prompts.filter((_, position) => position % processes === index)));
+  const shares = Array.from({ length: processes }, (_, index) =>
+    samePrompts ? [...prompts] : prompts.filter((_, position) => position % processes === index),
+  );
   const sharedDisk = path.join(scratch, name, 'cache');
   const children: ClientProcess[] = await Promise.all(
     shares.map((share, index) => {
@@ -116,14 +142,18 @@ async function runCase(
   await server.reset();
   for (const child of children) child.go();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timedOut'>((resolve) => (timer = setTimeout(() => resolve('timedOut'), CASE_TIMEOUT_MS)));
+  const timeout = new Promise<'timedOut'>(
+    (resolve) => (timer = setTimeout(() => resolve('timedOut'), CASE_TIMEOUT_MS)),
+  );
   const settled = await Promise.race([Promise.allSettled(children.map((child) => child.report)), timeout]);
   clearTimeout(timer);
   const timedOut = settled === 'timedOut';
   if (timedOut) for (const child of children) child.child.kill('SIGKILL');
   const reports = timedOut ? [] : settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const stats = await server.stats();
-  const failed = reports.reduce((sum, entry) => sum + entry.errors.length, 0) + (children.length - reports.length) * shares[0]!.length;
+  const failed =
+    reports.reduce((sum, entry) => sum + entry.errors.length, 0) +
+    (children.length - reports.length) * shares[0]!.length;
   const summary: CaseResult = {
     name,
     processes,
@@ -155,13 +185,26 @@ function report(bound: ThroughputBound, results: CaseResult[]): void {
     redisEveryPAtLeast95PercentOfBound: shared.every((result) => (result.fractionOfBound ?? 0) >= 0.95),
     redisAtMost1Percent429: shared.every((result) => result.rateLimitedShare <= 0.01),
     redisNoFailures: results.filter((result) => result.mode === 'redis').every((result) => result.failed === 0),
-    redisSamePromptsPaidOnce: same !== undefined && same.duplicateCompletions === 0 && same.completionsServed === PROMPTS,
+    redisSamePromptsPaidOnce:
+      same !== undefined && same.duplicateCompletions === 0 && same.completionsServed === PROMPTS,
   };
-  const workload = { prompts: PROMPTS, maxTokens: MAX_TOKENS, rpm: RPM, tpm: TPM, burstSeconds: BURST_SECONDS, latencyMs: `${LATENCY_MS}-${LATENCY_MS + LATENCY_JITTER_MS}` };
+  const workload = {
+    prompts: PROMPTS,
+    maxTokens: MAX_TOKENS,
+    rpm: RPM,
+    tpm: TPM,
+    burstSeconds: BURST_SECONDS,
+    latencyMs: `${LATENCY_MS}-${LATENCY_MS + LATENCY_JITTER_MS}`,
+  };
   console.log(JSON.stringify({ bench: 'shared', workload, bound, cases: results, targets }, null, 2));
-  const cells = results.map((result) => `${result.name} ${(result.wallMs / 1000).toFixed(1)}s${result.fractionOfBound === undefined ? '' : ` ${Math.round(result.fractionOfBound * 100)}%`} 429=${result.rateLimited429} failed=${result.failed} dup=${result.duplicateCompletions}`);
+  const cells = results.map(
+    (result) =>
+      `${result.name} ${(result.wallMs / 1000).toFixed(1)}s${result.fractionOfBound === undefined ? '' : ` ${Math.round(result.fractionOfBound * 100)}%`} 429=${result.rateLimited429} failed=${result.failed} dup=${result.duplicateCompletions}`,
+  );
   const met = Object.values(targets).every(Boolean);
-  console.log(`shared bench: bound ${(bound.boundMs / 1000).toFixed(1)}s | ${cells.join(' | ')} | targets ${met ? 'met' : 'MISSED'}`);
+  console.log(
+    `shared bench: bound ${(bound.boundMs / 1000).toFixed(1)}s | ${cells.join(' | ')} | targets ${met ? 'met' : 'MISSED'}`,
+  );
 }
 
 void main().catch((error: unknown) => {

@@ -51,11 +51,14 @@ const CODE = [
 ];
 
 function generateDocument(next: () => number): string {
-  let text = '---\nmodel: gpt-4o-mini\nmax_tokens: 800\ntask: summarize\n---\nsystem:\nYou summarize long internal documents for executives.\n\nuser:\n';
+  let text =
+    '---\nmodel: gpt-4o-mini\nmax_tokens: 800\ntask: summarize\n---\nsystem:\nYou summarize long internal documents for executives.\n\nuser:\n';
   while (Buffer.byteLength(text) < TARGET_BYTES) {
     const kind = next();
-    if (kind < 0.45) text += `${Array.from({ length: 4 }, () => ENGLISH[Math.floor(next() * ENGLISH.length)]).join(' ')}\n\n`;
-    else if (kind < 0.75) text += `${Array.from({ length: 3 }, () => KOREAN[Math.floor(next() * KOREAN.length)]).join(' ')}\n\n`;
+    if (kind < 0.45)
+      text += `${Array.from({ length: 4 }, () => ENGLISH[Math.floor(next() * ENGLISH.length)]).join(' ')}\n\n`;
+    else if (kind < 0.75)
+      text += `${Array.from({ length: 3 }, () => KOREAN[Math.floor(next() * KOREAN.length)]).join(' ')}\n\n`;
     else text += `\`\`\`ts\n${CODE.join('\n')}\n\`\`\`\n\n`;
   }
   return text;
@@ -66,15 +69,25 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
 }
 
-const summary = (values: number[]) => ({ p50: round(percentile(values, 0.5)), p95: round(percentile(values, 0.95)), max: round(Math.max(...values)), mean: round(values.reduce((a, b) => a + b, 0) / values.length) });
+const summary = (values: number[]) => ({
+  p50: round(percentile(values, 0.5)),
+  p95: round(percentile(values, 0.95)),
+  max: round(Math.max(...values)),
+  mean: round(values.reduce((a, b) => a + b, 0) / values.length),
+});
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
 /** A ~100 KB Prompty: a sample list of 40 items looped over, conditions inside and around the loop, long static text. */
 function generatePrompty(next: () => number): { text: string; editableFrom: number } {
-  const items = Array.from({ length: 40 }, (_, index) => `    - title: Item ${index}\n      detail: ${ENGLISH[index % ENGLISH.length]}\n      urgent: ${index % 7 === 0}`);
+  const items = Array.from(
+    { length: 40 },
+    (_, index) =>
+      `    - title: Item ${index}\n      detail: ${ENGLISH[index % ENGLISH.length]}\n      urgent: ${index % 7 === 0}`,
+  );
   let text = `---\nname: bench\nmodel:\n  id: gpt-4o-mini\n  options:\n    maxOutputTokens: 800\ninputs:\n  - name: audience\n    default: customers\n  - name: items\n    example:\n${items.join('\n')}\n---\n# system:\n{% if audience == "developers" %}Be technical.{% else %}Avoid jargon.{% endif %}\n\nuser:\n{% for item in items %}\n- {{ item.title }}{% if item.urgent %} (urgent){% endif %}: {{ item.detail }}\n{% endfor %}\n`;
   const editableFrom = text.length;
-  while (Buffer.byteLength(text) < TARGET_BYTES) text += `${Array.from({ length: 4 }, () => ENGLISH[Math.floor(next() * ENGLISH.length)]).join(' ')}\n\n`;
+  while (Buffer.byteLength(text) < TARGET_BYTES)
+    text += `${Array.from({ length: 4 }, () => ENGLISH[Math.floor(next() * ENGLISH.length)]).join(' ')}\n\n`;
   return { text, editableFrom };
 }
 
@@ -84,17 +97,25 @@ function generateDotprompt(next: () => number, folder: string): { text: string; 
   writeFileSync(path.join(folder, '_rules.prompt'), '{{#each rules}}- {{this}}\n{{/each}}');
   let text = `---\nmodel: openai/gpt-4o-mini\nconfig:\n  maxOutputTokens: 300\ninput:\n  default:\n    voice: warm\n    rules: [${ENGLISH.map((line) => JSON.stringify(line)).join(', ')}]\n    orders:\n${Array.from({ length: 30 }, (_, index) => `      - {id: A-${index}, status: ${index % 3 === 0 ? 'delayed' : 'shipped'}}`).join('\n')}\n---\n{{role "system"}}\n{{> voice}}\n{{role "user"}}\n{{#each orders}}\n{{id}}: {{#ifEquals status "delayed"}}DELAYED{{else}}{{status}}{{/ifEquals}}\n{{/each}}\n`;
   const editableFrom = text.length;
-  while (Buffer.byteLength(text) < 20 * 1024) text += `${Array.from({ length: 4 }, () => ENGLISH[Math.floor(next() * ENGLISH.length)]).join(' ')}\n\n`;
+  while (Buffer.byteLength(text) < 20 * 1024)
+    text += `${Array.from({ length: 4 }, () => ENGLISH[Math.floor(next() * ENGLISH.length)]).join(' ')}\n\n`;
   return { text, editableFrom };
 }
 
 /** Per-edit editor pipeline (parse with rendering + estimate + hints), typing letters in the static text. */
-function templatePipeline(estimator: Estimator, file: string, format: PromptFormat, document: { text: string; editableFrom: number }, next: () => number) {
+function templatePipeline(
+  estimator: Estimator,
+  file: string,
+  format: PromptFormat,
+  document: { text: string; editableFrom: number },
+  next: () => number,
+) {
   let { text } = document;
   const firstStart = performance.now();
   const first = estimator.tryEstimate(estimator.parse(file, text, format), text);
   const firstMs = performance.now() - firstStart;
-  if (!first || first.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw new Error(`${file} does not render`);
+  if (!first || first.diagnostics.some((diagnostic) => diagnostic.severity === 'error'))
+    throw new Error(`${file} does not render`);
   const samples: number[] = [];
   let typingAt = document.editableFrom + Math.floor((text.length - document.editableFrom) / 2);
   for (let edit = 0; edit < EDITS; edit++) {
@@ -106,7 +127,12 @@ function templatePipeline(estimator: Estimator, file: string, format: PromptForm
     samples.push(performance.now() - started);
     if (!estimate) throw new Error('tokenizer not ready');
   }
-  return { documentBytes: Buffer.byteLength(text), messages: first.estimates[0]?.prompt.messages.length ?? 0, firstRenderMs: round(firstMs), perEditMs: summary(samples) };
+  return {
+    documentBytes: Buffer.byteLength(text),
+    messages: first.estimates[0]?.prompt.messages.length ?? 0,
+    firstRenderMs: round(firstMs),
+    perEditMs: summary(samples),
+  };
 }
 
 async function main(): Promise<void> {
@@ -118,7 +144,11 @@ async function main(): Promise<void> {
   const initMs = performance.now() - initStart;
   const ranks = JSON.parse(readFileSync(path.join(assets, 'o200k_base.json'), 'utf8'));
   const whole = new Tiktoken(ranks.bpe_ranks, ranks.special_tokens, ranks.pat_str);
-  const estimator = new Estimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 });
+  const estimator = new Estimator(tokenizers, {
+    defaultModel: 'gpt-4o-mini',
+    pricingOverrides: {},
+    maxFileBytes: 2 * 1024 * 1024,
+  });
 
   const firstCountStart = performance.now();
   const firstCount = counter.count(text);
@@ -158,9 +188,20 @@ async function main(): Promise<void> {
   whole.free();
 
   const folder = mkdtempSync(path.join(tmpdir(), 'pm-bench-'));
-  const formatsEstimator = new Estimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 }, undefined, createFileDocumentReader(folder));
+  const formatsEstimator = new Estimator(
+    tokenizers,
+    { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 },
+    undefined,
+    createFileDocumentReader(folder),
+  );
   const prompty = templatePipeline(formatsEstimator, 'bench.prompty', 'prompty', generatePrompty(next), next);
-  const dotprompt = templatePipeline(formatsEstimator, 'bench.prompt', 'dotprompt', generateDotprompt(next, folder), next);
+  const dotprompt = templatePipeline(
+    formatsEstimator,
+    'bench.prompt',
+    'dotprompt',
+    generateDotprompt(next, folder),
+    next,
+  );
   tokenizers.dispose();
 
   const result = {
@@ -170,12 +211,17 @@ async function main(): Promise<void> {
     edits: EDITS,
     initMs: round(initMs),
     firstFullCountMs: round(firstCountMs),
-    perEditMs: { chunkedCount: summary(chunked), editorPipeline: summary(pipeline), fullReencodePeer: summary(fullEncode) },
+    perEditMs: {
+      chunkedCount: summary(chunked),
+      editorPipeline: summary(pipeline),
+      fullReencodePeer: summary(fullEncode),
+    },
     speedupP95: round(percentile(fullEncode, 0.95) / percentile(chunked, 0.95)),
     exactMismatches: mismatches,
     templates: { prompty, dotprompt },
     targetP95Ms: 5,
-    meetsTarget: percentile(pipeline, 0.95) <= 5 && mismatches === 0 && prompty.perEditMs.p95 <= 5 && dotprompt.perEditMs.p95 <= 5,
+    meetsTarget:
+      percentile(pipeline, 0.95) <= 5 && mismatches === 0 && prompty.perEditMs.p95 <= 5 && dotprompt.perEditMs.p95 <= 5,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(

@@ -44,12 +44,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const tokenizers = new Tokenizers(vscode.Uri.joinPath(context.extensionUri, 'dist', 'assets', 'tiktoken').fsPath);
   store.add({ dispose: () => tokenizers.dispose() });
   const workspaceRoot = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const estimator = new Estimator(tokenizers, settings.current, undefined, workspaceRoot ? createFileDocumentReader(workspaceRoot) : undefined);
+  const estimator = new Estimator(
+    tokenizers,
+    settings.current,
+    undefined,
+    workspaceRoot ? createFileDocumentReader(workspaceRoot) : undefined,
+  );
   const documents = store.add(new PromptDocuments(estimator, settings, log));
   const systemPrompts = store.add(new SystemPromptIndex(estimator, settings, log));
   const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));
   const comparisons = store.add(new ComparisonResults());
-  const codeLenses = store.add(new PromptCodeLensProvider(documents, settings, store.add(new DatasetEstimates(estimator, settings)), comparisons));
+  const codeLenses = store.add(
+    new PromptCodeLensProvider(documents, settings, store.add(new DatasetEstimates(estimator, settings)), comparisons),
+  );
   const breakdowns = store.add(new BreakdownDocuments(documents));
   const models = new ModelCommands(documents, estimator, settings, log, comparisons, (file, from, to, via) => {
     if (workspaceRoot) recordModelChange(workspaceRoot, file, from, to, via);
@@ -61,17 +68,34 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(registerReportCommands(reports, log));
   store.add(vscode.languages.registerCodeLensProvider(PROMPT_DOCUMENT_SELECTOR, codeLenses));
   store.add(vscode.languages.registerHoverProvider(PROMPT_DOCUMENT_SELECTOR, new PromptHoverProvider(documents)));
-  store.add(vscode.languages.registerCodeActionsProvider(PROMPT_DOCUMENT_SELECTOR, new PromptCodeActionProvider(documents, diagnostics), PromptCodeActionProvider.metadata));
+  store.add(
+    vscode.languages.registerCodeActionsProvider(
+      PROMPT_DOCUMENT_SELECTOR,
+      new PromptCodeActionProvider(documents, diagnostics),
+      PromptCodeActionProvider.metadata,
+    ),
+  );
   const keys = new ApiKeyStore(context.secrets);
   const clients = store.add(new ClientService(settings, keys, estimator, context.globalStorageUri, log));
-  store.add(new ReasoningHistoryService(estimator, () => clients.ledgerPath().fsPath, reports.onDidChange, () => documents.reestimateAll()));
+  store.add(
+    new ReasoningHistoryService(
+      estimator,
+      () => clients.ledgerPath().fsPath,
+      reports.onDidChange,
+      () => documents.reestimateAll(),
+    ),
+  );
   const runner = new RunPromptCommand(documents, clients, store.add(new ResultDocuments()), log);
   const folders = new RunCommands(estimator, settings, clients, log, new RunSessionHost(estimator, clients));
   store.add(registerCommands(models, breakdowns, keys, runner, folders));
   const chatPrompts = store.add(new ChatPromptConflict(context.workspaceState, log));
   const runViews = store.add(new RunViewPanels(context.extensionUri, log));
   store.add(vscode.commands.registerCommand(COMMANDS.openRunView, (run?: unknown) => runViews.open(run)));
-  store.add(vscode.commands.registerCommand(COMMANDS.openPromptFilesAsMarkdown, (uri?: vscode.Uri) => chatPrompts.openActiveFolderAsMarkdown(uri)));
+  store.add(
+    vscode.commands.registerCommand(COMMANDS.openPromptFilesAsMarkdown, (uri?: vscode.Uri) =>
+      chatPrompts.openActiveFolderAsMarkdown(uri),
+    ),
+  );
   const comparisonPanel = store.add(new ComparisonPanel(context.extensionUri, models, log));
   const compare = new CompareModelsCommand(documents, estimator, settings, clients, comparisons, comparisonPanel, log);
   store.add(vscode.commands.registerCommand(COMMANDS.compareModels, (uri?: vscode.Uri) => compare.run(uri)));

@@ -40,14 +40,25 @@ export interface PipelineReport {
 }
 
 /** Joins a pipeline's own outcomes with the server's counts and prices every answer at the dated prices. */
-export function reportPipeline(run: PipelineRun, stats: ServerStats, scenario: FaqScenario, pricing: Pricing, embeddingModel: string, tokensPerMinute: number): PipelineReport {
+export function reportPipeline(
+  run: PipelineRun,
+  stats: ServerStats,
+  scenario: FaqScenario,
+  pricing: Pricing,
+  embeddingModel: string,
+  tokensPerMinute: number,
+): PipelineReport {
   const answered = run.outcomes.filter((outcome) => outcome.answeredAfterMs !== undefined);
   const latencies = answered.map((outcome) => outcome.answeredAfterMs!).sort((left, right) => left - right);
   const sent = run.outcomes.filter((outcome) => outcome.source === 'sent');
   const chatInput = sum(sent, (outcome) => outcome.usage!.promptTokens);
   const embeddingInput = Math.max(0, stats.promptTokens - chatInput);
   const chat = sum(sent, (outcome) => priceOf(pricing, outcome.model, outcome.usage!));
-  const embeddings = priceOf(pricing, embeddingModel, { promptTokens: embeddingInput, cachedTokens: 0, completionTokens: 0 });
+  const embeddings = priceOf(pricing, embeddingModel, {
+    promptTokens: embeddingInput,
+    cachedTokens: 0,
+    completionTokens: 0,
+  });
   const charged = chatInput + sent.length * run.maxTokensPerCall + embeddingInput;
   const bySource: Record<string, number> = {};
   for (const outcome of run.outcomes) bySource[outcome.source] = (bySource[outcome.source] ?? 0) + 1;
@@ -64,12 +75,19 @@ export function reportPipeline(run: PipelineRun, stats: ServerStats, scenario: F
     embeddingsRequestsServed: stats.embeddingsServed,
     redundantCompletions: redundant(sent, scenario),
     exactDuplicateCompletions: stats.duplicateCompletions,
-    meanLatencyPerAnsweredQuestionMs: latencies.length ? Math.round(sum(latencies, (value) => value) / latencies.length) : null,
+    meanLatencyPerAnsweredQuestionMs: latencies.length
+      ? Math.round(sum(latencies, (value) => value) / latencies.length)
+      : null,
     medianLatencyMs: quantile(latencies, 0.5),
     p95LatencyMs: quantile(latencies, 0.95),
     wallMs: run.wallMs,
     rateLimited429: stats.rateLimited,
-    tokens: { chatInput, chatCachedInput: sum(sent, (outcome) => outcome.usage!.cachedTokens), chatOutput: sum(sent, (outcome) => outcome.usage!.completionTokens), embeddingInput },
+    tokens: {
+      chatInput,
+      chatCachedInput: sum(sent, (outcome) => outcome.usage!.cachedTokens),
+      chatOutput: sum(sent, (outcome) => outcome.usage!.completionTokens),
+      embeddingInput,
+    },
     tokensChargedAgainstTpm: charged,
     tpmBoundMs: Math.round((Math.max(0, charged - tokensPerMinute / 60) / tokensPerMinute) * 60_000),
     costUsd: { chat: round(chat, 6), embeddings: round(embeddings, 6), total: round(chat + embeddings, 6) },
@@ -85,7 +103,8 @@ export function redundant(sent: readonly QuestionOutcome[], scenario: FaqScenari
 
 /** The three comparisons against the field guide's figures. Percentages are changes of ours relative to naive. */
 export function headline(naive: PipelineReport, ours: PipelineReport) {
-  const avoidedPct = naive.redundantCompletions > 0 ? (1 - ours.redundantCompletions / naive.redundantCompletions) * 100 : 0;
+  const avoidedPct =
+    naive.redundantCompletions > 0 ? (1 - ours.redundantCompletions / naive.redundantCompletions) * 100 : 0;
   const latencyChangePct = change(naive.meanLatencyPerAnsweredQuestionMs, ours.meanLatencyPerAnsweredQuestionMs);
   const costChangePct = change(naive.costUsd.total, ours.costUsd.total);
   return {
@@ -103,7 +122,8 @@ export function headline(naive: PipelineReport, ours: PipelineReport) {
       oursMs: ours.meanLatencyPerAnsweredQuestionMs,
       changePct: latencyChangePct === null ? null : round(latencyChangePct),
       fieldGuidePct: FIELD_GUIDE.latencyChangePct,
-      beats: latencyChangePct !== null && latencyChangePct < FIELD_GUIDE.latencyChangePct && ours.failed <= naive.failed,
+      beats:
+        latencyChangePct !== null && latencyChangePct < FIELD_GUIDE.latencyChangePct && ours.failed <= naive.failed,
     },
     cost: {
       naiveUsd: naive.costUsd.total,
@@ -121,19 +141,37 @@ export function headline(naive: PipelineReport, ours: PipelineReport) {
  * our requests (best chunk instead of the whole document, max_tokens 256) still priced at the large model; the
  * small model as billed; plus the embeddings.
  */
-export function costAttribution(naiveRun: PipelineRun, oursRun: PipelineRun, ours: PipelineReport, scenario: FaqScenario, pricing: Pricing, naiveModel: string) {
+export function costAttribution(
+  naiveRun: PipelineRun,
+  oursRun: PipelineRun,
+  ours: PipelineReport,
+  scenario: FaqScenario,
+  pricing: Pricing,
+  naiveModel: string,
+) {
   const naiveCostOf = new Map<number, number>();
-  for (const outcome of naiveRun.outcomes) if (outcome.usage) naiveCostOf.set(outcome.row, priceOf(pricing, naiveModel, outcome.usage));
+  for (const outcome of naiveRun.outcomes)
+    if (outcome.usage) naiveCostOf.set(outcome.row, priceOf(pricing, naiveModel, outcome.usage));
   const meanNaive = naiveCostOf.size ? sum([...naiveCostOf.values()], (value) => value) / naiveCostOf.size : 0;
   const naiveCost = (row: number) => naiveCostOf.get(row) ?? meanNaive;
   const firstOfText = new Map<string, number>();
-  for (const question of scenario.questions) if (!firstOfText.has(question.question)) firstOfText.set(question.question, question.row);
+  for (const question of scenario.questions)
+    if (!firstOfText.has(question.question)) firstOfText.set(question.question, question.row);
   const sent = oursRun.outcomes.filter((outcome) => outcome.source === 'sent');
   const steps: Array<[string, number]> = [
-    ['naive: every question, whole category document, gpt-4o, no max_tokens', sum(scenario.questions, (question) => naiveCost(question.row))],
+    [
+      'naive: every question, whole category document, gpt-4o, no max_tokens',
+      sum(scenario.questions, (question) => naiveCost(question.row)),
+    ],
     ['+ identical questions sent once (same gpt-4o requests)', sum([...firstOfText.values()], naiveCost)],
-    ['+ similar questions grouped (same gpt-4o requests, only the questions Prompt Meter sent)', sum(sent, (outcome) => naiveCost(outcome.row))],
-    ['+ best chunk ≤ 500 words as context and max_tokens 256 (our requests priced at gpt-4o)', sum(sent, (outcome) => priceOf(pricing, naiveModel, outcome.usage!))],
+    [
+      '+ similar questions grouped (same gpt-4o requests, only the questions Prompt Meter sent)',
+      sum(sent, (outcome) => naiveCost(outcome.row)),
+    ],
+    [
+      '+ best chunk ≤ 500 words as context and max_tokens 256 (our requests priced at gpt-4o)',
+      sum(sent, (outcome) => priceOf(pricing, naiveModel, outcome.usage!)),
+    ],
     ['+ small model (our requests as billed, gpt-4o-mini)', ours.costUsd.chat],
     ['+ embeddings of chunks and questions (text-embedding-3-small)', ours.costUsd.total],
   ];

@@ -61,12 +61,14 @@ export function loadFaqScenario(folder: string): FaqScenario {
     intent: row['intent'] ?? '',
   }));
   for (const question of questions) {
-    if (!TOPIC_DOCUMENTS[question.topic]) throw new Error(`questions.csv row ${question.row}: unknown topic "${question.topic}"`);
+    if (!TOPIC_DOCUMENTS[question.topic])
+      throw new Error(`questions.csv row ${question.row}: unknown topic "${question.topic}"`);
   }
   const promptText = readFileSync(path.join(folder, 'answer.prompt.md'), 'utf8');
   const parsed = parsePromptMarkdown('answer.prompt.md', promptText);
   const prompt = parsed.prompts[0];
-  if (!prompt || parsed.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) throw new Error('answer.prompt.md does not parse');
+  if (!prompt || parsed.diagnostics.some((diagnostic) => diagnostic.severity === 'error'))
+    throw new Error('answer.prompt.md does not parse');
   return { folder, documents, questions, promptText, prompt };
 }
 
@@ -78,7 +80,10 @@ export function naiveRequest(scenario: FaqScenario, question: FaqQuestion): Chat
   const file = TOPIC_DOCUMENTS[question.topic]!;
   const document = scenario.documents.find((candidate) => candidate.file === file);
   if (!document) throw new Error(`docs/${file} is missing`);
-  const body = promptRequest(scenario.prompt, NAIVE_MODEL, { question: question.question, context: document.text }) as ChatRequestBody;
+  const body = promptRequest(scenario.prompt, NAIVE_MODEL, {
+    question: question.question,
+    context: document.text,
+  }) as ChatRequestBody;
   delete body.max_tokens;
   return body as unknown as ChatCompletionCreateParamsNonStreaming;
 }

@@ -33,8 +33,12 @@ export async function runNaivePipeline(scenario: FaqScenario, options: NaiveOpti
     pending = pending.filter((question) => outcomes.get(question.row)?.source === 'failed');
     failedPerRound.push(pending.length);
   }
-  const concurrency = options.concurrency === undefined ? 'all at once (Promise.all)' : `p-limit(${options.concurrency})`;
-  const rounds = options.maxRounds > 1 ? `, failed questions re-sent in further rounds (up to ${options.maxRounds})` : ', failures kept';
+  const concurrency =
+    options.concurrency === undefined ? 'all at once (Promise.all)' : `p-limit(${options.concurrency})`;
+  const rounds =
+    options.maxRounds > 1
+      ? `, failed questions re-sent in further rounds (up to ${options.maxRounds})`
+      : ', failures kept';
   return {
     name: options.concurrency === undefined ? 'naivePromiseAll' : 'naive',
     description: `${NAIVE_MODEL}, whole category document as context, no max_tokens, no cache, no dedupe, ${concurrency}, OpenAI SDK default retries (2)${rounds}`,
@@ -45,7 +49,12 @@ export async function runNaivePipeline(scenario: FaqScenario, options: NaiveOpti
   };
 }
 
-async function ask(sdk: OpenAI, scenario: FaqScenario, question: FaqQuestion, startedAt: number): Promise<QuestionOutcome> {
+async function ask(
+  sdk: OpenAI,
+  scenario: FaqScenario,
+  question: FaqQuestion,
+  startedAt: number,
+): Promise<QuestionOutcome> {
   try {
     const completion: ChatCompletion = await sdk.chat.completions.create(naiveRequest(scenario, question));
     const usage = completion.usage;

@@ -48,10 +48,15 @@ export interface PromptMeterPass {
  * grouped at `threshold`, `compatibleQuestions` keeping negations and numbers apart) → `executeRun` on the small
  * model with `max_tokens` 256 through the one client (throttled, retried, cached), results stored in a run folder.
  */
-export async function runPromptMeterPipeline(scenario: FaqScenario, options: PromptMeterOptions): Promise<PromptMeterPass> {
+export async function runPromptMeterPipeline(
+  scenario: FaqScenario,
+  options: PromptMeterOptions,
+): Promise<PromptMeterPass> {
   const { settings } = parseSettings({
     baseUrl: options.url,
-    rateLimits: { default: { rpm: options.limits.rpm, tpm: options.limits.tpm, concurrency: options.limits.concurrency } },
+    rateLimits: {
+      default: { rpm: options.limits.rpm, tpm: options.limits.tpm, concurrency: options.limits.concurrency },
+    },
   });
   const pricing = new Pricing();
   const ledger = new Ledger(path.join(options.workDirectory, 'ledger.jsonl'));
@@ -66,9 +71,14 @@ export async function runPromptMeterPipeline(scenario: FaqScenario, options: Pro
   const startedAt = Date.now();
   try {
     const chunks = scenario.documents.flatMap((document) =>
-      splitDocument(document.text, counter, { maxTokens: CHUNK_MAX_TOKENS, maxWords: CHUNK_MAX_WORDS }).map((chunk) => ({ file: document.file, text: chunk.text, words: chunk.words })),
+      splitDocument(document.text, counter, { maxTokens: CHUNK_MAX_TOKENS, maxWords: CHUNK_MAX_WORDS }).map(
+        (chunk) => ({ file: document.file, text: chunk.text, words: chunk.words }),
+      ),
     );
-    const chunkVectors = await embedAll(client, chunks.map((chunk) => chunk.text));
+    const chunkVectors = await embedAll(
+      client,
+      chunks.map((chunk) => chunk.text),
+    );
     const questionTexts = [...new Set(scenario.questions.map((question) => question.question))];
     const questionVectors = await embedAll(client, questionTexts);
     const best = new Map<string, (typeof chunks)[number]>();
@@ -85,15 +95,36 @@ export async function runPromptMeterPipeline(scenario: FaqScenario, options: Pro
 
     const workspace = path.join(options.workDirectory, 'workspace');
     writeWorkspace(scenario, workspace, (question) => best.get(question)!.text);
-    const estimator = new Estimator(options.tokenizers, { defaultModel: settings.defaultModel, pricingOverrides: {}, maxFileBytes: settings.maxFileBytes });
-    const prepared = await prepareRun([{ absolutePath: path.join(workspace, 'answer.prompt.md'), displayPath: 'answer.prompt.md', format: 'prompt-markdown' }], estimator, {
-      overrides: {},
+    const estimator = new Estimator(options.tokenizers, {
+      defaultModel: settings.defaultModel,
+      pricingOverrides: {},
       maxFileBytes: settings.maxFileBytes,
-      limits: { requestsPerMinute: options.limits.rpm, tokensPerMinute: options.limits.tpm },
-      similarity: { threshold: options.threshold, reuse: true, embed: (request, callOptions) => client.embed(request, callOptions) },
-      isCached: (job) => client.hasCachedAnswer(job.request as never),
     });
-    if (prepared.jobs.length !== scenario.questions.length) throw new Error(`expected ${scenario.questions.length} jobs, got ${prepared.jobs.length}: ${prepared.problems.join('; ')}`);
+    const prepared = await prepareRun(
+      [
+        {
+          absolutePath: path.join(workspace, 'answer.prompt.md'),
+          displayPath: 'answer.prompt.md',
+          format: 'prompt-markdown',
+        },
+      ],
+      estimator,
+      {
+        overrides: {},
+        maxFileBytes: settings.maxFileBytes,
+        limits: { requestsPerMinute: options.limits.rpm, tokensPerMinute: options.limits.tpm },
+        similarity: {
+          threshold: options.threshold,
+          reuse: true,
+          embed: (request, callOptions) => client.embed(request, callOptions),
+        },
+        isCached: (job) => client.hasCachedAnswer(job.request as never),
+      },
+    );
+    if (prepared.jobs.length !== scenario.questions.length)
+      throw new Error(
+        `expected ${scenario.questions.length} jobs, got ${prepared.jobs.length}: ${prepared.problems.join('; ')}`,
+      );
     const store = new RunStore(path.join(options.workDirectory, 'runs'));
     const folder = store.create('answer.prompt.md', prepared.jobs, prepared.plan.costUsd);
     const outcome = await executeRun(folder, client, { semanticFollowers: prepared.followers, ledger });
@@ -104,7 +135,11 @@ export async function runPromptMeterPipeline(scenario: FaqScenario, options: Pro
       if (!result || result.error) return { row, answeredAfterMs: undefined, source: 'failed', model: job.model };
       const answeredAfterMs = Date.parse(result.finishedAt) - startedAt;
       if (result.cache !== 'miss') return { row, answeredAfterMs, source: result.cache, model: job.model };
-      const usage = { promptTokens: result.usage.promptTokens, cachedTokens: result.usage.cachedTokens, completionTokens: result.usage.completionTokens };
+      const usage = {
+        promptTokens: result.usage.promptTokens,
+        cachedTokens: result.usage.cachedTokens,
+        completionTokens: result.usage.completionTokens,
+      };
       return { row, answeredAfterMs, source: 'sent', model: job.model, usage };
     });
     const counters = client.counters();
@@ -121,9 +156,16 @@ export async function runPromptMeterPipeline(scenario: FaqScenario, options: Pro
           chunks: chunks.length,
           largestChunkWords: Math.max(...chunks.map((chunk) => chunk.words)),
           distinctQuestionTexts: questionTexts.length,
-          contextFromCategoryDocument: questionTexts.filter((text) => best.get(text)!.file === TOPIC_DOCUMENTS[topicOf.get(text)!]).length,
+          contextFromCategoryDocument: questionTexts.filter(
+            (text) => best.get(text)!.file === TOPIC_DOCUMENTS[topicOf.get(text)!],
+          ).length,
           similarGroups: prepared.similarGroups.length,
-          plan: { calls: prepared.plan.calls, duplicates: prepared.plan.duplicates, similarReused: prepared.plan.similarReused, knownCacheHits: prepared.plan.knownCacheHits },
+          plan: {
+            calls: prepared.plan.calls,
+            duplicates: prepared.plan.duplicates,
+            similarReused: prepared.plan.similarReused,
+            knownCacheHits: prepared.plan.knownCacheHits,
+          },
           clientCounters: counters,
           runFolder: path.relative(options.workDirectory, folder.directory),
         },
@@ -152,6 +194,8 @@ function writeWorkspace(scenario: FaqScenario, workspace: string, contextOf: (qu
   mkdirSync(workspace, { recursive: true });
   writeFileSync(path.join(workspace, 'answer.prompt.md'), scenario.promptText);
   const cell = (value: string) => `"${value.replace(/"/g, '""')}"`;
-  const lines = scenario.questions.map((question) => [question.question, question.topic, question.intent, contextOf(question.question)].map(cell).join(','));
+  const lines = scenario.questions.map((question) =>
+    [question.question, question.topic, question.intent, contextOf(question.question)].map(cell).join(','),
+  );
   writeFileSync(path.join(workspace, 'questions.csv'), `question,topic,intent,context\n${lines.join('\n')}\n`);
 }

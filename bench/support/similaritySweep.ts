@@ -17,7 +17,12 @@ export interface ThresholdPoint {
 }
 
 /** Replays grouping and scheduling (no HTTP) at each threshold with the embeddings the pass already fetched. */
-export function similaritySweep(jobs: readonly RunJob[], vectorOf: (question: string) => readonly number[] | undefined, scenario: FaqScenario, thresholds: readonly number[]): ThresholdPoint[] {
+export function similaritySweep(
+  jobs: readonly RunJob[],
+  vectorOf: (question: string) => readonly number[] | undefined,
+  scenario: FaqScenario,
+  thresholds: readonly number[],
+): ThresholdPoint[] {
   const intentOf = (job: RunJob) => scenario.questions[(job.row ?? 0) - 1]?.intent;
   const byId = new Map(jobs.map((job) => [job.id, job]));
   return thresholds.map((threshold) => {
@@ -25,7 +30,8 @@ export function similaritySweep(jobs: readonly RunJob[], vectorOf: (question: st
     const schedule = pendingJobs(jobs, new Map(), followers);
     const leaders = schedule.leaders;
     let wrongMerges = 0;
-    for (const [follower, leader] of followers) if (intentOf(byId.get(follower)!) !== intentOf(byId.get(leader)!)) wrongMerges++;
+    for (const [follower, leader] of followers)
+      if (intentOf(byId.get(follower)!) !== intentOf(byId.get(leader)!)) wrongMerges++;
     return {
       threshold,
       similarReused: followers.size,
@@ -37,7 +43,12 @@ export function similaritySweep(jobs: readonly RunJob[], vectorOf: (question: st
 }
 
 /** Pairs of questions with different intents that grouping put together at the chosen threshold (should be none). */
-export function wrongPairs(jobs: readonly RunJob[], vectorOf: (question: string) => readonly number[] | undefined, scenario: FaqScenario, threshold: number): string[] {
+export function wrongPairs(
+  jobs: readonly RunJob[],
+  vectorOf: (question: string) => readonly number[] | undefined,
+  scenario: FaqScenario,
+  threshold: number,
+): string[] {
   const byId = new Map(jobs.map((job) => [job.id, job]));
   const intentOf = (job: RunJob) => scenario.questions[(job.row ?? 0) - 1]?.intent;
   const pairs = new Set<string>();

@@ -17,7 +17,9 @@ export interface ServerProcess {
 export async function startServerProcess(options: Partial<TestServerOptions>): Promise<ServerProcess> {
   const entry = path.resolve(__dirname, '..', 'test', 'server', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'node esbuild.mjs' first`);
-  const child: ChildProcess = spawn(process.execPath, [entry, '--config', JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [entry, '--config', JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -26,7 +28,11 @@ export async function startServerProcess(options: Partial<TestServerOptions>): P
   const { url } = JSON.parse(first) as { url: string };
   const control = url.replace(/\/v1$/, '/_control');
   const post = async (route: string, body?: unknown) => {
-    const response = await fetch(`${control}/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    const response = await fetch(`${control}/${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
     if (!response.ok) throw new Error(`POST ${route}: ${response.status} ${await response.text()}`);
   };
   return {

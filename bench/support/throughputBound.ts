@@ -13,8 +13,16 @@ export interface ThroughputBound {
  * (limit × burstSeconds / 60): T_b = max(0, W_b − B_b) / r_b; the bound is max_b T_b plus one mean latency
  * (the last answer's trip).
  */
-export function throughputBound(workload: { requests: number; totalTokens: number; rpm: number; tpm: number; burstSeconds: number; meanLatencyMs: number }): ThroughputBound {
-  const time = (weight: number, limit: number) => Math.max(0, weight - (limit * workload.burstSeconds) / 60) / (limit / 60_000);
+export function throughputBound(workload: {
+  requests: number;
+  totalTokens: number;
+  rpm: number;
+  tpm: number;
+  burstSeconds: number;
+  meanLatencyMs: number;
+}): ThroughputBound {
+  const time = (weight: number, limit: number) =>
+    Math.max(0, weight - (limit * workload.burstSeconds) / 60) / (limit / 60_000);
   const requestsMs = time(workload.requests, workload.rpm);
   const tokensMs = time(workload.totalTokens, workload.tpm);
   return {

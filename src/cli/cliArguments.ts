@@ -38,10 +38,12 @@ export function parseArguments(argv: readonly string[], declared: Readonly<Recor
       continue;
     }
     const value = equals >= 0 ? argument.slice(equals + 1) : argv[++index];
-    if (value === undefined || value === '' || (equals < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value.`);
+    if (value === undefined || value === '' || (equals < 0 && value.startsWith('--')))
+      throw new UsageError(`--${name} needs a value.`);
     if (kind === 'number') {
       const number = Number(value);
-      if (!Number.isFinite(number) || number <= 0) throw new UsageError(`--${name} needs a number above 0 (got "${value}").`);
+      if (!Number.isFinite(number) || number <= 0)
+        throw new UsageError(`--${name} needs a number above 0 (got "${value}").`);
       flags[name] = number;
     } else flags[name] = value;
     kind = undefined;
@@ -56,7 +58,11 @@ export function parseArguments(argv: readonly string[], declared: Readonly<Recor
  */
 export function redisUrlFrom(flag: unknown, env: NodeJS.ProcessEnv, setting: string): string {
   const [source, value] =
-    typeof flag === 'string' ? ['--redis-url', flag] : env.PROMPTMETER_REDIS_URL?.trim() ? ['PROMPTMETER_REDIS_URL', env.PROMPTMETER_REDIS_URL.trim()] : ['', setting];
+    typeof flag === 'string'
+      ? ['--redis-url', flag]
+      : env.PROMPTMETER_REDIS_URL?.trim()
+        ? ['PROMPTMETER_REDIS_URL', env.PROMPTMETER_REDIS_URL.trim()]
+        : ['', setting];
   if (!source) return value;
   let protocol = '';
   try {
@@ -65,7 +71,9 @@ export function redisUrlFrom(flag: unknown, env: NodeJS.ProcessEnv, setting: str
     // reported below
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:') {
-    throw new UsageError(`${source} must be a redis:// or rediss:// URL like redis://localhost:6379 (got a value that is not).`);
+    throw new UsageError(
+      `${source} must be a redis:// or rediss:// URL like redis://localhost:6379 (got a value that is not).`,
+    );
   }
   return value;
 }

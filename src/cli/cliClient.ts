@@ -15,7 +15,14 @@ import type { CommandIo } from './estimateCommand';
 
 /** The flags every command that calls the API shares (`run`, `compare`). */
 export const CLIENT_FLAGS = {
-  'base-url': 'string', concurrency: 'number', rpm: 'number', tpm: 'number', cache: 'boolean', 'cache-dir': 'string', 'redis-url': 'string', ledger: 'string',
+  'base-url': 'string',
+  concurrency: 'number',
+  rpm: 'number',
+  tpm: 'number',
+  cache: 'boolean',
+  'cache-dir': 'string',
+  'redis-url': 'string',
+  ledger: 'string',
 } as const;
 
 /** What a command that calls the API works with: settings with the flags applied, the one client, its ledger. */
@@ -47,9 +54,16 @@ export interface CliClient {
  * `--cache-dir`) and the ledger folder `.promptmeter/ledger/` (or `--ledger`).
  * @throws UsageError when OPENAI_API_KEY is not set
  */
-export function createCliClient(flags: Readonly<Record<string, string | number | boolean>>, settings: PromptMeterSettings, io: CommandIo): CliClient {
+export function createCliClient(
+  flags: Readonly<Record<string, string | number | boolean>>,
+  settings: PromptMeterSettings,
+  io: CommandIo,
+): CliClient {
   const apiKey = (io.env ?? process.env).OPENAI_API_KEY?.trim();
-  if (!apiKey) throw new UsageError('OPENAI_API_KEY is not set. Export your API key in the environment (it is never read from settings or files).');
+  if (!apiKey)
+    throw new UsageError(
+      'OPENAI_API_KEY is not set. Export your API key in the environment (it is never read from settings or files).',
+    );
   const workspace = io.cwd;
   const baseUrl = typeof flags['base-url'] === 'string' ? flags['base-url'].replace(/\/+$/, '') : settings.baseUrl;
   const cacheRedisUrl = redisUrlFrom(flags['redis-url'], io.env ?? process.env, settings.cacheRedisUrl);
@@ -67,7 +81,10 @@ export function createCliClient(flags: Readonly<Record<string, string | number |
   };
   const ledgerPath = typeof flags.ledger === 'string' ? path.resolve(workspace, flags.ledger) : layout.ledger;
   // `--ledger F.jsonl` keeps one file; otherwise the ledger is a folder of month segments.
-  const ledger = typeof flags.ledger === 'string' && ledgerPath.endsWith('.jsonl') ? new Ledger(ledgerPath) : new SegmentedLedger(ledgerPath);
+  const ledger =
+    typeof flags.ledger === 'string' && ledgerPath.endsWith('.jsonl')
+      ? new Ledger(ledgerPath)
+      : new SegmentedLedger(ledgerPath);
   const client = createPromptMeterClient(effective, {
     apiKey,
     pricing,
@@ -83,7 +100,19 @@ export function createCliClient(flags: Readonly<Record<string, string | number |
     },
   });
   return {
-    apiKey, baseUrl, settings: effective, layout, promptMeterFolder, tokenizers, readDocument, estimator, pricing, limits, ledger, ledgerPath, client,
+    apiKey,
+    baseUrl,
+    settings: effective,
+    layout,
+    promptMeterFolder,
+    tokenizers,
+    readDocument,
+    estimator,
+    pricing,
+    limits,
+    ledger,
+    ledgerPath,
+    client,
     close: async () => {
       await client.close();
       tokenizers.dispose();

@@ -33,7 +33,11 @@ export interface CommandIo {
  * `promptmeter estimate`: token counts and estimated costs of prompt files and folders, no network.
  * Exit 0, or 1 when a file has errors (broken front matter, malformed batch lines, context overflow).
  */
-export async function estimateCommand(argv: readonly string[], settings: PromptMeterSettings, io: CommandIo): Promise<number> {
+export async function estimateCommand(
+  argv: readonly string[],
+  settings: PromptMeterSettings,
+  io: CommandIo,
+): Promise<number> {
   const { positionals, flags } = parseArguments(argv, { model: 'string', json: 'boolean' });
   if (positionals.length === 0) throw new UsageError('estimate needs at least one file or folder.');
   const files = findPromptFiles(positionals, settings.promptFolders, io.cwd);
@@ -49,15 +53,27 @@ export async function estimateCommand(argv: readonly string[], settings: PromptM
       const text = size > settings.maxFileBytes ? '' : readFileSync(file.absolutePath, 'utf8');
       const parsed =
         size > settings.maxFileBytes
-          ? { file: file.displayPath, format: file.format, prompts: [], diagnostics: [tooLargeDiagnostic(size, settings.maxFileBytes)] }
+          ? {
+              file: file.displayPath,
+              format: file.format,
+              prompts: [],
+              diagnostics: [tooLargeDiagnostic(size, settings.maxFileBytes)],
+            }
           : estimator.parse(file.displayPath, text, file.format);
       const estimate = await estimator.estimate(parsed, text, model);
-      const datasets = await estimateDatasetRuns(parsed, file.absolutePath, estimator.options(model, false), settings.pricingOverrides);
+      const datasets = await estimateDatasetRuns(
+        parsed,
+        file.absolutePath,
+        estimator.options(model, false),
+        settings.pricingOverrides,
+      );
       results.push({ displayPath: file.displayPath, estimate, datasets });
     }
     const report = estimateJson(results);
     if (model && !report.prompts.some((prompt) => prompt.priceKnown)) {
-      io.stderr(`promptmeter: no price known for model "${model}": costs are shown as unknown. Add it to promptmeter.pricing.overrides.\n`);
+      io.stderr(
+        `promptmeter: no price known for model "${model}": costs are shown as unknown. Add it to promptmeter.pricing.overrides.\n`,
+      );
     }
     io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : estimateText(report));
     return report.diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;

@@ -16,21 +16,49 @@ export interface EstimateJsonPrompt {
   inputTokens: number;
   maxOutputTokens: number | null;
   outputBound: string;
-  cost: { input: number; cachedInput: number; outputMax: number; total: number; batchTotal: number; currency: 'USD' } | null;
+  cost: {
+    input: number;
+    cachedInput: number;
+    outputMax: number;
+    total: number;
+    batchTotal: number;
+    currency: 'USD';
+  } | null;
   priceKnown: boolean;
   /** A VS Code Copilot prompt file: tokens of chat context, no API price (cost is null, not unknown). */
   copilotPromptFile?: true;
   priceSource: string | null;
   /** The cheaper model with every edit that makes the prompt valid on it (`changes`) and a one-line `summary`. */
-  recommendation: { model: string; total: number; saving: number; changes: readonly PromptChange[]; summary: string } | null;
+  recommendation: {
+    model: string;
+    total: number;
+    saving: number;
+    changes: readonly PromptChange[];
+    summary: string;
+  } | null;
   /** Reasoning models: hidden reasoning tokens expected per call ("expected", inside the output bound, not added to it). */
-  reasoning?: { effort: string; expectedTokens: number; source: 'ledger' | 'assumed'; calls: number; expectedCost: number | null };
+  reasoning?: {
+    effort: string;
+    expectedTokens: number;
+    source: 'ledger' | 'assumed';
+    calls: number;
+    expectedCost: number | null;
+  };
   /** Prompts with a `chunk:` section: the map-reduce run next to one call with the whole document. */
   /** Image inputs, included in `inputTokens`: tokens each on this model by OpenAI's image rules (estimates), with what was assumed. */
   images?: Array<{ source: string; tokens: number; assumed: readonly string[] }>;
   /** Prompts naming `data:`: a run sends one call per row, each estimated with its own values. */
   dataset?: { file: string; rows: number; inputTokens: number; total: number | null; batchTotal: number | null };
-  mapReduce?: { calls: number; chunks: number; documentTokens: number; total: number | null; batchTotal: number | null; singleCall: { model: string; total: number } | null; saving: number | null; summary: string };
+  mapReduce?: {
+    calls: number;
+    chunks: number;
+    documentTokens: number;
+    total: number | null;
+    batchTotal: number | null;
+    singleCall: { model: string; total: number } | null;
+    saving: number | null;
+    summary: string;
+  };
 }
 
 export interface EstimateJson {
@@ -52,7 +80,11 @@ export interface EstimateJson {
 
 /** The `--json` object: exactly one, built from the estimates of every file (ids are paths, or custom_id for batch lines). */
 export function estimateJson(
-  files: ReadonlyArray<{ displayPath: string; estimate: FileEstimate; datasets?: ReadonlyMap<string, DatasetEstimate> }>,
+  files: ReadonlyArray<{
+    displayPath: string;
+    estimate: FileEstimate;
+    datasets?: ReadonlyMap<string, DatasetEstimate>;
+  }>,
 ): EstimateJson {
   const prompts: EstimateJsonPrompt[] = [];
   const diagnostics: EstimateJson['diagnostics'] = [];
@@ -63,9 +95,16 @@ export function estimateJson(
       all.push(prompt);
       const dataset = datasets?.get(prompt.prompt.id);
       const json = promptJson(displayPath, prompt);
-      if (dataset) json.dataset = { file: dataset.dataFile, rows: dataset.rows, inputTokens: dataset.inputTokens, total: dataset.total, batchTotal: dataset.batchTotal };
+      if (dataset)
+        json.dataset = {
+          file: dataset.dataFile,
+          rows: dataset.rows,
+          inputTokens: dataset.inputTokens,
+          total: dataset.total,
+          batchTotal: dataset.batchTotal,
+        };
       prompts.push(json);
-      const calls = dataset ? dataset.rows : prompt.mapReduce?.plan.totalCalls ?? 1;
+      const calls = dataset ? dataset.rows : (prompt.mapReduce?.plan.totalCalls ?? 1);
       const total = dataset ? dataset.total : prompt.cost?.total;
       run.calls += calls;
       run.inputTokens += dataset ? dataset.inputTokens : prompt.inputTokens;
@@ -76,7 +115,8 @@ export function estimateJson(
       }
     }
     for (const dataset of datasets?.values() ?? []) {
-      for (const problem of dataset.problems) diagnostics.push({ file: displayPath, line: 1, severity: 'warning', code: 'dataset', message: problem });
+      for (const problem of dataset.problems)
+        diagnostics.push({ file: displayPath, line: 1, severity: 'warning', code: 'dataset', message: problem });
     }
     for (const diagnostic of estimate.diagnostics) {
       diagnostics.push({
@@ -91,7 +131,14 @@ export function estimateJson(
   const totals = totalsOf(all);
   return {
     prompts,
-    totals: { prompts: totals.prompts, inputTokens: totals.inputTokens, total: totals.total, batchTotal: totals.batchTotal, unpricedPrompts: totals.unpricedPrompts, run },
+    totals: {
+      prompts: totals.prompts,
+      inputTokens: totals.inputTokens,
+      total: totals.total,
+      batchTotal: totals.batchTotal,
+      unpricedPrompts: totals.unpricedPrompts,
+      run,
+    },
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,
     priceSource: BUNDLED_PRICE_SOURCE.label,
     diagnostics,
@@ -111,10 +158,25 @@ function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJson
     maxOutputTokens: estimate.outputBound === 'unknown' ? null : estimate.outputTokens,
     outputBound: estimate.outputBound,
     cost: cost
-      ? { input: cost.input, cachedInput: cost.cachedInput, outputMax: cost.outputMax, total: cost.total, batchTotal: cost.batchTotal, currency: 'USD' }
+      ? {
+          input: cost.input,
+          cachedInput: cost.cachedInput,
+          outputMax: cost.outputMax,
+          total: cost.total,
+          batchTotal: cost.batchTotal,
+          currency: 'USD',
+        }
       : null,
     priceKnown: cost !== undefined,
-    ...(estimate.breakdown.images ? { images: estimate.breakdown.images.map((image) => ({ source: image.source, tokens: image.tokens, assumed: image.assumptions })) } : {}),
+    ...(estimate.breakdown.images
+      ? {
+          images: estimate.breakdown.images.map((image) => ({
+            source: image.source,
+            tokens: image.tokens,
+            assumed: image.assumptions,
+          })),
+        }
+      : {}),
     ...(estimate.prompt.copilot ? { copilotPromptFile: true } : {}),
     priceSource: estimate.price?.source.label ?? null,
     recommendation: estimate.recommendation
@@ -146,7 +208,10 @@ function promptJson(displayPath: string, estimate: PromptEstimate): EstimateJson
             total: estimate.mapReduce.plan.cost?.total ?? null,
             batchTotal: estimate.mapReduce.plan.cost?.batchTotal ?? null,
             singleCall: estimate.mapReduce.comparison.singleCall
-              ? { model: estimate.mapReduce.comparison.singleCall.model, total: estimate.mapReduce.comparison.singleCall.cost.total }
+              ? {
+                  model: estimate.mapReduce.comparison.singleCall.model,
+                  total: estimate.mapReduce.comparison.singleCall.cost.total,
+                }
               : null,
             saving: estimate.mapReduce.comparison.saving ?? null,
             summary: estimate.mapReduce.comparison.summary,

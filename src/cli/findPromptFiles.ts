@@ -12,14 +12,26 @@ export interface PromptFileEntry {
   readonly format: PromptFormat;
 }
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'out', PROMPT_METER_FOLDER, '.e2e-cache', 'test-artifacts']);
+const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'out',
+  PROMPT_METER_FOLDER,
+  '.e2e-cache',
+  'test-artifacts',
+]);
 
 /**
  * Expands files and folders into prompt files, sorted by path. A file named explicitly is estimated even
  * outside the prompt folders (as plain text when its format is not recognised), except Dotprompt partials
  * (`_name.prompt`), which are only ever part of another prompt.
  */
-export function findPromptFiles(paths: readonly string[], promptFolders: readonly string[], cwd = process.cwd()): PromptFileEntry[] {
+export function findPromptFiles(
+  paths: readonly string[],
+  promptFolders: readonly string[],
+  cwd = process.cwd(),
+): PromptFileEntry[] {
   const found = new Map<string, PromptFileEntry>();
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
@@ -32,14 +44,21 @@ export function findPromptFiles(paths: readonly string[], promptFolders: readonl
     if (stats.isDirectory()) walk(absolute, cwd, promptFolders, found);
     else if (!isDotpromptPartial(absolute)) {
       const displayPath = toDisplay(absolute, cwd);
-      const format = promptFormatFor(displayPath, promptFolders, firstBytes(absolute)) ?? (absolute.endsWith('.jsonl') ? 'batch-jsonl' : 'plain-text');
+      const format =
+        promptFormatFor(displayPath, promptFolders, firstBytes(absolute)) ??
+        (absolute.endsWith('.jsonl') ? 'batch-jsonl' : 'plain-text');
       found.set(absolute, { absolutePath: absolute, displayPath, format });
     }
   }
   return [...found.values()].sort((left, right) => left.displayPath.localeCompare(right.displayPath));
 }
 
-function walk(directory: string, cwd: string, promptFolders: readonly string[], found: Map<string, PromptFileEntry>): void {
+function walk(
+  directory: string,
+  cwd: string,
+  promptFolders: readonly string[],
+  found: Map<string, PromptFileEntry>,
+): void {
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
     const absolute = path.join(directory, entry.name);
     if (entry.isDirectory()) {
@@ -48,7 +67,11 @@ function walk(directory: string, cwd: string, promptFolders: readonly string[], 
     }
     if (!entry.isFile()) continue;
     const displayPath = toDisplay(absolute, cwd);
-    const format = promptFormatFor(displayPath, promptFolders, absolute.endsWith('.jsonl') ? firstBytes(absolute) : undefined);
+    const format = promptFormatFor(
+      displayPath,
+      promptFolders,
+      absolute.endsWith('.jsonl') ? firstBytes(absolute) : undefined,
+    );
     if (format) found.set(absolute, { absolutePath: absolute, displayPath, format });
   }
 }

@@ -52,7 +52,11 @@ export async function main(givenArgv: readonly string[], io: CompareIo): Promise
   const argv = givenArgv.filter((argument) => argument !== '--debug');
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || HELP_FLAGS.has(command) || rest.some((argument) => argument === '--help' || argument === '-h')) {
+    if (
+      command === undefined ||
+      HELP_FLAGS.has(command) ||
+      rest.some((argument) => argument === '--help' || argument === '-h')
+    ) {
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
     }
@@ -74,7 +78,9 @@ export async function main(givenArgv: readonly string[], io: CompareIo): Promise
       io.stderr(`promptmeter: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    io.stderr(`promptmeter: ${(error as Error).message}\n${debug && (error as Error).stack ? `${(error as Error).stack}\n` : ''}`);
+    io.stderr(
+      `promptmeter: ${(error as Error).message}\n${debug && (error as Error).stack ? `${(error as Error).stack}\n` : ''}`,
+    );
     return 1;
   }
 }
@@ -82,7 +88,10 @@ export async function main(givenArgv: readonly string[], io: CompareIo): Promise
 /** The version in the package.json next to the bundle (dist/cli.js → ../package.json). */
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+    return (
+      (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ??
+      'unknown'
+    );
   } catch {
     return 'unknown';
   }
@@ -110,7 +119,9 @@ export function runCli(): void {
   }
   const debug = process.argv.includes('--debug');
   process.on('uncaughtException', (error) => {
-    process.stderr.write(`promptmeter: unexpected error: ${error.message}${debug ? `\n${error.stack ?? ''}` : ' (run with --debug for details)'}\n`);
+    process.stderr.write(
+      `promptmeter: unexpected error: ${error.message}${debug ? `\n${error.stack ?? ''}` : ' (run with --debug for details)'}\n`,
+    );
     process.exit(1);
   });
   // First Ctrl+C cancels the run cleanly (unsent jobs stay pending for --resume); a second one exits at once.

@@ -8,7 +8,8 @@ import type { CommandIo } from './estimateCommand';
 import { reportText } from './reportText';
 import { readWorkspaceSettings } from './workspaceSettings';
 
-export const REPORT_USAGE = 'promptmeter report [--since DATE | --range today|last7Days|month|all] [--ledger FILE|FOLDER] [--all] [--json]';
+export const REPORT_USAGE =
+  'promptmeter report [--since DATE | --range today|last7Days|month|all] [--ledger FILE|FOLDER] [--all] [--json]';
 
 /**
  * `promptmeter report`: what was spent, on what, and what each optimization saved, from the cost ledger
@@ -18,10 +19,19 @@ export const REPORT_USAGE = 'promptmeter report [--since DATE | --range today|la
  * `.vscode/settings.json`. `--json` prints exactly one object (see `CostReport`); `--all` keeps every row of every list.
  */
 export async function reportCommand(argv: readonly string[], io: CommandIo, now: Date = new Date()): Promise<number> {
-  const { positionals, flags } = parseArguments(argv, { since: 'string', range: 'string', ledger: 'string', json: 'boolean', all: 'boolean' });
-  if (positionals.length > 0) throw new UsageError(`report takes no paths (got "${positionals[0]}"); use --ledger FILE.`);
-  if (flags.since !== undefined && flags.range !== undefined) throw new UsageError('--since and --range cannot be used together.');
-  if (flags.range !== undefined && !isReportRangeName(flags.range)) throw new UsageError(`--range must be one of ${REPORT_RANGE_NAMES.join(', ')}.`);
+  const { positionals, flags } = parseArguments(argv, {
+    since: 'string',
+    range: 'string',
+    ledger: 'string',
+    json: 'boolean',
+    all: 'boolean',
+  });
+  if (positionals.length > 0)
+    throw new UsageError(`report takes no paths (got "${positionals[0]}"); use --ledger FILE.`);
+  if (flags.since !== undefined && flags.range !== undefined)
+    throw new UsageError('--since and --range cannot be used together.');
+  if (flags.range !== undefined && !isReportRangeName(flags.range))
+    throw new UsageError(`--range must be one of ${REPORT_RANGE_NAMES.join(', ')}.`);
   const since = typeof flags.since === 'string' ? parseSince(flags.since) : undefined;
 
   const workspace = readWorkspaceSettings(io.cwd);
@@ -47,6 +57,7 @@ export async function reportCommand(argv: readonly string[], io: CommandIo, now:
 function parseSince(value: string): Date {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--since needs a date like 2026-11-01 or an ISO time (got "${value}").`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--since needs a date like 2026-11-01 or an ISO time (got "${value}").`);
   return date;
 }

@@ -6,7 +6,13 @@ import type { RunPlan } from '../core/runs/runPlan';
 import type { RunFolder } from '../core/runs/runStore';
 
 /** `promptmeter run --json`: counters of what really happened, the plan, and one result per job. */
-export function runJson(folder: RunFolder, plan: RunPlan, outcome: RunOutcome, results: ReadonlyMap<string, JobResult>, counters: ClientCounters) {
+export function runJson(
+  folder: RunFolder,
+  plan: RunPlan,
+  outcome: RunOutcome,
+  results: ReadonlyMap<string, JobResult>,
+  counters: ClientCounters,
+) {
   return {
     runId: folder.id,
     runFolder: folder.directory,
@@ -30,10 +36,18 @@ export function runJson(folder: RunFolder, plan: RunPlan, outcome: RunOutcome, r
     results: folder.jobs().map((job) => {
       const result = results.get(job.id);
       return {
-        id: job.id, file: job.file, row: job.row ?? null, model: job.model,
-        output: result?.output ?? null, usage: result?.usage ?? null, costUsd: result?.costUsd ?? null,
-        cache: result?.cache ?? 'pending', error: result?.error ?? null, answeredBy: result?.answeredBy ?? null,
-        outcome: !result ? 'pending' : result.error ? 'error' : (result.outcome ?? 'answered'), finishReason: result?.finishReason ?? null,
+        id: job.id,
+        file: job.file,
+        row: job.row ?? null,
+        model: job.model,
+        output: result?.output ?? null,
+        usage: result?.usage ?? null,
+        costUsd: result?.costUsd ?? null,
+        cache: result?.cache ?? 'pending',
+        error: result?.error ?? null,
+        answeredBy: result?.answeredBy ?? null,
+        outcome: !result ? 'pending' : result.error ? 'error' : (result.outcome ?? 'answered'),
+        finishReason: result?.finishReason ?? null,
       };
     }),
   };

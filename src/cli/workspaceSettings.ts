@@ -31,7 +31,10 @@ export function readWorkspaceSettings(workspaceFolder: string): WorkspaceSetting
   if (errors.length > 0) {
     const first = errors[0]!;
     const line = text.slice(0, first.offset).split('\n').length;
-    return { raw: {}, problem: `${file} is not valid JSON (line ${line}: ${printParseErrorCode(first.error)}); its settings are ignored.` };
+    return {
+      raw: {},
+      problem: `${file} is not valid JSON (line ${line}: ${printParseErrorCode(first.error)}); its settings are ignored.`,
+    };
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { raw: {} };
   const raw: Record<string, unknown> = {};

@@ -46,7 +46,8 @@ function isObject(value: unknown): value is Checked {
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 /** Paths and run ids from the webview: non-empty, bounded, no control characters. */
-const isRequestText = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 1024 && !/[\u0000-\u001f]/.test(value);
+const isRequestText = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 1024 && !/[\u0000-\u001f]/.test(value);
 const isTextOrNull = (value: unknown): boolean => value === null || isText(value);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isNumberOrNull = (value: unknown): boolean => value === null || isNumber(value);
@@ -94,24 +95,74 @@ function every(value: unknown, check: (item: Checked) => boolean): boolean {
 
 function isSpendRow(row: Checked): boolean {
   return (
-    isText(row.name) && isNumber(row.calls) && isNumber(row.cacheHits) && isNumber(row.inputTokens) && isNumber(row.outputTokens) &&
-    isMoney(row.spend) && isMoney(row.saved) && isNumberOrNull(row.share)
+    isText(row.name) &&
+    isNumber(row.calls) &&
+    isNumber(row.cacheHits) &&
+    isNumber(row.inputTokens) &&
+    isNumber(row.outputTokens) &&
+    isMoney(row.spend) &&
+    isMoney(row.saved) &&
+    isNumberOrNull(row.share)
   );
 }
 
 /** Checks the parts of a report the view reads; anything else in it is ignored. */
 export function isCostReport(value: unknown): value is CostReport {
-  if (!isObject(value) || value.version !== 1 || !isText(value.generatedAt) || !isText(value.pricesAsOf) || !isText(value.priceSource)) return false;
+  if (
+    !isObject(value) ||
+    value.version !== 1 ||
+    !isText(value.generatedAt) ||
+    !isText(value.pricesAsOf) ||
+    !isText(value.priceSource)
+  )
+    return false;
   const { spend, budget, savings, ledger, range } = value;
-  if (!isObject(range) || !isTextOrNull(range.since) || !isText(range.until) || !(isReportRangeName(range.name) || range.name === 'since')) return false;
-  if (!isObject(spend) || !isMoney(spend.today) || !isMoney(spend.last7Days) || !isMoney(spend.month) || !isMoney(spend.range) || !isNumber(spend.calls)) return false;
-  if (!isObject(budget) || !isNumberOrNull(budget.monthly) || !isNumberOrNull(budget.perRun) || !isMoney(budget.used) || !isNumberOrNull(budget.fraction) || !isLevel(budget.level) || !isNumber(budget.runsOverBudget)) return false;
+  if (
+    !isObject(range) ||
+    !isTextOrNull(range.since) ||
+    !isText(range.until) ||
+    !(isReportRangeName(range.name) || range.name === 'since')
+  )
+    return false;
+  if (
+    !isObject(spend) ||
+    !isMoney(spend.today) ||
+    !isMoney(spend.last7Days) ||
+    !isMoney(spend.month) ||
+    !isMoney(spend.range) ||
+    !isNumber(spend.calls)
+  )
+    return false;
+  if (
+    !isObject(budget) ||
+    !isNumberOrNull(budget.monthly) ||
+    !isNumberOrNull(budget.perRun) ||
+    !isMoney(budget.used) ||
+    !isNumberOrNull(budget.fraction) ||
+    !isLevel(budget.level) ||
+    !isNumber(budget.runsOverBudget)
+  )
+    return false;
   if (!isObject(ledger) || !isNumber(ledger.entries) || !isNumber(ledger.skippedLines)) return false;
   if (!isObject(savings) || !isMoney(savings.total)) return false;
   const { more } = value;
-  if (!isObject(more) || !isNumber(more.byModel) || !isNumber(more.byFile) || !isNumber(more.byRun) || !isNumber(more.topPrompts) || !isNumber(more.recentRuns)) return false;
+  if (
+    !isObject(more) ||
+    !isNumber(more.byModel) ||
+    !isNumber(more.byFile) ||
+    !isNumber(more.byRun) ||
+    !isNumber(more.topPrompts) ||
+    !isNumber(more.recentRuns)
+  )
+    return false;
   const isCause = (cause: Checked) =>
-    isText(cause.cause) && isText(cause.label) && isText(cause.counterfactual) && isText(cause.unit) && isMoney(cause.amount) && isNumberOrNull(cause.share) && isNumber(cause.evidence) &&
+    isText(cause.cause) &&
+    isText(cause.label) &&
+    isText(cause.counterfactual) &&
+    isText(cause.unit) &&
+    isMoney(cause.amount) &&
+    isNumberOrNull(cause.share) &&
+    isNumber(cause.evidence) &&
     every(cause.detail, (detail) => isText(detail.label) && isMoney(detail.amount) && isNumber(detail.evidence));
   return (
     every(savings.causes, isCause) &&
@@ -119,13 +170,35 @@ export function isCostReport(value: unknown): value is CostReport {
     every(value.byFile, (row) => isSpendRow(row) && isTextOrNull(row.source)) &&
     every(value.byRun, isSpendRow) &&
     every(value.daily, (day) => isText(day.day) && isNumber(day.calls) && isMoney(day.spend) && isMoney(day.saved)) &&
-    every(value.topPrompts, (prompt) => isTextOrNull(prompt.source) && isTextOrNull(prompt.jobId) && isText(prompt.model) && isNumber(prompt.calls) && isMoney(prompt.spend) && isText(prompt.lastTime)) &&
+    every(
+      value.topPrompts,
+      (prompt) =>
+        isTextOrNull(prompt.source) &&
+        isTextOrNull(prompt.jobId) &&
+        isText(prompt.model) &&
+        isNumber(prompt.calls) &&
+        isMoney(prompt.spend) &&
+        isText(prompt.lastTime),
+    ) &&
     every(
       value.recentRuns,
       (run) =>
-        isText(run.id) && isText(run.status) && isTextOrNull(run.source) && isTextOrNull(run.createdAt) && isMoney(run.spend) && isNumberOrNull(run.estimateUsd) &&
-        isNumber(run.calls) && isTextOrNull(run.lastError) && isNumberOrNull(run.budgetFraction) && isLevel(run.budgetLevel) &&
-        (run.jobs === null || (isObject(run.jobs) && isNumber(run.jobs.total) && isNumber(run.jobs.done) && isNumber(run.jobs.failed) && isNumber(run.jobs.pending))),
+        isText(run.id) &&
+        isText(run.status) &&
+        isTextOrNull(run.source) &&
+        isTextOrNull(run.createdAt) &&
+        isMoney(run.spend) &&
+        isNumberOrNull(run.estimateUsd) &&
+        isNumber(run.calls) &&
+        isTextOrNull(run.lastError) &&
+        isNumberOrNull(run.budgetFraction) &&
+        isLevel(run.budgetLevel) &&
+        (run.jobs === null ||
+          (isObject(run.jobs) &&
+            isNumber(run.jobs.total) &&
+            isNumber(run.jobs.done) &&
+            isNumber(run.jobs.failed) &&
+            isNumber(run.jobs.pending))),
     )
   );
 }

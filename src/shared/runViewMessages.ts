@@ -38,8 +38,13 @@ const statuses = new Set(['done', 'failed', 'truncated', 'pending']);
 
 function isJob(value: unknown): value is RunViewJob {
   return (
-    isObject(value) && typeof value.id === 'string' && typeof value.model === 'string' && statuses.has(value.status as string) &&
-    (value.costUsd === null || typeof value.costUsd === 'number') && typeof value.output === 'string' && typeof value.cache === 'string'
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    typeof value.model === 'string' &&
+    statuses.has(value.status as string) &&
+    (value.costUsd === null || typeof value.costUsd === 'number') &&
+    typeof value.output === 'string' &&
+    typeof value.cache === 'string'
   );
 }
 
@@ -48,9 +53,15 @@ export function isRunViewHostMessage(value: unknown): value is RunViewHostMessag
   if (!isObject(value) || value.type !== 'snapshot' || !isObject(value.run)) return false;
   const run = value.run;
   return (
-    typeof run.id === 'string' && typeof run.source === 'string' && typeof run.status === 'string' && typeof run.createdAt === 'string' &&
-    (run.stopReason === null || typeof run.stopReason === 'string') && Array.isArray(run.jobs) && run.jobs.every(isJob) &&
-    typeof run.knownCostUsd === 'number' && typeof run.unknownCosts === 'number'
+    typeof run.id === 'string' &&
+    typeof run.source === 'string' &&
+    typeof run.status === 'string' &&
+    typeof run.createdAt === 'string' &&
+    (run.stopReason === null || typeof run.stopReason === 'string') &&
+    Array.isArray(run.jobs) &&
+    run.jobs.every(isJob) &&
+    typeof run.knownCostUsd === 'number' &&
+    typeof run.unknownCosts === 'number'
   );
 }
 

@@ -20,15 +20,21 @@ export class ApiKeyStore {
   async promptAndStore(): Promise<boolean> {
     const key = await vscode.window.showInputBox({
       title: 'Prompt Meter: Set API Key',
-      prompt: 'Your OpenAI (or OpenAI-compatible) API key. It is kept in VS Code\'s secret storage, never in settings or logs.',
+      prompt:
+        "Your OpenAI (or OpenAI-compatible) API key. It is kept in VS Code's secret storage, never in settings or logs.",
       password: true,
       ignoreFocusOut: true,
       placeHolder: 'sk-…',
-      validateInput: (value) => (value.trim() === '' ? 'Enter a key, or press Escape to cancel.' : /\s/.test(value.trim()) ? 'A key has no spaces.' : undefined),
+      validateInput: (value) =>
+        value.trim() === ''
+          ? 'Enter a key, or press Escape to cancel.'
+          : /\s/.test(value.trim())
+            ? 'A key has no spaces.'
+            : undefined,
     });
     if (key === undefined) return false;
     await this.secrets.store(SECRET_NAME, key.trim());
-    void vscode.window.showInformationMessage('Prompt Meter: API key stored in VS Code\'s secret storage.');
+    void vscode.window.showInformationMessage("Prompt Meter: API key stored in VS Code's secret storage.");
     return true;
   }
 

@@ -34,7 +34,11 @@ export class BreakdownDocuments implements vscode.TextDocumentContentProvider, v
     } catch {
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+      await vscode.window.showTextDocument(document, {
+        viewColumn: vscode.ViewColumn.Beside,
+        preview: true,
+        preserveFocus: true,
+      });
     }
   }
 
@@ -46,5 +50,9 @@ export class BreakdownDocuments implements vscode.TextDocumentContentProvider, v
 function breakdownUri(source: vscode.Uri): vscode.Uri {
   const name = source.path.split('/').pop() ?? 'prompt';
   // The path ends in .md so the preview treats it as Markdown; the tab shows "Preview Cost breakdown — <name>".
-  return vscode.Uri.from({ scheme: BREAKDOWN_SCHEME, path: `/Cost breakdown — ${name.replace(/\.md$/i, '')}.md`, query: source.toString() });
+  return vscode.Uri.from({
+    scheme: BREAKDOWN_SCHEME,
+    path: `/Cost breakdown — ${name.replace(/\.md$/i, '')}.md`,
+    query: source.toString(),
+  });
 }

@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
-import { isChatPromptLocation, markdownAssociationPattern, usesPromptMeterFrontMatter } from '../core/prompts/chatPromptFiles';
+import {
+  isChatPromptLocation,
+  markdownAssociationPattern,
+  usesPromptMeterFrontMatter,
+} from '../core/prompts/chatPromptFiles';
 import { DIAGNOSTIC_SOURCE } from './diagnosticsPublisher';
 import { DisposableStore } from './disposableStore';
 
@@ -58,7 +62,9 @@ export class ChatPromptConflict implements vscode.Disposable {
       const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
       if (!document || document.languageId !== CHAT_PROMPT_LANGUAGE) continue;
       // Cheapest first: this runs on every diagnostics change, ours included (each edit of a prompt).
-      const foreign = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source !== DIAGNOSTIC_SOURCE);
+      const foreign = vscode.languages
+        .getDiagnostics(uri)
+        .filter((diagnostic) => diagnostic.source !== DIAGNOSTIC_SOURCE);
       if (foreign.length === 0 || isChatPromptLocation(vscode.workspace.asRelativePath(uri, false))) continue;
       if (!usesPromptMeterFrontMatter(document.getText(new vscode.Range(0, 0, FRONT_MATTER_LINES, 0)))) continue;
       this.offered = true;
@@ -72,7 +78,7 @@ export class ChatPromptConflict implements vscode.Disposable {
     const name = uri.path.split('/').pop() ?? 'this file';
     const choice = await vscode.window.showWarningMessage(
       `Prompt Meter: VS Code reads ${name} as a Copilot chat prompt file and reports ${problems} problem(s) in its front matter, ` +
-        'because keys such as max_tokens and variables are Prompt Meter\'s, not chat prompt-file keys. ' +
+        "because keys such as max_tokens and variables are Prompt Meter's, not chat prompt-file keys. " +
         "Open Prompt Meter's .prompt.md files as Markdown in this workspace (all of them, one reload)? Prompt Meter works the same; files under .github/ stay chat prompt files.",
       OPEN_AS_MARKDOWN,
       NEVER,
@@ -102,12 +108,23 @@ export class ChatPromptConflict implements vscode.Disposable {
   private async associate(uris: readonly vscode.Uri[], offerReload: boolean): Promise<void> {
     const inWorkspace = uris.filter((uri) => vscode.workspace.getWorkspaceFolder(uri));
     if (inWorkspace.length === 0) {
-      void vscode.window.showWarningMessage('Prompt Meter: this file is outside the workspace, so there is no workspace setting to change. Add "files.associations" to your settings yourself.');
+      void vscode.window.showWarningMessage(
+        'Prompt Meter: this file is outside the workspace, so there is no workspace setting to change. Add "files.associations" to your settings yourself.',
+      );
       return;
     }
-    const patterns = [...new Set(inWorkspace.map((uri) => vscode.workspace.asRelativePath(uri, false)).filter((relative) => !isChatPromptLocation(relative)).map(markdownAssociationPattern))];
+    const patterns = [
+      ...new Set(
+        inWorkspace
+          .map((uri) => vscode.workspace.asRelativePath(uri, false))
+          .filter((relative) => !isChatPromptLocation(relative))
+          .map(markdownAssociationPattern),
+      ),
+    ];
     if (patterns.length === 0) {
-      void vscode.window.showInformationMessage('Prompt Meter: files under .github/ are where VS Code looks for chat prompt files, so they are left as they are.');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: files under .github/ are where VS Code looks for chat prompt files, so they are left as they are.',
+      );
       return;
     }
     const files = vscode.workspace.getConfiguration('files', inWorkspace[0]);
@@ -115,8 +132,14 @@ export class ChatPromptConflict implements vscode.Disposable {
     const added = patterns.filter((pattern) => current[pattern] !== 'markdown');
     if (added.length === 0) return;
     try {
-      await files.update('associations', { ...current, ...Object.fromEntries(added.map((pattern) => [pattern, 'markdown'])) }, vscode.ConfigurationTarget.Workspace);
-      this.log.info(`files.associations: ${added.map((pattern) => `"${pattern}"`).join(', ')} → markdown (workspace settings).`);
+      await files.update(
+        'associations',
+        { ...current, ...Object.fromEntries(added.map((pattern) => [pattern, 'markdown'])) },
+        vscode.ConfigurationTarget.Workspace,
+      );
+      this.log.info(
+        `files.associations: ${added.map((pattern) => `"${pattern}"`).join(', ')} → markdown (workspace settings).`,
+      );
       if (!offerReload) return;
       // VS Code keeps the problems its chat prompt-file validation already reported until the window reloads.
       const reload = await vscode.window.showInformationMessage(
@@ -126,7 +149,9 @@ export class ChatPromptConflict implements vscode.Disposable {
       );
       if (reload === RELOAD) await vscode.commands.executeCommand('workbench.action.reloadWindow');
     } catch (error) {
-      void vscode.window.showErrorMessage(`Prompt Meter: could not write the workspace setting files.associations: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(
+        `Prompt Meter: could not write the workspace setting files.associations: ${(error as Error).message}`,
+      );
     }
   }
 }

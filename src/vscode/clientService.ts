@@ -73,7 +73,9 @@ export class ClientService implements vscode.Disposable {
   /** The ledger folder `<first workspace folder>/.promptmeter/ledger`, or in the global storage without a workspace. */
   ledgerPath(): vscode.Uri {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder ? vscode.Uri.file(ledgerPathOf(folder.uri.fsPath)) : vscode.Uri.joinPath(this.globalStorage, 'ledger');
+    return folder
+      ? vscode.Uri.file(ledgerPathOf(folder.uri.fsPath))
+      : vscode.Uri.joinPath(this.globalStorage, 'ledger');
   }
 
   private async build(): Promise<LeasedClient | undefined> {

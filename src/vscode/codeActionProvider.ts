@@ -9,14 +9,20 @@ import { toWorkspaceEdit } from './spans';
 
 /** Quick fixes for Prompt Meter's hints: add max_tokens, switch to the recommended model. */
 export class PromptCodeActionProvider implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  };
 
   constructor(
     private readonly documents: PromptDocuments,
     private readonly diagnostics: DiagnosticsPublisher,
   ) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const file = this.documents.get(document);
     if (!file) return [];
     const text = document.getText();
@@ -37,8 +43,18 @@ export class PromptCodeActionProvider implements vscode.CodeActionProvider {
       if (edits.length === 0) continue;
       const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
       // A model switch goes through the command so it is recorded (evidence for the model-change saving).
-      const switchTo = fix.kind === 'set-model' ? fix.model : fix.kind === 'change' ? fix.changes.find((change) => change.kind === 'set-model')?.model : undefined;
-      if (switchTo && !onlyThisLine) action.command = { command: COMMANDS.applyModel, title: fix.title, arguments: [document.uri, switchTo, fix.kind === 'change' ? fix.changes : undefined] };
+      const switchTo =
+        fix.kind === 'set-model'
+          ? fix.model
+          : fix.kind === 'change'
+            ? fix.changes.find((change) => change.kind === 'set-model')?.model
+            : undefined;
+      if (switchTo && !onlyThisLine)
+        action.command = {
+          command: COMMANDS.applyModel,
+          title: fix.title,
+          arguments: [document.uri, switchTo, fix.kind === 'change' ? fix.changes : undefined],
+        };
       else action.edit = toWorkspaceEdit(document, edits);
       action.diagnostics = [diagnostic];
       action.isPreferred = fix.kind === 'set-max-tokens';
@@ -48,6 +64,9 @@ export class PromptCodeActionProvider implements vscode.CodeActionProvider {
   }
 }
 
-function lineEstimate<T extends { prompt: { span: { start: { line: number } } } }>(estimates: readonly T[], diagnostic: vscode.Diagnostic): T | undefined {
+function lineEstimate<T extends { prompt: { span: { start: { line: number } } } }>(
+  estimates: readonly T[],
+  diagnostic: vscode.Diagnostic,
+): T | undefined {
   return estimates.find((estimate) => estimate.prompt.span.start.line === diagnostic.range.start.line);
 }

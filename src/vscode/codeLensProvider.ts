@@ -46,7 +46,8 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
       lenses.push(...promptLenses(document, estimate, tested));
       const dataset = datasets.get(estimate.prompt.id);
       if (dataset) lenses.push(datasetLens(document, estimate, dataset));
-      if (isComparable(estimate)) lenses.push(compareLens(document, estimate, dataset, this.comparisons.latestFor(document)?.recommended));
+      if (isComparable(estimate))
+        lenses.push(compareLens(document, estimate, dataset, this.comparisons.latestFor(document)?.recommended));
     }
     return lenses;
   }
@@ -58,10 +59,20 @@ export class PromptCodeLensProvider implements vscode.CodeLensProvider, vscode.D
 
 /** A chat prompt file (not a Batch line, not a Copilot file) with rows to compare on: `data:` or `testData`. */
 function isComparable(estimate: PromptEstimate): boolean {
-  return estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl' && !estimate.prompt.copilot && hasDataset(estimate.prompt);
+  return (
+    estimate.prompt.kind === 'chat' &&
+    estimate.prompt.format !== 'batch-jsonl' &&
+    !estimate.prompt.copilot &&
+    hasDataset(estimate.prompt)
+  );
 }
 
-function compareLens(document: vscode.TextDocument, estimate: PromptEstimate, dataset: DatasetEstimate | undefined, recommended: string | null | undefined): vscode.CodeLens {
+function compareLens(
+  document: vscode.TextDocument,
+  estimate: PromptEstimate,
+  dataset: DatasetEstimate | undefined,
+  recommended: string | null | undefined,
+): vscode.CodeLens {
   const rows = dataset ? Math.min(DEFAULT_COMPARISON_ROWS, dataset.rows) : DEFAULT_COMPARISON_ROWS;
   const last = recommended === undefined ? '' : ` · last comparison of this text: ${recommended ?? 'no model passed'}`;
   return new vscode.CodeLens(toRange(estimate.prompt.span), {
@@ -72,7 +83,11 @@ function compareLens(document: vscode.TextDocument, estimate: PromptEstimate, da
   });
 }
 
-function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate, tested: (model: string) => string): vscode.CodeLens[] {
+function promptLenses(
+  document: vscode.TextDocument,
+  estimate: PromptEstimate,
+  tested: (model: string) => string,
+): vscode.CodeLens[] {
   const range = toRange(estimate.prompt.span);
   const approximate = estimate.approximate ? '≈' : '';
   const parts = [`${approximate}${formatTokens(estimate.inputTokens)} tokens`];
@@ -80,13 +95,23 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate, t
   else if (!estimate.cost) parts.push(`${estimate.model}: price unknown`);
   else {
     parts.push(`input ${formatEstimate(estimate.cost.input)}`);
-    if (estimate.outputBound === 'max_tokens') parts.push(`output ≤${formatTokens(estimate.outputTokens)} ${formatEstimate(estimate.cost.outputMax)}`);
-    else if (estimate.outputBound === 'model-maximum') parts.push(`output unbounded (no max_tokens) ≤${formatEstimate(estimate.cost.outputMax)}`);
+    if (estimate.outputBound === 'max_tokens')
+      parts.push(`output ≤${formatTokens(estimate.outputTokens)} ${formatEstimate(estimate.cost.outputMax)}`);
+    else if (estimate.outputBound === 'model-maximum')
+      parts.push(`output unbounded (no max_tokens) ≤${formatEstimate(estimate.cost.outputMax)}`);
     parts.push(`batch ${formatEstimate(estimate.cost.batchTotal)}`);
   }
   const lenses: vscode.CodeLens[] = [];
   if (estimate.prompt.kind === 'chat' && estimate.prompt.format !== 'batch-jsonl' && !estimate.prompt.copilot) {
-    lenses.push(new vscode.CodeLens(range, { title: '$(play) Run', command: COMMANDS.runPrompt, arguments: [document.uri], tooltip: 'Send this prompt (needs a trusted workspace and an API key); the answer streams into a result editor.' }));
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: '$(play) Run',
+        command: COMMANDS.runPrompt,
+        arguments: [document.uri],
+        tooltip:
+          'Send this prompt (needs a trusted workspace and an API key); the answer streams into a result editor.',
+      }),
+    );
   }
   lenses.push(
     new vscode.CodeLens(range, {
@@ -98,7 +123,9 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate, t
   );
   if (estimate.mapReduce) {
     const { plan, comparison, documentTokens } = estimate.mapReduce;
-    const single = comparison.singleCall ? ` · one call on ${comparison.singleCall.model} ${formatEstimate(comparison.singleCall.cost.total)}` : '';
+    const single = comparison.singleCall
+      ? ` · one call on ${comparison.singleCall.model} ${formatEstimate(comparison.singleCall.cost.total)}`
+      : '';
     lenses.push(
       new vscode.CodeLens(range, {
         title: `$(split-horizontal) map-reduce: ${formatTokens(documentTokens)}-token document → ${plan.map.calls} chunks, ${plan.totalCalls} calls ${formatEstimate(plan.cost?.total)}${single}`,
@@ -122,11 +149,20 @@ function promptLenses(document: vscode.TextDocument, estimate: PromptEstimate, t
   return lenses;
 }
 
-function datasetLens(document: vscode.TextDocument, estimate: PromptEstimate, dataset: DatasetEstimate): vscode.CodeLens {
-  const cost = dataset.total === null ? 'price unknown' : `${formatEstimate(dataset.total)} · Batch API ${formatEstimate(dataset.batchTotal ?? undefined)}`;
+function datasetLens(
+  document: vscode.TextDocument,
+  estimate: PromptEstimate,
+  dataset: DatasetEstimate,
+): vscode.CodeLens {
+  const cost =
+    dataset.total === null
+      ? 'price unknown'
+      : `${formatEstimate(dataset.total)} · Batch API ${formatEstimate(dataset.batchTotal ?? undefined)}`;
   // Above the `data:` (or `testData:`) line when there is one (the prompt's first line is already full of lenses).
   const dataLine = /^(?:data|testData)[ \t]*:/m.exec(document.getText());
-  const range = dataLine ? new vscode.Range(document.positionAt(dataLine.index), document.positionAt(dataLine.index)) : toRange(estimate.prompt.span);
+  const range = dataLine
+    ? new vscode.Range(document.positionAt(dataLine.index), document.positionAt(dataLine.index))
+    : toRange(estimate.prompt.span);
   return new vscode.CodeLens(range, {
     title: `$(table) × ${formatTokens(dataset.rows)} rows of ${dataset.dataFile}: ${formatTokens(dataset.inputTokens)} tokens · ${cost}`,
     command: COMMANDS.runFolder,

@@ -35,12 +35,16 @@ export class CompareModelsCommand {
     const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     const format = document ? this.documents.formatOf(document) : undefined;
     if (!document || !format) {
-      void vscode.window.showInformationMessage('Prompt Meter: open a prompt file with a dataset (data: or testData) to compare models on it.');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: open a prompt file with a dataset (data: or testData) to compare models on it.',
+      );
       return;
     }
     const folder = this.results.folder();
     if (!folder) {
-      void vscode.window.showInformationMessage('Prompt Meter: open a folder first; comparisons are saved in its .promptmeter/comparisons.');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: open a folder first; comparisons are saved in its .promptmeter/comparisons.',
+      );
       return;
     }
     if (!(await requireTrust())) return;
@@ -48,7 +52,13 @@ export class CompareModelsCommand {
     const text = document.getText();
     let setup: ComparisonSetup;
     try {
-      setup = await prepareComparison({ estimator: this.estimator, file, absolutePath: document.uri.fsPath, text, format });
+      setup = await prepareComparison({
+        estimator: this.estimator,
+        file,
+        absolutePath: document.uri.fsPath,
+        text,
+        format,
+      });
     } catch (error) {
       if (!(error instanceof ComparisonSetupError)) throw error;
       void vscode.window.showWarningMessage(`Prompt Meter: ${error.message}`);
@@ -65,22 +75,38 @@ export class CompareModelsCommand {
     // The comparison holds a lease: a settings change meanwhile does not close the client under it.
     const lease = await this.clients.lease();
     if (!lease) {
-      const set = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
+      const set = await vscode.window.showErrorMessage(
+        "Prompt Meter: no API key is set. It is stored in VS Code's secret storage, never in settings.",
+        'Set API Key',
+      );
       if (set) await vscode.commands.executeCommand(COMMANDS.setApiKey);
       return;
     }
     const client = lease.value.client;
     const comparing = vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: comparing models on ${file}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Prompt Meter: comparing models on ${file}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         const controller = new AbortController();
         const cancel = token.onCancellationRequested(() => controller.abort());
         let reported = 0;
         try {
           return await runComparison({
-            setup, file, text, client, pricing: this.estimator.currentPricing, overrides: this.settings.current.pricingOverrides,
-            similarityModel: SIMILARITY_MODEL, ledgerEntries: readRecentLedgerEntries(this.clients.ledgerPath().fsPath),
-            store: new ComparisonStore(folder), now: () => new Date(), random: randomBytes(4).toString('hex'), signal: controller.signal,
+            setup,
+            file,
+            text,
+            client,
+            pricing: this.estimator.currentPricing,
+            overrides: this.settings.current.pricingOverrides,
+            similarityModel: SIMILARITY_MODEL,
+            ledgerEntries: readRecentLedgerEntries(this.clients.ledgerPath().fsPath),
+            store: new ComparisonStore(folder),
+            now: () => new Date(),
+            random: randomBytes(4).toString('hex'),
+            signal: controller.signal,
             onProgress: (done, total) => {
               const percent = (done / total) * 100;
               progress.report({ message: `${done}/${total} answered`, increment: percent - reported });
@@ -106,15 +132,24 @@ export class CompareModelsCommand {
       },
     );
     if (outcome === 'cancelled') {
-      void vscode.window.showInformationMessage('Prompt Meter: comparison cancelled. The answers received so far are cached, so comparing again costs only the rest.');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: comparison cancelled. The answers received so far are cached, so comparing again costs only the rest.',
+      );
       return;
     }
     if ('error' in outcome) {
       await showCallError(outcome.error, 'the comparison');
       return;
     }
-    this.log.info(`Comparison ${outcome.saved.id} of ${file}: ${outcome.saved.models.map((model) => `${model.model} ${model.passed}/${model.total}`).join(', ')}; recommended ${outcome.saved.recommended ?? 'none'}.`);
+    this.log.info(
+      `Comparison ${outcome.saved.id} of ${file}: ${outcome.saved.models.map((model) => `${model.model} ${model.passed}/${model.total}`).join(', ')}; recommended ${outcome.saved.recommended ?? 'none'}.`,
+    );
     this.results.invalidate();
-    this.panel.show({ uri: document.uri, saved: outcome.saved, savedPath: outcome.savedPath, currentModel: setup.estimate.model });
+    this.panel.show({
+      uri: document.uri,
+      saved: outcome.saved,
+      savedPath: outcome.savedPath,
+      currentModel: setup.estimate.model,
+    });
   }
 }

@@ -2,7 +2,11 @@ import * as vscode from 'vscode';
 import { editsText } from '../core/compare/changeText';
 import { comparisonCsv } from '../core/compare/comparisonExport';
 import type { SavedComparison } from '../core/compare/compareTypes';
-import { isComparisonWebviewMessage, type ComparisonExportFormat, type ComparisonHostMessage } from '../shared/compareMessages';
+import {
+  isComparisonWebviewMessage,
+  type ComparisonExportFormat,
+  type ComparisonHostMessage,
+} from '../shared/compareMessages';
 import { costReportHtml, createNonce } from './costReportHtml';
 import { DisposableStore } from './disposableStore';
 import { COMPARISON_PANEL } from './ids';
@@ -47,7 +51,10 @@ export class ComparisonPanel implements vscode.Disposable {
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const title = `Compare Models — ${shown.saved.file.split('/').pop() ?? shown.saved.file}`;
-    const webview = vscode.window.createWebviewPanel(COMPARISON_PANEL, title, vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [dist, media] });
+    const webview = vscode.window.createWebviewPanel(COMPARISON_PANEL, title, vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      localResourceRoots: [dist, media],
+    });
     webview.webview.html = costReportHtml(
       {
         cspSource: webview.webview.cspSource,
@@ -78,7 +85,10 @@ export class ComparisonPanel implements vscode.Disposable {
             void this.export(panel.shown, message.format);
             return;
           case 'openJson':
-            void vscode.window.showTextDocument(vscode.Uri.file(panel.shown.savedPath), { preview: true, viewColumn: vscode.ViewColumn.Active });
+            void vscode.window.showTextDocument(vscode.Uri.file(panel.shown.savedPath), {
+              preview: true,
+              viewColumn: vscode.ViewColumn.Active,
+            });
             return;
         }
       }),
@@ -93,7 +103,12 @@ export class ComparisonPanel implements vscode.Disposable {
 
   private send(panel: OpenPanel): void {
     if (!panel.ready) return;
-    const message: ComparisonHostMessage = { type: 'comparison', comparison: panel.shown.saved, currentModel: panel.shown.currentModel, notice: panel.notice };
+    const message: ComparisonHostMessage = {
+      type: 'comparison',
+      comparison: panel.shown.saved,
+      currentModel: panel.shown.currentModel,
+      notice: panel.notice,
+    };
     void panel.webview.webview.postMessage(message);
   }
 
@@ -105,7 +120,12 @@ export class ComparisonPanel implements vscode.Disposable {
       return;
     }
     // The current model has no edits in the comparison: let the apply path work out what it needs.
-    const applied = await this.models.applyModel(panel.shown.uri, model, 'recommendation', line.edits.length > 0 ? line.edits : undefined);
+    const applied = await this.models.applyModel(
+      panel.shown.uri,
+      model,
+      'recommendation',
+      line.edits.length > 0 ? line.edits : undefined,
+    );
     const edits = editsText(line.edits);
     panel.notice = applied
       ? `Switched ${panel.shown.saved.file} to ${model}${edits ? ` (${edits})` : ''}: ${line.passed}/${line.total} passed in this comparison. Save the file to keep it.`
@@ -124,7 +144,9 @@ export class ComparisonPanel implements vscode.Disposable {
     if (!target) return;
     const text = format === 'csv' ? comparisonCsv(shown.saved) : `${JSON.stringify(shown.saved, null, 2)}\n`;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(`Prompt Meter: comparison exported to ${vscode.workspace.asRelativePath(target, false)}.`);
+    void vscode.window.showInformationMessage(
+      `Prompt Meter: comparison exported to ${vscode.workspace.asRelativePath(target, false)}.`,
+    );
   }
 
   dispose(): void {

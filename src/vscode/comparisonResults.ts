@@ -20,7 +20,11 @@ export class ComparisonResults implements vscode.Disposable {
     const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
     if (workspaceFolder) {
       // Relative to the workspace folder (watched recursively), so a comparisons folder created later is seen too.
-      const watcher = this.store.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, '.promptmeter/comparisons/*.json')));
+      const watcher = this.store.add(
+        vscode.workspace.createFileSystemWatcher(
+          new vscode.RelativePattern(workspaceFolder, '.promptmeter/comparisons/*.json'),
+        ),
+      );
       this.store.add(watcher.onDidCreate(() => this.invalidate()));
       this.store.add(watcher.onDidChange(() => this.invalidate()));
       this.store.add(watcher.onDidDelete(() => this.invalidate()));

@@ -22,7 +22,12 @@ export function createNonce(): string {
  * Pure (no `vscode` import), so the browser test can serve exactly this page.
  */
 export function costReportHtml(resources: CostReportPageResources, nonce: string, title = 'Cost Report'): string {
-  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `font-src ${resources.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `style-src ${resources.cspSource}`,
+    `font-src ${resources.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

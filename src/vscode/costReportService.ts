@@ -87,7 +87,10 @@ export class CostReportService implements vscode.Disposable {
       return this.latest;
     }
     const reading = this.reading.then(() => this.build(true));
-    this.reading = reading.then(() => undefined, () => undefined);
+    this.reading = reading.then(
+      () => undefined,
+      () => undefined,
+    );
     return reading;
   }
 
@@ -97,7 +100,10 @@ export class CostReportService implements vscode.Disposable {
     const folder = this.folder;
     if (folder) {
       // The ledger's segments, an old single-file ledger (moved into the folder when read) and the runs.
-      const pattern = new vscode.RelativePattern(folder, `${PROMPT_METER_FOLDER}/{ledger.jsonl,ledger/*.jsonl,runs/*/run.json}`);
+      const pattern = new vscode.RelativePattern(
+        folder,
+        `${PROMPT_METER_FOLDER}/{ledger.jsonl,ledger/*.jsonl,runs/*/run.json}`,
+      );
       const watcher = watch.add(vscode.workspace.createFileSystemWatcher(pattern));
       watch.add(watcher.onDidCreate(() => this.refresh()));
       watch.add(watcher.onDidChange(() => this.refresh()));
@@ -133,7 +139,12 @@ export class CostReportService implements vscode.Disposable {
     const base = folder?.uri.fsPath;
     if (!base) return buildCostReport([], options);
     const ledgerPath = ledgerPathOf(base);
-    return loadCostReport({ ...options, ledgerPath, runsFolder: runsFolderOf(base), reader: this.readerOf(ledgerPath, pricing) });
+    return loadCostReport({
+      ...options,
+      ledgerPath,
+      runsFolder: runsFolderOf(base),
+      reader: this.readerOf(ledgerPath, pricing),
+    });
   }
 
   /**

@@ -40,7 +40,13 @@ export class CostReportView implements vscode.WebviewViewProvider, vscode.Dispos
     let ready = false;
     const send = () => {
       if (!ready || !this.reports.report) return;
-      const message: ReportHostMessage = { type: 'snapshot', report: this.reports.report, range: this.reports.range, workspaceName: this.reports.folder?.name ?? null, problem: this.reports.problem };
+      const message: ReportHostMessage = {
+        type: 'snapshot',
+        report: this.reports.report,
+        range: this.reports.range,
+        workspaceName: this.reports.folder?.name ?? null,
+        problem: this.reports.problem,
+      };
       void view.webview.postMessage(message);
     };
     viewStore.add(this.reports.onDidChange(send));
@@ -85,14 +91,18 @@ export class CostReportView implements vscode.WebviewViewProvider, vscode.Dispos
   private async openFile(relativePath: string): Promise<void> {
     const report = this.reports.report;
     const folder = this.reports.folder;
-    const listed = report?.byFile.some((row) => row.source === relativePath) || report?.topPrompts.some((prompt) => prompt.source === relativePath);
+    const listed =
+      report?.byFile.some((row) => row.source === relativePath) ||
+      report?.topPrompts.some((prompt) => prompt.source === relativePath);
     if (!folder || !listed) return;
     const uri = vscode.Uri.joinPath(folder.uri, relativePath);
     if (!isInside(folder.uri, uri)) return;
     try {
       await vscode.window.showTextDocument(uri, { preview: true });
     } catch {
-      void vscode.window.showWarningMessage(`Prompt Meter: ${relativePath} is not a file in ${folder.name} (the ledger records it as the prompt's source).`);
+      void vscode.window.showWarningMessage(
+        `Prompt Meter: ${relativePath} is not a file in ${folder.name} (the ledger records it as the prompt's source).`,
+      );
     }
   }
 
@@ -100,10 +110,14 @@ export class CostReportView implements vscode.WebviewViewProvider, vscode.Dispos
   private async openRun(runId: string): Promise<void> {
     const report = this.reports.report;
     const folder = this.reports.folder;
-    const listed = report?.recentRuns.some((run) => run.id === runId) || report?.byRun.some((row) => row.name === runId);
+    const listed =
+      report?.recentRuns.some((run) => run.id === runId) || report?.byRun.some((row) => row.name === runId);
     if (!folder || !listed || !isRunId(runId)) return;
     const runFolder = vscode.Uri.file(new WorkspaceLayout(folder.uri.fsPath).run(runId));
-    const exists = await vscode.workspace.fs.stat(vscode.Uri.joinPath(runFolder, 'run.json')).then(() => true, () => false);
+    const exists = await vscode.workspace.fs.stat(vscode.Uri.joinPath(runFolder, 'run.json')).then(
+      () => true,
+      () => false,
+    );
     if (exists) {
       await vscode.commands.executeCommand(COMMANDS.openRunView, runFolder);
       return;

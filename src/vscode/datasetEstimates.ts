@@ -73,15 +73,24 @@ export class DatasetEstimates implements vscode.Disposable {
     clearTimeout(this.pending.get(uri)?.timer);
     const superseded = () => this.pending.get(uri)?.key !== key;
     const timer = setTimeout(() => {
-      void estimateDatasetRuns(file.parsed, fsPath, this.estimator.options(undefined, false), this.settings.current.pricingOverrides, superseded).then((estimates) => {
-        if (!estimates || superseded()) return;
-        this.pending.delete(uri);
-        this.results.set(uri, { key, estimates });
-        this.changed.fire();
-      }, () => {
-        // An unreadable row or document leaves the lens out; the run summary reports the problem.
-        if (!superseded()) this.pending.delete(uri);
-      });
+      void estimateDatasetRuns(
+        file.parsed,
+        fsPath,
+        this.estimator.options(undefined, false),
+        this.settings.current.pricingOverrides,
+        superseded,
+      ).then(
+        (estimates) => {
+          if (!estimates || superseded()) return;
+          this.pending.delete(uri);
+          this.results.set(uri, { key, estimates });
+          this.changed.fire();
+        },
+        () => {
+          // An unreadable row or document leaves the lens out; the run summary reports the problem.
+          if (!superseded()) this.pending.delete(uri);
+        },
+      );
     }, ESTIMATE_DELAY_MS);
     this.pending.set(uri, { key, timer });
   }

@@ -16,7 +16,17 @@ const SEVERITY: Record<PromptDiagnostic['severity'], vscode.DiagnosticSeverity> 
 };
 
 /** Problems that are about the file itself, shown even when hints are turned off. */
-const ALWAYS_SHOWN = new Set(['front-matter-unclosed', 'front-matter-yaml', 'front-matter-shape', 'batch-json', 'batch-line', 'parse-failure', 'context-exceeded', 'file-too-large', 'binary-file']);
+const ALWAYS_SHOWN = new Set([
+  'front-matter-unclosed',
+  'front-matter-yaml',
+  'front-matter-shape',
+  'batch-json',
+  'batch-line',
+  'parse-failure',
+  'context-exceeded',
+  'file-too-large',
+  'binary-file',
+]);
 
 /** Publishes parse problems and hints of open prompt documents; remembers each diagnostic's quick fix. */
 /** `source` of every diagnostic Prompt Meter publishes. */
@@ -34,8 +44,12 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     private readonly estimator: Estimator,
   ) {
     this.store.add(documents.onDidChange((uri) => this.publishFor(uri)));
-    this.store.add(index.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.publish(document))));
-    this.store.add(settings.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.publish(document))));
+    this.store.add(
+      index.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.publish(document))),
+    );
+    this.store.add(
+      settings.onDidChange(() => vscode.workspace.textDocuments.forEach((document) => this.publish(document))),
+    );
     this.store.add(vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)));
   }
 
@@ -53,7 +67,9 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     if (!file) return;
     const hintsEnabled = this.settings.current.hintsEnabled;
     const shown = file.diagnostics.filter((diagnostic) => hintsEnabled || ALWAYS_SHOWN.has(diagnostic.code));
-    const repeated = hintsEnabled ? this.repeatedSystemPrompt(file.estimates[0]?.prompt, file.estimates[0]?.encoding) : undefined;
+    const repeated = hintsEnabled
+      ? this.repeatedSystemPrompt(file.estimates[0]?.prompt, file.estimates[0]?.encoding)
+      : undefined;
     if (repeated) shown.push(repeated);
     this.collection.set(
       document.uri,
@@ -67,7 +83,10 @@ export class DiagnosticsPublisher implements vscode.Disposable {
     );
   }
 
-  private repeatedSystemPrompt(prompt: Parameters<typeof systemPromptFingerprint>[0] | undefined, encoding: Parameters<Estimator['counter']>[0] | undefined): PromptDiagnostic | undefined {
+  private repeatedSystemPrompt(
+    prompt: Parameters<typeof systemPromptFingerprint>[0] | undefined,
+    encoding: Parameters<Estimator['counter']>[0] | undefined,
+  ): PromptDiagnostic | undefined {
     if (!prompt || !encoding || prompt.format === 'batch-jsonl') return undefined;
     const own = systemPromptFingerprint(prompt, this.estimator.counter(encoding));
     return own ? repeatedSystemPromptHint(own, this.index.all()) : undefined;

@@ -9,11 +9,19 @@ export async function showCallError(error: unknown, what: string): Promise<void>
   const actions: string[] = [];
   if (failure?.reason === 'authentication' || failure?.reason === 'permission') actions.push('Set API Key');
   if (failure?.reason === 'insufficientQuota') actions.push('Open Billing');
-  if (failure && ['notFound', 'connection', 'rateLimited', 'timeout', 'malformedResponse', 'notAnApi', 'unreachable'].includes(failure.reason)) actions.push('Open Settings');
+  if (
+    failure &&
+    ['notFound', 'connection', 'rateLimited', 'timeout', 'malformedResponse', 'notAnApi', 'unreachable'].includes(
+      failure.reason,
+    )
+  )
+    actions.push('Open Settings');
   const choice = await vscode.window.showErrorMessage(message, ...actions);
   if (choice === 'Set API Key') await vscode.commands.executeCommand(COMMANDS.setApiKey);
-  else if (choice === 'Open Billing') await vscode.env.openExternal(vscode.Uri.parse('https://platform.openai.com/account/billing'));
-  else if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', CONFIGURATION_SECTION);
+  else if (choice === 'Open Billing')
+    await vscode.env.openExternal(vscode.Uri.parse('https://platform.openai.com/account/billing'));
+  else if (choice === 'Open Settings')
+    await vscode.commands.executeCommand('workbench.action.openSettings', CONFIGURATION_SECTION);
 }
 
 /** Running sends prompts to the network: it needs a trusted workspace. Returns false (after saying so) when untrusted. */

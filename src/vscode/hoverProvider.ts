@@ -28,7 +28,8 @@ export class PromptHoverProvider implements vscode.HoverProvider {
       const variable = estimate.breakdown.variables.find((candidate) => candidate.name === name);
       if (variable) return new vscode.Hover(markdown(variableMarkdown(estimate, variable.name)), variableRange);
     }
-    const inFrontMatter = file.parsed.frontMatter !== undefined && document.offsetAt(position) < file.parsed.frontMatter.bodyStart;
+    const inFrontMatter =
+      file.parsed.frontMatter !== undefined && document.offsetAt(position) < file.parsed.frontMatter.bodyStart;
     if (inFrontMatter || ROLE_LINE.test(document.lineAt(position.line).text)) {
       return new vscode.Hover(markdown(promptBreakdownMarkdown(estimate)));
     }
@@ -40,7 +41,10 @@ function variableMarkdown(estimate: PromptEstimate, name: string): string {
   const variable = estimate.breakdown.variables.find((candidate) => candidate.name === name)!;
   const total = variable.tokensEach * variable.occurrences;
   const share = estimate.inputTokens > 0 ? Math.round((total / estimate.inputTokens) * 100) : 0;
-  const sample = variable.value === undefined ? '*no sample value: counted as empty*' : `sample: ${escapeMarkdown(variable.value.slice(0, 200))}`;
+  const sample =
+    variable.value === undefined
+      ? '*no sample value: counted as empty*'
+      : `sample: ${escapeMarkdown(variable.value.slice(0, 200))}`;
   return `\`{{${escapeMarkdown(name)}}}\` · ~${formatTokens(variable.tokensEach)} tokens × ${variable.occurrences} = ~${formatTokens(total)} (${share}% of the input)\n\n${sample}`;
 }
 

@@ -28,7 +28,12 @@ export class ModelCommands {
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
     private readonly comparisons: ComparisonResults,
-    private readonly onModelChanged: (file: string, from: string, to: string, via: 'recommendation' | 'choose-model') => void,
+    private readonly onModelChanged: (
+      file: string,
+      from: string,
+      to: string,
+      via: 'recommendation' | 'choose-model',
+    ) => void,
   ) {}
 
   async chooseModel(uri?: vscode.Uri): Promise<void> {
@@ -41,14 +46,19 @@ export class ModelCommands {
     const names = new Set<string>([...current, ...Object.keys(this.settings.current.pricingOverrides)]);
     for (const model of MODEL_CATALOG) if (!model.legacy && model.kind === kind) names.add(model.id);
     const recommended = file.estimates[0]?.recommendation?.model;
-    const rows = [...names].map((model) => this.costOn(file, model, current.has(model), model === recommended, file.estimates[0]?.task));
+    const rows = [...names].map((model) =>
+      this.costOn(file, model, current.has(model), model === recommended, file.estimates[0]?.task),
+    );
     rows.sort((left, right) => (left.cost ?? Number.POSITIVE_INFINITY) - (right.cost ?? Number.POSITIVE_INFINITY));
-    const picked = await vscode.window.showQuickPick(rows.map((row) => row.item), {
-      title: `Prompt Meter: Choose Model — ${file.estimates.length > 1 ? `${file.estimates.length} requests, ` : ''}estimated cost per run`,
-      placeHolder: 'Type to filter; the cost is this prompt on each model (estimate, USD)',
-      matchOnDescription: true,
-      matchOnDetail: true,
-    });
+    const picked = await vscode.window.showQuickPick(
+      rows.map((row) => row.item),
+      {
+        title: `Prompt Meter: Choose Model — ${file.estimates.length > 1 ? `${file.estimates.length} requests, ` : ''}estimated cost per run`,
+        placeHolder: 'Type to filter; the cost is this prompt on each model (estimate, USD)',
+        matchOnDescription: true,
+        matchOnDetail: true,
+      },
+    );
     if (picked) await this.applyModel(document.uri, picked.model, 'choose-model');
   }
 
@@ -58,25 +68,40 @@ export class ModelCommands {
     const estimate = target.file.estimates.find((candidate) => candidate.recommendation) ?? target.file.estimates[0];
     if (!estimate) return;
     if (!estimate.cost) {
-      void vscode.window.showWarningMessage(`Prompt Meter: price unknown for "${estimate.model}" — add it to promptmeter.pricing.overrides to compare models.`, 'Open Settings').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIGURATION_SECTION}.pricing.overrides`);
-      });
+      void vscode.window
+        .showWarningMessage(
+          `Prompt Meter: price unknown for "${estimate.model}" — add it to promptmeter.pricing.overrides to compare models.`,
+          'Open Settings',
+        )
+        .then((choice) => {
+          if (choice)
+            void vscode.commands.executeCommand(
+              'workbench.action.openSettings',
+              `${CONFIGURATION_SECTION}.pricing.overrides`,
+            );
+        });
       return;
     }
     const recommendation = estimate.recommendation;
     if (!recommendation) {
-      void vscode.window.showInformationMessage(`Prompt Meter: ${estimate.model} is already the cheapest model that fits this ${estimate.task} task (${formatTokens(estimate.inputTokens)} input tokens).`);
+      void vscode.window.showInformationMessage(
+        `Prompt Meter: ${estimate.model} is already the cheapest model that fits this ${estimate.task} task (${formatTokens(estimate.inputTokens)} input tokens).`,
+      );
       return;
     }
     const edits = recommendation.changes.length > 1 ? ` Apply writes: ${recommendation.summary}.` : '';
     const tested = this.comparisons.labelFor(target.document, recommendation.model);
-    const actions = hasDataset(estimate.prompt) ? ['Apply', 'Compare Models…', 'Choose Model…'] : ['Apply', 'Choose Model…'];
+    const actions = hasDataset(estimate.prompt)
+      ? ['Apply', 'Compare Models…', 'Choose Model…']
+      : ['Apply', 'Choose Model…'];
     const choice = await vscode.window.showInformationMessage(
       `Prompt Meter: ${recommendation.model} fits this ${estimate.task} task for ${formatEstimate(recommendation.cost.total)} instead of ${formatEstimate(estimate.cost.total)} per call (estimate at the output bound, saves ${Math.round(recommendation.savingFraction * 100)}%; ${tested}).${edits}`,
       ...actions,
     );
-    if (choice === 'Apply') await this.applyModel(target.document.uri, recommendation.model, 'recommendation', recommendation.changes);
-    else if (choice === 'Compare Models…') await vscode.commands.executeCommand(COMMANDS.compareModels, target.document.uri);
+    if (choice === 'Apply')
+      await this.applyModel(target.document.uri, recommendation.model, 'recommendation', recommendation.changes);
+    else if (choice === 'Compare Models…')
+      await vscode.commands.executeCommand(COMMANDS.compareModels, target.document.uri);
     else if (choice === 'Choose Model…') await this.chooseModel(target.document.uri);
   }
 
@@ -85,7 +110,12 @@ export class ModelCommands {
    * changes that make the request valid on it (`changes`, else computed: sampling parameters a reasoning model
    * rejects dropped, room for reasoning in the cap), so the applied prompt runs.
    */
-  async applyModel(uri: vscode.Uri, model: string, via: 'recommendation' | 'choose-model' = 'recommendation', changes?: readonly PromptChange[]): Promise<boolean> {
+  async applyModel(
+    uri: vscode.Uri,
+    model: string,
+    via: 'recommendation' | 'choose-model' = 'recommendation',
+    changes?: readonly PromptChange[],
+  ): Promise<boolean> {
     const document = await vscode.workspace.openTextDocument(uri);
     const file = await this.documents.current(document);
     if (!file) return false;
@@ -95,30 +125,55 @@ export class ModelCommands {
     const wanted =
       changes ??
       (estimate && file.parsed.format !== 'batch-jsonl'
-        ? editsForModel({ task: estimate.task, prompt: estimate.prompt, currentModel: estimate.model }, model, overrides)
+        ? editsForModel(
+            { task: estimate.task, prompt: estimate.prompt, currentModel: estimate.model },
+            model,
+            overrides,
+          )
         : undefined);
     const edits =
       wanted && estimate && file.parsed.format !== 'batch-jsonl'
-        ? promptChangeEdits(file.parsed, document.getText(), estimate.prompt, wanted, { reasoningModel: resolveModel(model, overrides).reasoning })
+        ? promptChangeEdits(file.parsed, document.getText(), estimate.prompt, wanted, {
+            reasoningModel: resolveModel(model, overrides).reasoning,
+          })
         : setModelEdits(file.parsed, document.getText(), model);
     if (edits.length === 0) {
       const choice = await vscode.window.showInformationMessage(
         `Prompt Meter: plain text prompts take their model from promptmeter.defaultModel. Set it to ${model} for this workspace?`,
         'Set Default Model',
       );
-      if (choice) await vscode.workspace.getConfiguration(CONFIGURATION_SECTION).update('defaultModel', model, vscode.ConfigurationTarget.Workspace);
+      if (choice)
+        await vscode.workspace
+          .getConfiguration(CONFIGURATION_SECTION)
+          .update('defaultModel', model, vscode.ConfigurationTarget.Workspace);
       return choice !== undefined;
     }
     const applied = await vscode.workspace.applyEdit(toWorkspaceEdit(document, edits));
     if (applied && previous && previous !== model) {
-      const written = (wanted ?? []).filter((change) => change.kind !== 'set-model').map((change) => (change.kind === 'remove-parameter' ? `removed ${change.name}` : change.kind === 'set-max-tokens' ? `output cap ${change.value}` : `${change.name} ${String(change.value)}`));
-      this.log.info(`Model of ${vscode.workspace.asRelativePath(uri, false)} changed from ${previous} to ${model}${written.length > 0 ? ` (${written.join(', ')})` : ''}.`);
+      const written = (wanted ?? [])
+        .filter((change) => change.kind !== 'set-model')
+        .map((change) =>
+          change.kind === 'remove-parameter'
+            ? `removed ${change.name}`
+            : change.kind === 'set-max-tokens'
+              ? `output cap ${change.value}`
+              : `${change.name} ${String(change.value)}`,
+        );
+      this.log.info(
+        `Model of ${vscode.workspace.asRelativePath(uri, false)} changed from ${previous} to ${model}${written.length > 0 ? ` (${written.join(', ')})` : ''}.`,
+      );
       this.onModelChanged(vscode.workspace.asRelativePath(uri, false), previous, model, via);
     }
     return applied;
   }
 
-  private costOn(file: FileEstimate, model: string, isCurrent: boolean, isRecommended: boolean, task: string | undefined): { item: ModelItem; cost?: number } {
+  private costOn(
+    file: FileEstimate,
+    model: string,
+    isCurrent: boolean,
+    isRecommended: boolean,
+    task: string | undefined,
+  ): { item: ModelItem; cost?: number } {
     const estimates = file.parsed.prompts.map((prompt) => estimatePrompt(prompt, this.estimator.options(model, false)));
     const totals = totalsOf(estimates);
     const resolved = resolveModel(model, this.settings.current.pricingOverrides);
@@ -140,11 +195,15 @@ export class ModelCommands {
     };
   }
 
-  private async promptDocument(uri?: vscode.Uri): Promise<{ document: vscode.TextDocument; file: FileEstimate } | undefined> {
+  private async promptDocument(
+    uri?: vscode.Uri,
+  ): Promise<{ document: vscode.TextDocument; file: FileEstimate } | undefined> {
     const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     const file = document ? await this.documents.current(document) : undefined;
     if (!document || !file) {
-      void vscode.window.showInformationMessage('Prompt Meter: open a prompt file (.prompt.md, .prompty, .prompt, .prompt.yml, a Batch .jsonl, or a .md/.txt in a prompt folder) first.');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: open a prompt file (.prompt.md, .prompty, .prompt, .prompt.yml, a Batch .jsonl, or a .md/.txt in a prompt folder) first.',
+      );
       return undefined;
     }
     return { document, file };

@@ -57,7 +57,9 @@ export class PromptDocuments implements vscode.Disposable {
   formatOf(document: vscode.TextDocument): PromptFormat | undefined {
     if (!ESTIMATED_SCHEMES.has(document.uri.scheme)) return undefined;
     const relative = vscode.workspace.asRelativePath(document.uri, false);
-    const firstLines = document.uri.path.endsWith('.jsonl') ? document.getText(new vscode.Range(0, 0, 5, 0)) : undefined;
+    const firstLines = document.uri.path.endsWith('.jsonl')
+      ? document.getText(new vscode.Range(0, 0, 5, 0))
+      : undefined;
     return promptFormatFor(relative, this.settings.current.promptFolders, firstLines);
   }
 

@@ -16,19 +16,31 @@ export function registerReportCommands(reports: CostReportService, log: vscode.L
       reports.refresh(0);
     }),
   );
-  store.add(vscode.commands.registerCommand(COMMANDS.exportCostReport, (format?: unknown) => exportReport(reports, log, format === 'csv' || format === 'json' ? format : undefined)));
+  store.add(
+    vscode.commands.registerCommand(COMMANDS.exportCostReport, (format?: unknown) =>
+      exportReport(reports, log, format === 'csv' || format === 'json' ? format : undefined),
+    ),
+  );
   return store;
 }
 
 /** Asks where to save (and the format, when not given) and writes the report as CSV or as the CLI's JSON. */
-async function exportReport(reports: CostReportService, log: vscode.LogOutputChannel, format: ExportFormat | undefined): Promise<void> {
+async function exportReport(
+  reports: CostReportService,
+  log: vscode.LogOutputChannel,
+  format: ExportFormat | undefined,
+): Promise<void> {
   const chosen =
     format ??
     (
       await vscode.window.showQuickPick(
         [
           { label: 'CSV', description: 'one row per figure, for spreadsheets', format: 'csv' as const },
-          { label: 'JSON', description: 'every row; the same object as `promptmeter report --json --all`', format: 'json' as const },
+          {
+            label: 'JSON',
+            description: 'every row; the same object as `promptmeter report --json --all`',
+            format: 'json' as const,
+          },
         ],
         { title: 'Export Cost Report' },
       )
@@ -47,7 +59,9 @@ async function exportReport(reports: CostReportService, log: vscode.LogOutputCha
   const text = chosen === 'csv' ? reportToCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
   try {
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    void vscode.window.showInformationMessage(`Prompt Meter: cost report saved to ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(
+      `Prompt Meter: cost report saved to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   } catch (error) {
     log.error(`Export Cost Report: ${(error as Error).message}`);
     void vscode.window.showErrorMessage(`Prompt Meter: could not save the cost report: ${(error as Error).message}`);

@@ -40,7 +40,9 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const content = this.contents.get(uri.toString());
-    return content ? `${content.header}\n\n---\n\n${content.body}` : 'This result is no longer available: run the prompt again.';
+    return content
+      ? `${content.header}\n\n---\n\n${content.body}`
+      : 'This result is no longer available: run the prompt again.';
   }
 
   /**
@@ -56,26 +58,37 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     try {
       await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
       // The preview takes the focus; give it back to the prompt, as the result used to open without taking it.
-      if (editor) await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+      if (editor)
+        await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
     } catch {
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+      await vscode.window.showTextDocument(document, {
+        viewColumn: vscode.ViewColumn.Beside,
+        preview: false,
+        preserveFocus: true,
+      });
     }
     const update = (change: (content: { header: string; body: string }) => void) => {
       const content = this.contents.get(key);
       if (!content) return;
       change(content);
       clearTimeout(this.settling.get(key));
-      this.settling.set(key, setTimeout(() => {
-        this.settling.delete(key);
-        this.changed.fire(uri);
-      }, SETTLE_MS));
+      this.settling.set(
+        key,
+        setTimeout(() => {
+          this.settling.delete(key);
+          this.changed.fire(uri);
+        }, SETTLE_MS),
+      );
       if (this.pending.has(key)) return;
-      this.pending.set(key, setTimeout(() => {
-        this.pending.delete(key);
-        this.changed.fire(uri);
-      }, UPDATE_INTERVAL_MS));
+      this.pending.set(
+        key,
+        setTimeout(() => {
+          this.pending.delete(key);
+          this.changed.fire(uri);
+        }, UPDATE_INTERVAL_MS),
+      );
     };
     return {
       uri,

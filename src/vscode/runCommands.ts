@@ -49,7 +49,9 @@ export class RunCommands {
     if (!(await requireTrust())) return;
     const first = vscode.workspace.workspaceFolders?.[0];
     if (!first) {
-      void vscode.window.showInformationMessage('Prompt Meter: open a folder first; runs are stored in its .promptmeter/runs.');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: open a folder first; runs are stored in its .promptmeter/runs.',
+      );
       return;
     }
     const target = folder ?? (await this.pickFolder(first.uri));
@@ -70,26 +72,41 @@ export class RunCommands {
     const settings = this.settings.current; // one snapshot for the whole run
     const files = await this.promptFiles(target, settings);
     if (files.length === 0) {
-      void vscode.window.showInformationMessage(`Prompt Meter: no prompt files in ${vscode.workspace.asRelativePath(target)}.`);
+      void vscode.window.showInformationMessage(
+        `Prompt Meter: no prompt files in ${vscode.workspace.asRelativePath(target)}.`,
+      );
       return;
     }
-    const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Prompt Meter: planning the run…' }, () =>
-      prepareRun(files, this.estimator, {
-        overrides: settings.pricingOverrides,
-        maxFileBytes: settings.maxFileBytes,
-        limits: limitsOf(settings),
-        budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
-        isCached: cacheLookup(client),
-        similarity: { threshold: settings.semanticDedupeThreshold, reuse: settings.semanticDedupe, embed: (request, options) => client.embed(request, options) },
-      }),
+    const prepared = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Prompt Meter: planning the run…' },
+      () =>
+        prepareRun(files, this.estimator, {
+          overrides: settings.pricingOverrides,
+          maxFileBytes: settings.maxFileBytes,
+          limits: limitsOf(settings),
+          budgetUsd: settings.budgetPerRunUsd > 0 ? settings.budgetPerRunUsd : undefined,
+          isCached: cacheLookup(client),
+          similarity: {
+            threshold: settings.semanticDedupeThreshold,
+            reuse: settings.semanticDedupe,
+            embed: (request, options) => client.embed(request, options),
+          },
+        }),
     );
     for (const problem of prepared.problems) this.log.warn(problem);
     for (const refusal of prepared.refused) this.log.warn(refusalText(refusal));
     if (prepared.jobs.length === 0) {
-      void vscode.window.showWarningMessage(`Prompt Meter: nothing was sent. ${prepared.refused[0] ? refusalText(prepared.refused[0]) : (prepared.problems[0] ?? '')}`);
+      void vscode.window.showWarningMessage(
+        `Prompt Meter: nothing was sent. ${prepared.refused[0] ? refusalText(prepared.refused[0]) : (prepared.problems[0] ?? '')}`,
+      );
       return;
     }
-    await this.session({ kind: 'new', source: vscode.workspace.asRelativePath(target, false), prepared }, layout, settings, leased);
+    await this.session(
+      { kind: 'new', source: vscode.workspace.asRelativePath(target, false), prepared },
+      layout,
+      settings,
+      leased,
+    );
   }
 
   async resume(): Promise<void> {
@@ -105,12 +122,15 @@ export class RunCommands {
     if (!(await requireTrust())) return;
     const picks = this.runPicks(kind);
     if (picks.length === 0) {
-      void vscode.window.showInformationMessage(kind === 'resume' ? 'Prompt Meter: no unfinished runs.' : 'Prompt Meter: no run has failed jobs.');
+      void vscode.window.showInformationMessage(
+        kind === 'resume' ? 'Prompt Meter: no unfinished runs.' : 'Prompt Meter: no run has failed jobs.',
+      );
       return;
     }
     const picked = await vscode.window.showQuickPick(picks, {
       title: kind === 'resume' ? 'Prompt Meter: Resume Run' : 'Prompt Meter: Retry Failed Jobs',
-      placeHolder: kind === 'resume' ? 'Only the jobs without an answer are sent' : 'Only the failed jobs are sent again',
+      placeHolder:
+        kind === 'resume' ? 'Only the jobs without an answer are sent' : 'Only the failed jobs are sent again',
     });
     if (!picked) return;
     const lease = await this.requireLease();
@@ -118,8 +138,16 @@ export class RunCommands {
     try {
       const settings = this.settings.current;
       await this.session(
-        { kind, run: picked.id, limits: limitsOf(settings), ...(settings.budgetPerRunUsd > 0 ? { budgetUsd: settings.budgetPerRunUsd } : {}), isCached: cacheLookup(lease.value.client) },
-        picked.layout, settings, lease.value,
+        {
+          kind,
+          run: picked.id,
+          limits: limitsOf(settings),
+          ...(settings.budgetPerRunUsd > 0 ? { budgetUsd: settings.budgetPerRunUsd } : {}),
+          isCached: cacheLookup(lease.value.client),
+        },
+        picked.layout,
+        settings,
+        lease.value,
       );
     } finally {
       lease.release();
@@ -136,10 +164,26 @@ export class RunCommands {
       const where = many ? ` · ${folder.name}` : '';
       for (const run of store.list()) {
         if (kind === 'resume' ? run.jobs.pending === 0 : run.jobs.failed === 0) continue;
-        const counts = kind === 'resume' ? `${run.jobs.pending} of ${run.jobs.total} pending, ${run.jobs.failed} failed` : `${run.jobs.failed} of ${run.jobs.total} failed`;
-        picks.push({ label: run.id, description: `${run.status} · ${counts} · ${run.source}${where}`, ...(run.stopReason ? { detail: run.stopReason } : {}), id: run.id, layout });
+        const counts =
+          kind === 'resume'
+            ? `${run.jobs.pending} of ${run.jobs.total} pending, ${run.jobs.failed} failed`
+            : `${run.jobs.failed} of ${run.jobs.total} failed`;
+        picks.push({
+          label: run.id,
+          description: `${run.status} · ${counts} · ${run.source}${where}`,
+          ...(run.stopReason ? { detail: run.stopReason } : {}),
+          id: run.id,
+          layout,
+        });
       }
-      if (kind === 'resume') for (const id of store.rebuildableIds()) picks.push({ label: id, description: `run.json missing or damaged: rebuilt from jobs.jsonl and results.jsonl${where}`, id, layout });
+      if (kind === 'resume')
+        for (const id of store.rebuildableIds())
+          picks.push({
+            label: id,
+            description: `run.json missing or damaged: rebuilt from jobs.jsonl and results.jsonl${where}`,
+            id,
+            layout,
+          });
     }
     return picks;
   }
@@ -152,14 +196,23 @@ export class RunCommands {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const layout = new WorkspaceLayout(folder.uri.fsPath);
       const store = new RunStore(layout.runs);
-      const run = store.list().filter((index) => index.batchApi && index.jobs.pending > 0).map((index) => store.open(index.id)).find(hasBatchInFlight);
+      const run = store
+        .list()
+        .filter((index) => index.batchApi && index.jobs.pending > 0)
+        .map((index) => store.open(index.id))
+        .find(hasBatchInFlight);
       if (!run) continue;
-      const choice = await vscode.window.showInformationMessage(`Prompt Meter: run ${run.id} is waiting for its Batch API batch. Polling resumes where it stopped; nothing is sent again.`, 'Resume Polling');
+      const choice = await vscode.window.showInformationMessage(
+        `Prompt Meter: run ${run.id} is waiting for its Batch API batch. Polling resumes where it stopped; nothing is sent again.`,
+        'Resume Polling',
+      );
       const lease = choice ? await this.requireLease() : undefined;
       if (!lease) return;
       try {
         const settings = this.settings.current;
-        await this.session({ kind: 'resume', run: run.id, limits: limitsOf(settings) }, layout, settings, lease.value, { confirmed: true });
+        await this.session({ kind: 'resume', run: run.id, limits: limitsOf(settings) }, layout, settings, lease.value, {
+          confirmed: true,
+        });
       } finally {
         lease.release();
       }
@@ -168,18 +221,39 @@ export class RunCommands {
   }
 
   /** One run session with this window as its host. `confirmed`: the user already chose (Resume Polling). */
-  private async session(start: RunStart, layout: WorkspaceLayout, settings: PromptMeterSettings, leased: LeasedClient, options: { confirmed?: boolean } = {}): Promise<void> {
+  private async session(
+    start: RunStart,
+    layout: WorkspaceLayout,
+    settings: PromptMeterSettings,
+    leased: LeasedClient,
+    options: { confirmed?: boolean } = {},
+  ): Promise<void> {
     const store = new RunStore(layout.runs);
     const source = start.kind === 'new' ? start.source : start.run;
-    const { host, dispose } = this.execution.host(source, (offer) => (options.confirmed ? Promise.resolve({ engine: offer.only ?? 'standard' }) : confirmOffer(offer)));
+    const { host, dispose } = this.execution.host(source, (offer) =>
+      options.confirmed ? Promise.resolve({ engine: offer.only ?? 'standard' }) : confirmOffer(offer),
+    );
     try {
       const session = await runSession(start, {
-        store, host, batchApiThreshold: settings.batchApiThreshold, batchInFlight: hasBatchInFlight,
+        store,
+        host,
+        batchApiThreshold: settings.batchApiThreshold,
+        batchInFlight: hasBatchInFlight,
         engines: this.execution.engines(leased, settings, layout),
-        checkBudget: (plannedUsd) => checkRunBudget({ ledgerPath: this.clients.ledgerPath().fsPath, runsFolder: layout.runs, settings, plannedUsd, override: false }),
+        checkBudget: (plannedUsd) =>
+          checkRunBudget({
+            ledgerPath: this.clients.ledgerPath().fsPath,
+            runsFolder: layout.runs,
+            settings,
+            plannedUsd,
+            override: false,
+          }),
       });
       if (session.offer.folder.notice) this.log.warn(session.offer.folder.notice);
-      if (session.status === 'nothing') void vscode.window.showInformationMessage(`Prompt Meter: run ${session.folder.id} has no failed jobs to retry.`);
+      if (session.status === 'nothing')
+        void vscode.window.showInformationMessage(
+          `Prompt Meter: run ${session.folder.id} has no failed jobs to retry.`,
+        );
       if (session.status !== 'ran' || !session.run) return;
       const { folder, plan } = session;
       folder.writeFile('summary.md', runSummaryMarkdown(folder.index, plan, session.run.outcome, folder.results()));
@@ -205,9 +279,15 @@ export class RunCommands {
       outcome.status === 'cancelled'
         ? `Prompt Meter: run cancelled — ${progress.done - progress.failed} answered, ${progress.failed} failed, ${progress.pending} pending (nothing lost: resume sends the pending and failed ones).`
         : `Prompt Meter: run finished — ${progress.done - progress.failed} answered, ${progress.failed} failed${progress.truncated > 0 ? ` (${progress.truncated} of the answers cut off or empty: see the summary)` : ''}, ${formatMoney(progress.cost)}.`;
-    const actions = ['Open Run View', 'Open Summary', ...(progress.pending > 0 ? ['Resume'] : []), ...(progress.failed > 0 ? ['Retry Failed Jobs'] : [])];
+    const actions = [
+      'Open Run View',
+      'Open Summary',
+      ...(progress.pending > 0 ? ['Resume'] : []),
+      ...(progress.failed > 0 ? ['Retry Failed Jobs'] : []),
+    ];
     const choice = await vscode.window.showInformationMessage(text, ...actions);
-    if (choice === 'Open Run View') await vscode.commands.executeCommand(COMMANDS.openRunView, vscode.Uri.file(run.directory));
+    if (choice === 'Open Run View')
+      await vscode.commands.executeCommand(COMMANDS.openRunView, vscode.Uri.file(run.directory));
     else if (choice === 'Open Summary') await vscode.commands.executeCommand('markdown.showPreview', summary);
     else if (choice === 'Resume') await vscode.commands.executeCommand(COMMANDS.resumeRun);
     else if (choice === 'Retry Failed Jobs') await vscode.commands.executeCommand(COMMANDS.retryFailedJobs);
@@ -223,14 +303,21 @@ export class RunCommands {
   private async requireLease(): Promise<Lease<LeasedClient> | undefined> {
     const lease = await this.clients.lease();
     if (lease) return lease;
-    const choice = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
+    const choice = await vscode.window.showErrorMessage(
+      "Prompt Meter: no API key is set. It is stored in VS Code's secret storage, never in settings.",
+      'Set API Key',
+    );
     if (choice) await vscode.commands.executeCommand(COMMANDS.setApiKey);
     return this.clients.lease();
   }
 
   /** Folders that hold prompt files, nearest first, plus "Browse…" for any other folder. */
   private async pickFolder(root: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const uris = await vscode.workspace.findFiles('**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl}', EXCLUDED, 2_000);
+    const uris = await vscode.workspace.findFiles(
+      '**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl}',
+      EXCLUDED,
+      2_000,
+    );
     const counts = new Map<string, { uri: vscode.Uri; files: number }>();
     for (const uri of uris) {
       const folder = vscode.Uri.joinPath(uri, '..');
@@ -240,23 +327,45 @@ export class RunCommands {
     }
     const items: Array<vscode.QuickPickItem & { uri?: vscode.Uri }> = [...counts.values()]
       .sort((left, right) => left.uri.path.localeCompare(right.uri.path))
-      .map((entry) => ({ label: vscode.workspace.asRelativePath(entry.uri, false) || '.', description: `${entry.files} prompt files`, uri: entry.uri }));
+      .map((entry) => ({
+        label: vscode.workspace.asRelativePath(entry.uri, false) || '.',
+        description: `${entry.files} prompt files`,
+        uri: entry.uri,
+      }));
     items.push({ label: 'Browse…', description: 'any folder' });
-    const picked = await vscode.window.showQuickPick(items, { title: 'Prompt Meter: Run Prompts Folder', placeHolder: 'Folder to run (every prompt × its dataset rows, every batch line)' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Prompt Meter: Run Prompts Folder',
+      placeHolder: 'Folder to run (every prompt × its dataset rows, every batch line)',
+    });
     if (!picked) return undefined;
     if (picked.uri) return picked.uri;
-    const browsed = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri: root, openLabel: 'Run Prompts in Folder' });
+    const browsed = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      defaultUri: root,
+      openLabel: 'Run Prompts in Folder',
+    });
     return browsed?.[0];
   }
 
   /** The prompt files of a folder, or the one file when `folder` is a file (a data: prompt's CodeLens runs just it). */
   private async promptFiles(folder: vscode.Uri, settings: PromptMeterSettings): Promise<RunSourceFile[]> {
     const isFile = ((await vscode.workspace.fs.stat(folder)).type & vscode.FileType.File) !== 0;
-    const uris = isFile ? [folder] : await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl,md,txt}'), EXCLUDED, 10_000);
+    const uris = isFile
+      ? [folder]
+      : await vscode.workspace.findFiles(
+          new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl,md,txt}'),
+          EXCLUDED,
+          10_000,
+        );
     const files: RunSourceFile[] = [];
     for (const uri of uris.sort((left, right) => left.fsPath.localeCompare(right.fsPath))) {
       const displayPath = vscode.workspace.asRelativePath(uri, false);
-      const firstLines = uri.path.endsWith('.jsonl') ? Buffer.from(await vscode.workspace.fs.readFile(uri)).subarray(0, 4096).toString('utf8') : undefined;
+      const firstLines = uri.path.endsWith('.jsonl')
+        ? Buffer.from(await vscode.workspace.fs.readFile(uri))
+            .subarray(0, 4096)
+            .toString('utf8')
+        : undefined;
       const format = promptFormatFor(displayPath, settings.promptFolders, firstLines);
       if (format) files.push({ absolutePath: uri.fsPath, displayPath, format });
     }
@@ -265,12 +374,18 @@ export class RunCommands {
 }
 
 function limitsOf(settings: PromptMeterSettings) {
-  return { requestsPerMinute: settings.rateLimits.default?.rpm ?? 500, tokensPerMinute: settings.rateLimits.default?.tpm ?? 200_000 };
+  return {
+    requestsPerMinute: settings.rateLimits.default?.rpm ?? 500,
+    tokensPerMinute: settings.rateLimits.default?.tpm ?? 200_000,
+  };
 }
 
 /** The client's own cache lookup (every tier), so the plan's "already cached" is what the run then hits. */
 function cacheLookup(client: PromptMeterClient): (job: RunJob) => Promise<boolean> {
-  return (job) => (job.endpoint === 'embeddings' ? Promise.resolve(false) : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat'));
+  return (job) =>
+    job.endpoint === 'embeddings'
+      ? Promise.resolve(false)
+      : client.hasCachedAnswer(job.request as never, job.endpoint === 'responses' ? 'responses' : 'chat');
 }
 
 /** The plan in a modal dialog; Cancel is the default whenever an engine is over budget. */
@@ -279,6 +394,8 @@ async function confirmOffer(offer: RunOffer): Promise<RunChoice> {
   const items = choices.map((choice) => ({ title: choice.label, choice: choice.choice, isCloseAffordance: false }));
   const message = `Prompt Meter: run ${offer.folder.index.source}?`;
   const options = { modal: true, detail: offerDetail(offer) };
-  const picked = overBudget ? await vscode.window.showWarningMessage(message, options, ...items) : await vscode.window.showInformationMessage(message, options, ...items);
+  const picked = overBudget
+    ? await vscode.window.showWarningMessage(message, options, ...items)
+    : await vscode.window.showInformationMessage(message, options, ...items);
   return picked?.choice ?? 'cancel';
 }

@@ -35,24 +35,37 @@ export class RunPromptCommand {
       return;
     }
     const file = await this.documents.current(document);
-    const selection = editor && editor.document === document && !editor.selection.isEmpty ? document.getText(editor.selection) : undefined;
+    const selection =
+      editor && editor.document === document && !editor.selection.isEmpty
+        ? document.getText(editor.selection)
+        : undefined;
     const prompt = file?.estimates[0];
     if (!selection && (!prompt || prompt.prompt.kind !== 'chat' || file?.parsed.format === 'batch-jsonl')) {
-      void vscode.window.showInformationMessage('Prompt Meter: Run Prompt runs one chat prompt (or the selected text). For batch files and folders use "Run Prompts Folder".');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: Run Prompt runs one chat prompt (or the selected text). For batch files and folders use "Run Prompts Folder".',
+      );
       return;
     }
     const refusals = !selection && file && prompt ? refusalsFor(file.parsed, prompt.prompt, prompt) : [];
     if (refusals.length > 0) {
       const [first] = refusals;
       this.log.warn(refusals.map(refusalText).join('\n'));
-      void vscode.window.showErrorMessage(`Prompt Meter: not sent, nothing spent. ${refusalText(first!)}${refusals.length > 1 ? ` (+${refusals.length - 1} more in Problems)` : ''}`, 'Show Problems').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
-      });
+      void vscode.window
+        .showErrorMessage(
+          `Prompt Meter: not sent, nothing spent. ${refusalText(first!)}${refusals.length > 1 ? ` (+${refusals.length - 1} more in Problems)` : ''}`,
+          'Show Problems',
+        )
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        });
       return;
     }
     const lease = await this.clients.lease();
     if (!lease) {
-      const choice = await vscode.window.showErrorMessage('Prompt Meter: no API key is set. It is stored in VS Code\'s secret storage, never in settings.', 'Set API Key');
+      const choice = await vscode.window.showErrorMessage(
+        "Prompt Meter: no API key is set. It is stored in VS Code's secret storage, never in settings.",
+        'Set API Key',
+      );
       if (choice) {
         await vscode.commands.executeCommand(COMMANDS.setApiKey);
         if (await this.clients.client()) await this.run(uri, options);
@@ -79,17 +92,28 @@ export class RunPromptCommand {
   ): Promise<{ error: unknown; title: string } | undefined> {
     const model = prompt?.model ?? 'gpt-4o-mini';
     const request: ChatRequestBody = selection
-      ? { model, messages: [{ role: 'user', content: selection }], ...(prompt?.prompt.maxTokens ? { max_tokens: prompt.prompt.maxTokens } : {}) }
+      ? {
+          model,
+          messages: [{ role: 'user', content: selection }],
+          ...(prompt?.prompt.maxTokens ? { max_tokens: prompt.prompt.maxTokens } : {}),
+        }
       : (promptRequest(prompt!.prompt as PromptDefinition, model) as ChatRequestBody);
     const title = vscode.workspace.asRelativePath(document.uri, false).split('/').pop() ?? 'prompt';
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-    const changed = workspaceFolder && !selection ? changedFrom(readModelChanges(workspaceFolder), vscode.workspace.asRelativePath(document.uri, false), model) : undefined;
+    const changed =
+      workspaceFolder && !selection
+        ? changedFrom(readModelChanges(workspaceFolder), vscode.workspace.asRelativePath(document.uri, false), model)
+        : undefined;
     const api = selection ? 'chat' : chooseChatApi(prompt?.prompt.api, resolveModel(model).endpoints);
     const result = await this.results.open(selection ? `${title} (selection)` : title);
     // The error is shown after the progress notification has closed: awaited inside, the notification would stay
     // on screen until the error message was dismissed.
     const failure = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Prompt Meter: running ${title} on ${model}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Prompt Meter: running ${title} on ${model}`,
+        cancellable: true,
+      },
       async (_progress, token): Promise<{ error: unknown } | undefined> => {
         const cancel = new AbortController();
         const subscription = token.onCancellationRequested(() => cancel.abort());
@@ -141,14 +165,19 @@ export function header(title: string, model: string, answer: CallResult<unknown>
   const cost = answer.costUsd === null ? 'price unknown' : formatUsd(answer.costUsd);
   const cached =
     answer.cache === 'miss' || answer.cache === 'bypass'
-      ? answer.cache === 'bypass' ? 'fresh answer (cache bypassed and refreshed)' : 'fresh answer (API call)'
+      ? answer.cache === 'bypass'
+        ? 'fresh answer (cache bypassed and refreshed)'
+        : 'fresh answer (API call)'
       : `**cached** (${answer.cache})${answer.avoidedCostUsd ? ` — saved ${formatUsd(answer.avoidedCostUsd)}` : ''}`;
   const reasoning = usage.reasoningTokens > 0 ? ` (${formatTokens(usage.reasoningTokens)} reasoning)` : '';
-  const providerCache = usage.cachedTokens > 0 ? `, ${formatTokens(usage.cachedTokens)} from the provider's prompt cache` : '';
+  const providerCache =
+    usage.cachedTokens > 0 ? `, ${formatTokens(usage.cachedTokens)} from the provider's prompt cache` : '';
   return [
     `# ${title}`,
     '',
     `model **${model}** · ${formatTokens(usage.promptTokens)} tokens in${providerCache} / ${formatTokens(usage.completionTokens)} out${reasoning} · cost ${cost} · ${Math.round(answer.latencyMs)} ms · ${cached}${answer.retries > 0 ? ` · ${answer.retries} retries` : ''}`,
-    ...(answer.truncated ? ['', `**truncated:** ${truncationText(answer.truncated.finishReason, answer.truncated.empty)} (not cached)`] : []),
+    ...(answer.truncated
+      ? ['', `**truncated:** ${truncationText(answer.truncated.finishReason, answer.truncated.empty)} (not cached)`]
+      : []),
   ].join('\n');
 }

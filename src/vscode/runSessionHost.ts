@@ -32,7 +32,11 @@ export class RunSessionHost {
   ) {}
 
   /** The standard and Batch API engines for a run under `layout.root` on its leased client and ledger, from one settings snapshot. */
-  engines(leased: LeasedClient, settings: PromptMeterSettings, layout: WorkspaceLayout): Record<RunEngineKind, RunEngine> {
+  engines(
+    leased: LeasedClient,
+    settings: PromptMeterSettings,
+    layout: WorkspaceLayout,
+  ): Record<RunEngineKind, RunEngine> {
     const changes = readModelChanges(layout.root);
     const pricing = this.estimator.currentPricing;
     return createRunEngines({
@@ -42,11 +46,18 @@ export class RunSessionHost {
       mapReduce: async () => {
         await this.estimator.load(['o200k_base']);
         const readDocument = createFileDocumentReader(layout.root);
-        return { counter: this.estimator.counter('o200k_base'), readDocument: (workspacePath) => readDocument('', workspacePath), pricing, overrides: settings.pricingOverrides };
+        return {
+          counter: this.estimator.counter('o200k_base'),
+          readDocument: (workspacePath) => readDocument('', workspacePath),
+          pricing,
+          overrides: settings.pricingOverrides,
+        };
       },
       batchApi: async () => {
         const apiKey = await this.clients.apiKey();
-        return apiKey ? { apiKey, baseUrl: settings.baseUrl, timeoutMs: settings.requestTimeoutMs, pricing } : undefined;
+        return apiKey
+          ? { apiKey, baseUrl: settings.baseUrl, timeoutMs: settings.requestTimeoutMs, pricing }
+          : undefined;
       },
     });
   }
@@ -58,23 +69,27 @@ export class RunSessionHost {
     let close: (() => void) | undefined;
     let disposed = false;
     const start = (engine: RunEngineKind) => {
-      const title = engine === 'batchApi' ? `Prompt Meter: Batch API run of ${source}` : `Prompt Meter: running ${source}`;
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-        const subscription = token.onCancellationRequested(() => cancel.abort());
-        let reported = 0;
-        report = (state) => {
-          const share = (state.done / Math.max(1, state.total)) * 100;
-          progress.report({ increment: share - reported, message: progressText(state) });
-          reported = share;
-        };
-        return new Promise<void>((resolve) => {
-          close = () => {
-            subscription.dispose();
-            resolve();
+      const title =
+        engine === 'batchApi' ? `Prompt Meter: Batch API run of ${source}` : `Prompt Meter: running ${source}`;
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (progress, token) => {
+          const subscription = token.onCancellationRequested(() => cancel.abort());
+          let reported = 0;
+          report = (state) => {
+            const share = (state.done / Math.max(1, state.total)) * 100;
+            progress.report({ increment: share - reported, message: progressText(state) });
+            reported = share;
           };
-          if (disposed) close();
-        });
-      });
+          return new Promise<void>((resolve) => {
+            close = () => {
+              subscription.dispose();
+              resolve();
+            };
+            if (disposed) close();
+          });
+        },
+      );
     };
     return {
       host: {
@@ -96,7 +111,8 @@ export class RunSessionHost {
 }
 
 function progressText(state: RunProgress | BatchProgress): string {
-  const batch = 'phase' in state ? `batch ${state.batches.map((item) => item.status).join(', ') || state.phase} · ` : '';
+  const batch =
+    'phase' in state ? `batch ${state.batches.map((item) => item.status).join(', ') || state.phase} · ` : '';
   const failed = state.failed > 0 ? ` (${state.failed} failed)` : '';
   const eta = state.etaSeconds !== undefined ? ` · ETA ${Math.ceil(state.etaSeconds)} s` : '';
   return `${batch}${state.done}/${state.total}${failed} · ${formatMoney(state.cost)}${eta}`;

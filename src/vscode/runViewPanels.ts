@@ -28,13 +28,16 @@ export class RunViewPanels implements vscode.Disposable {
 
   /** `run`: a run id, a run folder path or URI; without it, a quick pick of the workspace's recent runs. */
   async open(run?: unknown): Promise<void> {
-    const directory = typeof run === 'string' || run instanceof vscode.Uri ? this.runDirectory(run) : await this.pickRun();
+    const directory =
+      typeof run === 'string' || run instanceof vscode.Uri ? this.runDirectory(run) : await this.pickRun();
     if (!directory) return;
     let model;
     try {
       model = runViewModel(new RunStore(path.dirname(directory)).open(directory));
     } catch (error) {
-      void vscode.window.showErrorMessage(`Prompt Meter: cannot open the run in ${directory}: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(
+        `Prompt Meter: cannot open the run in ${directory}: ${(error as Error).message}`,
+      );
       return;
     }
     const existing = this.panels.get(directory);
@@ -98,7 +101,9 @@ export class RunViewPanels implements vscode.Disposable {
     const root = this.runsRoot();
     const runs = root ? new RunStore(root).list() : [];
     if (!root || runs.length === 0) {
-      void vscode.window.showInformationMessage('Prompt Meter: no runs in this workspace yet (Run Prompts Folder makes one).');
+      void vscode.window.showInformationMessage(
+        'Prompt Meter: no runs in this workspace yet (Run Prompts Folder makes one).',
+      );
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(

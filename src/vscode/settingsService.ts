@@ -33,9 +33,14 @@ export class SettingsService implements vscode.Disposable {
     const { settings, problems } = parseSettings(raw);
     if (problems.length > 0) {
       for (const problem of problems) this.log.warn(problem);
-      void vscode.window.showWarningMessage(`Prompt Meter: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more in the log)` : ''}`, 'Open Settings').then((choice) => {
-        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', CONFIGURATION_SECTION);
-      });
+      void vscode.window
+        .showWarningMessage(
+          `Prompt Meter: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more in the log)` : ''}`,
+          'Open Settings',
+        )
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', CONFIGURATION_SECTION);
+        });
     }
     return settings;
   }

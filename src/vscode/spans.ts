@@ -10,7 +10,11 @@ export function toRange(span: TextSpan): vscode.Range {
 export function toWorkspaceEdit(document: vscode.TextDocument, edits: readonly TextEditPlan[]): vscode.WorkspaceEdit {
   const workspaceEdit = new vscode.WorkspaceEdit();
   for (const edit of edits) {
-    workspaceEdit.replace(document.uri, new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), edit.newText);
+    workspaceEdit.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)),
+      edit.newText,
+    );
   }
   return workspaceEdit;
 }

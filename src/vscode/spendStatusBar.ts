@@ -13,7 +13,9 @@ import { formatBudgetUsd } from '../core/estimate/formatting';
  */
 export class SpendStatusBar implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private readonly item = this.store.add(vscode.window.createStatusBarItem('promptmeter.spend', vscode.StatusBarAlignment.Right, 99));
+  private readonly item = this.store.add(
+    vscode.window.createStatusBarItem('promptmeter.spend', vscode.StatusBarAlignment.Right, 99),
+  );
 
   constructor(private readonly reports: CostReportService) {
     this.item.name = 'Prompt Meter: spend this month';
@@ -31,7 +33,12 @@ export class SpendStatusBar implements vscode.Disposable {
     this.item.text = spendStatusText(report);
     this.item.tooltip = tooltip(report);
     const level = report.budget.level;
-    this.item.backgroundColor = level === 'ok' ? undefined : new vscode.ThemeColor(level === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
+    this.item.backgroundColor =
+      level === 'ok'
+        ? undefined
+        : new vscode.ThemeColor(
+            level === 'warning' ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground',
+          );
     this.item.show();
   }
 
@@ -50,8 +57,15 @@ function tooltip(report: CostReport): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString(undefined, true);
   markdown.isTrusted = false;
   const { spend, budget } = report;
-  markdown.appendText(`Spend (from the cost ledger): today ${formatMoney(spend.today)} · last 7 days ${formatMoney(spend.last7Days)} · this month ${formatMoney(spend.month)}`);
-  if (budget.monthly !== null) markdown.appendText(`\n\nMonthly budget ${formatBudgetUsd(budget.monthly)}: ${formatShare(budget.fraction)} used (${budget.level}).`);
-  markdown.appendText(`\n\nSaved in this range: ${formatMoney(report.savings.total)}. Prices as of ${report.pricesAsOf}. Click to open the Cost Report.`);
+  markdown.appendText(
+    `Spend (from the cost ledger): today ${formatMoney(spend.today)} · last 7 days ${formatMoney(spend.last7Days)} · this month ${formatMoney(spend.month)}`,
+  );
+  if (budget.monthly !== null)
+    markdown.appendText(
+      `\n\nMonthly budget ${formatBudgetUsd(budget.monthly)}: ${formatShare(budget.fraction)} used (${budget.level}).`,
+    );
+  markdown.appendText(
+    `\n\nSaved in this range: ${formatMoney(report.savings.total)}. Prices as of ${report.pricesAsOf}. Click to open the Cost Report.`,
+  );
   return markdown;
 }

@@ -12,7 +12,9 @@ import type { PromptDocuments } from './promptDocuments';
 /** Tokens · estimated cost · model of the active prompt, updated as the user types; click to choose a model. */
 export class PromptStatusBar implements vscode.Disposable {
   private readonly store = new DisposableStore();
-  private readonly item = this.store.add(vscode.window.createStatusBarItem('promptmeter.estimate', vscode.StatusBarAlignment.Right, 100));
+  private readonly item = this.store.add(
+    vscode.window.createStatusBarItem('promptmeter.estimate', vscode.StatusBarAlignment.Right, 100),
+  );
 
   constructor(
     private readonly documents: PromptDocuments,
@@ -64,7 +66,11 @@ export function statusText(file: FileEstimate): string {
   const approximate = file.estimates.some((estimate) => estimate.approximate) ? '≈' : '';
   const models = new Set(file.estimates.map((estimate) => estimate.model));
   const model = models.size === 1 ? first.model : `${models.size} models`;
-  const cost = first.prompt.copilot ? 'Copilot prompt file (no API price)' : file.totals.unpricedPrompts === file.totals.prompts ? 'price unknown' : formatEstimate(file.totals.total);
+  const cost = first.prompt.copilot
+    ? 'Copilot prompt file (no API price)'
+    : file.totals.unpricedPrompts === file.totals.prompts
+      ? 'price unknown'
+      : formatEstimate(file.totals.total);
   const requests = file.estimates.length > 1 ? `${file.estimates.length} requests · ` : '';
   return `$(symbol-numeric) ${requests}${approximate}${formatTokens(file.totals.inputTokens)} tokens · ${cost} · ${model}`;
 }
@@ -76,14 +82,19 @@ function tooltip(file: FileEstimate, tested: (model: string) => string): vscode.
     const estimate = file.estimates[0]!;
     markdown.appendMarkdown(promptBreakdownMarkdown(estimate));
     if (estimate.recommendation) {
-      markdown.appendMarkdown(`\n\nRecommendation ${escapeMarkdown(estimate.recommendation.model)}: ${escapeMarkdown(tested(estimate.recommendation.model))} (on your own rows: Compare Models)`);
+      markdown.appendMarkdown(
+        `\n\nRecommendation ${escapeMarkdown(estimate.recommendation.model)}: ${escapeMarkdown(tested(estimate.recommendation.model))} (on your own rows: Compare Models)`,
+      );
     }
-  }
-  else if (file.estimates.length > 1) {
-    markdown.appendMarkdown(`${file.totals.prompts} requests · ${formatTokens(file.totals.inputTokens)} input tokens · ${formatEstimate(file.totals.total)} (Batch API ${formatEstimate(file.totals.batchTotal)})`);
+  } else if (file.estimates.length > 1) {
+    markdown.appendMarkdown(
+      `${file.totals.prompts} requests · ${formatTokens(file.totals.inputTokens)} input tokens · ${formatEstimate(file.totals.total)} (Batch API ${formatEstimate(file.totals.batchTotal)})`,
+    );
   } else {
     markdown.appendMarkdown(escapeMarkdown(file.diagnostics[0]?.message ?? 'No prompt found in this file.'));
   }
-  markdown.appendMarkdown(`\n\n---\n\nEstimates (USD) · ${escapeMarkdown(BUNDLED_PRICE_SOURCE.label)} · click to choose a model`);
+  markdown.appendMarkdown(
+    `\n\n---\n\nEstimates (USD) · ${escapeMarkdown(BUNDLED_PRICE_SOURCE.label)} · click to choose a model`,
+  );
   return markdown;
 }

@@ -26,8 +26,16 @@ export class SystemPromptIndex implements vscode.Disposable {
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.store.add(vscode.workspace.onDidSaveTextDocument((document) => void this.indexText(document.uri, document.getText()).then(() => this.changed.fire())));
-    this.store.add(vscode.workspace.onDidDeleteFiles((event) => event.files.forEach((uri) => this.fingerprints.delete(vscode.workspace.asRelativePath(uri, false)))));
+    this.store.add(
+      vscode.workspace.onDidSaveTextDocument(
+        (document) => void this.indexText(document.uri, document.getText()).then(() => this.changed.fire()),
+      ),
+    );
+    this.store.add(
+      vscode.workspace.onDidDeleteFiles((event) =>
+        event.files.forEach((uri) => this.fingerprints.delete(vscode.workspace.asRelativePath(uri, false))),
+      ),
+    );
   }
 
   all(): Iterable<SystemPromptFingerprint> {
@@ -59,7 +67,10 @@ export class SystemPromptIndex implements vscode.Disposable {
     const parsed = this.estimator.parse(relative, text, format);
     const prompt = parsed.prompts[0];
     if (!prompt) return;
-    const encoding = resolveModel(prompt.model ?? this.settings.current.defaultModel, this.settings.current.pricingOverrides).encoding.encoding;
+    const encoding = resolveModel(
+      prompt.model ?? this.settings.current.defaultModel,
+      this.settings.current.pricingOverrides,
+    ).encoding.encoding;
     await this.estimator.load([encoding]);
     const fingerprint = systemPromptFingerprint(prompt, this.estimator.counter(encoding));
     if (fingerprint) this.fingerprints.set(relative, fingerprint);

@@ -14,7 +14,11 @@ export interface ElementOptions {
  * Builds an element without ever parsing HTML: data from the ledger (file names, model names, API error text)
  * can contain markup, and it must render as text.
  */
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElementOptions = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: ElementOptions = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (options.className) node.className = options.className;
   if (options.title !== undefined) node.title = options.title;
@@ -25,13 +29,19 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: 
   if (options.text !== undefined) node.textContent = options.text;
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    node.append(
+      typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+    );
   }
   return node;
 }
 
 /** A button that runs `action` on click (Enter and Space included); `focusKey` lets focus survive a re-render. */
-export function button(label: string, action: () => void, options: ElementOptions & { readonly focusKey?: string } = {}): HTMLButtonElement {
+export function button(
+  label: string,
+  action: () => void,
+  options: ElementOptions & { readonly focusKey?: string } = {},
+): HTMLButtonElement {
   const attributes: Record<string, string> = { type: 'button', ...options.attributes };
   if (options.focusKey) attributes['data-focus-key'] = options.focusKey;
   const node = element('button', { ...options, attributes, text: label });
@@ -46,12 +56,26 @@ export function fractionBar(fraction: number, className: string, label: string):
   fill.style.width = `${(clamped * 100).toFixed(1)}%`;
   return element(
     'div',
-    { className: `bar ${className}`, attributes: { role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(fraction * 100)), 'aria-label': label } },
+    {
+      className: `bar ${className}`,
+      attributes: {
+        role: 'progressbar',
+        'aria-valuemin': '0',
+        'aria-valuemax': '100',
+        'aria-valuenow': String(Math.round(fraction * 100)),
+        'aria-label': label,
+      },
+    },
     fill,
   );
 }
 
 /** A titled section (`<section>` with an `<h2>`). */
 export function section(title: string, className: string, ...children: Child[]): HTMLElement {
-  return element('section', { className: `report-section ${className}`, attributes: { 'aria-label': title } }, element('h2', { text: title }), ...children);
+  return element(
+    'section',
+    { className: `report-section ${className}`, attributes: { 'aria-label': title } },
+    element('h2', { text: title }),
+    ...children,
+  );
 }

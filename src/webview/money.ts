@@ -10,7 +10,10 @@ import { element } from './dom';
 export function moneyElement(amount: MoneyAmount, className = ''): HTMLSpanElement {
   const node = element('span', { className: `money ${className}`.trim(), title: exactMoney(amount) });
   if (amount.unpriced > 0 && amount.knownUsd !== 0) {
-    node.append(element('span', { text: formatUsd(amount.knownUsd) }), element('span', { className: 'unpriced', text: ` + ${amount.unpriced} of unknown cost` }));
+    node.append(
+      element('span', { text: formatUsd(amount.knownUsd) }),
+      element('span', { className: 'unpriced', text: ` + ${amount.unpriced} of unknown cost` }),
+    );
   } else node.textContent = formatMoney(amount);
   node.dataset.usd = String(amount.knownUsd);
   node.dataset.unpriced = String(amount.unpriced);

@@ -33,14 +33,21 @@ export class ReportPage {
     if (!snapshot) return;
     const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
     const { report } = snapshot;
-    const problem = snapshot.problem ? element('div', { className: 'problem', attributes: { role: 'alert' }, text: snapshot.problem }) : null;
+    const problem = snapshot.problem
+      ? element('div', { className: 'problem', attributes: { role: 'alert' }, text: snapshot.problem })
+      : null;
     if (report.ledger.entries === 0 && report.recentRuns.length === 0) {
-      this.root.replaceChildren(...[problem, emptyState(snapshot), budget(report, this.host)].filter((node) => node !== null));
+      this.root.replaceChildren(
+        ...[problem, emptyState(snapshot), budget(report, this.host)].filter((node) => node !== null),
+      );
       return;
     }
     const daily = report.daily;
     const unknownDays = daily.filter((day) => day.spend.unpriced > 0).length;
-    this.canvas.setAttribute('aria-label', `Spend per day from ${daily[0]?.day ?? ''} to ${daily.at(-1)?.day ?? ''}${unknownDays > 0 ? `; ${unknownDays} day(s) include calls with an unknown price, not drawn` : ''}`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `Spend per day from ${daily[0]?.day ?? ''} to ${daily.at(-1)?.day ?? ''}${unknownDays > 0 ? `; ${unknownDays} day(s) include calls with an unknown price, not drawn` : ''}`,
+    );
     const nodes = [
       problem,
       rangePicker(snapshot, this.host),

@@ -8,7 +8,10 @@ import type { ReportHost } from './vscodeApi';
 
 /** Range buttons (a toolbar; the pressed one is the range the breakdowns cover). */
 export function rangePicker(snapshot: ReportSnapshotMessage, host: ReportHost): HTMLElement {
-  const toolbar = element('div', { className: 'range-picker', attributes: { role: 'toolbar', 'aria-label': 'Range of the breakdowns' } });
+  const toolbar = element('div', {
+    className: 'range-picker',
+    attributes: { role: 'toolbar', 'aria-label': 'Range of the breakdowns' },
+  });
   for (const range of REPORT_RANGE_NAMES) {
     const pressed = snapshot.report.range.name === range;
     toolbar.append(
@@ -25,7 +28,12 @@ export function rangePicker(snapshot: ReportSnapshotMessage, host: ReportHost): 
 /** Spend today, last 7 days and this month. */
 export function totals(report: CostReport): HTMLElement {
   const tile = (id: string, label: string, amount: CostReport['spend']['today']) =>
-    element('div', { className: 'total', attributes: { id } }, element('div', { className: 'total-label', text: label }), moneyElement(amount, 'total-value'));
+    element(
+      'div',
+      { className: 'total', attributes: { id } },
+      element('div', { className: 'total-label', text: label }),
+      moneyElement(amount, 'total-value'),
+    );
   return element(
     'div',
     { className: 'totals', attributes: { role: 'group', 'aria-label': 'Spend' } },
@@ -52,29 +60,64 @@ export function budget(report: CostReport, host: ReportHost): HTMLElement {
       'div',
       { className: 'budget budget-none', attributes: { id: 'budget' } },
       element('span', { text: 'No monthly budget. ' }),
-      button('Set a budget…', () => host.post({ type: 'openSettings' }), { className: 'link', focusKey: 'budget-settings' }),
+      button('Set a budget…', () => host.post({ type: 'openSettings' }), {
+        className: 'link',
+        focusKey: 'budget-settings',
+      }),
     );
   }
-  const levelText = { ok: '', warning: ' — over 80%', exceeded: ' — budget exceeded: runs will not start without an override' }[status.level];
-  const perRun = status.perRun === null ? null : element('div', { className: 'hint', text: `Per-run budget $${status.perRun.toFixed(2)}${status.runsOverBudget > 0 ? ` · ${status.runsOverBudget} recent run(s) over it` : ''}` });
+  const levelText = {
+    ok: '',
+    warning: ' — over 80%',
+    exceeded: ' — budget exceeded: runs will not start without an override',
+  }[status.level];
+  const perRun =
+    status.perRun === null
+      ? null
+      : element('div', {
+          className: 'hint',
+          text: `Per-run budget $${status.perRun.toFixed(2)}${status.runsOverBudget > 0 ? ` · ${status.runsOverBudget} recent run(s) over it` : ''}`,
+        });
   return element(
     'div',
     { className: `budget level-${status.level}`, attributes: { id: 'budget' } },
-    element('div', { className: 'budget-line' }, element('span', { text: 'Budget ' }), moneyElement(status.used), element('span', { text: ` of $${status.monthly.toFixed(2)} (${formatShare(status.fraction)})${levelText}` })),
+    element(
+      'div',
+      { className: 'budget-line' },
+      element('span', { text: 'Budget ' }),
+      moneyElement(status.used),
+      element('span', { text: ` of $${status.monthly.toFixed(2)} (${formatShare(status.fraction)})${levelText}` }),
+    ),
     fractionBar(status.fraction ?? 0, `level-${status.level}`, `Monthly budget used: ${formatShare(status.fraction)}`),
     perRun,
-    status.used.unpriced > 0 ? element('div', { className: 'hint', text: `${status.used.unpriced} call(s) with an unknown price are not counted.` }) : null,
+    status.used.unpriced > 0
+      ? element('div', {
+          className: 'hint',
+          text: `${status.used.unpriced} call(s) with an unknown price are not counted.`,
+        })
+      : null,
   );
 }
 
 /** Savings by cause with their share; each cause opens to its counterfactual and its parts. */
 export function savings(report: CostReport): HTMLElement {
   const { causes, total } = report.savings;
-  if (causes.length === 0) return section('Savings by cause', 'savings', element('p', { className: 'hint', text: 'No savings recorded in this range: nothing was served from a cache, deduplicated, batched or moved to a cheaper model.' }));
+  if (causes.length === 0)
+    return section(
+      'Savings by cause',
+      'savings',
+      element('p', {
+        className: 'hint',
+        text: 'No savings recorded in this range: nothing was served from a cache, deduplicated, batched or moved to a cheaper model.',
+      }),
+    );
   const list = element('div', { className: 'cause-list' });
   for (const cause of causes) {
     const detail = element('ul', { className: 'cause-detail' });
-    for (const part of cause.detail) detail.append(element('li', {}, element('span', { text: `${part.label} (${part.evidence}) ` }), moneyElement(part.amount)));
+    for (const part of cause.detail)
+      detail.append(
+        element('li', {}, element('span', { text: `${part.label} (${part.evidence}) ` }), moneyElement(part.amount)),
+      );
     list.append(
       element(
         'details',
@@ -87,21 +130,39 @@ export function savings(report: CostReport): HTMLElement {
           element('span', { className: 'cause-share', text: formatShare(cause.share) }),
         ),
         fractionBar(cause.share ?? 0, 'share', `${cause.label}: ${formatShare(cause.share) || 'no'} share of savings`),
-        element('p', { className: 'hint', text: `${cause.evidence} ${cause.unit}. Counterfactual: ${cause.counterfactual}` }),
+        element('p', {
+          className: 'hint',
+          text: `${cause.evidence} ${cause.unit}. Counterfactual: ${cause.counterfactual}`,
+        }),
         detail,
       ),
     );
   }
-  return section('Savings by cause', 'savings', element('div', { className: 'savings-total' }, element('span', { text: 'Saved ' }), moneyElement(total, 'savings-total-value')), list);
+  return section(
+    'Savings by cause',
+    'savings',
+    element(
+      'div',
+      { className: 'savings-total' },
+      element('span', { text: 'Saved ' }),
+      moneyElement(total, 'savings-total-value'),
+    ),
+    list,
+  );
 }
 
 /** Prices as of, and the export buttons. */
 export function footer(report: CostReport, host: ReportHost): HTMLElement {
-  const skipped = report.ledger.skippedLines > 0 ? ` · ${report.ledger.skippedLines} unreadable ledger line(s) not counted` : '';
+  const skipped =
+    report.ledger.skippedLines > 0 ? ` · ${report.ledger.skippedLines} unreadable ledger line(s) not counted` : '';
   return element(
     'footer',
     { className: 'report-footer' },
-    element('div', { className: 'hint', attributes: { id: 'prices-as-of' }, text: `Prices as of ${report.pricesAsOf} (${report.priceSource})${skipped}. Amounts in USD, from the cost ledger.` }),
+    element('div', {
+      className: 'hint',
+      attributes: { id: 'prices-as-of' },
+      text: `Prices as of ${report.pricesAsOf} (${report.priceSource})${skipped}. Amounts in USD, from the cost ledger.`,
+    }),
     element(
       'div',
       { className: 'actions' },
@@ -115,7 +176,12 @@ export function footer(report: CostReport, host: ReportHost): HTMLElement {
 export function emptyState(snapshot: ReportSnapshotMessage): HTMLElement {
   const text =
     snapshot.workspaceName === null
-      ? 'Open a folder to see its costs: Prompt Meter keeps a cost ledger in the folder\'s .promptmeter/ledger/.'
+      ? "Open a folder to see its costs: Prompt Meter keeps a cost ledger in the folder's .promptmeter/ledger/."
       : 'No calls recorded yet. Run a prompt or a batch through Prompt Meter (or the promptmeter CLI): every call and cache hit is written to .promptmeter/ledger/, and this view fills in as calls finish — spend, savings by cause and your budget.';
-  return element('div', { className: 'empty-state', attributes: { id: 'empty-state', role: 'status' } }, element('h2', { text: 'No costs yet' }), element('p', { text }));
+  return element(
+    'div',
+    { className: 'empty-state', attributes: { id: 'empty-state', role: 'status' } },
+    element('h2', { text: 'No costs yet' }),
+    element('p', { text }),
+  );
 }

@@ -14,11 +14,25 @@ const BREAKDOWNS: ReadonlyArray<{ readonly key: Breakdown; readonly label: strin
 ];
 
 /** Spend by model, prompt file or run (one table at a time, switched by a toolbar). */
-export function breakdown(report: CostReport, shown: Breakdown, host: ReportHost, show: (breakdown: Breakdown) => void): HTMLElement {
-  const toolbar = element('div', { className: 'range-picker', attributes: { role: 'toolbar', 'aria-label': 'Spend by' } });
+export function breakdown(
+  report: CostReport,
+  shown: Breakdown,
+  host: ReportHost,
+  show: (breakdown: Breakdown) => void,
+): HTMLElement {
+  const toolbar = element('div', {
+    className: 'range-picker',
+    attributes: { role: 'toolbar', 'aria-label': 'Spend by' },
+  });
   for (const option of BREAKDOWNS) {
     const pressed = option.key === shown;
-    toolbar.append(button(option.label, () => show(option.key), { className: pressed ? 'pressed' : '', focusKey: `breakdown-${option.key}`, attributes: { 'aria-pressed': String(pressed) } }));
+    toolbar.append(
+      button(option.label, () => show(option.key), {
+        className: pressed ? 'pressed' : '',
+        focusKey: `breakdown-${option.key}`,
+        attributes: { 'aria-pressed': String(pressed) },
+      }),
+    );
   }
   const heading = BREAKDOWNS.find((option) => option.key === shown)!.heading;
   let rows: readonly SpendRow[];
@@ -39,21 +53,47 @@ export function breakdown(report: CostReport, shown: Breakdown, host: ReportHost
     rows = report.byModel;
     hidden = report.more.byModel;
   }
-  const body = rows.length === 0 ? element('p', { className: 'hint', text: shown === 'run' ? 'No batch runs in this range.' : 'No calls in this range.' }) : spendTable(heading, rows, shown, open);
+  const body =
+    rows.length === 0
+      ? element('p', {
+          className: 'hint',
+          text: shown === 'run' ? 'No batch runs in this range.' : 'No calls in this range.',
+        })
+      : spendTable(heading, rows, shown, open);
   return section('Spend by', `breakdown breakdown-${shown}`, toolbar, body, ...moreHint(hidden));
 }
 
 /** "… 1,234 more": the report keeps the top rows; the exports have all of them. */
 function moreHint(hidden: number): HTMLElement[] {
-  return hidden > 0 ? [element('p', { className: 'hint more', text: `… ${hidden.toLocaleString('en-US')} more (Export Cost Report has every row)` })] : [];
+  return hidden > 0
+    ? [
+        element('p', {
+          className: 'hint more',
+          text: `… ${hidden.toLocaleString('en-US')} more (Export Cost Report has every row)`,
+        }),
+      ]
+    : [];
 }
 
-function spendTable(heading: string, rows: readonly SpendRow[], kind: Breakdown, open?: (row: SpendRow) => (() => void) | undefined): HTMLTableElement {
-  const header = element('tr', {}, ...[heading, 'Calls', 'Spend', 'Share'].map((text, index) => element('th', { text, className: index === 0 ? '' : 'number', attributes: { scope: 'col' } })));
+function spendTable(
+  heading: string,
+  rows: readonly SpendRow[],
+  kind: Breakdown,
+  open?: (row: SpendRow) => (() => void) | undefined,
+): HTMLTableElement {
+  const header = element(
+    'tr',
+    {},
+    ...[heading, 'Calls', 'Spend', 'Share'].map((text, index) =>
+      element('th', { text, className: index === 0 ? '' : 'number', attributes: { scope: 'col' } }),
+    ),
+  );
   const body = element('tbody');
   rows.forEach((row, index) => {
     const action = open?.(row);
-    const name: Child = action ? button(row.name, action, { className: 'link', focusKey: `${kind}-${index}`, title: `Open ${row.name}` }) : element('span', { text: row.name });
+    const name: Child = action
+      ? button(row.name, action, { className: 'link', focusKey: `${kind}-${index}`, title: `Open ${row.name}` })
+      : element('span', { text: row.name });
     const tooltip = `${row.calls} calls, ${row.cacheHits} from cache or deduplicated; ${formatTokens(row.inputTokens)} input (${formatTokens(row.cachedTokens)} cached) and ${formatTokens(row.outputTokens)} output tokens billed`;
     body.append(
       element(
@@ -76,8 +116,22 @@ export function topPrompts(report: CostReport, host: ReportHost): HTMLElement | 
   report.topPrompts.forEach((prompt, index) => {
     const label = `${prompt.source ?? '(no source)'}${prompt.jobId ? ` #${prompt.jobId}` : ''}`;
     const source = prompt.source;
-    const name = source ? button(label, () => host.post({ type: 'openFile', path: source }), { className: 'link', focusKey: `prompt-${index}`, title: `Open ${source}` }) : element('span', { text: label });
-    list.append(element('li', {}, name, element('span', { className: 'hint', text: ` ${prompt.model} · ${prompt.calls} call(s) · ` }), moneyElement(prompt.spend)));
+    const name = source
+      ? button(label, () => host.post({ type: 'openFile', path: source }), {
+          className: 'link',
+          focusKey: `prompt-${index}`,
+          title: `Open ${source}`,
+        })
+      : element('span', { text: label });
+    list.append(
+      element(
+        'li',
+        {},
+        name,
+        element('span', { className: 'hint', text: ` ${prompt.model} · ${prompt.calls} call(s) · ` }),
+        moneyElement(prompt.spend),
+      ),
+    );
   });
   return section('Most expensive prompts', 'top-prompts', list, ...moreHint(report.more.topPrompts));
 }
@@ -91,20 +145,38 @@ export function recentRuns(report: CostReport, host: ReportHost): HTMLElement | 
 }
 
 function runItem(run: RunSummary, index: number, host: ReportHost): HTMLLIElement {
-  const jobs = run.jobs ? `${run.jobs.done}/${run.jobs.total} jobs${run.jobs.failed > 0 ? `, ${run.jobs.failed} failed` : ''}` : `${run.calls} call(s)`;
+  const jobs = run.jobs
+    ? `${run.jobs.done}/${run.jobs.total} jobs${run.jobs.failed > 0 ? `, ${run.jobs.failed} failed` : ''}`
+    : `${run.calls} call(s)`;
   const estimate = run.estimateUsd === null ? '' : ` (estimate $${run.estimateUsd.toFixed(4)})`;
-  const budgetNote = run.budgetLevel === 'ok' ? null : element('span', { className: `badge level-${run.budgetLevel}`, text: `${formatShare(run.budgetFraction)} of run budget` });
+  const budgetNote =
+    run.budgetLevel === 'ok'
+      ? null
+      : element('span', {
+          className: `badge level-${run.budgetLevel}`,
+          text: `${formatShare(run.budgetFraction)} of run budget`,
+        });
   return element(
     'li',
     { className: 'run', attributes: { 'data-run': run.id } },
     element(
       'div',
       { className: 'run-line' },
-      button(run.id, () => host.post({ type: 'openRun', runId: run.id }), { className: 'link', focusKey: `run-${index}`, title: 'Open the run\'s results' }),
+      button(run.id, () => host.post({ type: 'openRun', runId: run.id }), {
+        className: 'link',
+        focusKey: `run-${index}`,
+        title: "Open the run's results",
+      }),
       element('span', { className: `badge status-${run.status}`, text: run.status }),
       budgetNote,
     ),
-    element('div', { className: 'hint' }, element('span', { text: `${run.source ?? ''}${run.source ? ' · ' : ''}${jobs} · ` }), moneyElement(run.spend), element('span', { text: estimate })),
+    element(
+      'div',
+      { className: 'hint' },
+      element('span', { text: `${run.source ?? ''}${run.source ? ' · ' : ''}${jobs} · ` }),
+      moneyElement(run.spend),
+      element('span', { text: estimate }),
+    ),
     run.lastError ? element('div', { className: 'run-error', text: `Last error: ${run.lastError}` }) : null,
   );
 }

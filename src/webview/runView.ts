@@ -17,7 +17,10 @@ function render(root: HTMLElement, run: RunViewModel): void {
   const counts = new Map<string, number>();
   for (const job of run.jobs) counts.set(job.status, (counts.get(job.status) ?? 0) + 1);
   const summary = [...counts].map(([status, count]) => `${count} ${status}`).join(' · ');
-  const total = run.unknownCosts > 0 ? `${formatUsd(run.knownCostUsd)} + ${run.unknownCosts} of unknown cost` : formatUsd(run.knownCostUsd);
+  const total =
+    run.unknownCosts > 0
+      ? `${formatUsd(run.knownCostUsd)} + ${run.unknownCosts} of unknown cost`
+      : formatUsd(run.knownCostUsd);
   const rows = run.jobs.map((job) =>
     element(
       'tr',
@@ -32,12 +35,23 @@ function render(root: HTMLElement, run: RunViewModel): void {
   const stopped = run.stopReason ? [element('p', { className: 'run-error', text: `Stopped: ${run.stopReason}` })] : [];
   root.replaceChildren(
     element('h1', { text: `Run ${run.id}` }),
-    element('p', { className: 'hint', text: `${run.source} · ${run.status} · ${run.createdAt} · ${summary} · spent ${total}` }),
+    element('p', {
+      className: 'hint',
+      text: `${run.source} · ${run.status} · ${run.createdAt} · ${summary} · spent ${total}`,
+    }),
     ...stopped,
     element(
       'table',
       { className: 'run-jobs' },
-      element('thead', {}, element('tr', {}, ...['Job', 'Model', 'Status', 'Cost', 'Output'].map((title) => element('th', { text: title })))),
+      element(
+        'thead',
+        {},
+        element(
+          'tr',
+          {},
+          ...['Job', 'Model', 'Status', 'Cost', 'Output'].map((title) => element('th', { text: title })),
+        ),
+      ),
       element('tbody', {}, ...rows),
     ),
   );

@@ -9,8 +9,28 @@ import { formatMoney } from '../core/report/formatMoney';
  */
 async function loadChartJs(): Promise<typeof Chart> {
   const chartJs = await import('chart.js');
-  const { BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } = chartJs;
-  chartJs.Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
+  const {
+    BarController,
+    BarElement,
+    CategoryScale,
+    Legend,
+    LinearScale,
+    LineController,
+    LineElement,
+    PointElement,
+    Tooltip,
+  } = chartJs;
+  chartJs.Chart.register(
+    BarController,
+    BarElement,
+    CategoryScale,
+    LinearScale,
+    LineController,
+    LineElement,
+    PointElement,
+    Tooltip,
+    Legend,
+  );
   return chartJs.Chart;
 }
 
@@ -86,8 +106,24 @@ export class SpendChart {
     const colors = themeColors();
     this.chart.data.labels = days.map((day) => day.day.slice(5));
     this.chart.data.datasets = [
-      { type: 'bar', label: 'Spend', data: days.map((day) => day.spend.knownUsd), backgroundColor: colors.spend, borderRadius: 2, order: 2 },
-      { type: 'line', label: 'Saved', data: days.map((day) => day.saved.knownUsd), borderColor: colors.saved, backgroundColor: colors.saved, pointRadius: 0, borderWidth: 2, order: 1 },
+      {
+        type: 'bar',
+        label: 'Spend',
+        data: days.map((day) => day.spend.knownUsd),
+        backgroundColor: colors.spend,
+        borderRadius: 2,
+        order: 2,
+      },
+      {
+        type: 'line',
+        label: 'Saved',
+        data: days.map((day) => day.saved.knownUsd),
+        borderColor: colors.saved,
+        backgroundColor: colors.saved,
+        pointRadius: 0,
+        borderWidth: 2,
+        order: 1,
+      },
     ];
     this.chart.update();
   }
@@ -95,7 +131,9 @@ export class SpendChart {
   private tooltipLabel(datasetIndex: number, dataIndex: number): string {
     const day = this.days[dataIndex];
     if (!day) return '';
-    return datasetIndex === 0 ? `Spend ${formatMoney(day.spend)} (${day.calls} calls)` : `Saved ${formatMoney(day.saved)}`;
+    return datasetIndex === 0
+      ? `Spend ${formatMoney(day.spend)} (${day.calls} calls)`
+      : `Saved ${formatMoney(day.saved)}`;
   }
 
   /** Sets the theme on this chart's own options (never on Chart.defaults, which every chart shares). */

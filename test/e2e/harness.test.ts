@@ -85,7 +85,10 @@ async function buildHarnessExtension(folder: string): Promise<string> {
   mkdirSync(source, { recursive: true });
   writeFileSync(path.join(source, 'package.json'), JSON.stringify(MANIFEST, null, 2));
   writeFileSync(path.join(source, 'extension.js'), EXTENSION_SOURCE);
-  writeFileSync(path.join(source, 'README.md'), '# E2E harness\n\nA throwaway extension for the e2e harness self-test.\n');
+  writeFileSync(
+    path.join(source, 'README.md'),
+    '# E2E harness\n\nA throwaway extension for the e2e harness self-test.\n',
+  );
   writeFileSync(path.join(source, '.vscodeignore'), '**\n!package.json\n!extension.js\n!README.md\n');
   return packageExtension(source, path.join(folder, 'e2e-harness.vsix'));
 }
@@ -172,17 +175,21 @@ test('e2e harness drives a packaged extension in real VS Code', { timeout: 300_0
   });
 });
 
-test('trust: true opens the workspace in Restricted Mode; close() stops the server', { timeout: 180_000 }, async (t) => {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'pm-e2e-harness-'));
-  t.after(() => rmSync(scratch, { recursive: true, force: true }));
-  const vsixPath = await buildHarnessExtension(scratch);
-  const workspace = createWorkspace({ 'notes.txt': 'untrusted\n' });
-  const server = await startCodeServerForTest(t, { workspace, vsixPath, trust: true, name: 'harness-restricted' });
+test(
+  'trust: true opens the workspace in Restricted Mode; close() stops the server',
+  { timeout: 180_000 },
+  async (t) => {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'pm-e2e-harness-'));
+    t.after(() => rmSync(scratch, { recursive: true, force: true }));
+    const vsixPath = await buildHarnessExtension(scratch);
+    const workspace = createWorkspace({ 'notes.txt': 'untrusted\n' });
+    const server = await startCodeServerForTest(t, { workspace, vsixPath, trust: true, name: 'harness-restricted' });
 
-  await waitForStatusBarText(server.page, /Restricted Mode/);
-  await waitForStatusBarText(server.page, /Harness ready 42 \(untrusted\)/);
+    await waitForStatusBarText(server.page, /Restricted Mode/);
+    await waitForStatusBarText(server.page, /Harness ready 42 \(untrusted\)/);
 
-  const pid = server.serverPid;
-  await server.close();
-  assert.throws(() => process.kill(-pid, 0), { code: 'ESRCH' }, 'no process of the server group is left');
-});
+    const pid = server.serverPid;
+    await server.close();
+    assert.throws(() => process.kill(-pid, 0), { code: 'ESRCH' }, 'no process of the server group is left');
+  },
+);

@@ -5,7 +5,17 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MODELS, startTestServer } from '../server';
-import { createWorkspace, openFile, pickQuickPickItem, runCommand, screenshot, startCodeServerForTest, waitForNotification, waitForStatusBarText, waitUntil } from './support';
+import {
+  createWorkspace,
+  openFile,
+  pickQuickPickItem,
+  runCommand,
+  screenshot,
+  startCodeServerForTest,
+  waitForNotification,
+  waitForStatusBarText,
+  waitUntil,
+} from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
 import { clickDialogButton, enterInputBox, waitForPreviewContaining } from './support/promptMeterUi';
 import type { CostReport } from '../../src/core/report/costReportTypes';
@@ -30,7 +40,11 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     // As after "Open as Markdown" (estimates.test.ts): VS Code's chat prompt-file validation stays out of the way.
     'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
   };
-  const server = await startCodeServerForTest(t, { workspace, vsixPath: promptMeterVsix(), name: 'runs', settings }, () => api.close());
+  const server = await startCodeServerForTest(
+    t,
+    { workspace, vsixPath: promptMeterVsix(), name: 'runs', settings },
+    () => api.close(),
+  );
   const { page } = server;
 
   await t.test('Set API Key stores the key in secret storage', async () => {
@@ -42,17 +56,20 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     await waitForNotification(page, /API key stored/);
   });
 
-  await t.test('Run Prompt streams the answer into a rendered result (Markdown preview) with model, tokens, cost and cache state', async () => {
-    await openFile(page, 'prompts/faq-answer.prompt.md');
-    await runCommand(page, 'Prompt Meter: Run Prompt');
-    const result = await waitForPreviewContaining(page, /tokens in .* out .* cost \$.*fresh answer/, 60_000);
-    assert.match(result, /model gpt-4o-mini · /, 'rendered: the bold model name shows without its ** marks');
-    assert.doesNotMatch(result, /\*\*/, 'no raw Markdown in the rendered result');
-    assert.match(result, / \d+ ms /, 'latency in whole milliseconds');
-    assert.match(result, /Answer: /, 'the answer text from the server is shown');
-    assert.equal(api.stats().completionsServed, 1);
-    await screenshot(page, 'runs-result-editor');
-  });
+  await t.test(
+    'Run Prompt streams the answer into a rendered result (Markdown preview) with model, tokens, cost and cache state',
+    async () => {
+      await openFile(page, 'prompts/faq-answer.prompt.md');
+      await runCommand(page, 'Prompt Meter: Run Prompt');
+      const result = await waitForPreviewContaining(page, /tokens in .* out .* cost \$.*fresh answer/, 60_000);
+      assert.match(result, /model gpt-4o-mini · /, 'rendered: the bold model name shows without its ** marks');
+      assert.doesNotMatch(result, /\*\*/, 'no raw Markdown in the rendered result');
+      assert.match(result, / \d+ ms /, 'latency in whole milliseconds');
+      assert.match(result, /Answer: /, 'the answer text from the server is shown');
+      assert.equal(api.stats().completionsServed, 1);
+      await screenshot(page, 'runs-result-editor');
+    },
+  );
 
   await t.test('running it again is a cache hit in the same result tab: no HTTP call, marked cached', async () => {
     await openFile(page, 'prompts/faq-answer.prompt.md');
@@ -60,7 +77,11 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     await waitForPreviewContaining(page, /cached \((memory|disk)\) — saved \$/, 60_000);
     assert.equal(api.stats().completionsServed, 1, 'the second run made no call');
     const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
-    assert.equal(tabs.filter((tab) => /Result — faq-answer/.test(tab)).length, 1, `one result tab per prompt: ${JSON.stringify(tabs)}`);
+    assert.equal(
+      tabs.filter((tab) => /Result — faq-answer/.test(tab)).length,
+      1,
+      `one result tab per prompt: ${JSON.stringify(tabs)}`,
+    );
     await screenshot(page, 'runs-result-reused-tab');
   });
 
@@ -84,7 +105,10 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
 
   await t.test('Retry Failed Jobs sends only the failed job of a finished run', async () => {
     // A prompt on a model the server does not know yet: its job fails (404 model_not_found, not retried).
-    writeFileSync(path.join(workspace, 'prompts', 'retry-me.prompt.md'), '---\nmodel: gpt-4o\nmax_tokens: 32\n---\nName a prime number above 100.\n');
+    writeFileSync(
+      path.join(workspace, 'prompts', 'retry-me.prompt.md'),
+      '---\nmodel: gpt-4o\nmax_tokens: 32\n---\nName a prime number above 100.\n',
+    );
     api.configure({ models: DEFAULT_MODELS.filter((model) => model !== 'gpt-4o') });
     const runs = path.join(workspace, '.promptmeter', 'runs');
     const before = new Set(readdirSync(runs));
@@ -115,92 +139,133 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     assert.equal(index.cost.unpriced, 0);
   });
 
-  await t.test('over budget, the plan dialog defaults to Cancel, shows the budget with its digits and names no CLI flag', async () => {
-    writeFileSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'), '---\nmodel: gpt-4o-mini\nmax_tokens: 32\n---\nSpell "rhythm" backwards.\n');
-    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'promptmeter.budget.monthly': 0.0005 }));
-    // The status bar shows the monthly budget once the setting is read (and with its digits, not "$0.00").
-    await waitForStatusBarText(page, /\/ \$0\.00050 this month/, { timeout: 60_000 });
-    const runs = path.join(workspace, '.promptmeter', 'runs');
-    const before = new Set(readdirSync(runs));
-    const served = api.stats().completionsServed;
-    await runCommand(page, 'Prompt Meter: Run Prompts Folder');
-    await pickQuickPickItem(page, 'prompts');
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
-    const text = await dialog.innerText();
-    const buttons = (await dialog.locator('.monaco-button').allInnerTexts()).map((label) => label.trim()).filter(Boolean);
-    const focused = ((await dialog.locator('.monaco-button:focus').allInnerTexts())[0] ?? '').trim();
-    t.diagnostic(`over-budget dialog buttons: ${JSON.stringify(buttons)}, focused: ${focused}`);
-    assert.match(text, /monthly budget of \$0\.00050/);
-    assert.doesNotMatch(text, /--allow-over-budget|\$0\.00\b/);
-    assert.ok(buttons.includes('Run Anyway (Over Budget)'), buttons.join(' | '));
-    assert.equal(focused, 'Cancel', 'Enter answers Cancel');
-    await screenshot(page, 'runs-over-budget-dialog');
-    await page.keyboard.press('Enter');
-    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
-    const runId = readdirSync(runs).find((name) => !before.has(name))!;
-    // The extension writes the answer to run.json just after the dialog closes.
-    const stopReason = async (): Promise<string | undefined> => {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const reason = (JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')) as { stopReason?: string }).stopReason;
-        if (reason) return reason;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      return undefined;
-    };
-    assert.equal(await stopReason(), 'Not started.', 'Enter picked Cancel');
-    assert.equal(api.stats().completionsServed, served, 'nothing was sent');
-    rmSync(path.join(workspace, '.vscode'), { recursive: true });
-    rmSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'));
-  });
+  await t.test(
+    'over budget, the plan dialog defaults to Cancel, shows the budget with its digits and names no CLI flag',
+    async () => {
+      writeFileSync(
+        path.join(workspace, 'prompts', 'budget-probe.prompt.md'),
+        '---\nmodel: gpt-4o-mini\nmax_tokens: 32\n---\nSpell "rhythm" backwards.\n',
+      );
+      mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(
+        path.join(workspace, '.vscode', 'settings.json'),
+        JSON.stringify({ 'promptmeter.budget.monthly': 0.0005 }),
+      );
+      // The status bar shows the monthly budget once the setting is read (and with its digits, not "$0.00").
+      await waitForStatusBarText(page, /\/ \$0\.00050 this month/, { timeout: 60_000 });
+      const runs = path.join(workspace, '.promptmeter', 'runs');
+      const before = new Set(readdirSync(runs));
+      const served = api.stats().completionsServed;
+      await runCommand(page, 'Prompt Meter: Run Prompts Folder');
+      await pickQuickPickItem(page, 'prompts');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+      const text = await dialog.innerText();
+      const buttons = (await dialog.locator('.monaco-button').allInnerTexts())
+        .map((label) => label.trim())
+        .filter(Boolean);
+      const focused = ((await dialog.locator('.monaco-button:focus').allInnerTexts())[0] ?? '').trim();
+      t.diagnostic(`over-budget dialog buttons: ${JSON.stringify(buttons)}, focused: ${focused}`);
+      assert.match(text, /monthly budget of \$0\.00050/);
+      assert.doesNotMatch(text, /--allow-over-budget|\$0\.00\b/);
+      assert.ok(buttons.includes('Run Anyway (Over Budget)'), buttons.join(' | '));
+      assert.equal(focused, 'Cancel', 'Enter answers Cancel');
+      await screenshot(page, 'runs-over-budget-dialog');
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+      const runId = readdirSync(runs).find((name) => !before.has(name))!;
+      // The extension writes the answer to run.json just after the dialog closes.
+      const stopReason = async (): Promise<string | undefined> => {
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const reason = (
+            JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')) as { stopReason?: string }
+          ).stopReason;
+          if (reason) return reason;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return undefined;
+      };
+      assert.equal(await stopReason(), 'Not started.', 'Enter picked Cancel');
+      assert.equal(api.stats().completionsServed, served, 'nothing was sent');
+      rmSync(path.join(workspace, '.vscode'), { recursive: true });
+      rmSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'));
+    },
+  );
 
-  await t.test('after the runs, the Cost Report shows the spend and the cache saving of promptmeter report --json', async () => {
-    const cli = cliJson<CostReport>(['report'], workspace);
-    const cache = cli.savings.causes.find((cause) => cause.cause === 'responseCache');
-    assert.ok(cache && cache.amount.knownUsd > 0, 'the second Run Prompt was a cache hit: a saving with evidence');
-    assert.ok(cli.spend.month.knownUsd > 0);
-    await runCommand(page, 'Prompt Meter: Open Cost Report');
-    const frame = await webviewFrame(page, 'Cost Report', { timeout: 60_000 });
-    const month = frame.locator('#spend-month .money').first();
-    await month.waitFor({ timeout: 60_000 });
-    assert.equal(Number(await month.getAttribute('data-usd')), cli.spend.month.knownUsd);
-    assert.equal(((await month.textContent()) ?? '').trim(), formatMoney(cli.spend.month));
-    const saving = frame.locator('[data-cause="responseCache"] .cause-amount').first();
-    assert.equal(Number(await saving.getAttribute('data-usd')), cache.amount.knownUsd);
-    await frame.locator('canvas').waitFor();
-    await screenshot(page, 'cost-report-after-runs');
-    console.log(`cost report after runs: month ${formatMoney(cli.spend.month)}, cache saving ${formatMoney(cache.amount)}, dedupe ${formatMoney(cli.savings.causes.find((c) => c.cause === 'dedupe')?.amount ?? ZERO_MONEY)}`);
-  });
+  await t.test(
+    'after the runs, the Cost Report shows the spend and the cache saving of promptmeter report --json',
+    async () => {
+      const cli = cliJson<CostReport>(['report'], workspace);
+      const cache = cli.savings.causes.find((cause) => cause.cause === 'responseCache');
+      assert.ok(cache && cache.amount.knownUsd > 0, 'the second Run Prompt was a cache hit: a saving with evidence');
+      assert.ok(cli.spend.month.knownUsd > 0);
+      await runCommand(page, 'Prompt Meter: Open Cost Report');
+      const frame = await webviewFrame(page, 'Cost Report', { timeout: 60_000 });
+      const month = frame.locator('#spend-month .money').first();
+      await month.waitFor({ timeout: 60_000 });
+      assert.equal(Number(await month.getAttribute('data-usd')), cli.spend.month.knownUsd);
+      assert.equal(((await month.textContent()) ?? '').trim(), formatMoney(cli.spend.month));
+      const saving = frame.locator('[data-cause="responseCache"] .cause-amount').first();
+      assert.equal(Number(await saving.getAttribute('data-usd')), cache.amount.knownUsd);
+      await frame.locator('canvas').waitFor();
+      await screenshot(page, 'cost-report-after-runs');
+      console.log(
+        `cost report after runs: month ${formatMoney(cli.spend.month)}, cache saving ${formatMoney(cache.amount)}, dedupe ${formatMoney(cli.savings.causes.find((c) => c.cause === 'dedupe')?.amount ?? ZERO_MONEY)}`,
+      );
+    },
+  );
 
-  await t.test("the Cost Report's recent run opens the run view: job, model, status, cost and output per job", async () => {
-    const runs = path.join(workspace, '.promptmeter', 'runs');
-    const [runId] = readdirSync(runs);
-    const jobs = readFileSync(path.join(runs, runId!, 'jobs.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { id: string; model: string });
-    const frame = await webviewFrame(page, 'Cost Report', { timeout: 60_000 });
-    await frame.locator(`[data-run="${runId}"] button`).first().click();
-    const table = await waitUntil(page, 'the run view table', async () => {
-      for (const candidate of page.frames()) {
-        const rows = await candidate
-          .evaluate(() => Array.from(document.querySelectorAll('table.run-jobs tbody tr')).map((row) => ({ job: row.getAttribute('data-job'), cells: Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent ?? '') })))
-          .catch(() => []);
-        if (rows.length > 0) return rows;
+  await t.test(
+    "the Cost Report's recent run opens the run view: job, model, status, cost and output per job",
+    async () => {
+      const runs = path.join(workspace, '.promptmeter', 'runs');
+      const [runId] = readdirSync(runs);
+      const jobs = readFileSync(path.join(runs, runId!, 'jobs.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; model: string });
+      const frame = await webviewFrame(page, 'Cost Report', { timeout: 60_000 });
+      await frame.locator(`[data-run="${runId}"] button`).first().click();
+      const table = await waitUntil(
+        page,
+        'the run view table',
+        async () => {
+          for (const candidate of page.frames()) {
+            const rows = await candidate
+              .evaluate(() =>
+                Array.from(document.querySelectorAll('table.run-jobs tbody tr')).map((row) => ({
+                  job: row.getAttribute('data-job'),
+                  cells: Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent ?? ''),
+                })),
+              )
+              .catch(() => []);
+            if (rows.length > 0) return rows;
+          }
+          return undefined;
+        },
+        { timeout: 60_000 },
+      );
+      assert.deepEqual(
+        table.map((row) => row.job),
+        jobs.map((job) => job.id),
+        'every job, in plan order',
+      );
+      for (const row of table) {
+        const [id, model, status, cost, output] = row.cells;
+        const job = jobs.find((candidate) => candidate.id === id);
+        assert.equal(model, job?.model);
+        assert.equal(status, 'done');
+        assert.match(cost ?? '', /^\$\d/, `a known cost for ${id}: ${cost}`);
+        assert.ok((output ?? '').length > 0, `an answer for ${id}`);
       }
-      return undefined;
-    }, { timeout: 60_000 });
-    assert.deepEqual(table.map((row) => row.job), jobs.map((job) => job.id), 'every job, in plan order');
-    for (const row of table) {
-      const [id, model, status, cost, output] = row.cells;
-      const job = jobs.find((candidate) => candidate.id === id);
-      assert.equal(model, job?.model);
-      assert.equal(status, 'done');
-      assert.match(cost ?? '', /^\$\d/, `a known cost for ${id}: ${cost}`);
-      assert.ok((output ?? '').length > 0, `an answer for ${id}`);
-    }
-    const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
-    assert.ok(tabs.some((tab) => tab.includes(`Run ${runId}`)), `a tab named after the run: ${JSON.stringify(tabs)}`);
-    await screenshot(page, 'run-view');
-  });
+      const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
+      assert.ok(
+        tabs.some((tab) => tab.includes(`Run ${runId}`)),
+        `a tab named after the run: ${JSON.stringify(tabs)}`,
+      );
+      await screenshot(page, 'run-view');
+    },
+  );
 
   await t.test('the key is in no file: not settings, ledger, results', async () => {
     const ledger = workspaceLedgerText(workspace);
@@ -208,7 +273,10 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     assert.ok(!ledger.includes(SECRET));
     for (const runId of readdirSync(path.join(workspace, '.promptmeter', 'runs'))) {
       for (const name of readdirSync(path.join(workspace, '.promptmeter', 'runs', runId))) {
-        assert.ok(!readFileSync(path.join(workspace, '.promptmeter', 'runs', runId, name), 'utf8').includes(SECRET), name);
+        assert.ok(
+          !readFileSync(path.join(workspace, '.promptmeter', 'runs', runId, name), 'utf8').includes(SECRET),
+          name,
+        );
       }
     }
     assert.ok(!readFileSync(path.join(server.userDataDir, 'User', 'settings.json'), 'utf8').includes(SECRET));

@@ -49,7 +49,10 @@ describe('credentials in the base URL', () => {
 
   test('a wrong password is refused by the server, and the error does not carry it', async () => {
     const { client } = harnessClient(withCredentials(server.url, 'pw-wrong-Zq81-hidden'), await scratch.directory());
-    const error = await client.chat(ask('wrong password')).then(() => undefined, (failure: Error) => failure);
+    const error = await client.chat(ask('wrong password')).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
     await client.close();
     assert.ok(error, 'the call should fail');
     assert.equal((error as { reason?: string }).reason, 'authentication');
@@ -58,8 +61,13 @@ describe('credentials in the base URL', () => {
 
   test('an unreachable host is named without the credentials', async () => {
     const url = await closedPortUrl();
-    const { client } = harnessClient(withCredentials(url), await scratch.directory(), { retry: { baseDelayMs: 1, maxDelayMs: 2, retries: 1 } });
-    const error = await client.chat(ask('nobody listens')).then(() => undefined, (failure: Error) => failure);
+    const { client } = harnessClient(withCredentials(url), await scratch.directory(), {
+      retry: { baseDelayMs: 1, maxDelayMs: 2, retries: 1 },
+    });
+    const error = await client.chat(ask('nobody listens')).then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
     await client.close();
     assert.ok(error, 'the call should fail');
     assert.ok(error.message.includes(url), `the message names ${url}: ${error.message}`);

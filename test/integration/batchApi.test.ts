@@ -19,7 +19,10 @@ import { fakeApiKey } from '../support/fakeKeys';
 
 const secret = fakeApiKey('test-BATCH0SECRET0KEY0123456789');
 /** USD per 1M tokens, set as overrides so the expected costs below are computed from these numbers only. */
-const rates = { 'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 }, 'text-embedding-3-small': { input: 0.02, output: 0 } };
+const rates = {
+  'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 },
+  'text-embedding-3-small': { input: 0.02, output: 0 },
+};
 const priceUsage = priceUsageFrom(new Pricing(rates));
 const standardCost = (model: keyof typeof rates, usage: { promptTokens: number; completionTokens: number }) =>
   (usage.promptTokens * rates[model].input + usage.completionTokens * rates[model].output) / 1e6;
@@ -27,8 +30,14 @@ const standardCost = (model: keyof typeof rates, usage: { promptTokens: number; 
 function embeddingJob(id: string, input: string): RunJob {
   const model = 'text-embedding-3-small';
   return {
-    id, file: 'prompts/faq-embeddings.jsonl', endpoint: 'embeddings', model, request: { model, input },
-    estimate: { inputTokens: 8, outputTokens: 0, costUsd: 0.0000002, batchCostUsd: 0.0000001 }, dedupeKey: `embed:${input}`, question: input,
+    id,
+    file: 'prompts/faq-embeddings.jsonl',
+    endpoint: 'embeddings',
+    model,
+    request: { model, input },
+    estimate: { inputTokens: 8, outputTokens: 0, costUsd: 0.0000002, batchCostUsd: 0.0000001 },
+    dedupeKey: `embed:${input}`,
+    question: input,
   };
 }
 
@@ -38,9 +47,15 @@ describe('Batch API runs against the test server', () => {
   let ledger: LedgerEntry[];
   const clock = createSystemClock();
   const options = (extra: Partial<BatchRunOptions> = {}): BatchRunOptions => ({
-    clock, priceUsage, ledger: { append: async (entry) => void ledger.push(entry) }, pollIntervalMs: 20, maxPollIntervalMs: 100, ...extra,
+    clock,
+    priceUsage,
+    ledger: { append: async (entry) => void ledger.push(entry) },
+    pollIntervalMs: 20,
+    maxPollIntervalMs: 100,
+    ...extra,
   });
-  const newRun = (jobs: RunJob[]): RunFolder => new RunStore(mkdtempSync(path.join(tmpdir(), 'pm-batch-'))).create('prompts', jobs, null);
+  const newRun = (jobs: RunJob[]): RunFolder =>
+    new RunStore(mkdtempSync(path.join(tmpdir(), 'pm-batch-'))).create('prompts', jobs, null);
   const reopen = (folder: RunFolder): RunFolder => new RunStore(path.dirname(folder.directory)).open(folder.id);
 
   before(async () => {
@@ -51,15 +66,28 @@ describe('Batch API runs against the test server', () => {
     server.configure({ batchDurationMs: 200, batchFailCustomIds: [], batchExpireAfterLines: undefined });
     server.reset();
     ledger = [];
-    client = new BatchApiClient({ apiKey: secret, baseUrl: server.url, clock, policy: new RetryPolicy({ random: () => 0.5, baseDelayMs: 10, maxDelayMs: 50 }) });
+    client = new BatchApiClient({
+      apiKey: secret,
+      baseUrl: server.url,
+      clock,
+      policy: new RetryPolicy({ random: () => 0.5, baseDelayMs: 10, maxDelayMs: 50 }),
+    });
   });
 
   it('answers every job, sends identical jobs once, one batch per endpoint, at half the standard price', async () => {
-    const jobs = [chatJob('faq.md#row-1', 'How do I reset my password?'), chatJob('faq.md#row-2', 'Can I export to PDF?'), chatJob('faq.md#row-3', 'How do I reset my password?'), embeddingJob('emb#1', 'reset password')];
+    const jobs = [
+      chatJob('faq.md#row-1', 'How do I reset my password?'),
+      chatJob('faq.md#row-2', 'Can I export to PDF?'),
+      chatJob('faq.md#row-3', 'How do I reset my password?'),
+      embeddingJob('emb#1', 'reset password'),
+    ];
     const folder = newRun(jobs);
     const outcome = await runBatchApi(folder, client, options());
     assert.equal(outcome.status, 'completed');
-    assert.deepEqual({ ...outcome.progress, costUsd: 0, cost: null }, { total: 4, done: 4, failed: 0, truncated: 0, pending: 0, costUsd: 0, cost: null });
+    assert.deepEqual(
+      { ...outcome.progress, costUsd: 0, cost: null },
+      { total: 4, done: 4, failed: 0, truncated: 0, pending: 0, costUsd: 0, cost: null },
+    );
     assert.equal(outcome.progress.cost.unpriced, 0, 'every answered line is priced');
     assert.equal(outcome.progress.cost.usd, outcome.progress.costUsd);
     const stats = server.stats();
@@ -78,7 +106,10 @@ describe('Batch API runs against the test server', () => {
       const result = results.get(id)!;
       const model = result.model as keyof typeof rates;
       assert.ok(result.usage.promptTokens > 0);
-      assert.ok(Math.abs(result.costUsd! - standardCost(model, result.usage) * 0.5) < 1e-15, `${id}: ${result.costUsd} is half of ${standardCost(model, result.usage)}`);
+      assert.ok(
+        Math.abs(result.costUsd! - standardCost(model, result.usage) * 0.5) < 1e-15,
+        `${id}: ${result.costUsd} is half of ${standardCost(model, result.usage)}`,
+      );
     }
     const paid = ledger.filter((entry) => entry.cache === 'miss');
     assert.equal(paid.length, 3);
@@ -94,7 +125,10 @@ describe('Batch API runs against the test server', () => {
     assert.ok(Math.abs(index.costUsd - outcome.progress.costUsd) < 1e-15);
     // The same money summed in another order: equal to the last few binary digits.
     assert.ok(Math.abs(outcome.progress.costUsd - paid.reduce((sum, entry) => sum + (entry.costUsd ?? 0), 0)) < 1e-12);
-    assert.doesNotMatch(JSON.stringify(ledger) + readFileSync(path.join(folder.directory, 'batch-api.json'), 'utf8'), new RegExp(secret));
+    assert.doesNotMatch(
+      JSON.stringify(ledger) + readFileSync(path.join(folder.directory, 'batch-api.json'), 'utf8'),
+      new RegExp(secret),
+    );
     const again = await runBatchApi(reopen(folder), client, options());
     assert.equal(again.status, 'completed');
     assert.equal(server.stats().batchesCreated, 2, 'a finished run sends nothing more');
@@ -129,8 +163,15 @@ describe('Batch API runs against the test server', () => {
     const first = await runBatchApi(folder, client, options());
     assert.equal(first.status, 'stopped');
     assert.match(first.stopReason ?? '', /expired/);
-    assert.deepEqual({ done: first.progress.done, failed: first.progress.failed, pending: first.progress.pending }, { done: 2, failed: 0, pending: 3 });
-    assert.equal(ledger.filter((entry) => entry.outcome === 'error').length, 0, 'expired lines never ran: no ledger entry');
+    assert.deepEqual(
+      { done: first.progress.done, failed: first.progress.failed, pending: first.progress.pending },
+      { done: 2, failed: 0, pending: 3 },
+    );
+    assert.equal(
+      ledger.filter((entry) => entry.outcome === 'error').length,
+      0,
+      'expired lines never ran: no ledger entry',
+    );
     server.configure({ batchExpireAfterLines: undefined });
     server.reset();
     const resumed = await runBatchApi(reopen(folder), client, options());
@@ -145,13 +186,17 @@ describe('Batch API runs against the test server', () => {
     const folder = newRun(jobs);
     const controller = new AbortController();
     const phases: BatchProgress['phase'][] = [];
-    const outcome = await runBatchApi(folder, client, options({
-      signal: controller.signal,
-      onProgress: (progress) => {
-        phases.push(progress.phase);
-        if ((progress.batches[0]?.requestCounts?.completed ?? 0) >= 1) controller.abort();
-      },
-    }));
+    const outcome = await runBatchApi(
+      folder,
+      client,
+      options({
+        signal: controller.signal,
+        onProgress: (progress) => {
+          phases.push(progress.phase);
+          if ((progress.batches[0]?.requestCounts?.completed ?? 0) >= 1) controller.abort();
+        },
+      }),
+    );
     assert.equal(outcome.status, 'cancelled');
     assert.ok(phases.includes('cancelling'));
     assert.equal(outcome.batches[0]?.status, 'cancelled');
@@ -169,13 +214,22 @@ describe('Batch API runs against the test server', () => {
 
   it('a create whose answer was lost is adopted on resume, not created twice', async () => {
     class LosingClient extends BatchApiClient {
-      override async createBatch(inputFileId: string, endpoint: BatchEndpoint, metadata: Record<string, string>): Promise<Batch> {
+      override async createBatch(
+        inputFileId: string,
+        endpoint: BatchEndpoint,
+        metadata: Record<string, string>,
+      ): Promise<Batch> {
         await super.createBatch(inputFileId, endpoint, metadata);
         throw new Error('process died before saving the batch id');
       }
     }
     const folder = newRun([chatJob('l#1', 'lost create'), chatJob('l#2', 'lost create 2')]);
-    const losing = new LosingClient({ apiKey: secret, baseUrl: server.url, clock, policy: new RetryPolicy({ random: () => 0.5 }) });
+    const losing = new LosingClient({
+      apiKey: secret,
+      baseUrl: server.url,
+      clock,
+      policy: new RetryPolicy({ random: () => 0.5 }),
+    });
     const first = await runBatchApi(folder, losing, options());
     assert.equal(first.status, 'stopped');
     assert.equal(server.stats().batchesCreated, 1);

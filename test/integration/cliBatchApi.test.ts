@@ -13,15 +13,26 @@ import { workspaceLedgerText } from '../support/ledgerText';
 const root = repositoryRoot();
 const secret = fakeApiKey('test-secret-123');
 
-function start(args: string[], cwd: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), ...args], { cwd, env: { PATH: process.env.PATH, OPENAI_API_KEY: secret } });
+function start(
+  args: string[],
+  cwd: string,
+): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, OPENAI_API_KEY: secret },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    },
+  );
   return { child, done };
 }
 
@@ -52,18 +63,33 @@ describe('promptmeter run --batch-api', () => {
   it('resumes polling after the CLI is killed mid-batch: one batch created, every job answered once', async () => {
     const workspace = mkdtempSync(path.join(tmpdir(), 'pm-batch-cli-'));
     cpSync(path.join(root, 'examples', 'prompts'), path.join(workspace, 'prompts'), { recursive: true });
-    const first = start(['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--batch-api', '--json'], workspace);
+    const first = start(
+      ['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--batch-api', '--json'],
+      workspace,
+    );
     const run = await runWithBatch(workspace);
     const batchId = run.batchApi.batchId;
     first.child.kill('SIGKILL');
     const killed = await first.done;
     assert.equal(killed.signal, 'SIGKILL');
-    const remote = (await (await fetch(`${server.url}/batches/${batchId}`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { status: string };
-    assert.ok(['validating', 'in_progress', 'finalizing'].includes(remote.status), `killed while the batch was ${remote.status}`);
-    assert.equal(existsSync(path.join(workspace, '.promptmeter', 'runs', run.id, 'results.jsonl')), false, 'nothing collected before the kill');
+    const remote = (await (
+      await fetch(`${server.url}/batches/${batchId}`, { headers: { authorization: `Bearer ${secret}` } })
+    ).json()) as { status: string };
+    assert.ok(
+      ['validating', 'in_progress', 'finalizing'].includes(remote.status),
+      `killed while the batch was ${remote.status}`,
+    );
+    assert.equal(
+      existsSync(path.join(workspace, '.promptmeter', 'runs', run.id, 'results.jsonl')),
+      false,
+      'nothing collected before the kill',
+    );
 
     const requestsBefore = server.stats().requests;
-    const resumed = await start(['run', '--resume', run.id, '--base-url', server.url, '--batch-api', '--json'], workspace).done;
+    const resumed = await start(
+      ['run', '--resume', run.id, '--base-url', server.url, '--batch-api', '--json'],
+      workspace,
+    ).done;
     assert.equal(resumed.code, 0, resumed.stderr);
     const report = JSON.parse(resumed.stdout);
     assert.equal(report.status, 'completed');
@@ -75,18 +101,34 @@ describe('promptmeter run --batch-api', () => {
     assert.equal(report.batch.requestCounts.total, stats.batchLinesAnswered);
     assert.equal(stats.duplicateCompletions, 0, 'no request was answered twice');
     assert.equal(stats.completionsServed, 0, 'nothing went through the synchronous endpoint');
-    const results = report.results as Array<{ id: string; cache: string; error: unknown; output: string | null; costUsd: number | null }>;
+    const results = report.results as Array<{
+      id: string;
+      cache: string;
+      error: unknown;
+      output: string | null;
+      costUsd: number | null;
+    }>;
     assert.equal(results.length, 30);
-    assert.ok(results.every((result) => !result.error && result.output), 'every job answered');
+    assert.ok(
+      results.every((result) => !result.error && result.output),
+      'every job answered',
+    );
     const sent = results.filter((result) => result.cache === 'batch');
     assert.equal(sent.length, stats.batchLinesAnswered);
     assert.equal(results.filter((result) => result.cache === 'dedupe').length, results.length - sent.length);
     assert.ok(results.length - sent.length >= 3, 'identical tickets were sent once');
     assert.ok(report.cost.knownUsd > 0 && report.cost.usd === report.cost.knownUsd);
     assert.equal(report.pending, 0);
-    assert.equal(report.requests, stats.requests - requestsBefore, 'requests counts every HTTP call of the resumed process');
+    assert.equal(
+      report.requests,
+      stats.requests - requestsBefore,
+      'requests counts every HTTP call of the resumed process',
+    );
 
-    const ledger = workspaceLedgerText(workspace).trim().split('\n').map((line) => JSON.parse(line));
+    const ledger = workspaceLedgerText(workspace)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const paid = ledger.filter((entry) => entry.cache === 'miss');
     assert.equal(paid.length, sent.length, 'one ledger entry per batch line');
     assert.ok(paid.every((entry) => entry.batchApi === true));

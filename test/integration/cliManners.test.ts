@@ -30,8 +30,15 @@ describe('CLI manners', () => {
   it('a reader that goes away (| head -1) ends the CLI quietly: no EPIPE stack trace', async () => {
     // Output well past a pipe's 64 KB buffer, so writes after the reader left fail with EPIPE.
     const folder = mkdtempSync(path.join(tmpdir(), 'pm-epipe-'));
-    for (let index = 0; index < 1500; index++) writeFileSync(path.join(folder, `p${index}.prompt.md`), `---\nmodel: gpt-4o-mini\nmax_tokens: 20\n---\nHello number ${index}\n`);
-    const child = spawn(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), 'estimate', '.'], { cwd: folder, env: { PATH: process.env.PATH } });
+    for (let index = 0; index < 1500; index++)
+      writeFileSync(
+        path.join(folder, `p${index}.prompt.md`),
+        `---\nmodel: gpt-4o-mini\nmax_tokens: 20\n---\nHello number ${index}\n`,
+      );
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), 'estimate', '.'], {
+      cwd: folder,
+      env: { PATH: process.env.PATH },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     // Read the first chunk, then close the pipe, as `head -1` does.

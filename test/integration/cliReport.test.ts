@@ -14,14 +14,26 @@ const root = repositoryRoot();
 const folders: string[] = [];
 
 function cli(args: string[], cwd: string) {
-  const result = spawnSync(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), ...args], { cwd, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(root, 'bin', 'promptmeter.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function line(fields: Record<string, unknown>): string {
   return JSON.stringify({
-    version: 1, id: randomUUID(), time: new Date(Date.now() - 1000).toISOString(), endpoint: 'chat.completions', model: 'test-model',
-    requestKey: 'k'.repeat(64), costUsd: 0, latencyMs: 10, cache: 'miss', retries: 0, outcome: 'ok',
+    version: 1,
+    id: randomUUID(),
+    time: new Date(Date.now() - 1000).toISOString(),
+    endpoint: 'chat.completions',
+    model: 'test-model',
+    requestKey: 'k'.repeat(64),
+    costUsd: 0,
+    latencyMs: 10,
+    cache: 'miss',
+    retries: 0,
+    outcome: 'ok',
     ...fields,
     usage: { promptTokens: 0, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0, ...(fields.usage as object) },
   });
@@ -46,9 +58,21 @@ function workspace(): string {
   const ledger = [
     // 1,000 in × $1 + 500 out × $2 = $0.002
     line({ source: 'prompts/a.prompt.md', usage: { promptTokens: 1000, completionTokens: 500 }, costUsd: 0.002 }),
-    line({ source: 'prompts/a.prompt.md', cache: 'memory', usage: { promptTokens: 1000, completionTokens: 500 }, avoidedCostUsd: 0.002 }),
+    line({
+      source: 'prompts/a.prompt.md',
+      cache: 'memory',
+      usage: { promptTokens: 1000, completionTokens: 500 },
+      avoidedCostUsd: 0.002,
+    }),
     // Batch: (1,000 × $1 + 1,000 cached × $0.5 + 1,000 out × $2) × 50% = $0.00175; standard $0.0035.
-    line({ source: 'prompts/b.batch.jsonl', runId: 'run-7', jobId: 'line-1', batchApi: true, usage: { promptTokens: 2000, cachedTokens: 1000, completionTokens: 1000 }, costUsd: 0.00175 }),
+    line({
+      source: 'prompts/b.batch.jsonl',
+      runId: 'run-7',
+      jobId: 'line-1',
+      batchApi: true,
+      usage: { promptTokens: 2000, cachedTokens: 1000, completionTokens: 1000 },
+      costUsd: 0.00175,
+    }),
     line({ source: 'prompts/c.prompt.md', model: 'mystery-model', usage: { promptTokens: 10 }, costUsd: null }),
     line({ source: 'prompts/a.prompt.md', time: '2020-01-15T12:00:00.000Z', costUsd: 1 }),
     '{"torn line',
@@ -58,7 +82,10 @@ function workspace(): string {
 }
 
 function near(actual: number | null | undefined, expected: number, what: string): void {
-  assert.ok(typeof actual === 'number' && Math.abs(actual - expected) < 1e-12, `${what}: expected ${expected}, got ${actual}`);
+  assert.ok(
+    typeof actual === 'number' && Math.abs(actual - expected) < 1e-12,
+    `${what}: expected ${expected}, got ${actual}`,
+  );
 }
 
 describe('promptmeter report', () => {
@@ -74,13 +101,30 @@ describe('promptmeter report', () => {
     // $0.002 + $0 (cache hit) + $0.00175; mystery-model has no price: the total is unknown, never $0.
     assert.deepEqual(report.spend.month, { usd: null, knownUsd: 0.00375, unpriced: 1 });
     assert.equal(report.spend.calls, 4);
-    assert.deepEqual(report.byModel.map((row) => [row.name, row.calls, row.spend.usd]), [['test-model', 3, 0.00375], ['mystery-model', 1, null]]);
-    assert.deepEqual(report.byFile.map((row) => [row.source, row.spend.knownUsd]), [['prompts/a.prompt.md', 0.002], ['prompts/b.batch.jsonl', 0.00175], ['prompts/c.prompt.md', 0]]);
+    assert.deepEqual(
+      report.byModel.map((row) => [row.name, row.calls, row.spend.usd]),
+      [
+        ['test-model', 3, 0.00375],
+        ['mystery-model', 1, null],
+      ],
+    );
+    assert.deepEqual(
+      report.byFile.map((row) => [row.source, row.spend.knownUsd]),
+      [
+        ['prompts/a.prompt.md', 0.002],
+        ['prompts/b.batch.jsonl', 0.00175],
+        ['prompts/c.prompt.md', 0],
+      ],
+    );
     const saving = (cause: string) => report.savings.causes.find((candidate) => candidate.cause === cause)?.amount.usd;
     near(saving('responseCache'), 0.002, 'response cache');
     near(saving('batchApi'), 0.00175, 'batch API: $0.0035 − $0.00175');
     near(saving('promptCaching'), 0.00025, 'prompt caching: 1,000 × ($1 − $0.5) / 1M × 50%');
-    assert.deepEqual(report.savings.causes.map((cause) => cause.cause), ['responseCache', 'batchApi', 'promptCaching'], 'no evidence, no cause');
+    assert.deepEqual(
+      report.savings.causes.map((cause) => cause.cause),
+      ['responseCache', 'batchApi', 'promptCaching'],
+      'no evidence, no cause',
+    );
     near(report.savings.total.usd, 0.004, 'total saved');
     assert.equal(report.budget.monthly, 0.004);
     near(report.budget.fraction, 0.9375, 'budget fraction');
@@ -94,15 +138,22 @@ describe('promptmeter report', () => {
     const first = JSON.parse(cli(['report', '--json', '--range', 'all'], folder).stdout) as CostReport;
     assert.ok(!existsSync(path.join(folder, '.promptmeter', 'ledger.jsonl')), 'ledger.jsonl was moved');
     const ledgerFolder = path.join(folder, '.promptmeter', 'ledger');
-    const segments = readdirSync(ledgerFolder).filter((name) => name.endsWith('.jsonl')).sort();
+    const segments = readdirSync(ledgerFolder)
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort();
     const thisMonth = `${new Date().toISOString().slice(0, 7)}.jsonl`;
     assert.deepEqual(segments, ['2020-01.jsonl', thisMonth], 'split into month segments');
-    assert.deepEqual(readdirSync(path.join(ledgerFolder, 'rollups')).sort(), segments.map((segment) => `${segment}.rollup`));
+    assert.deepEqual(
+      readdirSync(path.join(ledgerFolder, 'rollups')).sort(),
+      segments.map((segment) => `${segment}.rollup`),
+    );
     const later = JSON.parse(cli(['report', '--json', '--range', 'all'], folder).stdout) as CostReport;
     assert.deepEqual({ ...later, generatedAt: first.generatedAt, range: first.range }, first);
     assert.equal(first.ledger.entries, 5, 'every entry kept');
     assert.equal(first.ledger.skippedLines, 1, 'the torn line too (still skipped)');
-    const asFile = JSON.parse(cli(['report', '--json', '--range', 'all', '--ledger', path.join(ledgerFolder, thisMonth)], folder).stdout) as CostReport;
+    const asFile = JSON.parse(
+      cli(['report', '--json', '--range', 'all', '--ledger', path.join(ledgerFolder, thisMonth)], folder).stdout,
+    ) as CostReport;
     assert.deepEqual(asFile.spend.month, first.spend.month, '--ledger FILE reads the same entries');
   });
 
@@ -111,7 +162,11 @@ describe('promptmeter report', () => {
     const since = JSON.parse(cli(['report', '--since', '2020-01-01', '--json'], folder).stdout) as CostReport;
     assert.equal(since.range.name, 'since');
     assert.deepEqual(since.spend.range, { usd: null, knownUsd: 1.00375, unpriced: 1 });
-    assert.deepEqual(since.spend.month, { usd: null, knownUsd: 0.00375, unpriced: 1 }, 'month to date does not depend on the range');
+    assert.deepEqual(
+      since.spend.month,
+      { usd: null, knownUsd: 0.00375, unpriced: 1 },
+      'month to date does not depend on the range',
+    );
 
     const moved = path.join(folder, 'elsewhere.jsonl');
     writeFileSync(moved, `${line({ source: 'x.prompt.md', costUsd: 0.5 })}\n`);

@@ -45,21 +45,29 @@ describe('promptmeter run', () => {
     assert.equal(report.results.length, 1);
     assert.match(report.results[0].output, /\S/);
     assert.equal(report.results[0].cache, 'miss');
-    const second = JSON.parse((await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--json'], folder)).stdout);
+    const second = JSON.parse(
+      (await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--json'], folder)).stdout,
+    );
     assert.equal(second.requests, 0);
     assert.equal(second.cacheHits, 1);
     assert.ok(['disk', 'memory'].includes(second.results[0].cache), second.results[0].cache);
     assert.deepEqual(second.cost, { usd: 0, knownUsd: 0, unpriced: 0 });
     assert.equal(second.plan.knownCacheHits, 1, 'the plan knew the answer was cached');
     assert.equal(second.plan.costUsd, 0);
-    const fresh = JSON.parse((await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--json', '--no-cache'], folder)).stdout);
+    const fresh = JSON.parse(
+      (await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--json', '--no-cache'], folder))
+        .stdout,
+    );
     assert.equal(fresh.requests, 1);
     const ledger = workspaceLedgerText(folder);
     assert.equal(ledger.trim().split('\n').length, 3, 'every call and every cache hit is in the ledger');
     assert.ok(!ledger.includes(SECRET), 'the key is not in the ledger');
     assert.doesNotMatch(ledger, /Lumen Notes/, 'no prompt text in the ledger');
     const runFolder = report.runFolder as string;
-    assert.ok(!readFileSync(path.join(runFolder, 'results.jsonl'), 'utf8').includes(SECRET), 'the key is not in the results');
+    assert.ok(
+      !readFileSync(path.join(runFolder, 'results.jsonl'), 'utf8').includes(SECRET),
+      'the key is not in the results',
+    );
     assert.ok(existsSync(path.join(runFolder, 'summary.md')));
   });
 
@@ -77,10 +85,18 @@ describe('promptmeter run', () => {
   it('runs a prompt × every dataset row', async () => {
     server.reset();
     const folder = workspace();
-    const report = JSON.parse((await cli(['run', 'prompts/faq-from-dataset.prompt.md', '--base-url', server.url, '--json'], folder)).stdout);
-    const rows = readFileSync(path.join(folder, 'data', 'faq-questions.csv'), 'utf8').trim().split('\n').length - 1;
+    const report = JSON.parse(
+      (await cli(['run', 'prompts/faq-from-dataset.prompt.md', '--base-url', server.url, '--json'], folder)).stdout,
+    );
+    const rows =
+      readFileSync(path.join(folder, 'data', 'faq-questions.csv'), 'utf8')
+        .trim()
+        .split('\n').length - 1;
     assert.equal(report.results.length, rows);
-    assert.deepEqual(report.results.map((item: { row: number }) => item.row), Array.from({ length: rows }, (_, index) => index + 1));
+    assert.deepEqual(
+      report.results.map((item: { row: number }) => item.row),
+      Array.from({ length: rows }, (_, index) => index + 1),
+    );
   });
 
   it('finds similar questions (never across enable/disable), lists them for review, and reuses answers only when asked', async () => {
@@ -89,15 +105,43 @@ describe('promptmeter run', () => {
     // The test server's embeddings put these paraphrases at ~0.84 cosine (real embeddings: ~0.95), so the threshold is lowered.
     mkdirSync(path.join(folder, '.vscode'));
     writeFileSync(path.join(folder, '.vscode', 'settings.json'), '{ "promptmeter.semanticDedupeThreshold": 0.8 }');
-    writeFileSync(path.join(folder, 'data', 'similar.csv'), 'question\nHow do I reset my password?\nhow can I reset my password\nHow do I enable SSO?\nHow do I disable SSO?\n');
-    writeFileSync(path.join(folder, 'prompts', 'ask.prompt.md'), '---\nmodel: gpt-4o-mini\nmax_tokens: 64\ndata: ../data/similar.csv\nvariables:\n  question: x\n---\nAnswer: {{question}}\n');
-    const reviewed = JSON.parse((await cli(['run', 'prompts/ask.prompt.md', '--base-url', server.url, '--json'], folder)).stdout);
+    writeFileSync(
+      path.join(folder, 'data', 'similar.csv'),
+      'question\nHow do I reset my password?\nhow can I reset my password\nHow do I enable SSO?\nHow do I disable SSO?\n',
+    );
+    writeFileSync(
+      path.join(folder, 'prompts', 'ask.prompt.md'),
+      '---\nmodel: gpt-4o-mini\nmax_tokens: 64\ndata: ../data/similar.csv\nvariables:\n  question: x\n---\nAnswer: {{question}}\n',
+    );
+    const reviewed = JSON.parse(
+      (await cli(['run', 'prompts/ask.prompt.md', '--base-url', server.url, '--json'], folder)).stdout,
+    );
     const groups = JSON.parse(readFileSync(path.join(reviewed.runFolder, 'similar-groups.json'), 'utf8'));
-    assert.deepEqual(groups.map((group: { leader: string; members: Array<{ jobId: string }> }) => [group.leader, group.members.map((member) => member.jobId)]), [['prompts/ask.prompt.md#row-1', ['prompts/ask.prompt.md#row-2']]]);
-    assert.equal(reviewed.results.filter((item: { cache: string }) => item.cache === 'semantic').length, 0, 'listed for review, not reused');
-    const reused = JSON.parse((await cli(['run', 'prompts/ask.prompt.md', '--base-url', server.url, '--json', '--similar', '--no-cache'], folder)).stdout);
+    assert.deepEqual(
+      groups.map((group: { leader: string; members: Array<{ jobId: string }> }) => [
+        group.leader,
+        group.members.map((member) => member.jobId),
+      ]),
+      [['prompts/ask.prompt.md#row-1', ['prompts/ask.prompt.md#row-2']]],
+    );
+    assert.equal(
+      reviewed.results.filter((item: { cache: string }) => item.cache === 'semantic').length,
+      0,
+      'listed for review, not reused',
+    );
+    const reused = JSON.parse(
+      (
+        await cli(
+          ['run', 'prompts/ask.prompt.md', '--base-url', server.url, '--json', '--similar', '--no-cache'],
+          folder,
+        )
+      ).stdout,
+    );
     const semantic = reused.results.filter((item: { cache: string }) => item.cache === 'semantic');
-    assert.deepEqual(semantic.map((item: { id: string; answeredBy: string }) => [item.id, item.answeredBy]), [['prompts/ask.prompt.md#row-2', 'prompts/ask.prompt.md#row-1']]);
+    assert.deepEqual(
+      semantic.map((item: { id: string; answeredBy: string }) => [item.id, item.answeredBy]),
+      [['prompts/ask.prompt.md#row-2', 'prompts/ask.prompt.md#row-1']],
+    );
     assert.equal(reused.plan.similarReused, 1);
   });
 
@@ -107,7 +151,10 @@ describe('promptmeter run', () => {
     // truncated answer is never cached, so one answered while the run stopped would be sent again on resume).
     server.configure({ quotaAfterRequests: 3, answerTokens: 30 });
     const folder = workspace();
-    const stopped = await cli(['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--json', '--concurrency', '1'], folder);
+    const stopped = await cli(
+      ['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--json', '--concurrency', '1'],
+      folder,
+    );
     assert.equal(stopped.code, 3, stopped.stderr);
     assert.match(stopped.stderr, /quota/i);
     assert.match(stopped.stderr, /--resume/);
@@ -121,7 +168,9 @@ describe('promptmeter run', () => {
     const final = JSON.parse(resumed.stdout);
     assert.equal(final.pending, 0);
     const answeredBefore = report.results.filter((item: { cache: string }) => item.cache !== 'pending').length;
-    const sentNow = final.results.filter((item: { cache: string }) => item.cache === 'miss').length - report.results.filter((item: { cache: string }) => item.cache === 'miss').length;
+    const sentNow =
+      final.results.filter((item: { cache: string }) => item.cache === 'miss').length -
+      report.results.filter((item: { cache: string }) => item.cache === 'miss').length;
     assert.ok(answeredBefore > 0);
     assert.equal(final.requests - final.retries, sentNow, 'the resume sent only the unanswered jobs, once each');
     assert.equal(server.stats().duplicateCompletions, 0, 'nothing was answered twice');
@@ -131,11 +180,26 @@ describe('promptmeter run', () => {
 
   it('refuses to start over the per-run budget unless told to', async () => {
     const folder = workspace();
-    const refused = await cli(['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--budget', '0.00001'], folder);
+    const refused = await cli(
+      ['run', 'prompts/ticket-triage.batch.jsonl', '--base-url', server.url, '--budget', '0.00001'],
+      folder,
+    );
     assert.equal(refused.code, 4);
     assert.match(refused.stderr, /past the per-run budget/);
     assert.match(refused.stderr, /--allow-over-budget/);
-    const allowed = await cli(['run', 'prompts/faq-answer.prompt.md', '--base-url', server.url, '--budget', '0.00001', '--allow-over-budget', '--no-cache'], folder);
+    const allowed = await cli(
+      [
+        'run',
+        'prompts/faq-answer.prompt.md',
+        '--base-url',
+        server.url,
+        '--budget',
+        '0.00001',
+        '--allow-over-budget',
+        '--no-cache',
+      ],
+      folder,
+    );
     assert.equal(allowed.code, 0, allowed.stderr);
   });
 

@@ -65,7 +65,9 @@ describe('promptmeter run: retry, resume, and a plan that matches the run', () =
     assert.equal(report.plan.jobs, 1);
     assert.equal(report.failed, 0);
     assert.equal(report.status, 'completed');
-    const byFile = new Map<string, { cache: string; error: unknown }>(report.results.map((result: { file: string; cache: string; error: unknown }) => [result.file, result]));
+    const byFile = new Map<string, { cache: string; error: unknown }>(
+      report.results.map((result: { file: string; cache: string; error: unknown }) => [result.file, result]),
+    );
     assert.equal(byFile.get('prompts/b.prompt.md')?.error, null);
     assert.equal(byFile.get('prompts/a.prompt.md')?.cache, 'miss', 'the answered jobs keep their first result');
     const again = await cli(['run', '--retry-failed', report.runId, '--base-url', server.url], folder);
@@ -80,14 +82,22 @@ describe('promptmeter run: retry, resume, and a plan that matches the run', () =
     rmSync(indexFile);
     const resumed = await cli(['run', '--resume', runId, '--base-url', server.url, '--json'], folder);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.ok(resumed.stderr.includes(`${indexFile} is missing: rebuilt it from jobs.jsonl and results.jsonl (3 of 3 jobs have a result)`), resumed.stderr);
+    assert.ok(
+      resumed.stderr.includes(
+        `${indexFile} is missing: rebuilt it from jobs.jsonl and results.jsonl (3 of 3 jobs have a result)`,
+      ),
+      resumed.stderr,
+    );
     const report = JSON.parse(resumed.stdout);
     assert.equal(report.failed, 0);
     assert.equal(report.plan.jobs, 1, 'only the failed job is unanswered');
     const index = JSON.parse(readFileSync(indexFile, 'utf8'));
     assert.equal(index.id, runId);
     assert.equal(index.status, 'completed');
-    assert.deepEqual({ done: index.jobs.done, failed: index.jobs.failed, pending: index.jobs.pending }, { done: 3, failed: 0, pending: 0 });
+    assert.deepEqual(
+      { done: index.jobs.done, failed: index.jobs.failed, pending: index.jobs.pending },
+      { done: 3, failed: 0, pending: 0 },
+    );
     assert.equal(index.cost.unpriced, 0);
     assert.ok(index.cost.knownUsd > 0 && index.costUsd === index.cost.knownUsd);
   });
@@ -106,7 +116,10 @@ describe('promptmeter run: retry, resume, and a plan that matches the run', () =
 
   it("the plan's cached count is the cache hits that follow", async () => {
     const folder = workspace();
-    const first = JSON.parse((await cli(['run', 'prompts/a.prompt.md', 'prompts/c.prompt.md', '--base-url', server.url, '--json'], folder)).stdout);
+    const first = JSON.parse(
+      (await cli(['run', 'prompts/a.prompt.md', 'prompts/c.prompt.md', '--base-url', server.url, '--json'], folder))
+        .stdout,
+    );
     assert.equal(first.plan.knownCacheHits, 0);
     const second = await cli(['run', 'prompts', '--base-url', server.url, '--json'], folder);
     assert.equal(second.code, 0, second.stderr);

@@ -14,7 +14,11 @@ const KEY = fakeApiKey('stops-early');
 /** Ten prompts: a run that cannot succeed must not send ten requests to find out. */
 function tenPrompts(): string {
   const folder = mkdtempSync(path.join(tmpdir(), 'pm-stop-'));
-  for (let index = 1; index <= 10; index++) writeFileSync(path.join(folder, `p${index}.prompt.md`), `---\nmodel: gpt-4o-mini\nmax_tokens: 20\n---\nQuestion number ${index}\n`);
+  for (let index = 1; index <= 10; index++)
+    writeFileSync(
+      path.join(folder, `p${index}.prompt.md`),
+      `---\nmodel: gpt-4o-mini\nmax_tokens: 20\n---\nQuestion number ${index}\n`,
+    );
   return folder;
 }
 
@@ -27,7 +31,9 @@ describe('a run stops at once what cannot succeed, and says what to do', () => {
     server = await startTestServer({ latencyMs: 5, apiKey: KEY });
     html = createServer((_request, response) => {
       htmlRequests += 1;
-      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Welcome</title><p>It works!</p>');
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><title>Welcome</title><p>It works!</p>');
     });
     await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
     const address = html.address();
@@ -41,7 +47,9 @@ describe('a run stops at once what cannot succeed, and says what to do', () => {
   it('a rejected key (401): the run stops after the calls in flight, exit 3, and says how to set a key', async () => {
     server.reset();
     const folder = tenPrompts();
-    const result = await runCli(['run', '.', '--base-url', server.url, '--concurrency', '2'], folder, { OPENAI_API_KEY: fakeApiKey('wrong-key') });
+    const result = await runCli(['run', '.', '--base-url', server.url, '--concurrency', '2'], folder, {
+      OPENAI_API_KEY: fakeApiKey('wrong-key'),
+    });
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /run stopped: 401: .*Set a valid API key/);
     assert.ok(server.stats().requests <= 2, `${server.stats().requests} requests`);
@@ -52,9 +60,16 @@ describe('a run stops at once what cannot succeed, and says what to do', () => {
     server.reset();
     const folder = tenPrompts();
     const root = server.url.replace(/\/v1$/, '');
-    const result = await runCli(['run', '.', '--base-url', root, '--concurrency', '2'], folder, { OPENAI_API_KEY: KEY });
+    const result = await runCli(['run', '.', '--base-url', root, '--concurrency', '2'], folder, {
+      OPENAI_API_KEY: KEY,
+    });
     assert.equal(result.code, 3, result.stderr);
-    assert.match(result.stderr, new RegExp(`${root.replace(/[.]/g, '\\.')} does not look like an OpenAI-compatible API .* did you mean ${root.replace(/[.]/g, '\\.')}/v1\\?`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `${root.replace(/[.]/g, '\\.')} does not look like an OpenAI-compatible API .* did you mean ${root.replace(/[.]/g, '\\.')}/v1\\?`,
+      ),
+    );
     assert.ok(server.stats().requests <= 2, `${server.stats().requests} requests`);
   });
 
@@ -63,18 +78,28 @@ describe('a run stops at once what cannot succeed, and says what to do', () => {
     const folder = tenPrompts();
     for (let index = 4; index <= 10; index++) rmSync(path.join(folder, `p${index}.prompt.md`));
     const root = server.url.replace(/\/v1$/, '');
-    const result = await runCli(['run', '.', '--base-url', root, '--concurrency', '1'], folder, { OPENAI_API_KEY: KEY });
+    const result = await runCli(['run', '.', '--base-url', root, '--concurrency', '1'], folder, {
+      OPENAI_API_KEY: KEY,
+    });
     assert.equal(result.code, 3, result.stderr);
     assert.doesNotMatch(result.stdout, /^null$/m);
-    assert.match(result.stdout, /── p3\.prompt\.md \(gpt-4o-mini, pending\)\n\(not sent: the run stopped before this job\)/);
+    assert.match(
+      result.stdout,
+      /── p3\.prompt\.md \(gpt-4o-mini, pending\)\n\(not sent: the run stopped before this job\)/,
+    );
   });
 
   it('a web page answering 200: one answer is enough to stop (not 70 requests for 10 jobs); nothing unbilled in the ledger', async () => {
     htmlRequests = 0;
     const folder = tenPrompts();
-    const result = await runCli(['run', '.', '--base-url', htmlUrl, '--concurrency', '1'], folder, { OPENAI_API_KEY: KEY });
+    const result = await runCli(['run', '.', '--base-url', htmlUrl, '--concurrency', '1'], folder, {
+      OPENAI_API_KEY: KEY,
+    });
     assert.equal(result.code, 3, result.stderr);
-    assert.match(result.stderr, /does not look like an OpenAI-compatible API \(it answered text\/html instead of JSON\)/);
+    assert.match(
+      result.stderr,
+      /does not look like an OpenAI-compatible API \(it answered text\/html instead of JSON\)/,
+    );
     assert.equal(htmlRequests, 1);
     let ledger = '';
     try {
@@ -92,7 +117,9 @@ describe('a run stops at once what cannot succeed, and says what to do', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     await new Promise((resolve) => probe.close(resolve));
     const folder = tenPrompts();
-    const result = await runCli(['run', '.', '--base-url', `http://127.0.0.1:${port}/v1`], folder, { OPENAI_API_KEY: KEY });
+    const result = await runCli(['run', '.', '--base-url', `http://127.0.0.1:${port}/v1`], folder, {
+      OPENAI_API_KEY: KEY,
+    });
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, new RegExp(`Cannot reach http://127\\.0\\.0\\.1:${port}/v1: connection refused`));
   });

@@ -22,7 +22,10 @@ describe('PromptMeterClient chat against the test server', () => {
   test('a non-streamed call is priced from usage and written to the ledger without prompt or key', async () => {
     const directory = await scratch.directory();
     const { client, ledger } = harnessClient(server.url, directory);
-    const result = await client.chat(ask('What does a ledger record?'), { source: 'prompts/ledger.prompt.md', runId: 'run-1' });
+    const result = await client.chat(ask('What does a ledger record?'), {
+      source: 'prompts/ledger.prompt.md',
+      runId: 'run-1',
+    });
     await client.close();
     assert.equal(result.cache, 'miss');
     assert.equal(result.retries, 0);
@@ -78,7 +81,13 @@ describe('PromptMeterClient chat against the test server', () => {
     assert.deepEqual(client.counters(), { requests: 1, cacheHits: 1, retries: 0, rateLimited: 0, failed: 0 });
 
     const { entries } = await ledger.read();
-    assert.deepEqual(entries.map((entry) => [entry.cache, entry.costUsd]), [['miss', first.costUsd], ['memory', 0]]);
+    assert.deepEqual(
+      entries.map((entry) => [entry.cache, entry.costUsd]),
+      [
+        ['miss', first.costUsd],
+        ['memory', 0],
+      ],
+    );
     assert.equal(entries[1]?.avoidedCostUsd, first.costUsd);
   });
 
@@ -120,12 +129,16 @@ describe('PromptMeterClient chat against the test server', () => {
     const first = harnessClient(server.url, directory).client;
     const original = await first.chat(ask('Corrupt my cache file'));
     await first.close();
-    const contentFiles = (await filesUnder(path.join(directory, 'cache'))).filter((file) => file.includes(`${path.sep}content-v2${path.sep}`));
+    const contentFiles = (await filesUnder(path.join(directory, 'cache'))).filter((file) =>
+      file.includes(`${path.sep}content-v2${path.sep}`),
+    );
     assert.equal(contentFiles.length, 1);
     await writeFile(contentFiles[0] as string, '{"version":1,"endpoint":"chat.completions","broken":true}');
 
     const warnings: string[] = [];
-    const second = harnessClient(server.url, directory, { logger: { warn: (message) => warnings.push(message) } }).client;
+    const second = harnessClient(server.url, directory, {
+      logger: { warn: (message) => warnings.push(message) },
+    }).client;
     const refetched = await second.chat(ask('Corrupt my cache file'));
     await second.close();
     assert.equal(refetched.cache, 'miss');

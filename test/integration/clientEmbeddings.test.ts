@@ -5,7 +5,10 @@ import type { TestServer } from '../server';
 import { Scratch, harnessClient } from './clientHarness';
 
 const model = 'text-embedding-3-small';
-const texts = Array.from({ length: 100 }, (_, index) => `document number ${index}: ${'lorem ipsum '.repeat(index % 7)}`);
+const texts = Array.from(
+  { length: 100 },
+  (_, index) => `document number ${index}: ${'lorem ipsum '.repeat(index % 7)}`,
+);
 
 describe('PromptMeterClient embeddings against the test server', () => {
   let server: TestServer;
@@ -36,7 +39,10 @@ describe('PromptMeterClient embeddings against the test server', () => {
     assert.equal(all.cache, 'miss');
     assert.equal(all.cachedInputs, 90);
     assert.equal(all.response.data.length, 100);
-    assert.deepEqual(all.response.data.map((item) => item.index), texts.map((_, index) => index));
+    assert.deepEqual(
+      all.response.data.map((item) => item.index),
+      texts.map((_, index) => index),
+    );
 
     // Every vector matches what the server gives for that text alone, so the order is right.
     const reference = await client.embed({ model, input: texts }, { fresh: true });

@@ -72,7 +72,10 @@ export function ask(text: string, extra: Record<string, unknown> = {}) {
  * The test server and scratch directories of one `describe`: started before its tests, reset after each, closed
  * (and the scratch removed) after all. Call it in the `describe` body.
  */
-export function suiteServer(options: Partial<TestServerOptions> = { streamChunkDelayMs: 0 }): { readonly server: TestServer; readonly scratch: Scratch } {
+export function suiteServer(options: Partial<TestServerOptions> = { streamChunkDelayMs: 0 }): {
+  readonly server: TestServer;
+  readonly scratch: Scratch;
+} {
   const scratch = new Scratch();
   let started: TestServer | undefined;
   before(async () => {

@@ -28,7 +28,13 @@ describe('client leases over a real client, test server and Redis', () => {
         cache: { redisUrl: redis.url },
         logger: { warn: (message) => warnings.push(message) },
       });
-      return { client, close: async () => { closed.push(client); await client.close(); } };
+      return {
+        client,
+        close: async () => {
+          closed.push(client);
+          await client.close();
+        },
+      };
     });
     const run = await leases.lease();
     assert.ok(run);

@@ -96,7 +96,9 @@ describe('PromptMeterClient rate limiting against the test server', () => {
     clock.drive(() => limiter.state().active);
     // Each request weighs about 12 prompt tokens + 250 max_tokens, so 12 at once are three bursts' worth: only
     // pacing by token weight avoids 429s (the request bucket alone would let all 12 through).
-    const results = await Promise.all(Array.from({ length: 12 }, (_, index) => client.chat(ask(`tokens ${index}`, { max_tokens: 250 }))));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => client.chat(ask(`tokens ${index}`, { max_tokens: 250 }))),
+    );
     clock.stop();
     await client.close();
     const stats = paced.stats();

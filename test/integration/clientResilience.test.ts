@@ -63,7 +63,9 @@ describe('PromptMeterClient retries and failures against the test server', () =>
 
   test('retries give up after the configured number with the last error, and errors are never cached', async () => {
     server.configure({ script: ['500', '500', '500'] });
-    const { client, ledger } = harnessClient(server.url, await scratch.directory(), { retry: { retries: 2, baseDelayMs: 5 } });
+    const { client, ledger } = harnessClient(server.url, await scratch.directory(), {
+      retry: { retries: 2, baseDelayMs: 5 },
+    });
     const error = await failure(client.chat(ask('always broken')));
     assert.equal(error.reason, 'server');
     assert.equal(error.status, 500);
@@ -73,18 +75,26 @@ describe('PromptMeterClient retries and failures against the test server', () =>
     assert.equal(recovered.cache, 'miss', 'the failure was not cached');
     const entries = (await ledger.read()).entries;
     // The API bills no failed call: the ledger (what was paid) holds the answer only; the failure is counted.
-    assert.deepEqual(entries.map((entry) => [entry.outcome, entry.retries]), [['ok', 0]]);
+    assert.deepEqual(
+      entries.map((entry) => [entry.outcome, entry.retries]),
+      [['ok', 0]],
+    );
     assert.equal(client.counters().failed, 1);
   });
 
   test('insufficient_quota stops the whole run at once: no retries, a typed error, queued calls never sent', async () => {
     server.configure({ insufficientQuota: true });
-    const { client } = harnessClient(server.url, await scratch.directory(), { limits: { default: { concurrency: 1 } } });
+    const { client } = harnessClient(server.url, await scratch.directory(), {
+      limits: { default: { concurrency: 1 } },
+    });
     const calls = Array.from({ length: 5 }, (_, index) => failure(client.chat(ask(`quota ${index}`))));
     const errors = await Promise.all(calls);
     for (const error of errors) {
       assert.ok(error instanceof InsufficientQuotaError);
-      assert.match(error.message, /out of quota: add credit at platform\.openai\.com\/account\/billing, then resume the run/);
+      assert.match(
+        error.message,
+        /out of quota: add credit at platform\.openai\.com\/account\/billing, then resume the run/,
+      );
     }
     assert.equal(server.stats().requests, 1);
     assert.equal(server.stats().insufficientQuota, 1);
@@ -136,7 +146,9 @@ describe('PromptMeterClient retries and failures against the test server', () =>
   });
 
   test('a request above a known TPM limit is rejected before sending', async () => {
-    const { client } = harnessClient(server.url, await scratch.directory(), { limits: { default: { tokensPerMinute: 1_000 } } });
+    const { client } = harnessClient(server.url, await scratch.directory(), {
+      limits: { default: { tokensPerMinute: 1_000 } },
+    });
     const error = await failure(client.chat(ask('small prompt', { max_tokens: 2_000 })));
     await client.close();
     assert.ok(error instanceof RequestTooLargeError);
@@ -154,7 +166,9 @@ describe('PromptMeterClient retries and failures against the test server', () =>
 
   test('cancelling a queued call rejects it as cancelled; it never reached the network, so it is no ledger entry', async () => {
     server.configure({ latencyMs: 300 });
-    const { client, ledger } = harnessClient(server.url, await scratch.directory(), { limits: { default: { concurrency: 1 } } });
+    const { client, ledger } = harnessClient(server.url, await scratch.directory(), {
+      limits: { default: { concurrency: 1 } },
+    });
     const controller = new AbortController();
     const running = client.chat(ask('first in line'));
     const queued = failure(client.chat(ask('second in line'), { signal: controller.signal }));

@@ -26,15 +26,54 @@ window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.pus
 `;
 
 const line = (model: string, passed: number, extra: Record<string, unknown> = {}) => ({
-  model, passed, total: 20, passRate: passed / 20, interval: [0.5, 0.99] as [number, number], costUsd: 0.0003, costPer1kRows: { standard: 0.013, batch: 0.0066 },
-  latencyP50Ms: 50, latencyP95Ms: 90, reasoningTokens: 0, truncated: 0, failed: 0, edits: [], monthlySavingUsd: null, ...extra,
+  model,
+  passed,
+  total: 20,
+  passRate: passed / 20,
+  interval: [0.5, 0.99] as [number, number],
+  costUsd: 0.0003,
+  costPer1kRows: { standard: 0.013, batch: 0.0066 },
+  latencyP50Ms: 50,
+  latencyP95Ms: 90,
+  reasoningTokens: 0,
+  truncated: 0,
+  failed: 0,
+  edits: [],
+  monthlySavingUsd: null,
+  ...extra,
 });
 
 const comparison: SavedComparison = {
-  id: '20261201T230000Z-abcdef', file: `prompts/${IMG}.prompt.md`, promptHash: 'h', time: '2026-12-01T23:00:00.000Z', scoring: 'exact after normalising',
-  rows: 20, reference: 'gpt-4o', threshold: 0.9, recommended: 'gpt-4o-mini', judgeCostUsd: 0,
-  models: [line('gpt-4o', 20), line('gpt-4o-mini', 19), line(IMG, 3, { costUsd: null, costPer1kRows: { standard: null, batch: null }, failed: 17, latencyP50Ms: null, latencyP95Ms: null })],
-  disagreements: [{ row: 4, answers: { 'gpt-4o': { text: 'billing', passed: true, detail: '' }, [IMG]: { text: ANSWER, passed: false, detail: IMG } } }],
+  id: '20261201T230000Z-abcdef',
+  file: `prompts/${IMG}.prompt.md`,
+  promptHash: 'h',
+  time: '2026-12-01T23:00:00.000Z',
+  scoring: 'exact after normalising',
+  rows: 20,
+  reference: 'gpt-4o',
+  threshold: 0.9,
+  recommended: 'gpt-4o-mini',
+  judgeCostUsd: 0,
+  models: [
+    line('gpt-4o', 20),
+    line('gpt-4o-mini', 19),
+    line(IMG, 3, {
+      costUsd: null,
+      costPer1kRows: { standard: null, batch: null },
+      failed: 17,
+      latencyP50Ms: null,
+      latencyP95Ms: null,
+    }),
+  ],
+  disagreements: [
+    {
+      row: 4,
+      answers: {
+        'gpt-4o': { text: 'billing', passed: true, detail: '' },
+        [IMG]: { text: ANSWER, passed: false, detail: IMG },
+      },
+    },
+  ],
 };
 
 describe('Compare Models webview safety (headless Chromium)', () => {
@@ -43,7 +82,8 @@ describe('Compare Models webview safety (headless Chromium)', () => {
   let page: Page;
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
-  const posted = () => page.evaluate(() => (window as unknown as { __posted: Array<Record<string, unknown>> }).__posted);
+  const posted = () =>
+    page.evaluate(() => (window as unknown as { __posted: Array<Record<string, unknown>> }).__posted);
 
   before(async () => {
     const root = repositoryRoot();
@@ -58,8 +98,11 @@ describe('Compare Models webview safety (headless Chromium)', () => {
         '/stub.js': ['text/javascript', HOST_STUB],
       };
       if (request.url === '/') {
-        const html = costReportHtml({ cspSource: origin, scriptUri: `${origin}/compare.js`, styleUri: `${origin}/compare.css` }, nonce, `Compare Models — ${IMG}`)
-          .replace('<script nonce=', `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n<script nonce=`);
+        const html = costReportHtml(
+          { cspSource: origin, scriptUri: `${origin}/compare.js`, styleUri: `${origin}/compare.css` },
+          nonce,
+          `Compare Models — ${IMG}`,
+        ).replace('<script nonce=', `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n<script nonce=`);
         response.writeHead(200, { 'content-type': 'text/html' }).end(html);
       } else if (request.url && files[request.url]) {
         const [type, body] = files[request.url]!;
@@ -69,7 +112,14 @@ describe('Compare Models webview safety (headless Chromium)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     browser = await chromiumDriver().launch({
       executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('dialog', (dialog) => {
@@ -78,7 +128,9 @@ describe('Compare Models webview safety (headless Chromium)', () => {
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((message) => message.type === 'ready'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((message) => message.type === 'ready'),
+    );
   });
 
   after(async () => {
@@ -103,18 +155,39 @@ describe('Compare Models webview safety (headless Chromium)', () => {
     assert.equal(await page.locator('tr[data-model="gpt-4o"] button').count(), 0, 'no Switch on the current model');
     assert.deepEqual(dialogs, []);
     assert.deepEqual(pageErrors, []);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), [], 'nothing breaks the CSP');
+    assert.deepEqual(
+      await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+      [],
+      'nothing breaks the CSP',
+    );
   });
 
   test('Switch and export post typed requests; a malformed snapshot is ignored', async () => {
     await page.locator('button', { hasText: /^Switch to gpt-4o-mini$/ }).click();
     await page.locator('button', { hasText: /^Export CSV…$/ }).click();
     const messages = await posted();
-    assert.deepEqual(messages.slice(-2), [{ type: 'switch', model: 'gpt-4o-mini' }, { type: 'export', format: 'csv' }]);
-    await page.evaluate(() => window.postMessage({ type: 'comparison', comparison: { id: '<img src=x>' }, currentModel: null, notice: null }, '*'));
-    await page.evaluate((snapshot) => window.postMessage(snapshot, '*'), { type: 'comparison', comparison, currentModel: 'gpt-4o-mini', notice: 'Switched.' });
+    assert.deepEqual(messages.slice(-2), [
+      { type: 'switch', model: 'gpt-4o-mini' },
+      { type: 'export', format: 'csv' },
+    ]);
+    await page.evaluate(() =>
+      window.postMessage(
+        { type: 'comparison', comparison: { id: '<img src=x>' }, currentModel: null, notice: null },
+        '*',
+      ),
+    );
+    await page.evaluate((snapshot) => window.postMessage(snapshot, '*'), {
+      type: 'comparison',
+      comparison,
+      currentModel: 'gpt-4o-mini',
+      notice: 'Switched.',
+    });
     await page.locator('p.notice', { hasText: 'Switched.' }).waitFor();
-    assert.equal(await page.locator('tr[data-model="gpt-4o-mini"] button').count(), 0, 'the valid snapshot after the malformed one was rendered');
+    assert.equal(
+      await page.locator('tr[data-model="gpt-4o-mini"] button').count(),
+      0,
+      'the valid snapshot after the malformed one was rendered',
+    );
     assert.equal(await page.locator('img').count(), 0);
   });
 });

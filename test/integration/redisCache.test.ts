@@ -45,29 +45,42 @@ describe('Redis shared cache tier', () => {
     assert.equal(server.stats().requests, 1);
     assert.deepEqual(logger.messages, []);
     const entries = (await second.ledger.read()).entries;
-    assert.deepEqual(entries.map((entry) => entry.cache), ['redis', 'memory']);
+    assert.deepEqual(
+      entries.map((entry) => entry.cache),
+      ['redis', 'memory'],
+    );
   });
 
-  test('a Redis that is down degrades to the other tiers with one warning, never failing the call', { timeout: 15_000 }, async () => {
-    const stopped = await startRedisServer();
-    await stopped.stop();
-    const logger = collectingLogger();
-    const { client } = harnessClient(server.url, await scratch.directory(), { cache: { redisUrl: stopped.url }, logger });
-    const first = await client.chat(ask('redis is down'));
-    const second = await client.chat(ask('redis is down'));
-    const third = await client.chat(ask('redis is down too'));
-    await client.close();
-    assert.equal(first.cache, 'miss');
-    assert.equal(second.cache, 'memory');
-    assert.equal(third.cache, 'miss');
-    assert.equal(logger.messages.length, 1, logger.messages.join('\n'));
-    assert.match(logger.messages[0] ?? '', /Redis cache at 127\.0\.0\.1:\d+ is unavailable/);
-  });
+  test(
+    'a Redis that is down degrades to the other tiers with one warning, never failing the call',
+    { timeout: 15_000 },
+    async () => {
+      const stopped = await startRedisServer();
+      await stopped.stop();
+      const logger = collectingLogger();
+      const { client } = harnessClient(server.url, await scratch.directory(), {
+        cache: { redisUrl: stopped.url },
+        logger,
+      });
+      const first = await client.chat(ask('redis is down'));
+      const second = await client.chat(ask('redis is down'));
+      const third = await client.chat(ask('redis is down too'));
+      await client.close();
+      assert.equal(first.cache, 'miss');
+      assert.equal(second.cache, 'memory');
+      assert.equal(third.cache, 'miss');
+      assert.equal(logger.messages.length, 1, logger.messages.join('\n'));
+      assert.match(logger.messages[0] ?? '', /Redis cache at 127\.0\.0\.1:\d+ is unavailable/);
+    },
+  );
 
   test('Redis going away mid-run: calls keep working from the other tiers', { timeout: 15_000 }, async () => {
     const doomed = await startRedisServer();
     const logger = collectingLogger();
-    const { client } = harnessClient(server.url, await scratch.directory(), { cache: { redisUrl: doomed.url }, logger });
+    const { client } = harnessClient(server.url, await scratch.directory(), {
+      cache: { redisUrl: doomed.url },
+      logger,
+    });
     assert.equal((await client.chat(ask('before the outage'))).cache, 'miss');
     await doomed.stop();
     const during = await client.chat(ask('during the outage'));

@@ -33,11 +33,35 @@ function snapshot(): ReportSnapshotMessage {
   const now = new Date();
   const report = buildCostReport(
     [
-      ledgerEntry({ time: now.toISOString(), source: FILE_NAME, jobId: IMG, model: IMG, costUsd: 0.25, runId: 'run-1' }),
-      ledgerEntry({ time: now.toISOString(), source: FILE_NAME, cache: 'memory', avoidedCostUsd: 0.25, runId: 'run-1' }),
-      ledgerEntry({ time: now.toISOString(), source: FILE_NAME, runId: 'run-1', outcome: 'error', error: { status: 500, message: MODEL_OUTPUT } }),
+      ledgerEntry({
+        time: now.toISOString(),
+        source: FILE_NAME,
+        jobId: IMG,
+        model: IMG,
+        costUsd: 0.25,
+        runId: 'run-1',
+      }),
+      ledgerEntry({
+        time: now.toISOString(),
+        source: FILE_NAME,
+        cache: 'memory',
+        avoidedCostUsd: 0.25,
+        runId: 'run-1',
+      }),
+      ledgerEntry({
+        time: now.toISOString(),
+        source: FILE_NAME,
+        runId: 'run-1',
+        outcome: 'error',
+        error: { status: 500, message: MODEL_OUTPUT },
+      }),
     ],
-    { now, pricing: testPrices, runs: [parseRunRecord({ id: 'run-1', status: 'failed', source: FILE_NAME, createdAt: now.toISOString() })!], budget: { monthlyUsd: 1 } },
+    {
+      now,
+      pricing: testPrices,
+      runs: [parseRunRecord({ id: 'run-1', status: 'failed', source: FILE_NAME, createdAt: now.toISOString() })!],
+      budget: { monthlyUsd: 1 },
+    },
   );
   return { type: 'snapshot', report, range: 'month', workspaceName: IMG, problem: null };
 }
@@ -62,7 +86,10 @@ describe('Cost Report webview safety (headless Chromium)', () => {
         '/stub.js': ['text/javascript', HOST_STUB],
       };
       if (request.url === '/') {
-        const html = costReportHtml({ cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/costReport.css` }, nonce)
+        const html = costReportHtml(
+          { cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/costReport.css` },
+          nonce,
+        )
           // The stub loads first, with the page's nonce, the way VS Code provides acquireVsCodeApi before any script.
           .replace('<script nonce=', `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n<script nonce=`);
         response.writeHead(200, { 'content-type': 'text/html' }).end(html);
@@ -74,7 +101,14 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     browser = await chromiumDriver().launch({
       executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 380, height: 1400 } });
     page.on('dialog', (dialog) => {
@@ -83,7 +117,9 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((message) => message.type === 'ready'));
+    await page.waitForFunction(() =>
+      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((message) => message.type === 'ready'),
+    );
   });
 
   after(async () => {
@@ -112,18 +148,42 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     assert.ok(box && box.width > 100 && box.height > 100, `canvas size ${JSON.stringify(box)}`);
     assert.equal(await page.locator('#spend-month .money').getAttribute('data-usd'), '0.25');
     assert.equal(await page.locator('[data-cause="responseCache"] .cause-amount').getAttribute('data-usd'), '0.25');
-    await page.evaluate(() => window.postMessage({ type: 'snapshot', report: { version: 1, byFile: '<img src=x>' }, range: 'month', workspaceName: null, problem: null }, '*'));
+    await page.evaluate(() =>
+      window.postMessage(
+        {
+          type: 'snapshot',
+          report: { version: 1, byFile: '<img src=x>' },
+          range: 'month',
+          workspaceName: null,
+          problem: null,
+        },
+        '*',
+      ),
+    );
     await page.evaluate(() => window.postMessage({ type: 'html', html: '<img src=x onerror=alert(3)>' }, '*'));
     await page.waitForTimeout(100);
-    assert.equal(await page.locator('#spend-month .money').getAttribute('data-usd'), '0.25', 'the last valid snapshot stays');
+    assert.equal(
+      await page.locator('#spend-month .money').getAttribute('data-usd'),
+      '0.25',
+      'the last valid snapshot stays',
+    );
     assert.equal(await page.locator('img').count(), 0);
   });
 
   test('an empty ledger shows how to get the first numbers', async () => {
     const empty = buildCostReport([], { now: new Date(), pricing: testPrices });
-    await page.evaluate((message) => window.postMessage(message, '*'), { type: 'snapshot', report: empty, range: 'month', workspaceName: 'work', problem: null });
+    await page.evaluate((message) => window.postMessage(message, '*'), {
+      type: 'snapshot',
+      report: empty,
+      range: 'month',
+      workspaceName: 'work',
+      problem: null,
+    });
     await page.locator('#empty-state').waitFor();
-    assert.match((await page.locator('#empty-state').textContent()) ?? '', /No calls recorded yet.*\.promptmeter\/ledger\//);
+    assert.match(
+      (await page.locator('#empty-state').textContent()) ?? '',
+      /No calls recorded yet.*\.promptmeter\/ledger\//,
+    );
     await page.evaluate((message) => window.postMessage(message, '*'), snapshot());
     await page.locator('#spend-month').waitFor();
   });
@@ -133,16 +193,24 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     const reached: string[] = [];
     for (let index = 0; index < 40; index++) {
       await page.keyboard.press('Tab');
-      reached.push(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? ''));
+      reached.push(
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? ''),
+      );
     }
     for (const label of ['Today', 'All time', 'Export CSV', 'Export JSON', 'Response cache hits$0.250100%']) {
-      assert.ok(reached.some((text) => text.startsWith(label)), `"${label}" not reached by Tab in ${JSON.stringify(reached)}`);
+      assert.ok(
+        reached.some((text) => text.startsWith(label)),
+        `"${label}" not reached by Tab in ${JSON.stringify(reached)}`,
+      );
     }
     await page.getByRole('button', { name: 'Today' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Export CSV' }).focus();
     await page.keyboard.press('Space');
     const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-    assert.deepEqual(posted.slice(-2), [{ type: 'setRange', range: 'today' }, { type: 'export', format: 'csv' }]);
+    assert.deepEqual(posted.slice(-2), [
+      { type: 'setRange', range: 'today' },
+      { type: 'export', format: 'csv' },
+    ]);
   });
 });

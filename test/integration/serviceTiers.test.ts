@@ -24,9 +24,17 @@ describe('service tiers: priced by the tier that served the call', () => {
   });
 
   test('flex is billed at Batch API rates, priority is unknown, default is standard; streamed answers too', async () => {
-    const { client, ledger } = harnessClient(suite.server.url, await suite.scratch.directory(), { priceUsage: priceUsageFrom(pricing), cache: false });
+    const { client, ledger } = harnessClient(suite.server.url, await suite.scratch.directory(), {
+      priceUsage: priceUsageFrom(pricing),
+      cache: false,
+    });
     const flex = await client.chat(request('Summarise flex processing.', 'flex'));
-    const streamed = await client.chat(request('Summarise flex processing, streamed.', 'flex', { stream: true, stream_options: { include_usage: true } }));
+    const streamed = await client.chat(
+      request('Summarise flex processing, streamed.', 'flex', {
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
     await client.chat(request('Summarise priority processing.', 'priority'));
     const standard = await client.chat(request('Summarise standard processing.'));
     await client.close();
@@ -37,7 +45,10 @@ describe('service tiers: priced by the tier that served the call', () => {
     const entries = (await ledger.read()).entries;
     assert.equal(entries.length, 4);
     const [flexEntry, streamedEntry, priorityEntry, standardEntry] = entries;
-    for (const [entry, result] of [[flexEntry, flex], [streamedEntry, streamed]] as const) {
+    for (const [entry, result] of [
+      [flexEntry, flex],
+      [streamedEntry, streamed],
+    ] as const) {
       assert.equal(entry?.serviceTier, 'flex');
       const standardCost = costOfUsage(price, result.usage);
       assert.ok(standardCost > 0);
@@ -52,11 +63,16 @@ describe('service tiers: priced by the tier that served the call', () => {
   });
 
   test('flex on a model without Flex processing is a 400 on service_tier, sent once, not billed', async () => {
-    const { client, ledger } = harnessClient(suite.server.url, await suite.scratch.directory(), { priceUsage: priceUsageFrom(pricing), cache: false });
-    const failure = await client.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 20, service_tier: 'flex' }).then(
-      () => assert.fail('expected a 400'),
-      (error: unknown) => error,
-    );
+    const { client, ledger } = harnessClient(suite.server.url, await suite.scratch.directory(), {
+      priceUsage: priceUsageFrom(pricing),
+      cache: false,
+    });
+    const failure = await client
+      .chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 20, service_tier: 'flex' })
+      .then(
+        () => assert.fail('expected a 400'),
+        (error: unknown) => error,
+      );
     await client.close();
     assert.ok(failure instanceof PromptMeterError);
     assert.equal(failure.status, 400);

@@ -25,7 +25,10 @@ describe('SharedBuckets (the Lua script on a real redis-server)', () => {
   test('two holders of one pair draw from the same burst, keeping 250 ms of refill to spare', async () => {
     const [first, second] = [buckets('burst'), buckets('burst')];
     const taken = [await first.take(limits, 10, 0), await second.take(limits, 10, 0)];
-    assert.deepEqual(taken.map((answer) => answer?.waitMs), [0, 0]);
+    assert.deepEqual(
+      taken.map((answer) => answer?.waitMs),
+      [0, 0],
+    );
     // One request is left of the burst of 3, but the margin wants 1.25: the third waits about 250 ms.
     const refused = await first.take(limits, 10, 0);
     assert.ok(refused && refused.waitMs > 0 && refused.waitMs <= 250, `wait ${refused?.waitMs}`);
@@ -69,7 +72,11 @@ describe('SharedBuckets (the Lua script on a real redis-server)', () => {
     const gone = await startRedisServer();
     await gone.stop();
     const messages: string[] = [];
-    const down = new RedisConnection({ url: gone.url, logger: { warn: (message) => messages.push(message) }, connectTimeoutMs: 200 });
+    const down = new RedisConnection({
+      url: gone.url,
+      logger: { warn: (message) => messages.push(message) },
+      connectTimeoutMs: 200,
+    });
     const pair = new SharedBuckets(down, 'test:limits:down', () => performance.now());
     assert.equal(await pair.take(limits, 1, 0), undefined);
     assert.equal(pair.usable, false);

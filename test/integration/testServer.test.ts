@@ -27,8 +27,17 @@ function userPromptTokens(text: string): number {
   return 3 + encoding.encode('user').length + encoding.encode(text, [], []).length + 3;
 }
 
-function post(server: TestServer, route: string, body: unknown, headers: Record<string, string> = { authorization: 'Bearer test' }): Promise<Response> {
-  return fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+function post(
+  server: TestServer,
+  route: string,
+  body: unknown,
+  headers: Record<string, string> = { authorization: 'Bearer test' },
+): Promise<Response> {
+  return fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -46,7 +55,11 @@ async function apiError(promise: Promise<unknown>): Promise<APIError> {
   return error;
 }
 
-const ask = (text: string, extra: Record<string, unknown> = {}) => ({ model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: text }], ...extra });
+const ask = (text: string, extra: Record<string, unknown> = {}) => ({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user' as const, content: text }],
+  ...extra,
+});
 
 describe('test server', () => {
   let server: TestServer;
@@ -56,7 +69,17 @@ describe('test server', () => {
     openai = client(server);
   });
   afterEach(() => {
-    server.configure({ rpm: undefined, tpm: undefined, limitsByModel: {}, contextWindows: {}, latencyMs: 0, slowMs: 30_000, batchFailCustomIds: [], batchExpireAfterLines: undefined, batchDurationMs: 300 });
+    server.configure({
+      rpm: undefined,
+      tpm: undefined,
+      limitsByModel: {},
+      contextWindows: {},
+      latencyMs: 0,
+      slowMs: 30_000,
+      batchFailCustomIds: [],
+      batchExpireAfterLines: undefined,
+      batchDurationMs: 300,
+    });
     server.reset();
   });
   after(async () => {
@@ -70,7 +93,10 @@ describe('test server', () => {
     assert.equal(data.object, 'chat.completion');
     assert.match(data.choices[0]?.message.content ?? '', /^Answer: [0-9a-f]{8} /);
     assert.equal(data.choices[0]?.finish_reason, 'stop');
-    assert.deepEqual([data.usage?.prompt_tokens, data.usage?.completion_tokens], [userPromptTokens('What is a token?'), 60]);
+    assert.deepEqual(
+      [data.usage?.prompt_tokens, data.usage?.completion_tokens],
+      [userPromptTokens('What is a token?'), 60],
+    );
     assert.equal(data.usage?.total_tokens, userPromptTokens('What is a token?') + 60);
     const again = await openai.chat.completions.create(ask('What is a token?'));
     assert.equal(again.choices[0]?.message.content, data.choices[0]?.message.content);
@@ -88,7 +114,11 @@ describe('test server', () => {
     assert.equal(short.choices.length, 3);
     assert.ok(short.choices.every((choice) => choice.finish_reason === 'length'));
     assert.equal(short.usage?.completion_tokens, 21);
-    const reasoning = await openai.chat.completions.create({ ...ask('Plan a trip'), model: 'gpt-5-mini', max_completion_tokens: 500 });
+    const reasoning = await openai.chat.completions.create({
+      ...ask('Plan a trip'),
+      model: 'gpt-5-mini',
+      max_completion_tokens: 500,
+    });
     const reasoningTokens = reasoning.usage?.completion_tokens_details?.reasoning_tokens ?? 0;
     assert.ok(reasoningTokens > 0);
     assert.equal(reasoning.usage?.completion_tokens, reasoningTokens + 60);
@@ -98,7 +128,11 @@ describe('test server', () => {
 
   test('streaming splits the answer into chunks and sends usage last with include_usage', async () => {
     const plain = await openai.chat.completions.create(ask('Stream this'));
-    const stream = await openai.chat.completions.create({ ...ask('Stream this'), stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({
+      ...ask('Stream this'),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     const content = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
@@ -113,7 +147,10 @@ describe('test server', () => {
 
   test('prompt caching reports a shared prefix of 1024+ tokens in steps of 128', async () => {
     const system = Array.from({ length: 1400 }, (_, index) => `w${index}`).join(' ');
-    const messages = (question: string) => [{ role: 'system' as const, content: system }, { role: 'user' as const, content: question }];
+    const messages = (question: string) => [
+      { role: 'system' as const, content: system },
+      { role: 'user' as const, content: question },
+    ];
     const first = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('first?') });
     const second = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('second?') });
     assert.equal(first.usage?.prompt_tokens_details?.cached_tokens, 0);
@@ -130,7 +167,12 @@ describe('test server', () => {
     assert.ok(cosineSimilarity(reset ?? [], unrelated ?? []) < 0.5);
     const expectedTokens = texts.reduce((sum, text) => sum + encoding.encode(text).length, 0);
     assert.deepEqual(result.usage, { prompt_tokens: expectedTokens, total_tokens: expectedTokens });
-    const small = await openai.embeddings.create({ model: 'text-embedding-3-large', input: 'hello', dimensions: 32, encoding_format: 'float' });
+    const small = await openai.embeddings.create({
+      model: 'text-embedding-3-large',
+      input: 'hello',
+      dimensions: 32,
+      encoding_format: 'float',
+    });
     assert.equal(small.data[0]?.embedding.length, 32);
     assert.deepEqual([server.stats().embeddingsServed, server.stats().inputsEmbedded], [2, 4]);
   });
@@ -167,10 +209,18 @@ describe('test server', () => {
     const limited = await post(server, '/chat/completions', ask('two'));
     assert.equal(limited.status, 429);
     const body = (await limited.json()) as { error: { message: string } };
-    const match = /^Rate limit reached for gpt-4o-mini in organization org-test on requests per min \(RPM\): Limit 60, Used 60, Requested 1\. Please try again in (\S+)\. (.*)$/.exec(body.error.message);
+    const match =
+      /^Rate limit reached for gpt-4o-mini in organization org-test on requests per min \(RPM\): Limit 60, Used 60, Requested 1\. Please try again in (\S+)\. (.*)$/.exec(
+        body.error.message,
+      );
     assert.ok(match, body.error.message);
     assert.equal(match[2], RATE_DOCS);
-    assert.deepEqual(body.error, { message: body.error.message, type: 'requests', param: null, code: 'rate_limit_exceeded' });
+    assert.deepEqual(body.error, {
+      message: body.error.message,
+      type: 'requests',
+      param: null,
+      code: 'rate_limit_exceeded',
+    });
     const retryMilliseconds = Number(limited.headers.get('retry-after-ms'));
     assert.ok(retryMilliseconds > 0 && retryMilliseconds <= 1000);
     assert.equal(limited.headers.get('retry-after'), '1');
@@ -184,7 +234,13 @@ describe('test server', () => {
     const remaining = Number(scaled.headers.get('x-ratelimit-remaining-requests'));
     assert.ok(remaining >= 5940 && remaining < 6000, `remaining ${remaining}`);
     server.configure({ rpm: undefined, limitsByModel: { 'gpt-4o': { rpm: 60 } } });
-    assert.deepEqual([(await post(server, '/chat/completions', { ...ask('a'), model: 'gpt-4o' })).status, (await post(server, '/chat/completions', { ...ask('b'), model: 'gpt-4o' })).status], [200, 429]);
+    assert.deepEqual(
+      [
+        (await post(server, '/chat/completions', { ...ask('a'), model: 'gpt-4o' })).status,
+        (await post(server, '/chat/completions', { ...ask('b'), model: 'gpt-4o' })).status,
+      ],
+      [200, 429],
+    );
     const otherModel = await post(server, '/chat/completions', ask('c'));
     assert.deepEqual([otherModel.status, otherModel.headers.get('x-ratelimit-limit-requests')], [200, null]);
   });
@@ -203,7 +259,12 @@ describe('test server', () => {
     await openai.chat.completions.create(ask('fits', { max_tokens: 100 }));
     const limited = await apiError(openai.chat.completions.create(ask('next', { max_tokens: 10 })));
     const requested = userPromptTokens('next') + 10;
-    assert.match(limited.message, new RegExp(`on tokens per min \\(TPM\\): Limit 600, Used 600, Requested ${requested}\\. Please try again in \\d+(\\.\\d+)?s\\.`));
+    assert.match(
+      limited.message,
+      new RegExp(
+        `on tokens per min \\(TPM\\): Limit 600, Used 600, Requested ${requested}\\. Please try again in \\d+(\\.\\d+)?s\\.`,
+      ),
+    );
     assert.equal(limited.type, 'tokens');
     assert.equal(limited.headers?.get('x-ratelimit-remaining-tokens'), '0');
   });
@@ -215,7 +276,8 @@ describe('test server', () => {
     assert.equal(response.status, 429);
     assert.deepEqual(await response.json(), {
       error: {
-        message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+        message:
+          'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
         type: 'insufficient_quota',
         param: null,
         code: 'insufficient_quota',
@@ -225,10 +287,17 @@ describe('test server', () => {
   });
 
   test('every scripted fault kind is observed by the SDK', async () => {
-    server.configure({ script: ['500', '503', '408', '409', '429', 'quota', 'reset', 'malformed', 'slow', 'ok'], slowMs: 2000 });
-    for (const status of [500, 503, 408, 409]) assert.equal((await apiError(openai.chat.completions.create(ask('f')))).status, status);
+    server.configure({
+      script: ['500', '503', '408', '409', '429', 'quota', 'reset', 'malformed', 'slow', 'ok'],
+      slowMs: 2000,
+    });
+    for (const status of [500, 503, 408, 409])
+      assert.equal((await apiError(openai.chat.completions.create(ask('f')))).status, status);
     assert.equal((await apiError(openai.chat.completions.create(ask('f')))).code, 'rate_limit_exceeded');
-    assert.equal((await apiError(openai.embeddings.create({ model: 'text-embedding-3-small', input: 'f' }))).code, 'insufficient_quota');
+    assert.equal(
+      (await apiError(openai.embeddings.create({ model: 'text-embedding-3-small', input: 'f' }))).code,
+      'insufficient_quota',
+    );
     const reset = await rejection(openai.chat.completions.create(ask('f')));
     assert.ok(reset instanceof APIConnectionError && !(reset instanceof APIConnectionTimeoutError));
     assert.ok((await rejection(openai.chat.completions.create(ask('f')))) instanceof Error);
@@ -236,7 +305,17 @@ describe('test server', () => {
     assert.ok(slow instanceof APIConnectionTimeoutError);
     await openai.chat.completions.create(ask('f'));
     const stats = server.stats();
-    assert.deepEqual(stats.faultsInjected, { error500: 1, error503: 1, error408: 1, error409: 1, rateLimit: 1, quota: 1, connectionReset: 1, malformedJson: 1, slow: 1 });
+    assert.deepEqual(stats.faultsInjected, {
+      error500: 1,
+      error503: 1,
+      error408: 1,
+      error409: 1,
+      rateLimit: 1,
+      quota: 1,
+      connectionReset: 1,
+      malformedJson: 1,
+      slow: 1,
+    });
     assert.equal(stats.completionsServed, 1);
   });
 
@@ -246,7 +325,12 @@ describe('test server', () => {
     const run = async () => {
       const outcomes = [];
       for (let index = 0; index < 16; index += 1) {
-        outcomes.push(await seededClient.chat.completions.create(ask(`q${index}`)).then(() => 200, (error: APIError) => error.status));
+        outcomes.push(
+          await seededClient.chat.completions.create(ask(`q${index}`)).then(
+            () => 200,
+            (error: APIError) => error.status,
+          ),
+        );
       }
       return outcomes;
     };
@@ -268,7 +352,11 @@ describe('test server', () => {
   test('stats count duplicates per canonical request and peak concurrency', async () => {
     server.configure({ latencyMs: 60 });
     const body = ask('same job', { temperature: 0 });
-    await Promise.all([openai.chat.completions.create(body), openai.chat.completions.create(ask('other job')), openai.chat.completions.create({ ...body, user: 'x' })]);
+    await Promise.all([
+      openai.chat.completions.create(body),
+      openai.chat.completions.create(ask('other job')),
+      openai.chat.completions.create({ ...body, user: 'x' }),
+    ]);
     const stats = server.stats();
     assert.equal(stats.completionsServed, 3);
     assert.equal(stats.duplicateCompletions, 1);
@@ -282,7 +370,10 @@ describe('test server', () => {
 
   test('control endpoints configure, report and reset out of process', async () => {
     const control = server.url.replace(/\/v1$/, '/_control');
-    assert.equal((await fetch(`${control}/config`, { method: 'POST', body: JSON.stringify({ script: ['503'] }) })).status, 200);
+    assert.equal(
+      (await fetch(`${control}/config`, { method: 'POST', body: JSON.stringify({ script: ['503'] }) })).status,
+      200,
+    );
     assert.equal((await post(server, '/chat/completions', ask('x'))).status, 503);
     const stats = (await (await fetch(`${control}/stats`)).json()) as { byStatus: Record<string, number> };
     assert.equal(stats.byStatus['503'], 1);
@@ -292,10 +383,22 @@ describe('test server', () => {
   });
 
   describe('files and batches', () => {
-    const line = (customId: string, text: string, url = '/v1/chat/completions') => JSON.stringify({ custom_id: customId, method: 'POST', url, body: ask(text) });
-    const upload = async (lines: string[]) => (await openai.files.create({ file: await toFile(Buffer.from(lines.join('\n')), 'input.jsonl'), purpose: 'batch' })).id;
+    const line = (customId: string, text: string, url = '/v1/chat/completions') =>
+      JSON.stringify({ custom_id: customId, method: 'POST', url, body: ask(text) });
+    const upload = async (lines: string[]) =>
+      (
+        await openai.files.create({
+          file: await toFile(Buffer.from(lines.join('\n')), 'input.jsonl'),
+          purpose: 'batch',
+        })
+      ).id;
     const createBatch = async (lines: string[]) =>
-      openai.batches.create({ input_file_id: await upload(lines), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { job: 'test' } });
+      openai.batches.create({
+        input_file_id: await upload(lines),
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+        metadata: { job: 'test' },
+      });
     const settle = async (id: string) => {
       const seen: string[] = [];
       for (let attempt = 0; attempt < 300; attempt += 1) {
@@ -309,7 +412,17 @@ describe('test server', () => {
     const fileLines = async (id: string | null | undefined) => {
       assert.ok(id);
       const text = await (await openai.files.content(id)).text();
-      return text.trim().split('\n').map((raw) => JSON.parse(raw) as { custom_id: string; response: { status_code: number; body: { object?: string } } | null; error: { code: string } | null });
+      return text
+        .trim()
+        .split('\n')
+        .map(
+          (raw) =>
+            JSON.parse(raw) as {
+              custom_id: string;
+              response: { status_code: number; body: { object?: string } } | null;
+              error: { code: string } | null;
+            },
+        );
     };
 
     test('happy path: validating → in_progress → finalizing → completed with an output file', async () => {
@@ -320,18 +433,33 @@ describe('test server', () => {
       assert.deepEqual([created.status, created.metadata], ['validating', { job: 'test' }]);
       const { batch, seen } = await settle(created.id);
       const lifecycle = ['validating', 'in_progress', 'finalizing', 'completed'];
-      assert.deepEqual(seen, lifecycle.filter((status) => seen.includes(status)), `statuses out of order: ${seen.join(' → ')}`);
-      assert.ok(seen.includes('in_progress') && batch.in_progress_at !== null && batch.finalizing_at !== null && batch.completed_at !== null);
+      assert.deepEqual(
+        seen,
+        lifecycle.filter((status) => seen.includes(status)),
+        `statuses out of order: ${seen.join(' → ')}`,
+      );
+      assert.ok(
+        seen.includes('in_progress') &&
+          batch.in_progress_at !== null &&
+          batch.finalizing_at !== null &&
+          batch.completed_at !== null,
+      );
       assert.deepEqual(batch.request_counts, { total: 3, completed: 3, failed: 0 });
       const output = await fileLines(batch.output_file_id);
-      assert.deepEqual(output.map((entry) => [entry.custom_id, entry.response?.status_code, entry.response?.body.object, entry.error]), [
-        ['a', 200, 'chat.completion', null],
-        ['b', 200, 'chat.completion', null],
-        ['c', 200, 'chat.completion', null],
-      ]);
+      assert.deepEqual(
+        output.map((entry) => [entry.custom_id, entry.response?.status_code, entry.response?.body.object, entry.error]),
+        [
+          ['a', 200, 'chat.completion', null],
+          ['b', 200, 'chat.completion', null],
+          ['c', 200, 'chat.completion', null],
+        ],
+      );
       assert.equal(batch.error_file_id, null);
       assert.equal(server.stats().answeredByKey[canonicalRequestKey(ask('two'))], 1);
-      assert.deepEqual([server.stats().batchesCreated, server.stats().batchLinesAnswered, server.stats().completionsServed], [1, 3, 0]);
+      assert.deepEqual(
+        [server.stats().batchesCreated, server.stats().batchLinesAnswered, server.stats().completionsServed],
+        [1, 3, 0],
+      );
       assert.equal((await openai.batches.list()).data[0]?.id, created.id);
       assert.equal((await openai.files.delete(uploaded)).deleted, true);
     });
@@ -340,17 +468,32 @@ describe('test server', () => {
       server.configure({ batchFailCustomIds: ['b'] });
       const { batch } = await settle((await createBatch([line('a', 'one'), line('b', 'two'), line('c', 'three')])).id);
       assert.deepEqual([batch.status, batch.request_counts], ['completed', { total: 3, completed: 2, failed: 1 }]);
-      assert.deepEqual((await fileLines(batch.output_file_id)).map((entry) => entry.custom_id), ['a', 'c']);
+      assert.deepEqual(
+        (await fileLines(batch.output_file_id)).map((entry) => entry.custom_id),
+        ['a', 'c'],
+      );
       const errors = await fileLines(batch.error_file_id);
-      assert.deepEqual(errors.map((entry) => [entry.custom_id, entry.response?.status_code]), [['b', 500]]);
+      assert.deepEqual(
+        errors.map((entry) => [entry.custom_id, entry.response?.status_code]),
+        [['b', 500]],
+      );
     });
 
     test('expiry keeps finished lines and reports the rest as expired', async () => {
       server.configure({ batchExpireAfterLines: 1 });
       const { batch } = await settle((await createBatch([line('a', 'one'), line('b', 'two'), line('c', 'three')])).id);
       assert.deepEqual([batch.status, batch.request_counts], ['expired', { total: 3, completed: 1, failed: 2 }]);
-      assert.deepEqual((await fileLines(batch.output_file_id)).map((entry) => entry.custom_id), ['a']);
-      assert.deepEqual((await fileLines(batch.error_file_id)).map((entry) => [entry.custom_id, entry.error?.code]), [['b', 'batch_expired'], ['c', 'batch_expired']]);
+      assert.deepEqual(
+        (await fileLines(batch.output_file_id)).map((entry) => entry.custom_id),
+        ['a'],
+      );
+      assert.deepEqual(
+        (await fileLines(batch.error_file_id)).map((entry) => [entry.custom_id, entry.error?.code]),
+        [
+          ['b', 'batch_expired'],
+          ['c', 'batch_expired'],
+        ],
+      );
     });
 
     test('cancel goes through cancelling to cancelled', async () => {
@@ -368,21 +511,42 @@ describe('test server', () => {
       const lines = ['{not json', line('a', 'one'), line('a', 'again'), line('b', 'x', '/v1/embeddings')];
       const { batch } = await settle((await createBatch(lines)).id);
       assert.equal(batch.status, 'failed');
-      assert.deepEqual(batch.errors?.data?.map((error) => [error.code, error.line]), [['invalid_json_line', 1], ['duplicate_custom_id', 3], ['invalid_url', 4]]);
+      assert.deepEqual(
+        batch.errors?.data?.map((error) => [error.code, error.line]),
+        [
+          ['invalid_json_line', 1],
+          ['duplicate_custom_id', 3],
+          ['invalid_url', 4],
+        ],
+      );
     });
   });
 });
 
 test('reset durations use OpenAI notation', () => {
-  assert.deepEqual([360_000, 1500, 20, 90_500, 0, 0.2].map(formatResetDuration), ['6m0s', '1.5s', '20ms', '1m30.5s', '0s', '1ms']);
-  assert.deepEqual(['6m0s', '1.5s', '20ms', '1m30.5s', '1h0m2s'].map(parseResetDuration), [360_000, 1500, 20, 90_500, 3_602_000]);
+  assert.deepEqual([360_000, 1500, 20, 90_500, 0, 0.2].map(formatResetDuration), [
+    '6m0s',
+    '1.5s',
+    '20ms',
+    '1m30.5s',
+    '0s',
+    '1ms',
+  ]);
+  assert.deepEqual(
+    ['6m0s', '1.5s', '20ms', '1m30.5s', '1h0m2s'].map(parseResetDuration),
+    [360_000, 1500, 20, 90_500, 3_602_000],
+  );
 });
 
 test('stand-alone main prints one JSON line, serves with its flags and stops on SIGTERM', async (context) => {
   const entry = path.join(__dirname, '..', 'server', 'main.js');
   if (!existsSync(entry)) return context.skip('main.js not built next to the tests');
-  const child = spawn(process.execPath, [entry, '--port', '0', '--rpm', '5', '--faults', '{}'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const firstLine = await new Promise<string>((resolve) => child.stdout.once('data', (data: Buffer) => resolve(data.toString())));
+  const child = spawn(process.execPath, [entry, '--port', '0', '--rpm', '5', '--faults', '{}'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const firstLine = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (data: Buffer) => resolve(data.toString())),
+  );
   const { url, port } = JSON.parse(firstLine) as { url: string; port: number };
   assert.equal(url, `http://127.0.0.1:${port}/v1`);
   const response = await fetch(`${url}/models`, { headers: { authorization: 'Bearer k' } });

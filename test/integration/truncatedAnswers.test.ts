@@ -8,7 +8,11 @@ import { buildCostReport } from '../../src/core/report/costReport';
 import { harnessClient, suiteServer } from './clientHarness';
 
 /** gpt-5-nano at its default effort spends the 10-token cap on hidden reasoning: empty, finish_reason length. */
-const cutOff = { model: 'gpt-5-nano', messages: [{ role: 'user' as const, content: 'Classify: the printer is on fire' }], max_completion_tokens: 10 };
+const cutOff = {
+  model: 'gpt-5-nano',
+  messages: [{ role: 'user' as const, content: 'Classify: the printer is on fire' }],
+  max_completion_tokens: 10,
+};
 
 describe('cut-off and empty answers are not successes', () => {
   const suite = suiteServer();
@@ -27,15 +31,21 @@ describe('cut-off and empty answers are not successes', () => {
     assert.equal(suite.server.stats().completionsServed, 2);
     const complete = await client.chat({ ...cutOff, max_completion_tokens: 400, reasoning_effort: 'minimal' });
     assert.equal(complete.truncated, undefined);
-    assert.equal((await client.chat({ ...cutOff, max_completion_tokens: 400, reasoning_effort: 'minimal' })).cache, 'memory');
+    assert.equal(
+      (await client.chat({ ...cutOff, max_completion_tokens: 400, reasoning_effort: 'minimal' })).cache,
+      'memory',
+    );
     await client.close();
     const { entries } = await readLedger(path.join(directory, 'ledger.jsonl'));
-    assert.deepEqual(entries.map((entry) => [entry.outcome, entry.finishReason ?? null, entry.cache]), [
-      ['truncated', 'length', 'miss'],
-      ['truncated', 'length', 'miss'],
-      ['ok', null, 'miss'],
-      ['ok', null, 'memory'],
-    ]);
+    assert.deepEqual(
+      entries.map((entry) => [entry.outcome, entry.finishReason ?? null, entry.cache]),
+      [
+        ['truncated', 'length', 'miss'],
+        ['truncated', 'length', 'miss'],
+        ['ok', null, 'miss'],
+        ['ok', null, 'memory'],
+      ],
+    );
     const report = buildCostReport(entries, { now: new Date(), pricing: datedPriceLookup(), range: 'all' });
     const truncatedSpend = (entries[0]?.costUsd ?? 0) + (entries[1]?.costUsd ?? 0);
     assert.equal(report.truncated.calls, 2);
@@ -49,11 +59,17 @@ describe('cut-off and empty answers are not successes', () => {
     const results = await Promise.all([client.chat(cutOff), client.chat(cutOff), client.chat(cutOff)]);
     suite.server.configure({ latencyMs: 0 });
     assert.equal(suite.server.stats().completionsServed, 1);
-    assert.deepEqual(results.map((result) => result.truncated?.finishReason), ['length', 'length', 'length']);
+    assert.deepEqual(
+      results.map((result) => result.truncated?.finishReason),
+      ['length', 'length', 'length'],
+    );
     assert.deepEqual(results.map((result) => result.cache).sort(), ['inflight', 'inflight', 'miss']);
     await client.close();
     const { entries } = await readLedger(path.join(directory, 'ledger.jsonl'));
-    assert.deepEqual(entries.map((entry) => entry.outcome), ['truncated', 'truncated', 'truncated']);
+    assert.deepEqual(
+      entries.map((entry) => entry.outcome),
+      ['truncated', 'truncated', 'truncated'],
+    );
     assert.ok(entries.every((entry) => entry.avoidedCostUsd === undefined));
     assert.deepEqual(savingsByCause(entries, datedPriceLookup()).causes, []);
   });

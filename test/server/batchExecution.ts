@@ -10,7 +10,11 @@ import type { ServerState } from './serverState';
  * Answers one batch line like the synchronous endpoint would, but without the rate limiter, latency or faults
  * (batch work has its own queue at OpenAI). Validation failures become that line's status and error body.
  */
-export function executeBatchLine(state: ServerState, endpoint: string, body: Record<string, unknown>): { statusCode: number; body: unknown } {
+export function executeBatchLine(
+  state: ServerState,
+  endpoint: string,
+  body: Record<string, unknown>,
+): { statusCode: number; body: unknown } {
   const options = state.options();
   if (endpoint === '/v1/embeddings') {
     const request = parseEmbeddingsRequest(body, options, state.tokenizer);

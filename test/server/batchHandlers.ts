@@ -9,17 +9,23 @@ export function handleCreateBatch(state: ServerState, exchange: Exchange): void 
   const body = parseJsonObject(exchange.body);
   if (!body) return exchange.sendFailure(invalidJsonBody());
   const inputFileId = body['input_file_id'];
-  if (typeof inputFileId !== 'string' || inputFileId === '') return exchange.sendFailure(missingParameter('input_file_id'));
+  if (typeof inputFileId !== 'string' || inputFileId === '')
+    return exchange.sendFailure(missingParameter('input_file_id'));
   const file = state.files.get(inputFileId);
   if (!file) return exchange.sendFailure(notFound(`No such File object: ${inputFileId}`, 'input_file_id'));
-  if (file.purpose !== 'batch') return exchange.sendFailure(invalidParameter('input_file_id', `File ${inputFileId} must have purpose 'batch'.`));
+  if (file.purpose !== 'batch')
+    return exchange.sendFailure(invalidParameter('input_file_id', `File ${inputFileId} must have purpose 'batch'.`));
   const endpoint = body['endpoint'];
   if (typeof endpoint !== 'string' || !BATCH_ENDPOINTS.includes(endpoint)) {
-    return exchange.sendFailure(invalidParameter('endpoint', `Invalid 'endpoint': expected one of ${BATCH_ENDPOINTS.join(', ')}.`));
+    return exchange.sendFailure(
+      invalidParameter('endpoint', `Invalid 'endpoint': expected one of ${BATCH_ENDPOINTS.join(', ')}.`),
+    );
   }
-  if (body['completion_window'] !== '24h') return exchange.sendFailure(invalidParameter('completion_window', "Invalid 'completion_window': expected '24h'."));
+  if (body['completion_window'] !== '24h')
+    return exchange.sendFailure(invalidParameter('completion_window', "Invalid 'completion_window': expected '24h'."));
   const metadata = readMetadata(body['metadata']);
-  if (metadata === false) return exchange.sendFailure(invalidParameter('metadata', "Invalid 'metadata': expected an object of strings."));
+  if (metadata === false)
+    return exchange.sendFailure(invalidParameter('metadata', "Invalid 'metadata': expected an object of strings."));
   state.stats.batchCreated();
   exchange.sendJson(200, state.batches.create(inputFileId, endpoint, metadata));
 }
@@ -37,7 +43,10 @@ export function handleCancelBatch(state: ServerState, exchange: Exchange): void 
   const cancelled = state.batches.cancel(id);
   if (cancelled === undefined) return exchange.sendFailure(missingBatch(exchange));
   const batch = state.batches.get(id);
-  if (!cancelled) return exchange.sendFailure(invalidParameter('batch_id', `Cannot cancel a batch with status '${batch?.status ?? 'unknown'}'.`));
+  if (!cancelled)
+    return exchange.sendFailure(
+      invalidParameter('batch_id', `Cannot cancel a batch with status '${batch?.status ?? 'unknown'}'.`),
+    );
   exchange.sendJson(200, batch);
 }
 
@@ -48,14 +57,22 @@ export function handleListBatches(state: ServerState, exchange: Exchange): void 
   const limit = Math.min(100, Math.max(1, Number(exchange.url.searchParams.get('limit') ?? 20) || 20));
   const start = after === null ? 0 : all.findIndex((batch) => batch.id === after) + 1;
   const data = all.slice(start, start + limit);
-  exchange.sendJson(200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + limit < all.length });
+  exchange.sendJson(200, {
+    object: 'list',
+    data,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+    has_more: start + limit < all.length,
+  });
 }
 
 function readMetadata(value: unknown): Record<string, string> | null | false {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) return false;
   const entries = Object.entries(value as Record<string, unknown>);
-  return entries.every(([, item]) => typeof item === 'string') ? (Object.fromEntries(entries) as Record<string, string>) : false;
+  return entries.every(([, item]) => typeof item === 'string')
+    ? (Object.fromEntries(entries) as Record<string, string>)
+    : false;
 }
 
 function missingBatch(exchange: Exchange): ReturnType<typeof notFound> {

@@ -1,7 +1,8 @@
 import type { BatchInputError } from './batchInput';
 
 /** Where a batch is in its life. */
-export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+export type BatchStatus =
+  'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
 
 /** OpenAI's batch object (mutated in place by the store as the batch moves on). */
 export interface BatchObject {
@@ -39,7 +40,11 @@ export interface BatchResultLine {
 export const BATCH_ENDPOINTS: readonly string[] = ['/v1/chat/completions', '/v1/embeddings', '/v1/responses'];
 
 /** A fresh batch object in `validating`. */
-export function newBatchObject(id: string, createdAt: number, request: { inputFileId: string; endpoint: string; metadata: Record<string, string> | null }): BatchObject {
+export function newBatchObject(
+  id: string,
+  createdAt: number,
+  request: { inputFileId: string; endpoint: string; metadata: Record<string, string> | null },
+): BatchObject {
   return {
     id,
     object: 'batch',

@@ -110,9 +110,21 @@ export class BatchStore {
 
   private runLine(run: BatchRun, line: BatchLine): void {
     const options = this.environment.options();
-    const injected = options.batchFailCustomIds.includes(line.customId) || (options.batchFailFraction > 0 && this.lineRandom.next() < options.batchFailFraction);
+    const injected =
+      options.batchFailCustomIds.includes(line.customId) ||
+      (options.batchFailFraction > 0 && this.lineRandom.next() < options.batchFailFraction);
     const result = injected
-      ? { statusCode: 500, body: { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } } }
+      ? {
+          statusCode: 500,
+          body: {
+            error: {
+              message: 'The server had an error while processing your request. Sorry about that!',
+              type: 'server_error',
+              param: null,
+              code: null,
+            },
+          },
+        }
       : this.environment.executeLine(run.batch.endpoint, line.body);
     const record: BatchResultLine = {
       id: newId('batch_req_'),
@@ -138,7 +150,10 @@ export class BatchStore {
           id: newId('batch_req_'),
           custom_id: line.customId,
           response: null,
-          error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' },
+          error: {
+            code: 'batch_expired',
+            message: 'This request could not be executed before the completion window expired.',
+          },
         });
         batch.request_counts.failed += 1;
       }

@@ -30,7 +30,13 @@ export const ANSWER_PARAMETERS = [
 ] as const;
 
 /** Values that mean the same as leaving the parameter out, so `n: 1` and no `n` are one job. */
-const NEUTRAL_VALUES: Readonly<Record<string, unknown>> = { n: 1, temperature: 1, top_p: 1, frequency_penalty: 0, presence_penalty: 0 };
+const NEUTRAL_VALUES: Readonly<Record<string, unknown>> = {
+  n: 1,
+  temperature: 1,
+  top_p: 1,
+  frequency_penalty: 0,
+  presence_penalty: 0,
+};
 
 /**
  * The key under which `stats().answeredByKey` counts a chat request: a SHA-256 prefix (24 hex digits) of the

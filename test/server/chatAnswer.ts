@@ -33,10 +33,54 @@ export interface ChatAnswer {
 }
 
 const WORDS = [
-  'the', 'meter', 'counts', 'tokens', 'before', 'each', 'request', 'so', 'costs', 'stay', 'low', 'and', 'clear',
-  'prompts', 'cache', 'well', 'when', 'prefixes', 'repeat', 'models', 'answer', 'quickly', 'with', 'short', 'plain',
-  'words', 'that', 'fit', 'budget', 'limits', 'reset', 'every', 'minute', 'while', 'batches', 'run', 'later', 'at',
-  'half', 'price', 'retries', 'wait', 'politely', 'for', 'room', 'in', 'the', 'bucket',
+  'the',
+  'meter',
+  'counts',
+  'tokens',
+  'before',
+  'each',
+  'request',
+  'so',
+  'costs',
+  'stay',
+  'low',
+  'and',
+  'clear',
+  'prompts',
+  'cache',
+  'well',
+  'when',
+  'prefixes',
+  'repeat',
+  'models',
+  'answer',
+  'quickly',
+  'with',
+  'short',
+  'plain',
+  'words',
+  'that',
+  'fit',
+  'budget',
+  'limits',
+  'reset',
+  'every',
+  'minute',
+  'while',
+  'batches',
+  'run',
+  'later',
+  'at',
+  'half',
+  'price',
+  'retries',
+  'wait',
+  'politely',
+  'for',
+  'room',
+  'in',
+  'the',
+  'bucket',
 ];
 
 /**
@@ -67,10 +111,17 @@ export function naturalReasoningTokens(effort: ReasoningEffort | undefined, seed
  * Reasoning models first spend hidden reasoning tokens (see `naturalReasoningTokens`) out of the same maximum: when
  * they use it up, the content is empty and finish_reason is "length" (OpenAI reasoning guide).
  */
-export function composeAnswer(request: ChatRequest, naturalTokens: number, cachedTokens: number, tokenizer: PromptTokenizer, withinCap = false): ChatAnswer {
+export function composeAnswer(
+  request: ChatRequest,
+  naturalTokens: number,
+  cachedTokens: number,
+  tokenizer: PromptTokenizer,
+  withinCap = false,
+): ChatAnswer {
   const limit = request.maxOutputTokens ?? Number.POSITIVE_INFINITY;
   // See TestServerOptions.answerWithinCap: a capped request is answered in at most half its cap.
-  const answerTokens = withinCap && Number.isFinite(limit) ? Math.max(1, Math.min(naturalTokens, Math.floor(limit / 2))) : naturalTokens;
+  const answerTokens =
+    withinCap && Number.isFinite(limit) ? Math.max(1, Math.min(naturalTokens, Math.floor(limit / 2))) : naturalTokens;
   const choices: AnswerChoice[] = [];
   for (let index = 0; index < request.n; index += 1) {
     const seed = createHash('sha256').update(`${request.key}:${index}`).digest();
@@ -96,13 +147,24 @@ export function composeAnswer(request: ChatRequest, naturalTokens: number, cache
       completion_tokens: completion,
       total_tokens: prompt + completion,
       prompt_tokens_details: { cached_tokens: cachedTokens, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: reasoning,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
   };
 }
 
 /** The `chat.completion` object OpenAI returns. */
-export function completionBody(answer: ChatAnswer, model: string, id: string, created: number, serviceTier = 'default'): Record<string, unknown> {
+export function completionBody(
+  answer: ChatAnswer,
+  model: string,
+  id: string,
+  created: number,
+  serviceTier = 'default',
+): Record<string, unknown> {
   return {
     id,
     object: 'chat.completion',

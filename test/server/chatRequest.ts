@@ -1,5 +1,13 @@
 import { canonicalRequestKey } from './canonicalKey';
-import { type ApiFailure, contextLengthExceeded, invalidParameter, missingParameter, modelNotFound, modelNotSupported, onlyOnResponses } from './errors';
+import {
+  type ApiFailure,
+  contextLengthExceeded,
+  invalidParameter,
+  missingParameter,
+  modelNotFound,
+  modelNotSupported,
+  onlyOnResponses,
+} from './errors';
 import type { ReasoningEffort } from './modelRules';
 import { ruleFor } from './modelRules';
 import type { TestServerOptions } from './options';
@@ -37,7 +45,11 @@ export function isEmbeddingModel(model: string): boolean {
 }
 
 /** Checks the model name against the known list; undefined when it is fine for chat or embeddings. */
-export function checkModel(model: unknown, options: TestServerOptions, endpoint: 'chat' | 'embeddings'): ApiFailure | undefined {
+export function checkModel(
+  model: unknown,
+  options: TestServerOptions,
+  endpoint: 'chat' | 'embeddings',
+): ApiFailure | undefined {
   if (typeof model !== 'string' || model === '') return missingParameter('model');
   if (!options.models.includes(model)) return modelNotFound(model);
   if ((endpoint === 'embeddings') !== isEmbeddingModel(model)) {
@@ -47,7 +59,11 @@ export function checkModel(model: unknown, options: TestServerOptions, endpoint:
 }
 
 /** Validates a parsed JSON body as a chat completion request, OpenAI-style (400 / 404 failures). */
-export function parseChatRequest(body: Record<string, unknown>, options: TestServerOptions, tokenizer: PromptTokenizer): ChatRequest | ApiFailure {
+export function parseChatRequest(
+  body: Record<string, unknown>,
+  options: TestServerOptions,
+  tokenizer: PromptTokenizer,
+): ChatRequest | ApiFailure {
   // Shape first (400), then whether the model exists (404), like OpenAI.
   if (typeof body['model'] !== 'string' || body['model'] === '') return missingParameter('model');
   const messages = parseMessages(body['messages']);
@@ -55,9 +71,16 @@ export function parseChatRequest(body: Record<string, unknown>, options: TestSer
   const modelFailure = checkModel(body['model'], options, 'chat');
   if (modelFailure) return modelFailure;
   const n = body['n'] ?? 1;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128) return invalidParameter('n', `Invalid 'n': expected an integer from 1 to 128.`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 128)
+    return invalidParameter('n', `Invalid 'n': expected an integer from 1 to 128.`);
   if (!ruleFor(body['model']).chatCompletions) return onlyOnResponses();
-  return validatedRequest(body, 'chat', { model: body['model'], n, messages, tools: readTools(body['tools']), keyBody: body }, options, tokenizer);
+  return validatedRequest(
+    body,
+    'chat',
+    { model: body['model'], n, messages, tools: readTools(body['tools']), keyBody: body },
+    options,
+    tokenizer,
+  );
 }
 
 /** What a chat or Responses body says once its own shape is parsed. */
@@ -98,7 +121,11 @@ export function validatedRequest(
     effort: accepted.effort,
     serviceTier: accepted.serviceTier,
     stream: body['stream'] === true,
-    includeUsage: shape === 'responses' || (typeof streamOptions === 'object' && streamOptions !== null && (streamOptions as Record<string, unknown>)['include_usage'] === true),
+    includeUsage:
+      shape === 'responses' ||
+      (typeof streamOptions === 'object' &&
+        streamOptions !== null &&
+        (streamOptions as Record<string, unknown>)['include_usage'] === true),
     promptSequence,
     key: canonicalRequestKey(core.keyBody),
     lastUserText: [...messages].reverse().find((message) => message.role === 'user')?.content ?? '',
@@ -109,14 +136,19 @@ export function validatedRequest(
 /** Validates chat `messages` (also used for Responses input items, which share the role/content shape). */
 export function parseMessages(value: unknown): BilledMessage[] | ApiFailure {
   if (value === undefined || value === null) return missingParameter('messages');
-  if (!Array.isArray(value) || value.length === 0) return invalidParameter('messages', "Invalid 'messages': expected a non-empty array.");
+  if (!Array.isArray(value) || value.length === 0)
+    return invalidParameter('messages', "Invalid 'messages': expected a non-empty array.");
   const messages: BilledMessage[] = [];
   for (const [index, item] of value.entries()) {
-    if (typeof item !== 'object' || item === null) return invalidParameter(`messages[${index}]`, `Invalid 'messages[${index}]': expected an object.`);
+    if (typeof item !== 'object' || item === null)
+      return invalidParameter(`messages[${index}]`, `Invalid 'messages[${index}]': expected an object.`);
     const message = item as Record<string, unknown>;
     const role = message['role'];
     if (typeof role !== 'string' || !ROLES.has(role)) {
-      return invalidParameter(`messages[${index}].role`, `Invalid value for 'messages[${index}].role': ${JSON.stringify(role)}.`);
+      return invalidParameter(
+        `messages[${index}].role`,
+        `Invalid value for 'messages[${index}].role': ${JSON.stringify(role)}.`,
+      );
     }
     const name = message['name'];
     messages.push({ role, content: billedContent(message), ...(typeof name === 'string' ? { name } : {}) });
@@ -131,7 +163,9 @@ function billedContent(message: Record<string, unknown>): string {
   if (typeof content === 'string') text = content;
   else if (Array.isArray(content)) {
     text = content
-      .map((part: unknown) => (typeof part === 'object' && part !== null ? (part as Record<string, unknown>)['text'] : undefined))
+      .map((part: unknown) =>
+        typeof part === 'object' && part !== null ? (part as Record<string, unknown>)['text'] : undefined,
+      )
       .filter((part): part is string => typeof part === 'string')
       .join('');
   }
@@ -143,6 +177,8 @@ function billedContent(message: Record<string, unknown>): string {
 export function readTools(value: unknown): ToolFunction[] {
   if (!Array.isArray(value)) return [];
   return value
-    .map((tool: unknown) => (typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>)['function'] : undefined))
+    .map((tool: unknown) =>
+      typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>)['function'] : undefined,
+    )
     .filter((definition): definition is ToolFunction => typeof definition === 'object' && definition !== null);
 }

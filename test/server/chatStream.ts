@@ -42,7 +42,9 @@ export async function streamAnswer(exchange: Exchange, answer: ChatAnswer, plan:
     finish_reason: finishReason,
   });
   exchange.startEventStream();
-  exchange.writeEvent(chunk(answer.choices.map((choice) => delta(choice.index, { role: 'assistant', content: '', refusal: null }))));
+  exchange.writeEvent(
+    chunk(answer.choices.map((choice) => delta(choice.index, { role: 'assistant', content: '', refusal: null }))),
+  );
   if (plan.malformed) {
     exchange.writeEvent(truncateJson(chunk([delta(0, { content: 'broken' })])));
     exchange.endStream();

@@ -16,11 +16,34 @@ export function handleControl(state: ServerState, exchange: Exchange, path: stri
   }
   if (method === 'POST' && path === '/_control/config') {
     const partial = parseJsonObject(exchange.body);
-    if (!partial) return exchange.sendJson(400, { error: { message: 'Expected a JSON object of options.', type: 'invalid_request_error', param: null, code: null } });
+    if (!partial)
+      return exchange.sendJson(400, {
+        error: {
+          message: 'Expected a JSON object of options.',
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      });
     const unknown = Object.keys(partial).filter((key) => !(key in DEFAULT_OPTIONS));
-    if (unknown.length > 0) return exchange.sendJson(400, { error: { message: `Unknown options: ${unknown.join(', ')}.`, type: 'invalid_request_error', param: null, code: null } });
+    if (unknown.length > 0)
+      return exchange.sendJson(400, {
+        error: {
+          message: `Unknown options: ${unknown.join(', ')}.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      });
     state.configure(partial as Partial<TestServerOptions>);
     return exchange.sendJson(200, state.options());
   }
-  exchange.sendJson(404, { error: { message: `Unknown control endpoint ${method} ${path}.`, type: 'invalid_request_error', param: null, code: null } });
+  exchange.sendJson(404, {
+    error: {
+      message: `Unknown control endpoint ${method} ${path}.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: null,
+    },
+  });
 }

@@ -23,7 +23,10 @@ export function parseResetDuration(text: string): number | undefined {
   if (!match || text.trim() === '') return undefined;
   const [, hours, minutes, seconds, milliseconds] = match;
   return (
-    Number(hours ?? 0) * 3_600_000 + Number(minutes ?? 0) * 60_000 + Number(seconds ?? 0) * 1000 + Number(milliseconds ?? 0)
+    Number(hours ?? 0) * 3_600_000 +
+    Number(minutes ?? 0) * 60_000 +
+    Number(seconds ?? 0) * 1000 +
+    Number(milliseconds ?? 0)
   );
 }
 

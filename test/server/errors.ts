@@ -40,7 +40,13 @@ export function invalidJsonBody(): ApiFailure {
 
 /** 400 for a missing required parameter. */
 export function missingParameter(param: string): ApiFailure {
-  return failure(400, `Missing required parameter: '${param}'.`, 'invalid_request_error', param, 'missing_required_parameter');
+  return failure(
+    400,
+    `Missing required parameter: '${param}'.`,
+    'invalid_request_error',
+    param,
+    'missing_required_parameter',
+  );
 }
 
 /** 400 for a parameter with a wrong type or value. */
@@ -54,7 +60,13 @@ export function invalidParameter(param: string, message: string): ApiFailure {
  * or "Unsupported parameter: 'presence_penalty' is not supported with this model." (nextai-translator#1781).
  */
 export function unsupportedParameter(param: string, hint = ''): ApiFailure {
-  return failure(400, `Unsupported parameter: '${param}' is not supported with this model.${hint}`, 'invalid_request_error', param, 'unsupported_parameter');
+  return failure(
+    400,
+    `Unsupported parameter: '${param}' is not supported with this model.${hint}`,
+    'invalid_request_error',
+    param,
+    'unsupported_parameter',
+  );
 }
 
 /** 400 `unsupported_value` with OpenAI's wording (API_FACTS; openai-agents-python#2089 for efforts). */
@@ -86,7 +98,13 @@ export function structuredOutputsUnsupported(param: string): ApiFailure {
 
 /** 400 for a model that one endpoint does not serve but another does (o3-pro: Responses only). */
 export function onlyOnResponses(): ApiFailure {
-  return failure(400, 'This model is only supported in v1/responses and not in v1/chat/completions.', 'invalid_request_error', 'model', null);
+  return failure(
+    400,
+    'This model is only supported in v1/responses and not in v1/chat/completions.',
+    'invalid_request_error',
+    'model',
+    null,
+  );
 }
 
 /** 404 for a model the server does not know. */
@@ -102,11 +120,21 @@ export function modelNotFound(model: string): ApiFailure {
 
 /** 404 for a known model used on an endpoint that does not serve it (e.g. an embedding model for chat). */
 export function modelNotSupported(model: string, endpoint: string): ApiFailure {
-  return failure(404, `The model \`${model}\` is not supported in the ${endpoint} endpoint.`, 'invalid_request_error', 'model', null);
+  return failure(
+    404,
+    `The model \`${model}\` is not supported in the ${endpoint} endpoint.`,
+    'invalid_request_error',
+    'model',
+    null,
+  );
 }
 
 /** 400 when the prompt (plus the requested completion) exceeds the model's context window. */
-export function contextLengthExceeded(contextWindow: number, promptTokens: number, completionTokens: number): ApiFailure {
+export function contextLengthExceeded(
+  contextWindow: number,
+  promptTokens: number,
+  completionTokens: number,
+): ApiFailure {
   const requested =
     completionTokens > 0
       ? `you requested ${promptTokens + completionTokens} tokens (${promptTokens} in the messages, ${completionTokens} in the completion)`
@@ -169,7 +197,13 @@ export function insufficientQuota(): ApiFailure {
 export function serverFault(status: 500 | 503 | 408 | 409): ApiFailure {
   switch (status) {
     case 500:
-      return failure(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
+      return failure(
+        500,
+        'The server had an error while processing your request. Sorry about that!',
+        'server_error',
+        null,
+        null,
+      );
     case 503:
       return failure(503, 'The server is overloaded or not ready yet.', 'server_error', null, null);
     case 408:

@@ -49,11 +49,23 @@ export class Exchange {
 
   /** Sends an OpenAI error body with its status. */
   sendFailure(failure: ApiFailure, headers: Record<string, string> = {}): void {
-    this.sendRaw(failure.status, 'application/json', JSON.stringify({ error: failure.error }), headers, failure.error.code);
+    this.sendRaw(
+      failure.status,
+      'application/json',
+      JSON.stringify({ error: failure.error }),
+      headers,
+      failure.error.code,
+    );
   }
 
   /** Sends bytes as they are (also used for deliberately malformed JSON); false when the client is gone. */
-  sendRaw(status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}, code: string | null = null): boolean {
+  sendRaw(
+    status: number,
+    contentType: string,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+    code: string | null = null,
+  ): boolean {
     if (this.response.headersSent || this.response.destroyed || this.signal.aborted) return false;
     this.response.writeHead(status, { ...this.commonHeaders(), 'content-type': contentType, ...headers });
     this.response.end(body);

@@ -14,7 +14,15 @@ export type PlannedOutcome =
   | { readonly kind: 'fault'; readonly fault: Fault };
 
 /** Fixed draw order, so one seed gives one sequence whatever order the options object lists. */
-const FAULT_ORDER: readonly Fault[] = ['error500', 'error503', 'error408', 'error409', 'connectionReset', 'slow', 'malformedJson'];
+const FAULT_ORDER: readonly Fault[] = [
+  'error500',
+  'error503',
+  'error408',
+  'error409',
+  'connectionReset',
+  'slow',
+  'malformedJson',
+];
 
 const SCRIPTED: Readonly<Record<ScriptedOutcome, PlannedOutcome>> = {
   ok: { kind: 'ok' },

@@ -12,7 +12,8 @@ export function handleUploadFile(state: ServerState, exchange: Exchange): void {
   const purpose = parts.find((part) => part.name === 'purpose')?.data.toString('utf8');
   const file = parts.find((part) => part.name === 'file');
   if (purpose === undefined) return exchange.sendFailure(missingParameter('purpose'));
-  if (!PURPOSES.has(purpose)) return exchange.sendFailure(invalidParameter('purpose', `Invalid value for 'purpose': '${purpose}'.`));
+  if (!PURPOSES.has(purpose))
+    return exchange.sendFailure(invalidParameter('purpose', `Invalid value for 'purpose': '${purpose}'.`));
   if (!file) return exchange.sendFailure(missingParameter('file'));
   exchange.sendJson(200, state.files.add(file.filename ?? 'upload', purpose, Buffer.from(file.data)));
 }
@@ -20,7 +21,13 @@ export function handleUploadFile(state: ServerState, exchange: Exchange): void {
 /** `GET /v1/files`. */
 export function handleListFiles(state: ServerState, exchange: Exchange): void {
   const data = state.files.list();
-  exchange.sendJson(200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false });
+  exchange.sendJson(200, {
+    object: 'list',
+    data,
+    first_id: data[0]?.id ?? null,
+    last_id: data.at(-1)?.id ?? null,
+    has_more: false,
+  });
 }
 
 /** `GET /v1/files/:id`. */

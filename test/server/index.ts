@@ -33,7 +33,10 @@ export interface TestServer {
  * rate limits, prompt caching, latency and seeded fault injection. Listens on 127.0.0.1 and a free port unless
  * told otherwise.
  */
-export async function startTestServer(options: Partial<TestServerOptions> = {}, environment: { clock?: ServerClock } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<TestServerOptions> = {},
+  environment: { clock?: ServerClock } = {},
+): Promise<TestServer> {
   const state = new ServerState(mergeOptions(DEFAULT_OPTIONS, options), environment.clock);
   const server = createServer({ keepAliveTimeout: 5000 }, createRequestListener(state));
   const { host, port } = state.options();

@@ -48,10 +48,24 @@ export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | '
 const K = 1000;
 
 function plain(maxOutputTokens: number, structuredOutputs = true): ModelRule {
-  return { reasoning: false, efforts: [], defaultEffort: undefined, samplingWhenEffortNone: false, maxOutputTokens, structuredOutputs, chatCompletions: true, flex: false };
+  return {
+    reasoning: false,
+    efforts: [],
+    defaultEffort: undefined,
+    samplingWhenEffortNone: false,
+    maxOutputTokens,
+    structuredOutputs,
+    chatCompletions: true,
+    flex: false,
+  };
 }
 
-function reasoning(efforts: readonly ReasoningEffort[], defaultEffort: ReasoningEffort, maxOutputTokens: number, extra: Partial<ModelRule> = {}): ModelRule {
+function reasoning(
+  efforts: readonly ReasoningEffort[],
+  defaultEffort: ReasoningEffort,
+  maxOutputTokens: number,
+  extra: Partial<ModelRule> = {},
+): ModelRule {
   return {
     reasoning: true,
     efforts,

@@ -1,4 +1,11 @@
-import { type ApiFailure, invalidParameter, maxTokensTooLarge, structuredOutputsUnsupported, unsupportedParameter, unsupportedValue } from './errors';
+import {
+  type ApiFailure,
+  invalidParameter,
+  maxTokensTooLarge,
+  structuredOutputsUnsupported,
+  unsupportedParameter,
+  unsupportedValue,
+} from './errors';
 import { type ModelRule, type ReasoningEffort, ruleFor } from './modelRules';
 
 /** Which endpoint's parameter names a body uses. */
@@ -22,10 +29,17 @@ const SERVICE_TIERS = new Set(['auto', 'default', 'flex', 'scale', 'priority']);
 function checkServiceTier(rule: ModelRule, value: unknown): ServedTier | ApiFailure {
   if (value === undefined || value === null) return 'default';
   if (typeof value !== 'string' || !SERVICE_TIERS.has(value)) {
-    return invalidParameter('service_tier', `Invalid value for 'service_tier': expected one of 'auto', 'default', 'flex', 'scale', or 'priority', got ${JSON.stringify(value)}.`);
+    return invalidParameter(
+      'service_tier',
+      `Invalid value for 'service_tier': expected one of 'auto', 'default', 'flex', 'scale', or 'priority', got ${JSON.stringify(value)}.`,
+    );
   }
   // Test server's wording (OpenAI's exact text for this 400 is not published).
-  if (value === 'flex' && !rule.flex) return invalidParameter('service_tier', "Flex processing is not available for this model. Remove 'service_tier' or use a model that supports flex.");
+  if (value === 'flex' && !rule.flex)
+    return invalidParameter(
+      'service_tier',
+      "Flex processing is not available for this model. Remove 'service_tier' or use a model that supports flex.",
+    );
   return value === 'flex' || value === 'priority' ? value : 'default';
 }
 
@@ -76,7 +90,10 @@ function quoteList(values: readonly string[]): string {
   return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1) ?? ''}`;
 }
 
-function readCap(body: Record<string, unknown>, names: readonly string[]): { param: string; value: number } | undefined | ApiFailure {
+function readCap(
+  body: Record<string, unknown>,
+  names: readonly string[],
+): { param: string; value: number } | undefined | ApiFailure {
   for (const param of names) {
     const value = body[param];
     if (value === undefined || value === null) continue;
@@ -88,8 +105,14 @@ function readCap(body: Record<string, unknown>, names: readonly string[]): { par
   return undefined;
 }
 
-function checkEffort(rule: ModelRule, model: string, names: ShapeNames, requested: unknown): ReasoningEffort | undefined | ApiFailure {
-  if (!rule.reasoning) return requested === undefined || requested === null ? undefined : unsupportedParameter(names.effortParam);
+function checkEffort(
+  rule: ModelRule,
+  model: string,
+  names: ShapeNames,
+  requested: unknown,
+): ReasoningEffort | undefined | ApiFailure {
+  if (!rule.reasoning)
+    return requested === undefined || requested === null ? undefined : unsupportedParameter(names.effortParam);
   if (requested === undefined || requested === null) return rule.defaultEffort;
   if (typeof requested !== 'string' || !rule.efforts.includes(requested as ReasoningEffort)) {
     return unsupportedValue(
@@ -106,7 +129,11 @@ function checkEffort(rule: ModelRule, model: string, names: ShapeNames, requeste
  * and logprobs pass on families that accept them with effort `none` when that is the effort in force), the output
  * cap against the model's max output, and `json_schema` on a model without Structured Outputs.
  */
-export function checkModelParameters(body: Record<string, unknown>, model: string, shape: ApiShape): AcceptedParameters | ApiFailure {
+export function checkModelParameters(
+  body: Record<string, unknown>,
+  model: string,
+  shape: ApiShape,
+): AcceptedParameters | ApiFailure {
   const rule = ruleFor(model);
   const names = NAMES[shape];
   if (rule.reasoning && shape === 'chat' && present(body['max_tokens'])) {
@@ -119,7 +146,10 @@ export function checkModelParameters(body: Record<string, unknown>, model: strin
     for (const param of ['temperature', 'top_p']) {
       const value = body[param];
       if (samplingAllowed || value === undefined || value === null || value === 1) continue;
-      return unsupportedValue(param, `'${param}' does not support ${String(value)} with this model. Only the default (1) value is supported.`);
+      return unsupportedValue(
+        param,
+        `'${param}' does not support ${String(value)} with this model. Only the default (1) value is supported.`,
+      );
     }
     for (const param of [...names.alwaysRejected, ...(samplingAllowed ? [] : names.logprobs)]) {
       if (present(body[param])) return unsupportedParameter(param);
@@ -128,7 +158,8 @@ export function checkModelParameters(body: Record<string, unknown>, model: strin
   const cap = readCap(body, names.caps);
   if (cap && 'status' in cap) return cap;
   if (cap && cap.value > rule.maxOutputTokens) return maxTokensTooLarge(cap.param, cap.value, rule.maxOutputTokens);
-  if (!rule.structuredOutputs && names.formatType(body) === 'json_schema') return structuredOutputsUnsupported(names.formatParam);
+  if (!rule.structuredOutputs && names.formatType(body) === 'json_schema')
+    return structuredOutputsUnsupported(names.formatParam);
   const serviceTier = checkServiceTier(rule, body['service_tier']);
   if (typeof serviceTier === 'object') return serviceTier;
   return { maxOutputTokens: cap?.value, effort, serviceTier };

@@ -40,7 +40,11 @@ export class RateLimiter {
     const pair = this.bucketsFor(model);
     const { organization } = this.options();
     if (pair.tokens && weight > pair.tokens.limit) {
-      return { admitted: false, failure: requestTooLarge(model, organization, pair.tokens.limit, weight), headers: this.headersOf(pair) };
+      return {
+        admitted: false,
+        failure: requestTooLarge(model, organization, pair.tokens.limit, weight),
+        headers: this.headersOf(pair),
+      };
     }
     const blocked = this.firstBlocked(pair, weight);
     if (blocked) {
@@ -67,7 +71,10 @@ export class RateLimiter {
     return this.headersOf(this.bucketsFor(model));
   }
 
-  private firstBlocked(pair: BucketPair, weight: number): { bucket: TokenBucket; kind: LimitKind; amount: number } | undefined {
+  private firstBlocked(
+    pair: BucketPair,
+    weight: number,
+  ): { bucket: TokenBucket; kind: LimitKind; amount: number } | undefined {
     if (pair.requests && !pair.requests.hasRoom(1)) return { bucket: pair.requests, kind: 'requests', amount: 1 };
     if (pair.tokens && !pair.tokens.hasRoom(weight)) return { bucket: pair.tokens, kind: 'tokens', amount: weight };
     return undefined;
@@ -84,7 +91,10 @@ export class RateLimiter {
 
   private headersOf(pair: BucketPair): Record<string, string> {
     const headers: Record<string, string> = {};
-    for (const [kind, bucket] of [['requests', pair.requests], ['tokens', pair.tokens]] as const) {
+    for (const [kind, bucket] of [
+      ['requests', pair.requests],
+      ['tokens', pair.tokens],
+    ] as const) {
       if (!bucket) continue;
       headers[`x-ratelimit-limit-${kind}`] = String(bucket.limit);
       headers[`x-ratelimit-remaining-${kind}`] = String(bucket.remaining());

@@ -14,7 +14,12 @@ const SCRIPTED_RETRY_MILLISECONDS = 1000;
  * The path every chat and embeddings request takes after validation: quota, scripted 429s, the rate limiter,
  * latency, then injected faults. Whatever is answered here is answered through `exchange`.
  */
-export async function passGate(state: ServerState, exchange: Exchange, model: string, weight: number): Promise<GateResult> {
+export async function passGate(
+  state: ServerState,
+  exchange: Exchange,
+  model: string,
+  weight: number,
+): Promise<GateResult> {
   const options = state.options();
   exchange.rateLimitModel = model;
   const quotaSpent = options.quotaAfterRequests !== undefined && state.successfulAnswers >= options.quotaAfterRequests;

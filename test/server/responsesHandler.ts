@@ -15,7 +15,8 @@ export async function handleResponses(state: ServerState, exchange: Exchange): P
   const answer = state.answerChat(request);
   const plan = planResponse(request, body, answer, unixSeconds());
   if (request.stream) {
-    if (await streamResponse(exchange, plan, state.options().streamChunkDelayMs, malformed)) state.recordChat(request, answer, false);
+    if (await streamResponse(exchange, plan, state.options().streamChunkDelayMs, malformed))
+      state.recordChat(request, answer, false);
     return;
   }
   const text = JSON.stringify(responseObject(plan, 'done'));

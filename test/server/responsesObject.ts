@@ -28,7 +28,12 @@ export interface ResponsesPlan {
 }
 
 /** The plan for `answer` (its first choice; Responses has no `n`). */
-export function planResponse(request: ChatRequest, body: Record<string, unknown>, answer: ChatAnswer, createdAt: number): ResponsesPlan {
+export function planResponse(
+  request: ChatRequest,
+  body: Record<string, unknown>,
+  answer: ChatAnswer,
+  createdAt: number,
+): ResponsesPlan {
   const choice = answer.choices[0];
   const usage = answer.usage;
   return {
@@ -58,7 +63,13 @@ export function outputTextPart(text: string): Record<string, unknown> {
 
 /** The assistant message item (`status` "in_progress" while streaming). */
 export function messageItem(plan: ResponsesPlan, status: string, text: string | undefined): Record<string, unknown> {
-  return { id: plan.messageItemId, type: 'message', status, role: 'assistant', content: text === undefined ? [] : [outputTextPart(text)] };
+  return {
+    id: plan.messageItemId,
+    type: 'message',
+    status,
+    role: 'assistant',
+    content: text === undefined ? [] : [outputTextPart(text)],
+  };
 }
 
 /** The reasoning item (summaries are not simulated). */
@@ -73,7 +84,14 @@ export function reasoningItem(plan: ResponsesPlan): Record<string, unknown> | un
 export function responseObject(plan: ResponsesPlan, phase: 'in_progress' | 'done'): Record<string, unknown> {
   const done = phase === 'done';
   const reasoning = reasoningItem(plan);
-  const output = done ? [...(reasoning ? [reasoning] : []), ...(plan.text === '' && plan.incomplete ? [] : [messageItem(plan, plan.incomplete ? 'incomplete' : 'completed', plan.text)])] : [];
+  const output = done
+    ? [
+        ...(reasoning ? [reasoning] : []),
+        ...(plan.text === '' && plan.incomplete
+          ? []
+          : [messageItem(plan, plan.incomplete ? 'incomplete' : 'completed', plan.text)]),
+      ]
+    : [];
   const body = plan.body;
   return {
     id: plan.id,

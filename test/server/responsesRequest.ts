@@ -12,15 +12,21 @@ function inputMessages(body: Record<string, unknown>): unknown[] | ApiFailure {
   const input = body['input'];
   if (input === undefined || input === null) return missingParameter('input');
   const items = typeof input === 'string' ? [{ role: 'user', content: input }] : input;
-  if (!Array.isArray(items) || items.length === 0) return invalidParameter('input', "Invalid 'input': expected a string or a non-empty array.");
+  if (!Array.isArray(items) || items.length === 0)
+    return invalidParameter('input', "Invalid 'input': expected a string or a non-empty array.");
   const instructions = body['instructions'];
-  return typeof instructions === 'string' && instructions !== '' ? [{ role: 'developer', content: instructions }, ...items] : items;
+  return typeof instructions === 'string' && instructions !== ''
+    ? [{ role: 'developer', content: instructions }, ...items]
+    : items;
 }
 
 /** Responses tools are flat (`{type: "function", name, parameters}`), unlike chat's nested `function`. */
 function responsesTools(value: unknown): ToolFunction[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((tool): tool is ToolFunction => typeof tool === 'object' && tool !== null && (tool as Record<string, unknown>)['type'] === 'function');
+  return value.filter(
+    (tool): tool is ToolFunction =>
+      typeof tool === 'object' && tool !== null && (tool as Record<string, unknown>)['type'] === 'function',
+  );
 }
 
 function field(value: unknown, key: string): unknown {
@@ -31,12 +37,20 @@ function field(value: unknown, key: string): unknown {
  * Validates a `POST /v1/responses` body with the same model rules as chat, under the Responses names
  * (`max_output_tokens`, `reasoning.effort`, `text.format`); one choice, usage always reported.
  */
-export function parseResponsesRequest(body: Record<string, unknown>, options: TestServerOptions, tokenizer: PromptTokenizer): ChatRequest | ApiFailure {
+export function parseResponsesRequest(
+  body: Record<string, unknown>,
+  options: TestServerOptions,
+  tokenizer: PromptTokenizer,
+): ChatRequest | ApiFailure {
   if (typeof body['model'] !== 'string' || body['model'] === '') return missingParameter('model');
   const items = inputMessages(body);
   if ('status' in items) return items;
   const messages = parseMessages(items);
-  if ('status' in messages) return { ...messages, error: { ...messages.error, param: messages.error.param?.replace(/^messages/, 'input') ?? null } };
+  if ('status' in messages)
+    return {
+      ...messages,
+      error: { ...messages.error, param: messages.error.param?.replace(/^messages/, 'input') ?? null },
+    };
   const modelFailure = checkModel(body['model'], options, 'chat');
   if (modelFailure) return modelFailure;
   const tools = responsesTools(body['tools']);
@@ -51,5 +65,11 @@ export function parseResponsesRequest(body: Record<string, unknown>, options: Te
     top_p: body['top_p'],
     tools: tools.length > 0 ? tools : undefined,
   };
-  return validatedRequest(body, 'responses', { model: body['model'], n: 1, messages, tools, keyBody }, options, tokenizer);
+  return validatedRequest(
+    body,
+    'responses',
+    { model: body['model'], n: 1, messages, tools, keyBody },
+    options,
+    tokenizer,
+  );
 }

@@ -19,7 +19,12 @@ export function createRequestListener(state: ServerState): RequestListener {
     closing: state.closing,
     sleep: (milliseconds, signal) => state.clock.sleep(milliseconds, signal),
   };
-  const uncounted: ExchangeHost = { ...counted, rateLimitHeaders: () => ({}), recordStatus: undefined, organization: 'org-test' };
+  const uncounted: ExchangeHost = {
+    ...counted,
+    rateLimitHeaders: () => ({}),
+    recordStatus: undefined,
+    organization: 'org-test',
+  };
   return (request, response) => {
     void dispatch(state, request, response, { counted, uncounted });
   };
@@ -36,15 +41,27 @@ async function dispatch(
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const isApi = path === '/v1' || path.startsWith('/v1/');
   const matched = isApi ? matchRoute(method, path) : undefined;
-  if (isApi) response.on('close', state.stats.requestStarted(matched ? `${method} ${matched.route.pattern}` : `${method} (unknown route)`));
+  if (isApi)
+    response.on(
+      'close',
+      state.stats.requestStarted(matched ? `${method} ${matched.route.pattern}` : `${method} (unknown route)`),
+    );
   const body = await readBody(request);
   if (!body) return;
-  const exchange = new Exchange(request, response, url, body, matched?.params ?? {}, isApi ? hosts.counted : hosts.uncounted);
+  const exchange = new Exchange(
+    request,
+    response,
+    url,
+    body,
+    matched?.params ?? {},
+    isApi ? hosts.counted : hosts.uncounted,
+  );
   if (path.startsWith('/_control/')) return handleControl(state, exchange, path);
   if (!isApi) return exchange.sendFailure(notFound(`Invalid URL (${method} ${url.pathname})`));
   const basic = state.options().basicAuth;
   if (basic !== undefined) {
-    if (request.headers.authorization !== `Basic ${Buffer.from(basic).toString('base64')}`) return exchange.sendFailure(invalidApiKey(''));
+    if (request.headers.authorization !== `Basic ${Buffer.from(basic).toString('base64')}`)
+      return exchange.sendFailure(invalidApiKey(''));
   } else {
     const key = bearerKey(request.headers.authorization);
     const expected = state.options().apiKey;
@@ -54,8 +71,12 @@ async function dispatch(
   try {
     await matched.route.handler(state, exchange);
   } catch (error) {
-    process.stderr.write(`test server: ${method} ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    exchange.sendJson(500, { error: { message: 'Internal test server error.', type: 'server_error', param: null, code: null } });
+    process.stderr.write(
+      `test server: ${method} ${path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    exchange.sendJson(500, {
+      error: { message: 'Internal test server error.', type: 'server_error', param: null, code: null },
+    });
   }
 }
 

@@ -2,7 +2,13 @@ import { handleCancelBatch, handleCreateBatch, handleListBatches, handleRetrieve
 import { handleChatCompletions } from './chatHandler';
 import { handleEmbeddings } from './embeddingsHandler';
 import type { Exchange } from './exchange';
-import { handleDeleteFile, handleFileContent, handleListFiles, handleRetrieveFile, handleUploadFile } from './fileHandlers';
+import {
+  handleDeleteFile,
+  handleFileContent,
+  handleListFiles,
+  handleRetrieveFile,
+  handleUploadFile,
+} from './fileHandlers';
 import { handleListModels, handleRetrieveModel } from './models';
 import { handleResponses } from './responsesHandler';
 import type { ServerState } from './serverState';

@@ -38,7 +38,11 @@ export class ServerState {
     this.limiter = new RateLimiter(options, () => clock.now());
     this.faults = new FaultInjector(options);
     this.promptCache = new PromptCache(() => this.current.promptCacheMinTokens);
-    this.batches = new BatchStore({ options, files: this.files, executeLine: (endpoint, body) => executeBatchLine(this, endpoint, body) });
+    this.batches = new BatchStore({
+      options,
+      files: this.files,
+      executeLine: (endpoint, body) => executeBatchLine(this, endpoint, body),
+    });
   }
 
   /** The options in force now. */
@@ -82,7 +86,12 @@ export class ServerState {
   /** The answer to a validated chat request, with cached tokens from recent prompts of the same model. */
   answerChat(request: ChatRequest): ChatAnswer {
     const cached = this.promptCache.cachedTokens(request.model, request.promptSequence);
-    return withLabelledAnswer(composeAnswer(request, this.current.answerTokens, cached, this.tokenizer, this.current.answerWithinCap), request, this.current.labelledAnswers, this.tokenizer);
+    return withLabelledAnswer(
+      composeAnswer(request, this.current.answerTokens, cached, this.tokenizer, this.current.answerWithinCap),
+      request,
+      this.current.labelledAnswers,
+      this.tokenizer,
+    );
   }
 
   /** Records a delivered chat answer: prompt cache, stats, quota count. */

@@ -38,7 +38,9 @@ export interface ServerStats {
   readonly batchLinesAnswered: number;
 }
 
-type Counters = { -readonly [Key in keyof ServerStats]: ServerStats[Key] extends number ? number : Record<string, number> };
+type Counters = {
+  -readonly [Key in keyof ServerStats]: ServerStats[Key] extends number ? number : Record<string, number>;
+};
 
 function emptyCounters(): Counters {
   return {

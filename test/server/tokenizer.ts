@@ -12,7 +12,9 @@ export interface BilledMessage {
 export interface ToolFunction {
   readonly name?: string;
   readonly description?: string;
-  readonly parameters?: { readonly properties?: Record<string, { type?: unknown; description?: unknown; enum?: unknown }> };
+  readonly parameters?: {
+    readonly properties?: Record<string, { type?: unknown; description?: unknown; enum?: unknown }>;
+  };
 }
 
 /** Stands for a framing token (`<|start|>`, `<|message|>`, `<|end|>`) in prompt sequences. */
@@ -26,7 +28,10 @@ const FRAMING_TOKEN = -1;
 export class PromptTokenizer {
   private readonly encoding: Tiktoken = get_encoding('o200k_base');
   /** Benchmarks repeat system prompts and answers; WASM encoding dominates the server's CPU otherwise. */
-  private readonly encoded = new LRUCache<string, Uint32Array>({ maxSize: 8_000_000, sizeCalculation: (_tokens, text) => Math.max(1, text.length) });
+  private readonly encoded = new LRUCache<string, Uint32Array>({
+    maxSize: 8_000_000,
+    sizeCalculation: (_tokens, text) => Math.max(1, text.length),
+  });
 
   /** Tokens of plain text. */
   encode(text: string): number[] {

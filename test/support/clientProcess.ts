@@ -14,8 +14,16 @@ async function main(): Promise<void> {
   const client = new PromptMeterClient({
     apiKey: config.apiKey,
     baseUrl: config.url,
-    limits: { default: { requestsPerMinute: config.rpm, tokensPerMinute: config.tpm, concurrency: config.concurrency ?? 32 } },
-    cache: config.cacheDirectory || config.redisUrl ? { ...(config.cacheDirectory ? { directory: config.cacheDirectory } : {}), ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix } : {}) } : false,
+    limits: {
+      default: { requestsPerMinute: config.rpm, tokensPerMinute: config.tpm, concurrency: config.concurrency ?? 32 },
+    },
+    cache:
+      config.cacheDirectory || config.redisUrl
+        ? {
+            ...(config.cacheDirectory ? { directory: config.cacheDirectory } : {}),
+            ...(config.redisUrl ? { redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix } : {}),
+          }
+        : false,
     ...(config.leaseMs ? { inflightLeaseMs: config.leaseMs } : {}),
     diskLocks: true,
     ...(config.sharedRateLimits === false ? { sharedRateLimits: false } : {}),
@@ -33,7 +41,11 @@ async function main(): Promise<void> {
   await Promise.all(
     config.prompts.map(async (prompt) => {
       try {
-        const result = await client.chat({ model: config.model, messages: [{ role: 'user', content: prompt }], max_tokens: config.maxTokens });
+        const result = await client.chat({
+          model: config.model,
+          messages: [{ role: 'user', content: prompt }],
+          max_tokens: config.maxTokens,
+        });
         sources[result.cache] = (sources[result.cache] ?? 0) + 1;
       } catch (error) {
         errors.push(error instanceof Error ? error.message : String(error));
@@ -43,7 +55,15 @@ async function main(): Promise<void> {
   );
   const counters = client.counters();
   await client.close();
-  const report: ClientProcessReport = { startedAt, finishedAt, ok: config.prompts.length - errors.length, errors, sources, counters, warnings };
+  const report: ClientProcessReport = {
+    startedAt,
+    finishedAt,
+    ok: config.prompts.length - errors.length,
+    errors,
+    sources,
+    counters,
+    warnings,
+  };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 

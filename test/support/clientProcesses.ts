@@ -61,7 +61,8 @@ export async function startClientProcess(config: ClientProcessConfig): Promise<C
     while (received.length <= index) {
       const more = new Promise<void>((resolve) => waiters.push(resolve));
       const ended = await Promise.race([more.then(() => false), exited.then(() => true)]);
-      if (ended && received.length <= index) throw new Error(`client process exited (${child.exitCode ?? child.signalCode}) before line ${index + 1}`);
+      if (ended && received.length <= index)
+        throw new Error(`client process exited (${child.exitCode ?? child.signalCode}) before line ${index + 1}`);
     }
     return received[index] ?? '';
   };

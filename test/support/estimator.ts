@@ -19,6 +19,14 @@ export function loadedTokenizers(): Tokenizers {
   return tokenizers;
 }
 
-export function testEstimator(tokenizers: Tokenizers, overrides: PriceOverrides = {}, defaultModel = 'gpt-4o-mini'): Estimator {
-  return new Estimator(tokenizers, { defaultModel, pricingOverrides: overrides, maxFileBytes: 2 * 1024 * 1024 }, () => new Date('2026-11-26T00:00:00Z'));
+export function testEstimator(
+  tokenizers: Tokenizers,
+  overrides: PriceOverrides = {},
+  defaultModel = 'gpt-4o-mini',
+): Estimator {
+  return new Estimator(
+    tokenizers,
+    { defaultModel, pricingOverrides: overrides, maxFileBytes: 2 * 1024 * 1024 },
+    () => new Date('2026-11-26T00:00:00Z'),
+  );
 }

@@ -4,9 +4,22 @@ import { budgetGate, budgetLevel } from '../../src/core/report/budget';
 import type { CostReport } from '../../src/core/report/costReportTypes';
 import type { MoneyAmount } from '../../src/core/report/money';
 
-function budget(monthly: number | null, used: number | MoneyAmount, perRun: number | null = null): Pick<CostReport, 'budget'> {
+function budget(
+  monthly: number | null,
+  used: number | MoneyAmount,
+  perRun: number | null = null,
+): Pick<CostReport, 'budget'> {
   const amount = typeof used === 'number' ? { usd: used, knownUsd: used, unpriced: 0 } : used;
-  return { budget: { monthly, perRun, used: amount, fraction: monthly ? amount.knownUsd / monthly : null, level: budgetLevel(amount.knownUsd, monthly), runsOverBudget: 0 } };
+  return {
+    budget: {
+      monthly,
+      perRun,
+      used: amount,
+      fraction: monthly ? amount.knownUsd / monthly : null,
+      level: budgetLevel(amount.knownUsd, monthly),
+      runsOverBudget: 0,
+    },
+  };
 }
 
 describe('budgetLevel', () => {
@@ -37,7 +50,10 @@ describe('budgetGate', () => {
   test('monthly: a run that would go past 100% is refused unless overridden; a spent month refuses any run', () => {
     const refused = budgetGate(budget(10, 9), 2);
     assert.deepEqual([refused.allowed, refused.level, refused.overridden], [false, 'exceeded', false]);
-    assert.match(refused.messages[0]!, /would take this month's spend to \$11\.00, past the monthly budget of \$10\.00/);
+    assert.match(
+      refused.messages[0]!,
+      /would take this month's spend to \$11\.00, past the monthly budget of \$10\.00/,
+    );
     const overridden = budgetGate(budget(10, 9), 2, { override: true });
     assert.deepEqual([overridden.allowed, overridden.level, overridden.overridden], [true, 'exceeded', true]);
     const spent = budgetGate(budget(10, 10), 0);
@@ -46,9 +62,18 @@ describe('budgetGate', () => {
   });
 
   test('per run: an estimate past the per-run budget is refused; from 80% it warns', () => {
-    assert.deepEqual([budgetGate(budget(null, 0, 1), 1.5).allowed, budgetGate(budget(null, 0, 1), 1.5).level], [false, 'exceeded']);
-    assert.deepEqual([budgetGate(budget(null, 0, 1), 0.9).allowed, budgetGate(budget(null, 0, 1), 0.9).level], [true, 'warning']);
-    assert.deepEqual([budgetGate(budget(null, 0, 1), 1).allowed, budgetGate(budget(null, 0, 1), 1).level], [true, 'warning']);
+    assert.deepEqual(
+      [budgetGate(budget(null, 0, 1), 1.5).allowed, budgetGate(budget(null, 0, 1), 1.5).level],
+      [false, 'exceeded'],
+    );
+    assert.deepEqual(
+      [budgetGate(budget(null, 0, 1), 0.9).allowed, budgetGate(budget(null, 0, 1), 0.9).level],
+      [true, 'warning'],
+    );
+    assert.deepEqual(
+      [budgetGate(budget(null, 0, 1), 1).allowed, budgetGate(budget(null, 0, 1), 1).level],
+      [true, 'warning'],
+    );
     assert.equal(budgetGate(budget(null, 0, 1), 0.5).level, 'ok');
     // The worse of the two budgets wins.
     assert.equal(budgetGate(budget(100, 0, 1), 2).allowed, false);

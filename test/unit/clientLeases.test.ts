@@ -11,15 +11,22 @@ class Resource {
   }
 }
 
-function leases(options: { fail?: boolean } = {}): { leases: ClientLeases<Resource>; built: Resource[]; errors: unknown[] } {
+function leases(options: { fail?: boolean } = {}): {
+  leases: ClientLeases<Resource>;
+  built: Resource[];
+  errors: unknown[];
+} {
   const built: Resource[] = [];
   const errors: unknown[] = [];
-  const created = new ClientLeases<Resource>(async () => {
-    const resource = new Resource(built.length + 1);
-    if (options.fail) resource.close = async () => Promise.reject(new Error('close failed'));
-    built.push(resource);
-    return resource;
-  }, (error) => errors.push(error));
+  const created = new ClientLeases<Resource>(
+    async () => {
+      const resource = new Resource(built.length + 1);
+      if (options.fail) resource.close = async () => Promise.reject(new Error('close failed'));
+      built.push(resource);
+      return resource;
+    },
+    (error) => errors.push(error),
+  );
   return { leases: created, built, errors };
 }
 

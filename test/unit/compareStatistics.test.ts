@@ -30,7 +30,9 @@ describe('comparison statistics', () => {
     assert.equal(picked.length, 20);
     assert.deepEqual(sampleRowIndices(400, 20, 7), picked);
     assert.notDeepEqual(sampleRowIndices(400, 20, 8), picked);
-    picked.forEach((index, slice) => assert.ok(index >= slice * 20 && index < (slice + 1) * 20, `row ${index} in slice ${slice}`));
+    picked.forEach((index, slice) =>
+      assert.ok(index >= slice * 20 && index < (slice + 1) * 20, `row ${index} in slice ${slice}`),
+    );
     assert.deepEqual(sampleRowIndices(5, 20), [0, 1, 2, 3, 4]);
   });
 });

@@ -44,9 +44,19 @@ describe('comparisonEvaluators (the .prompt.yml evaluators of the parser, typed 
   const evaluators = comparisonEvaluators(prompt);
 
   it('string conditions as written (numbers as text), the judge with its bare model id, built-ins and similarity kept', () => {
-    assert.deepEqual(evaluators.map((evaluator) => evaluator.name), ['right label', 'judged', 'close', 'own similarity', 'judge without choices', 'unknown']);
+    assert.deepEqual(
+      evaluators.map((evaluator) => evaluator.name),
+      ['right label', 'judged', 'close', 'own similarity', 'judge without choices', 'unknown'],
+    );
     assert.deepEqual(evaluators[0]!.string, { equals: '{{expected}}', startsWith: '1' });
-    assert.deepEqual(evaluators[1]!.llm, { modelId: 'gpt-4o-mini', prompt: 'Is {{completion}} the label {{expected}}?', choices: [{ choice: 'yes', score: 1 }, { choice: 'no', score: 0 }] });
+    assert.deepEqual(evaluators[1]!.llm, {
+      modelId: 'gpt-4o-mini',
+      prompt: 'Is {{completion}} the label {{expected}}?',
+      choices: [
+        { choice: 'yes', score: 1 },
+        { choice: 'no', score: 0 },
+      ],
+    });
     assert.equal(evaluators[2]!.uses, 'github/similarity');
     assert.deepEqual(evaluators[3]!.similarity, { threshold: 0.9 });
   });

@@ -44,7 +44,11 @@ describe('VS Code Copilot prompt files', () => {
     assert.equal(estimate.estimates[0]!.recommendation, undefined);
     assert.equal(estimate.estimates[0]!.outputBound, 'none');
     assert.deepEqual(estimate.diagnostics, [], 'no max_tokens, task or cheaper-model hints');
-    const { jobs } = expandJobs([parsed], { estimate: estimator.options(undefined, false), overrides: {}, datasetFor: () => undefined });
+    const { jobs } = expandJobs([parsed], {
+      estimate: estimator.options(undefined, false),
+      overrides: {},
+      datasetFor: () => undefined,
+    });
     assert.deepEqual(jobs, []);
   });
 });

@@ -10,12 +10,20 @@ describe('CSV datasets (csv-parse)', () => {
   it('reads BOM, CRLF and LF, doubled quotes and newlines in quotes; names the line of each broken row', () => {
     const dataset = parseDataset('a.csv', '\uFEFFq,n\r\n"a ""b""",1\r\n"multi\nline",2\n3\n"open,4\n5,6\n');
     assert.deepEqual(dataset.columns, ['q', 'n']);
-    assert.deepEqual(dataset.rows, [{ q: 'a "b"', n: '1' }, { q: 'multi\nline', n: '2' }]);
-    assert.deepEqual(dataset.problems, ['line 5: 1 cells, the header has 2; row skipped.', 'line 6: a quoted cell is never closed.']);
+    assert.deepEqual(dataset.rows, [
+      { q: 'a "b"', n: '1' },
+      { q: 'multi\nline', n: '2' },
+    ]);
+    assert.deepEqual(dataset.problems, [
+      'line 5: 1 cells, the header has 2; row skipped.',
+      'line 6: a quoted cell is never closed.',
+    ]);
   });
 
   it('an empty file needs a header', () => {
-    assert.deepEqual(parseDataset('a.csv', '').problems, ['the dataset is empty: it needs a header line with column names.']);
+    assert.deepEqual(parseDataset('a.csv', '').problems, [
+      'the dataset is empty: it needs a header line with column names.',
+    ]);
   });
 });
 
@@ -30,7 +38,11 @@ describe('invalid UTF-8', () => {
   });
 
   it('a prompt read with replacement characters gets a warning at that line', () => {
-    const text = Buffer.concat([Buffer.from('---\nmodel: gpt-4o\n---\nCaf'), Buffer.from([0xe9]), Buffer.from(' menu\n')]).toString('utf8');
+    const text = Buffer.concat([
+      Buffer.from('---\nmodel: gpt-4o\n---\nCaf'),
+      Buffer.from([0xe9]),
+      Buffer.from(' menu\n'),
+    ]).toString('utf8');
     const parsed = parsePromptFile('a.prompt.md', text, 'prompt-markdown');
     const warning = parsed.diagnostics.find((diagnostic) => diagnostic.code === 'invalid-utf8');
     assert.equal(warning?.severity, 'warning');

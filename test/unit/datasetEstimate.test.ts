@@ -10,7 +10,8 @@ import { loadedTokenizers, testEstimator } from '../support/estimator';
 
 const tokenizers = loadedTokenizers();
 
-const PROMPT = '---\nmodel: gpt-4o-mini\nmax_tokens: 40\ndata: rows.csv\nvariables:\n  question: x\n---\nAnswer: {{question}}\n';
+const PROMPT =
+  '---\nmodel: gpt-4o-mini\nmax_tokens: 40\ndata: rows.csv\nvariables:\n  question: x\n---\nAnswer: {{question}}\n';
 
 describe('estimateDatasetRuns', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'pm-dataset-'));
@@ -25,9 +26,16 @@ describe('estimateDatasetRuns', () => {
     const options = estimator.options(undefined, false);
     const estimates = await estimateDatasetRuns(parsed, file, options, {});
     const dataset = estimates!.get('ask.prompt.md')!;
-    const { jobs } = expandJobs([parsed], { estimate: options, overrides: {}, datasetFor: () => parseDataset('rows.csv', csv) });
+    const { jobs } = expandJobs([parsed], {
+      estimate: options,
+      overrides: {},
+      datasetFor: () => parseDataset('rows.csv', csv),
+    });
     assert.equal(dataset.rows, 450);
-    assert.equal(dataset.inputTokens, jobs.reduce((sum, job) => sum + job.estimate.inputTokens, 0));
+    assert.equal(
+      dataset.inputTokens,
+      jobs.reduce((sum, job) => sum + job.estimate.inputTokens, 0),
+    );
     assert.ok(Math.abs(dataset.total! - jobs.reduce((sum, job) => sum + job.estimate.costUsd!, 0)) < 1e-12);
     assert.deepEqual(dataset.problems, []);
   });
@@ -35,13 +43,21 @@ describe('estimateDatasetRuns', () => {
   it('stops between slices when cancelled', async () => {
     const estimator = testEstimator(tokenizers);
     const parsed = estimator.parse('ask.prompt.md', PROMPT, 'prompt-markdown');
-    assert.equal(await estimateDatasetRuns(parsed, file, estimator.options(undefined, false), {}, () => true), undefined);
+    assert.equal(
+      await estimateDatasetRuns(parsed, file, estimator.options(undefined, false), {}, () => true),
+      undefined,
+    );
   });
 
   it('names a dataset that cannot be read', async () => {
     const estimator = testEstimator(tokenizers);
     const text = PROMPT.replace('rows.csv', 'missing.csv');
-    const estimates = await estimateDatasetRuns(estimator.parse('ask.prompt.md', text, 'prompt-markdown'), file, estimator.options(undefined, false), {});
+    const estimates = await estimateDatasetRuns(
+      estimator.parse('ask.prompt.md', text, 'prompt-markdown'),
+      file,
+      estimator.options(undefined, false),
+      {},
+    );
     const dataset = estimates!.get('ask.prompt.md')!;
     assert.equal(dataset.rows, 0);
     assert.match(dataset.problems.join(' '), /missing\.csv.*could not be read/);
@@ -65,32 +81,63 @@ describe('inline testData and missing columns', () => {
   it('GitHub Models testData rows are the dataset of the × rows estimate, each row with its own values', async () => {
     const estimator = testEstimator(tokenizers);
     const parsed = estimator.parse('sum.prompt.yml', yml, 'github-models');
-    const estimates = await estimateDatasetRuns(parsed, '/nonexistent/sum.prompt.yml', estimator.options(undefined, false), {});
+    const estimates = await estimateDatasetRuns(
+      parsed,
+      '/nonexistent/sum.prompt.yml',
+      estimator.options(undefined, false),
+      {},
+    );
     const dataset = estimates!.get('sum.prompt.yml')!;
     assert.equal(dataset.dataFile, 'testData');
     assert.equal(dataset.rows, 2);
     const single = estimator.options(undefined, false);
-    const { jobs } = expandJobs([parsed], { estimate: single, overrides: {}, datasetFor: () => parseDataset('x.jsonl', '{"ticket":"short"}\n') });
+    const { jobs } = expandJobs([parsed], {
+      estimate: single,
+      overrides: {},
+      datasetFor: () => parseDataset('x.jsonl', '{"ticket":"short"}\n'),
+    });
     assert.ok(dataset.inputTokens > 2 * jobs[0]!.estimate.inputTokens, 'the second row is longer than the first');
   });
 
   it('a row without a column a variable needs is a problem naming column, row and file, and is not sent', () => {
     const estimator = testEstimator(tokenizers);
-    const parsed = estimator.parse('ask.prompt.md', '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\n---\nPlan {{plan}}: {{question}}\n', 'prompt-markdown');
+    const parsed = estimator.parse(
+      'ask.prompt.md',
+      '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\n---\nPlan {{plan}}: {{question}}\n',
+      'prompt-markdown',
+    );
     const dataset = parseDataset('rows.jsonl', '{"question":"a","plan":"Team"}\n{"question":"b"}\n');
-    const { jobs, problems } = expandJobs([parsed], { estimate: estimator.options(undefined, false), overrides: {}, datasetFor: () => dataset });
-    assert.deepEqual(jobs.map((job) => job.row), [1]);
+    const { jobs, problems } = expandJobs([parsed], {
+      estimate: estimator.options(undefined, false),
+      overrides: {},
+      datasetFor: () => dataset,
+    });
+    assert.deepEqual(
+      jobs.map((job) => job.row),
+      [1],
+    );
     assert.equal(problems.length, 1);
-    assert.match(problems[0]!, /^ask\.prompt\.md: row 2 of rows\.jsonl has no "plan" column, which \{\{plan\}\} needs; the row is not sent/);
+    assert.match(
+      problems[0]!,
+      /^ask\.prompt\.md: row 2 of rows\.jsonl has no "plan" column, which \{\{plan\}\} needs; the row is not sent/,
+    );
   });
 
   it('a Prompty input with a default needs no column', () => {
     const estimator = testEstimator(tokenizers);
-    const text = '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\ninputs:\n  plan:\n    default: Team\n  question:\n    type: string\n---\nuser:\n{{plan}}: {{question}}\n';
+    const text =
+      '---\nmodel: gpt-4o-mini\ndata: rows.jsonl\ninputs:\n  plan:\n    default: Team\n  question:\n    type: string\n---\nuser:\n{{plan}}: {{question}}\n';
     const parsed = estimator.parse('ask.prompty', text, 'prompty');
     const dataset = parseDataset('rows.jsonl', '{"question":"why?"}\n{"plan":"Pro"}\n');
-    const { jobs, problems } = expandJobs([parsed], { estimate: estimator.options(undefined, false), overrides: {}, datasetFor: () => dataset });
-    assert.deepEqual(jobs.map((job) => job.row), [1]);
+    const { jobs, problems } = expandJobs([parsed], {
+      estimate: estimator.options(undefined, false),
+      overrides: {},
+      datasetFor: () => dataset,
+    });
+    assert.deepEqual(
+      jobs.map((job) => job.row),
+      [1],
+    );
     assert.match(problems[0]!, /row 2 of rows\.jsonl has no "question" column/);
     const request = jobs[0]!.request;
     assert.ok('messages' in request);

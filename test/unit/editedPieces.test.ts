@@ -12,7 +12,25 @@ function random(seed: number): () => number {
   };
 }
 
-const FRAGMENTS = ['word ', 'Zeile ', ' ', '\n', '\n\n', '\r\n', '\t', '/', '\n/', '}\n/', '요약 ', '😀', 'x', '  - item', '\n   ', 'a'.repeat(70), ' long'];
+const FRAGMENTS = [
+  'word ',
+  'Zeile ',
+  ' ',
+  '\n',
+  '\n\n',
+  '\r\n',
+  '\t',
+  '/',
+  '\n/',
+  '}\n/',
+  '요약 ',
+  '😀',
+  'x',
+  '  - item',
+  '\n   ',
+  'a'.repeat(70),
+  ' long',
+];
 
 function randomText(next: () => number, fragments: number, longLines: boolean): string {
   let text = '';
@@ -45,7 +63,11 @@ describe('recounting an edited text', () => {
     it(`cuts exactly the pieces a fresh cut gives, edit after edit${longLines ? ' (long lines)' : ''}`, () => {
       const next = random(longLines ? 5 : 3);
       let text = randomText(next, 4000, longLines);
-      if (longLines) assert.ok(text.split('\n').some((line) => line.length > 1024), 'lines long enough to be cut inside');
+      if (longLines)
+        assert.ok(
+          text.split('\n').some((line) => line.length > 1024),
+          'lines long enough to be cut inside',
+        );
       let counted = countPieces(text, pieceHash);
       let recounted = 0;
       for (let edit = 0; edit < 300; edit++) {
@@ -58,7 +80,10 @@ describe('recounting an edited text', () => {
         counted = edited ?? countPieces(text, pieceHash);
         assert.deepEqual(counted.starts, starts(text), `edit ${edit}`);
         assert.deepEqual(counted.counts, splitAtSafeBoundaries(text).map(pieceHash), `edit ${edit}`);
-        assert.equal(counted.total, counted.counts.reduce((sum, count) => sum + count, 0));
+        assert.equal(
+          counted.total,
+          counted.counts.reduce((sum, count) => sum + count, 0),
+        );
       }
       assert.ok(recounted > 290, `small edits are recounted, not cut afresh (${recounted} of 300)`);
     });
@@ -86,9 +111,22 @@ describe('recounting an edited text', () => {
       message = `${message.slice(0, at)}q${message.slice(at)}`;
       tail = message.slice(2000);
       encoded.length = 0;
-      assert.equal(counter.count(message), splitAtSafeBoundaries(message).map(pieceHash).reduce((sum, count) => sum + count, 0));
-      assert.equal(counter.count(tail), splitAtSafeBoundaries(tail).map(pieceHash).reduce((sum, count) => sum + count, 0));
-      assert.ok(encoded.join('').length < 2000, `only the edited window is encoded (${encoded.join('').length} characters)`);
+      assert.equal(
+        counter.count(message),
+        splitAtSafeBoundaries(message)
+          .map(pieceHash)
+          .reduce((sum, count) => sum + count, 0),
+      );
+      assert.equal(
+        counter.count(tail),
+        splitAtSafeBoundaries(tail)
+          .map(pieceHash)
+          .reduce((sum, count) => sum + count, 0),
+      );
+      assert.ok(
+        encoded.join('').length < 2000,
+        `only the edited window is encoded (${encoded.join('').length} characters)`,
+      );
     }
   });
 });

@@ -31,7 +31,10 @@ describe('encodingForModel', () => {
     });
   }
   it('an override wins and is exact', () => {
-    assert.deepEqual(encodingForModel('my-azure-deployment', 'cl100k_base'), { encoding: 'cl100k_base', approximate: false });
+    assert.deepEqual(encodingForModel('my-azure-deployment', 'cl100k_base'), {
+      encoding: 'cl100k_base',
+      approximate: false,
+    });
   });
   it('normalizes provider prefixes', () => {
     assert.equal(normalizeModelName(' OpenAI/GPT-4o '), 'gpt-4o');

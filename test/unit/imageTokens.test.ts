@@ -24,8 +24,11 @@ function pngHeader(width: number, height: number): Buffer {
 }
 
 describe('image input tokens (OpenAI vision rules)', () => {
-  it('tiles: the guide\'s examples on gpt-4o (high 1024² = 765, 2048×4096 = 1105, low = 85)', () => {
-    assert.deepEqual(imageTokens('gpt-4o', { source: 'a.png', detail: 'high', width: 1024, height: 1024 }), { tokens: 765, assumptions: [] });
+  it("tiles: the guide's examples on gpt-4o (high 1024² = 765, 2048×4096 = 1105, low = 85)", () => {
+    assert.deepEqual(imageTokens('gpt-4o', { source: 'a.png', detail: 'high', width: 1024, height: 1024 }), {
+      tokens: 765,
+      assumptions: [],
+    });
     assert.equal(imageTokens('gpt-4o', { source: 'a.png', detail: 'high', width: 2048, height: 4096 }).tokens, 1105);
     assert.equal(imageTokens('gpt-4o', { source: 'a.png', detail: 'low', width: 4000, height: 3000 }).tokens, 85);
     assert.equal(imageTokens('gpt-4o-mini', { source: 'a.png', detail: 'low' }).tokens, 2833);
@@ -33,8 +36,14 @@ describe('image input tokens (OpenAI vision rules)', () => {
   });
 
   it('patches: 1024² is 1024 patches, 1800×2400 is scaled to 1452; multiplied per model', () => {
-    assert.equal(imageTokens('gpt-4.1-mini', { source: 'a.png', detail: 'high', width: 1024, height: 1024 }).tokens, Math.ceil(1024 * 1.62));
-    assert.equal(imageTokens('gpt-4.1-nano', { source: 'a.png', detail: 'low', width: 1800, height: 2400 }).tokens, Math.ceil(1452 * 2.46));
+    assert.equal(
+      imageTokens('gpt-4.1-mini', { source: 'a.png', detail: 'high', width: 1024, height: 1024 }).tokens,
+      Math.ceil(1024 * 1.62),
+    );
+    assert.equal(
+      imageTokens('gpt-4.1-nano', { source: 'a.png', detail: 'low', width: 1800, height: 2400 }).tokens,
+      Math.ceil(1452 * 2.46),
+    );
     assert.equal(imageTokens('o4-mini', { source: 'a.png', detail: 'auto', width: 32, height: 32 }).tokens, 2);
   });
 
@@ -68,31 +77,46 @@ describe('images in the estimate', () => {
     const withoutImages = text.replace(/!\[[^\n]*\n/g, '');
     const estimator = testEstimator(tokenizers);
     const estimate = (await estimator.estimate(estimator.parse('vision.prompty', text, 'prompty'), text)).estimates[0]!;
-    const plain = (await estimator.estimate(estimator.parse('plain.prompty', withoutImages, 'prompty'), withoutImages)).estimates[0]!;
+    const plain = (await estimator.estimate(estimator.parse('plain.prompty', withoutImages, 'prompty'), withoutImages))
+      .estimates[0]!;
     const images = estimate.breakdown.images ?? [];
-    assert.deepEqual(images.map((image) => image.tokens), [765, 765]);
+    assert.deepEqual(
+      images.map((image) => image.tokens),
+      [765, 765],
+    );
     assert.deepEqual(images[0]!.assumptions, ['detail auto: counted as high']);
     assert.ok(images[1]!.assumptions.includes('size unknown: assumed 1024×1024'));
-    const textTokens = estimate.breakdown.messages.reduce((sum, message) => sum + message.tokens, 0) + estimate.breakdown.framing;
+    const textTokens =
+      estimate.breakdown.messages.reduce((sum, message) => sum + message.tokens, 0) + estimate.breakdown.framing;
     assert.equal(estimate.inputTokens, textTokens + 765 * 2);
     assert.ok(estimate.inputTokens > plain.inputTokens + 1500);
     const markdown = promptBreakdownMarkdown(estimate);
     assert.match(markdown, /image tokens: .*photo\\\.jpg.*assumed: .*size unknown.* \| 765 \|/);
   });
 
-  it('Dotprompt {{media url=…}} is counted on the model\'s rule (gpt-4o-mini tiles cost more)', async () => {
+  it("Dotprompt {{media url=…}} is counted on the model's rule (gpt-4o-mini tiles cost more)", async () => {
     const text = `---\nmodel: openai/gpt-4o-mini\ninput:\n  default:\n    photo: https://example.com/receipt.png\n---\n{{role "user"}}\nRead this receipt.\n{{media url=photo}}\n`;
     const estimator = testEstimator(tokenizers);
-    const estimate = (await estimator.estimate(estimator.parse('receipt.prompt', text, 'dotprompt'), text)).estimates[0]!;
-    assert.deepEqual(estimate.breakdown.images?.map((image) => [image.source, image.tokens]), [['https://example.com/receipt.png', 2833 + 5667 * 4]]);
+    const estimate = (await estimator.estimate(estimator.parse('receipt.prompt', text, 'dotprompt'), text))
+      .estimates[0]!;
+    assert.deepEqual(
+      estimate.breakdown.images?.map((image) => [image.source, image.tokens]),
+      [['https://example.com/receipt.png', 2833 + 5667 * 4]],
+    );
     assert.equal(estimate.prompt.messages[0]!.content, 'Read this receipt.');
   });
 
   it('a local image file beside the prompt is sized from its header (nothing assumed at detail high)', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'pm-images-'));
     writeFileSync(path.join(folder, 'wide chart.png'), pngHeader(2048, 512));
-    const text = '---\nmodel:\n  id: gpt-4.1-mini\n---\nuser:\nSummarize ![chart](wide%20chart.png) and ![gone](missing.png)\n';
-    const estimator = new Estimator(tokenizers, { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 }, undefined, createFileDocumentReader(folder));
+    const text =
+      '---\nmodel:\n  id: gpt-4.1-mini\n---\nuser:\nSummarize ![chart](wide%20chart.png) and ![gone](missing.png)\n';
+    const estimator = new Estimator(
+      tokenizers,
+      { defaultModel: 'gpt-4o-mini', pricingOverrides: {}, maxFileBytes: 2 * 1024 * 1024 },
+      undefined,
+      createFileDocumentReader(folder),
+    );
     const estimate = (await estimator.estimate(estimator.parse('vision.prompty', text, 'prompty'), text)).estimates[0]!;
     const [chart, gone] = estimate.breakdown.images ?? [];
     assert.deepEqual(chart, { source: 'wide%20chart.png', tokens: Math.ceil(64 * 16 * 1.62), assumptions: [] });
@@ -100,7 +124,10 @@ describe('images in the estimate', () => {
   });
 
   it('a recommended model is priced with its own image tokens (gpt-4o-mini bills images at 2833 + 5667 per tile)', async () => {
-    const images = Array.from({ length: 6 }, (_, index) => `![page ${index}](https://example.com/page-${index}.png)`).join('\n');
+    const images = Array.from(
+      { length: 6 },
+      (_, index) => `![page ${index}](https://example.com/page-${index}.png)`,
+    ).join('\n');
     const text = `---\nmodel:\n  id: gpt-4o\n  options:\n    maxOutputTokens: 50\n---\nuser:\nWhich page mentions the refund policy?\n${images}\n`;
     const estimator = testEstimator(tokenizers);
     const estimate = (await estimator.estimate(estimator.parse('pages.prompty', text, 'prompty'), text)).estimates[0]!;
@@ -109,7 +136,8 @@ describe('images in the estimate', () => {
     const recommendation = estimate.recommendation;
     assert.ok(recommendation, 'a cheaper model exists');
     assert.notEqual(recommendation.model, 'gpt-4o-mini', 'gpt-4o-mini costs more once its image tokens are counted');
-    const onRecommended = estimate.inputTokens - imageTotal + 6 * imageTokens(recommendation.model, { source: 'x', detail: 'auto' }).tokens;
+    const onRecommended =
+      estimate.inputTokens - imageTotal + 6 * imageTokens(recommendation.model, { source: 'x', detail: 'auto' }).tokens;
     const price = estimator.currentPricing.priceFor(recommendation.model)!;
     assert.equal(recommendation.cost.input, estimateCost(price, onRecommended, 0).input);
   });
@@ -119,7 +147,16 @@ describe('images in the estimate', () => {
     const estimator = testEstimator(tokenizers);
     const file = await estimator.estimate(estimator.parse('two.prompty', text, 'prompty'), text);
     const report = estimateJson([{ displayPath: 'two.prompty', estimate: file }]);
-    assert.deepEqual(report.prompts[0]!.images?.map((image) => [image.source, image.tokens]), [['a.png', 765], ['b.png', 765]]);
-    assert.match(estimateText(report), /↳ 2 images: 1,530 image tokens included \(estimate; assumed: detail auto: counted as high; size unknown: assumed 1024×1024\)/);
+    assert.deepEqual(
+      report.prompts[0]!.images?.map((image) => [image.source, image.tokens]),
+      [
+        ['a.png', 765],
+        ['b.png', 765],
+      ],
+    );
+    assert.match(
+      estimateText(report),
+      /↳ 2 images: 1,530 image tokens included \(estimate; assumed: detail auto: counted as high; size unknown: assumed 1024×1024\)/,
+    );
   });
 });

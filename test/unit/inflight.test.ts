@@ -26,15 +26,24 @@ describe('Inflight', () => {
     gate.resolve(42);
     const results = await Promise.all(calls);
     assert.equal(runs, 1);
-    assert.deepEqual(results.map((result) => result.value), Array(10).fill(42));
-    assert.deepEqual(results.map((result) => result.joined), [false, ...Array(9).fill(true)]);
+    assert.deepEqual(
+      results.map((result) => result.value),
+      Array(10).fill(42),
+    );
+    assert.deepEqual(
+      results.map((result) => result.joined),
+      [false, ...Array(9).fill(true)],
+    );
     assert.equal(inflight.size, 0);
   });
 
   test('different keys run separately', async () => {
     const inflight = new Inflight<string>();
     const results = await Promise.all([inflight.run('a', async () => 'A'), inflight.run('b', async () => 'B')]);
-    assert.deepEqual(results.map((result) => result.value), ['A', 'B']);
+    assert.deepEqual(
+      results.map((result) => result.value),
+      ['A', 'B'],
+    );
   });
 
   test('one participant cancelling does not cancel the others', async () => {
@@ -42,10 +51,14 @@ describe('Inflight', () => {
     const gate = deferred<number>();
     let operationSignal: AbortSignal | undefined;
     const controller = new AbortController();
-    const leaving = inflight.run('k', (signal) => {
-      operationSignal = signal;
-      return gate.promise;
-    }, controller.signal);
+    const leaving = inflight.run(
+      'k',
+      (signal) => {
+        operationSignal = signal;
+        return gate.promise;
+      },
+      controller.signal,
+    );
     const staying = inflight.run('k', () => Promise.resolve(0));
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort(new Error('left'));
@@ -62,10 +75,14 @@ describe('Inflight', () => {
     const second = new AbortController();
     const never = new Promise<number>(() => undefined);
     const calls = [
-      inflight.run('k', (signal) => {
-        operationSignal = signal;
-        return never;
-      }, first.signal),
+      inflight.run(
+        'k',
+        (signal) => {
+          operationSignal = signal;
+          return never;
+        },
+        first.signal,
+      ),
       inflight.run('k', () => never, second.signal),
     ];
     await new Promise((resolve) => setImmediate(resolve));

@@ -46,7 +46,10 @@ describe('Ledger', () => {
     assert.equal(text.split('\n').length, 3);
     assert.ok(text.endsWith('\n'));
     const { entries, skippedLines } = await new Ledger(file).read();
-    assert.deepEqual(entries.map((item) => item.id), ['1', '2']);
+    assert.deepEqual(
+      entries.map((item) => item.id),
+      ['1', '2'],
+    );
     assert.equal(entries[1]?.avoidedCostUsd, 0.0001);
     assert.equal(skippedLines, 0);
   });
@@ -54,11 +57,22 @@ describe('Ledger', () => {
   test('`since` keeps entries at or after the instant', async () => {
     const file = await ledgerPath();
     const ledger = new Ledger(file);
-    for (const [id, day] of [['a', '01'], ['b', '02'], ['c', '03']] as const) await ledger.append(entry(id, `2026-01-${day}T00:00:00.000Z`));
+    for (const [id, day] of [
+      ['a', '01'],
+      ['b', '02'],
+      ['c', '03'],
+    ] as const)
+      await ledger.append(entry(id, `2026-01-${day}T00:00:00.000Z`));
     const { entries } = await readLedger(file, { since: '2026-01-02T00:00:00.000Z' });
-    assert.deepEqual(entries.map((item) => item.id), ['b', 'c']);
+    assert.deepEqual(
+      entries.map((item) => item.id),
+      ['b', 'c'],
+    );
     const { entries: byDate } = await readLedger(file, { since: new Date('2026-01-02T12:00:00Z') });
-    assert.deepEqual(byDate.map((item) => item.id), ['c']);
+    assert.deepEqual(
+      byDate.map((item) => item.id),
+      ['c'],
+    );
   });
 
   test('a torn last line (crash mid-write) is skipped, everything before it is read', async () => {
@@ -66,7 +80,10 @@ describe('Ledger', () => {
     await new Ledger(file).append(entry('1', '2026-01-01T00:00:00.000Z'));
     await appendFile(file, JSON.stringify(entry('2', '2026-01-01T00:00:01.000Z')).slice(0, 40));
     const { entries, skippedLines } = await readLedger(file);
-    assert.deepEqual(entries.map((item) => item.id), ['1']);
+    assert.deepEqual(
+      entries.map((item) => item.id),
+      ['1'],
+    );
     assert.equal(skippedLines, 1);
   });
 
@@ -75,9 +92,15 @@ describe('Ledger', () => {
     await new Ledger(file).append(entry('1', '2026-01-01T00:00:00.000Z'));
     await appendFile(file, '{"version":1,"id":"torn');
     const restarted = new Ledger(file);
-    await Promise.all([restarted.append(entry('2', '2026-01-01T00:00:02.000Z')), restarted.append(entry('3', '2026-01-01T00:00:03.000Z'))]);
+    await Promise.all([
+      restarted.append(entry('2', '2026-01-01T00:00:02.000Z')),
+      restarted.append(entry('3', '2026-01-01T00:00:03.000Z')),
+    ]);
     const { entries, skippedLines } = await readLedger(file);
-    assert.deepEqual(entries.map((item) => item.id), ['1', '2', '3']);
+    assert.deepEqual(
+      entries.map((item) => item.id),
+      ['1', '2', '3'],
+    );
     assert.equal(skippedLines, 1);
   });
 
@@ -91,13 +114,18 @@ describe('Ledger', () => {
   });
 
   test('a missing file is an empty ledger', async () => {
-    assert.deepEqual(await readLedger(path.join(tmpdir(), 'does-not-exist', 'ledger.jsonl')), { entries: [], skippedLines: 0 });
+    assert.deepEqual(await readLedger(path.join(tmpdir(), 'does-not-exist', 'ledger.jsonl')), {
+      entries: [],
+      skippedLines: 0,
+    });
   });
 
   test('many concurrent appends all land, each on its own line', async () => {
     const file = await ledgerPath();
     const ledger = new Ledger(file);
-    await Promise.all(Array.from({ length: 200 }, (_, index) => ledger.append(entry(String(index), '2026-01-01T00:00:00.000Z'))));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, index) => ledger.append(entry(String(index), '2026-01-01T00:00:00.000Z'))),
+    );
     const { entries, skippedLines } = await readLedger(file);
     assert.equal(entries.length, 200);
     assert.equal(new Set(entries.map((item) => item.id)).size, 200);

@@ -2,7 +2,18 @@
 process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -41,7 +52,14 @@ async function appendAsChild(ledgerFolder: string, tag: string): Promise<void> {
   const ledger = new SegmentedLedger(ledgerFolder);
   for (let index = 0; index < 300; index += 1) {
     const month = index % 2 === 0 ? '10' : '11';
-    await ledger.append(ledgerEntry({ id: `${tag}-${index}`, time: `2026-${month}-05T10:${String(index % 60).padStart(2, '0')}:00.000Z`, source: `prompts/${tag}.prompt.md`, costUsd: 0.001 }));
+    await ledger.append(
+      ledgerEntry({
+        id: `${tag}-${index}`,
+        time: `2026-${month}-05T10:${String(index % 60).padStart(2, '0')}:00.000Z`,
+        source: `prompts/${tag}.prompt.md`,
+        costUsd: 0.001,
+      }),
+    );
   }
 }
 
@@ -60,7 +78,10 @@ if (CHILD) {
         const ledgerFolder = folder();
         const ledger = new SegmentedLedger(ledgerFolder);
         const entries = randomEntries(random, 40 + Math.floor(random() * 160), SEPTEMBER, DECEMBER);
-        const kept = new LedgerReader({ folder: ledgerFolder }, { ...readerOptions, persistAfterBytes: Math.floor(random() * 4000) });
+        const kept = new LedgerReader(
+          { folder: ledgerFolder },
+          { ...readerOptions, persistAfterBytes: Math.floor(random() * 4000) },
+        );
         const written: LedgerEntry[] = [];
         for (const entry of entries) {
           await ledger.append(entry);
@@ -72,9 +93,19 @@ if (CHILD) {
             assertAlmostEqual(await reportOf(fresh), buildCostReport(written, options), `seed ${seed}, new reader`);
           }
         }
-        for (const range of [{ range: 'month' as const }, { range: 'last7Days' as const }, { since: new Date('2026-10-10T13:17:00Z') }]) {
+        for (const range of [
+          { range: 'month' as const },
+          { range: 'last7Days' as const },
+          { since: new Date('2026-10-10T13:17:00Z') },
+        ]) {
           const expected = buildCostReport(entries, { ...options, ...range, range: range.range ?? 'all' });
-          const loaded = await loadCostReport({ ...options, ...range, range: range.range ?? 'all', ledgerPath: ledgerFolder, runsFolder: path.join(ledgerFolder, 'no-runs') });
+          const loaded = await loadCostReport({
+            ...options,
+            ...range,
+            range: range.range ?? 'all',
+            ledgerPath: ledgerFolder,
+            runsFolder: path.join(ledgerFolder, 'no-runs'),
+          });
           assertAlmostEqual(loaded, expected, `seed ${seed}, ${JSON.stringify(range)}`);
         }
       }
@@ -112,7 +143,12 @@ if (CHILD) {
     test('two processes appending at once: every entry lands once, and the rollups match the log', async () => {
       const ledgerFolder = folder();
       const reader = new LedgerReader({ folder: ledgerFolder }, { ...readerOptions, persistAfterBytes: 2000 });
-      const children = ['a', 'b'].map((tag) => spawn(process.execPath, [__filename], { env: { ...process.env, PROMPTMETER_LEDGER_APPEND_CHILD: `${ledgerFolder}|${tag}` }, stdio: 'inherit' }));
+      const children = ['a', 'b'].map((tag) =>
+        spawn(process.execPath, [__filename], {
+          env: { ...process.env, PROMPTMETER_LEDGER_APPEND_CHILD: `${ledgerFolder}|${tag}` },
+          stdio: 'inherit',
+        }),
+      );
       const exited = children.map((child) => new Promise<number | null>((resolve) => child.once('exit', resolve)));
       let running = true;
       void Promise.all(exited).then(() => (running = false));
@@ -124,31 +160,50 @@ if (CHILD) {
       }
       assert.deepEqual(await Promise.all(exited), [0, 0]);
       const report = await reportOf(reader);
-      const entries = (await Promise.all(['2026-10.jsonl', '2026-11.jsonl'].map((name) => readLedger(path.join(ledgerFolder, name))))).flatMap((contents) => contents.entries);
+      const entries = (
+        await Promise.all(['2026-10.jsonl', '2026-11.jsonl'].map((name) => readLedger(path.join(ledgerFolder, name))))
+      ).flatMap((contents) => contents.entries);
       assert.equal(entries.length, 600);
       assert.equal(new Set(entries.map((entry) => entry.id)).size, 600);
       assert.equal(report.ledger.skippedLines, 0, `no torn lines after ${reads} reads during the appends`);
       assertAlmostEqual(report, buildCostReport(entries, options));
-      assertAlmostEqual(await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions)), report, 'from the rollups on disk');
+      assertAlmostEqual(
+        await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions)),
+        report,
+        'from the rollups on disk',
+      );
     });
 
     test('a rollup that is deleted, corrupted, stale or of other prices is rebuilt from the log', async () => {
       const ledgerFolder = folder();
       const ledger = new SegmentedLedger(ledgerFolder);
-      const entries = randomEntries(randomSource(99), 120, Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-11-20T00:00:00Z'));
+      const entries = randomEntries(
+        randomSource(99),
+        120,
+        Date.parse('2026-11-01T00:00:00Z'),
+        Date.parse('2026-11-20T00:00:00Z'),
+      );
       for (const entry of entries) await ledger.append(entry);
       const expected = buildCostReport(entries, options);
       const fresh = async () => {
         const reader = new LedgerReader({ folder: ledgerFolder }, readerOptions);
         const snapshot = await reader.read();
-        return { rebuilt: snapshot.rebuilt, bytesRead: snapshot.bytesRead, report: buildRollupReport({ rollups: snapshot.rollups }, { ...options, skippedLines: snapshot.skippedLines }) };
+        return {
+          rebuilt: snapshot.rebuilt,
+          bytesRead: snapshot.bytesRead,
+          report: buildRollupReport({ rollups: snapshot.rollups }, { ...options, skippedLines: snapshot.skippedLines }),
+        };
       };
       const rollupFile = LedgerFolder.rollupFileOf(ledgerFolder, '2026-11.jsonl');
       const built = await fresh();
       assert.equal(built.rebuilt, 1, 'no rollup yet: built from the log');
       assert.ok(existsSync(rollupFile));
       const reused = await fresh();
-      assert.deepEqual([reused.rebuilt, reused.bytesRead], [0, 0], 'the rollup on disk is used and no log byte is read');
+      assert.deepEqual(
+        [reused.rebuilt, reused.bytesRead],
+        [0, 0],
+        'the rollup on disk is used and no log byte is read',
+      );
       assertAlmostEqual(reused.report, expected);
 
       rmSync(rollupFile);
@@ -183,16 +238,26 @@ if (CHILD) {
       assert.equal(shorter.rebuilt, 1);
       assert.equal(shorter.report.ledger.entries, entries.length - 1);
 
-      const otherPrices = new LedgerReader({ folder: ledgerFolder }, { pricing: keyedTestPrices, pricingKey: 'other prices' });
+      const otherPrices = new LedgerReader(
+        { folder: ledgerFolder },
+        { pricing: keyedTestPrices, pricingKey: 'other prices' },
+      );
       assert.equal((await otherPrices.read()).rebuilt, 1, 'savings priced with other prices are not reused');
     });
 
     test('the old single-file ledger is moved into the folder once, without loss; --ledger FILE reads a file', async () => {
       const ledgerFolder = folder();
       const legacy = LedgerFolder.legacyFileOf(ledgerFolder);
-      const old = [ledgerEntry({ time: '2026-10-01T10:00:00Z', costUsd: 1 }), ledgerEntry({ time: '2026-11-01T10:00:00Z', costUsd: 2 })];
+      const old = [
+        ledgerEntry({ time: '2026-10-01T10:00:00Z', costUsd: 1 }),
+        ledgerEntry({ time: '2026-11-01T10:00:00Z', costUsd: 2 }),
+      ];
       writeFileSync(legacy, old.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-      const asFile = await loadCostReport({ ...options, ledgerPath: legacy, runsFolder: path.join(ledgerFolder, 'runs') });
+      const asFile = await loadCostReport({
+        ...options,
+        ledgerPath: legacy,
+        runsFolder: path.join(ledgerFolder, 'runs'),
+      });
       assert.equal(asFile.ledger.entries, 2, 'a file named directly is read as it is');
       assert.ok(existsSync(legacy), 'and is not moved');
       assert.ok(!existsSync(LedgerFolder.rollupFileOf(ledgerFolder, 'ledger.jsonl')), 'nor given a rollup');
@@ -208,8 +273,17 @@ if (CHILD) {
       const report = await reportOf(reader);
       assert.equal(report.spend.range.knownUsd, 15);
       assert.ok(!existsSync(legacy));
-      assert.deepEqual(readdirSync(ledgerFolder).filter((name) => name.endsWith('.jsonl')).sort().map((name) => name.replace(/legacy-.*\./, 'legacy-ID.')), ['2026-10.jsonl', '2026-11.jsonl', '2026-11.legacy-ID.jsonl']);
-      assertAlmostEqual(await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions)), buildCostReport([...old, added, late], options));
+      assert.deepEqual(
+        readdirSync(ledgerFolder)
+          .filter((name) => name.endsWith('.jsonl'))
+          .sort()
+          .map((name) => name.replace(/legacy-.*\./, 'legacy-ID.')),
+        ['2026-10.jsonl', '2026-11.jsonl', '2026-11.legacy-ID.jsonl'],
+      );
+      assertAlmostEqual(
+        await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions)),
+        buildCostReport([...old, added, late], options),
+      );
     });
 
     test('the old ledger is split into month segments: every line kept once, existing segments never rewritten', async () => {
@@ -233,14 +307,25 @@ if (CHILD) {
       const names = readdirSync(ledgerFolder).sort();
       const legacyNovember = names.find((name) => name.startsWith('2026-11.legacy-'));
       assert.ok(legacyNovember, `November's old lines sit beside the existing segment: ${names.join(', ')}`);
-      assert.deepEqual(names.filter((name) => name !== legacyNovember), ['2026-09.jsonl', '2026-10.jsonl', '2026-11.jsonl', 'rollups'], 'no claim or staging folder is left');
+      assert.deepEqual(
+        names.filter((name) => name !== legacyNovember),
+        ['2026-09.jsonl', '2026-10.jsonl', '2026-11.jsonl', 'rollups'],
+        'no claim or staging folder is left',
+      );
       const read = (name: string) => readFileSync(path.join(ledgerFolder, name), 'utf8');
       assert.equal(read('2026-09.jsonl'), `${lines[0]}\n`);
-      assert.equal(read('2026-10.jsonl'), `${lines[1]}\nnot json\n${lines[3]}\n{"version":1,"id":"torn\n`, 'in file order, October lines from both sides of a November one');
+      assert.equal(
+        read('2026-10.jsonl'),
+        `${lines[1]}\nnot json\n${lines[3]}\n{"version":1,"id":"torn\n`,
+        'in file order, October lines from both sides of a November one',
+      );
       assert.equal(read('2026-11.jsonl'), `${JSON.stringify(current)}\n`, 'the existing segment is untouched');
       assert.equal(read(legacyNovember!), `${lines[2]}\n`);
       assert.equal(report.ledger.skippedLines, 2, 'the foreign and the torn line are still there, still skipped');
-      assertAlmostEqual(report, { ...buildCostReport([...entries, current], options), ledger: { ...buildCostReport([...entries, current], options).ledger, skippedLines: 2 } });
+      assertAlmostEqual(report, {
+        ...buildCostReport([...entries, current], options),
+        ledger: { ...buildCostReport([...entries, current], options).ledger, skippedLines: 2 },
+      });
 
       // Once: nothing left to move, the same report.
       assert.equal(await migrateLegacyLedger(ledgerFolder), false);
@@ -250,8 +335,14 @@ if (CHILD) {
     test('a whole-file segment of the earlier migration is split too; a split left by a dead process is finished once', async () => {
       const ledgerFolder = folder();
       mkdirSync(ledgerFolder, { recursive: true });
-      const old = [ledgerEntry({ time: '2026-09-10T10:00:00Z', costUsd: 1 }), ledgerEntry({ time: '2026-10-10T10:00:00Z', costUsd: 2 })];
-      writeFileSync(path.join(ledgerFolder, 'migrated-2026-11-01T00-00-00-000Z-abcd1234.jsonl'), old.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+      const old = [
+        ledgerEntry({ time: '2026-09-10T10:00:00Z', costUsd: 1 }),
+        ledgerEntry({ time: '2026-10-10T10:00:00Z', costUsd: 2 }),
+      ];
+      writeFileSync(
+        path.join(ledgerFolder, 'migrated-2026-11-01T00-00-00-000Z-abcd1234.jsonl'),
+        old.map((entry) => `${JSON.stringify(entry)}\n`).join(''),
+      );
       // A process died after copying, while moving the months into place: August is linked but still staged, July not moved.
       const august = ledgerEntry({ time: '2026-08-10T10:00:00Z', costUsd: 4 });
       const july = ledgerEntry({ time: '2026-07-10T10:00:00Z', costUsd: 8 });
@@ -269,7 +360,13 @@ if (CHILD) {
       utimesSync(busy, later, later);
 
       assert.equal(await migrateLegacyLedger(ledgerFolder, new Date(Date.now() + 10.5 * 60 * 1000)), true);
-      assert.deepEqual(readdirSync(ledgerFolder).sort(), ['2026-07.jsonl', '2026-08.jsonl', '2026-09.jsonl', '2026-10.jsonl', 'busy.splitting']);
+      assert.deepEqual(readdirSync(ledgerFolder).sort(), [
+        '2026-07.jsonl',
+        '2026-08.jsonl',
+        '2026-09.jsonl',
+        '2026-10.jsonl',
+        'busy.splitting',
+      ]);
       const report = await reportOf(new LedgerReader({ folder: ledgerFolder }, readerOptions));
       assertAlmostEqual(report, buildCostReport([...old, august, july], options));
       assert.equal(await migrateLegacyLedger(ledgerFolder, new Date(Date.now() + 10.5 * 60 * 1000)), false, 'once');

@@ -5,7 +5,11 @@ import { Estimator } from '../../src/core/estimate/estimator';
 
 const tokenizers = loadedTokenizers();
 
-const DOCUMENT = Array.from({ length: 60 }, (_, index) => `Paragraph ${index + 1}. The checkout service retried payments ${index} times during the outage. Engineers rolled back the cache change at 14:${String(index % 60).padStart(2, '0')}.`).join('\n\n');
+const DOCUMENT = Array.from(
+  { length: 60 },
+  (_, index) =>
+    `Paragraph ${index + 1}. The checkout service retried payments ${index} times during the outage. Engineers rolled back the cache change at 14:${String(index % 60).padStart(2, '0')}.`,
+).join('\n\n');
 
 function estimator(documents: Record<string, string>) {
   return new Estimator(
@@ -20,15 +24,20 @@ describe('documents in estimates', () => {
   it('{{file:path}} counts the included document in a single call', async () => {
     const engine = estimator({ 'prompts/a.prompt.md|../docs/report.md': DOCUMENT });
     const text = '---\nmodel: gpt-4o-mini\nmax_tokens: 100\n---\nSummarize:\n{{file:../docs/report.md}}\n';
-    const withDocument = (await engine.estimate(engine.parse('prompts/a.prompt.md', text, 'prompt-markdown'), text)).estimates[0]!;
-    const alone = (await engine.estimate(engine.parse('prompts/b.prompt.md', text, 'prompt-markdown'), text)).estimates[0]!;
+    const withDocument = (await engine.estimate(engine.parse('prompts/a.prompt.md', text, 'prompt-markdown'), text))
+      .estimates[0]!;
+    const alone = (await engine.estimate(engine.parse('prompts/b.prompt.md', text, 'prompt-markdown'), text))
+      .estimates[0]!;
     assert.ok(withDocument.inputTokens - alone.inputTokens >= tokenizers.peek('o200k_base')!.count(DOCUMENT) - 5);
-    assert.deepEqual(alone.documentProblems, ['{{file:../docs/report.md}} cannot be read (paths are relative to the prompt file); it is counted as empty.']);
+    assert.deepEqual(alone.documentProblems, [
+      '{{file:../docs/report.md}} cannot be read (paths are relative to the prompt file); it is counted as empty.',
+    ]);
   });
 
   it('a chunk: prompt is estimated as its map-reduce run, next to one call with the whole document', async () => {
     const engine = estimator({ 'prompts/m.prompt.md|report.md': DOCUMENT });
-    const text = '---\nmodel: gpt-4o-mini\nmax_tokens: 300\nchunk:\n  document: report.md\n  maxTokens: 200\n  mapMaxTokens: 50\n---\nSummarize the report.\n';
+    const text =
+      '---\nmodel: gpt-4o-mini\nmax_tokens: 300\nchunk:\n  document: report.md\n  maxTokens: 200\n  mapMaxTokens: 50\n---\nSummarize the report.\n';
     const file = await engine.estimate(engine.parse('prompts/m.prompt.md', text, 'prompt-markdown'), text);
     const estimate = file.estimates[0]!;
     const mapReduce = estimate.mapReduce!;
@@ -47,6 +56,9 @@ describe('documents in estimates', () => {
     const text = '---\nmodel: gpt-4o-mini\nmax_tokens: 300\nchunk:\n  document: missing.md\n---\nSummarize.\n';
     const file = await engine.estimate(engine.parse('prompts/m.prompt.md', text, 'prompt-markdown'), text);
     assert.equal(file.estimates[0]!.mapReduce, undefined);
-    assert.match(file.diagnostics.find((diagnostic) => diagnostic.code === 'document-problem')!.message, /"missing\.md" cannot be read/);
+    assert.match(
+      file.diagnostics.find((diagnostic) => diagnostic.code === 'document-problem')!.message,
+      /"missing\.md" cannot be read/,
+    );
   });
 });

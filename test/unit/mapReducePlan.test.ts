@@ -52,7 +52,8 @@ function plan(overrides: Partial<MapReducePlanInput> = {}) {
   });
 }
 
-const words = (count: number) => Array.from({ length: count }, (_, index) => ['river', 'stone', 'cloud', 'field'][index % 4]).join(' ');
+const words = (count: number) =>
+  Array.from({ length: count }, (_, index) => ['river', 'stone', 'cloud', 'field'][index % 4]).join(' ');
 
 describe('planMapReduce', () => {
   it('counts each map call exactly: system + map prompt with the chunk + chat framing', () => {
@@ -77,7 +78,10 @@ describe('planMapReduce', () => {
     const separator = counter.count('\n\n---\n\n');
     const reduceInput = userMessageTokens('Combine:\n\n') + 5 * (300 + 1) + 4 * separator;
     assert.deepEqual(result.map.inputTokens, [mapInput, mapInput, mapInput, mapInput, mapInput]);
-    assert.deepEqual(result.reduceLevels.map((level) => [level.groupSizes, level.inputTokens]), [[[5], [reduceInput]]]);
+    assert.deepEqual(
+      result.reduceLevels.map((level) => [level.groupSizes, level.inputTokens]),
+      [[[5], [reduceInput]]],
+    );
     const expected = (5 * mapInput * 0.1 + 5 * 300 * 0.4 + reduceInput * 0.4 + 800 * 1.6) / PER_MILLION;
     assert.ok(Math.abs(result.cost!.total - expected) < 1e-15, `${result.cost!.total} vs ${expected}`);
     assert.ok(Math.abs(result.cost!.batchTotal - expected / 2) < 1e-15);
@@ -93,14 +97,21 @@ describe('planMapReduce', () => {
     const base = userMessageTokens('Combine:\n\n');
     const separator = counter.count('\n\n---\n\n');
     const budget = base + 4 * 301 + 3 * separator;
-    const result = plan({ document: { documentTokens: 200_000, chunkTokens: 1_000 }, mapMaxTokens: 300, reduceMaxTokens: 300, reduceInputBudget: budget });
+    const result = plan({
+      document: { documentTokens: 200_000, chunkTokens: 1_000 },
+      mapMaxTokens: 300,
+      reduceMaxTokens: 300,
+      reduceInputBudget: budget,
+    });
     assert.equal(result.map.calls, 200);
     assert.deepEqual(
       result.reduceLevels.map((level) => level.groupSizes),
       [new Array(50).fill(4), [...new Array(12).fill(4), 2], [4, 4, 4, 1], [4]],
     );
     for (const level of result.reduceLevels) {
-      level.groupSizes.forEach((size, index) => assert.equal(level.inputTokens[index], base + size * 301 + (size - 1) * separator));
+      level.groupSizes.forEach((size, index) =>
+        assert.equal(level.inputTokens[index], base + size * 301 + (size - 1) * separator),
+      );
       assert.ok(level.inputTokens.every((tokens) => tokens <= budget));
     }
     assert.ok(base + 5 * 301 + 4 * separator > budget, 'a fifth partial would not fit');
@@ -108,8 +119,12 @@ describe('planMapReduce', () => {
     assert.equal(result.necessity, 'required', 'test-mini holds 128 000 tokens, the document has 200 000');
   });
 
-  it('groups reduce calls by the reduce model\'s context window after its max_tokens', () => {
-    const result = plan({ document: { documentTokens: 60_000, chunkTokens: 1_000 }, reduceModel: 'test-small', reduceMaxTokens: 800 });
+  it("groups reduce calls by the reduce model's context window after its max_tokens", () => {
+    const result = plan({
+      document: { documentTokens: 60_000, chunkTokens: 1_000 },
+      reduceModel: 'test-small',
+      reduceMaxTokens: 800,
+    });
     assert.equal(result.reduceBudget.limit, 8_000 - 800);
     const base = userMessageTokens('Combine:\n\n');
     const separator = counter.count('\n\n---\n\n');
@@ -172,29 +187,52 @@ describe('compareWithSingleCall', () => {
     assert.match(comparison.summary, /less than one call/);
   });
 
-  it('uses the task\'s minimum tier: a classify task may use a tier-1 model', () => {
+  it("uses the task's minimum tier: a classify task may use a tier-1 model", () => {
     const result = plan();
     assert.equal(compareWithSingleCall(result, pricing, { overrides: OVERRIDES }).singleCall?.model, 'test-wide');
-    assert.equal(compareWithSingleCall(result, pricing, { overrides: OVERRIDES, task: 'classify' }).singleCall?.model, 'test-basic');
+    assert.equal(
+      compareWithSingleCall(result, pricing, { overrides: OVERRIDES, task: 'classify' }).singleCall?.model,
+      'test-basic',
+    );
   });
 
   it('says so when no model can hold the whole document', () => {
-    const comparison = compareWithSingleCall(plan({ document: { documentTokens: 3_000_000, chunkTokens: 2_000 } }), pricing, { overrides: OVERRIDES });
+    const comparison = compareWithSingleCall(
+      plan({ document: { documentTokens: 3_000_000, chunkTokens: 2_000 } }),
+      pricing,
+      { overrides: OVERRIDES },
+    );
     assert.equal(comparison.singleCall, undefined);
     assert.equal(comparison.saving, undefined);
-    assert.match(comparison.summary, /No priced model of tier 2 or above has a context window for the whole document.*only way/);
+    assert.match(
+      comparison.summary,
+      /No priced model of tier 2 or above has a context window for the whole document.*only way/,
+    );
   });
 
   it('picks the cheapest adequate catalog model whose context fits (bundled prices)', () => {
     const catalogPricing = new Pricing({}, () => new Date('2026-11-26T00:00:00Z'));
     const result = planMapReduce({
       document: { documentTokens: 300_000, chunkTokens: 2_000 },
-      mapTemplate: MAP, reduceTemplate: REDUCE, mapModel: 'gpt-4.1-nano', reduceModel: 'gpt-4.1-mini', mapMaxTokens: 300, reduceMaxTokens: 800, counter, pricing: catalogPricing,
+      mapTemplate: MAP,
+      reduceTemplate: REDUCE,
+      mapModel: 'gpt-4.1-nano',
+      reduceModel: 'gpt-4.1-mini',
+      mapMaxTokens: 300,
+      reduceMaxTokens: 800,
+      counter,
+      pricing: catalogPricing,
     });
     const comparison = compareWithSingleCall(result, catalogPricing);
     const { inputTokens, outputTokens } = result.singleCall;
-    const expected = MODEL_CATALOG.filter((model) => !model.legacy && model.kind === 'chat' && model.tier >= 2 && model.contextWindow >= inputTokens + outputTokens)
-      .map((model) => ({ id: model.id, total: estimateCost(catalogPricing.priceFor(model.id)!, inputTokens, outputTokens).total }))
+    const expected = MODEL_CATALOG.filter(
+      (model) =>
+        !model.legacy && model.kind === 'chat' && model.tier >= 2 && model.contextWindow >= inputTokens + outputTokens,
+    )
+      .map((model) => ({
+        id: model.id,
+        total: estimateCost(catalogPricing.priceFor(model.id)!, inputTokens, outputTokens).total,
+      }))
       .sort((left, right) => left.total - right.total || left.id.localeCompare(right.id))[0]!;
     assert.equal(comparison.singleCall?.model, expected.id);
     assert.ok(comparison.singleCall!.contextWindow >= inputTokens + outputTokens);
@@ -211,45 +249,89 @@ describe('readChunkSettings and findFileIncludes', () => {
     const { settings, problems } = read({
       model: 'gpt-4.1-mini',
       chunk: {
-        document: 'docs/report.md', maxTokens: 1500, overlapTokens: 100, map: 'Summarize:\n\n{{chunk}}', mapMaxTokens: 250,
-        reduce: 'Combine:\n\n{{ partials }}', reduceMaxTokens: 700, reduceInputBudget: 20_000, model: 'gpt-4.1-nano', maxWords: 500,
+        document: 'docs/report.md',
+        maxTokens: 1500,
+        overlapTokens: 100,
+        map: 'Summarize:\n\n{{chunk}}',
+        mapMaxTokens: 250,
+        reduce: 'Combine:\n\n{{ partials }}',
+        reduceMaxTokens: 700,
+        reduceInputBudget: 20_000,
+        model: 'gpt-4.1-nano',
+        maxWords: 500,
       },
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
-      document: 'docs/report.md', maxTokens: 1500, maxWords: 500, overlapTokens: 100, map: 'Summarize:\n\n{{chunk}}', mapMaxTokens: 250,
-      reduce: 'Combine:\n\n{{ partials }}', reduceMaxTokens: 700, reduceInputBudget: 20_000, model: 'gpt-4.1-nano',
+      document: 'docs/report.md',
+      maxTokens: 1500,
+      maxWords: 500,
+      overlapTokens: 100,
+      map: 'Summarize:\n\n{{chunk}}',
+      mapMaxTokens: 250,
+      reduce: 'Combine:\n\n{{ partials }}',
+      reduceMaxTokens: 700,
+      reduceInputBudget: 20_000,
+      model: 'gpt-4.1-nano',
     });
   });
 
-  it('fills defaults; reduceMaxTokens falls back to the prompt\'s max_tokens, then 800', () => {
+  it("fills defaults; reduceMaxTokens falls back to the prompt's max_tokens, then 800", () => {
     assert.equal(read({}).settings, undefined);
     assert.equal(read({ chunk: false }).settings, undefined);
     const fromTrue = read({ chunk: true, max_tokens: 1200 }).settings!;
-    assert.deepEqual([fromTrue.document, fromTrue.maxTokens, fromTrue.overlapTokens, fromTrue.mapMaxTokens, fromTrue.reduceMaxTokens], [undefined, 2000, 0, 300, 1200]);
+    assert.deepEqual(
+      [fromTrue.document, fromTrue.maxTokens, fromTrue.overlapTokens, fromTrue.mapMaxTokens, fromTrue.reduceMaxTokens],
+      [undefined, 2000, 0, 300, 1200],
+    );
     assert.equal(read({ chunk: 'docs/a.md' }).settings!.document, 'docs/a.md');
     assert.equal(read({ chunk: {} }).settings!.reduceMaxTokens, 800);
     assert.equal(read({ chunk: {}, max_tokens: 1200 }, 900).settings!.reduceMaxTokens, 900);
   });
 
   it('turns invalid values into messages and defaults, never exceptions', () => {
-    const { settings, problems } = read({ chunk: { maxTokens: -5, overlapTokens: 5000, map: 'Summarize this.', reduce: 42, mapMaxTokens: 2.5, colour: 'red' } });
+    const { settings, problems } = read({
+      chunk: {
+        maxTokens: -5,
+        overlapTokens: 5000,
+        map: 'Summarize this.',
+        reduce: 42,
+        mapMaxTokens: 2.5,
+        colour: 'red',
+      },
+    });
     assert.equal(settings!.maxTokens, 2000);
     assert.equal(settings!.overlapTokens, 0);
     assert.equal(settings!.map, 'Summarize this.');
     assert.match(settings!.reduce, /\{\{partials\}\}/);
     assert.equal(settings!.mapMaxTokens, 300);
-    assert.deepEqual(problems.map((problem) => problem.key).sort(), ['chunk.colour', 'chunk.map', 'chunk.mapMaxTokens', 'chunk.maxTokens', 'chunk.overlapTokens', 'chunk.reduce']);
-    assert.match(problems.find((problem) => problem.key === 'chunk.map')!.message, /no \{\{chunk\}\} placeholder; the chunk text is appended/);
+    assert.deepEqual(problems.map((problem) => problem.key).sort(), [
+      'chunk.colour',
+      'chunk.map',
+      'chunk.mapMaxTokens',
+      'chunk.maxTokens',
+      'chunk.overlapTokens',
+      'chunk.reduce',
+    ]);
+    assert.match(
+      problems.find((problem) => problem.key === 'chunk.map')!.message,
+      /no \{\{chunk\}\} placeholder; the chunk text is appended/,
+    );
     const broken = read({ chunk: [1, 2] });
     assert.equal(broken.settings, undefined);
-    assert.deepEqual(broken.problems.map((problem) => problem.severity), ['error']);
+    assert.deepEqual(
+      broken.problems.map((problem) => problem.severity),
+      ['error'],
+    );
   });
 
   it('finds {{file:path}} placeholders with exact offsets', () => {
     const text = 'Read {{file:docs/report.md}} and {{ file: "notes/my notes.md" }}, not {{filename}} or {{file:}}.';
     const includes = findFileIncludes(text);
-    assert.deepEqual(includes.map((include) => include.path), ['docs/report.md', 'notes/my notes.md']);
+    assert.deepEqual(
+      includes.map((include) => include.path),
+      ['docs/report.md', 'notes/my notes.md'],
+    );
     for (const include of includes) assert.match(text.slice(include.start, include.end), /^\{\{.*\}\}$/);
     assert.equal(includes[0]!.start, 5);
     assert.equal(includes[0]!.end, 5 + '{{file:docs/report.md}}'.length);

@@ -13,7 +13,11 @@ describe('model changes made through Prompt Meter', () => {
     const changes = readModelChanges(workspace);
     assert.equal(changes['prompts/a.prompt.md']?.from, 'gpt-4o');
     assert.equal(changedFrom(changes, 'prompts/a.prompt.md', 'gpt-6-luna'), 'gpt-4o');
-    assert.equal(changedFrom(changes, 'prompts/a.prompt.md', 'gpt-4o-mini'), undefined, 'a run on another model is not evidence');
+    assert.equal(
+      changedFrom(changes, 'prompts/a.prompt.md', 'gpt-4o-mini'),
+      undefined,
+      'a run on another model is not evidence',
+    );
     recordModelChange(workspace, 'prompts/a.prompt.md', 'gpt-6-luna', 'gpt-4o', 'choose-model');
     assert.deepEqual(readModelChanges(workspace), {});
   });

@@ -62,7 +62,11 @@ describe('bundled prices', () => {
     const installed = JSON.parse(
       readFileSync(path.join(repositoryRoot(), 'node_modules', '@pydantic', 'genai-prices', 'package.json'), 'utf8'),
     ) as { version: string };
-    assert.equal(installed.version, BUNDLED_PRICE_DATA.version, 'price data updated: set BUNDLED_PRICE_DATA.version and asOf');
+    assert.equal(
+      installed.version,
+      BUNDLED_PRICE_DATA.version,
+      'price data updated: set BUNDLED_PRICE_DATA.version and asOf',
+    );
   });
 });
 

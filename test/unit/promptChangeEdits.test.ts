@@ -16,12 +16,36 @@ const TO_NANO: PromptChange[] = [
 ];
 
 const FILES: Array<{ name: string; format: PromptFormat; text: string }> = [
-  { name: 'a.prompt.md', format: 'prompt-markdown', text: '---\n# the classifier\nmodel: gpt-4o\nmax_tokens: 10\ntemperature: 0\n---\nBilling or bug?\n' },
-  { name: 'b.prompty', format: 'prompty', text: '---\nname: classify\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: gpt-4o\n  parameters:\n    max_tokens: 10\n    temperature: 0\n---\nsystem:\nClassify.\nuser:\nBilling or bug?\n' },
-  { name: 'c.prompty', format: 'prompty', text: '---\nname: classify\nmodel:\n  id: gpt-4o\n  options:\n    maxOutputTokens: 10\n    temperature: 0\n---\nsystem:\nClassify.\nuser:\nBilling or bug?\n' },
-  { name: 'd.prompt', format: 'dotprompt', text: '---\nmodel: openai/gpt-4o\nconfig:\n  maxOutputTokens: 10\n  temperature: 0\n---\nBilling or bug?\n' },
-  { name: 'f.prompt.yml', format: 'github-models', text: 'name: classify\nmodel: openai/gpt-4o\nmodelParameters:\n  maxTokens: 10\n  temperature: 0\nmessages:\n  - role: user\n    content: Billing or bug?\n' },
-  { name: 'e.jsonl', format: 'batch-jsonl', text: `${JSON.stringify({ custom_id: 'x', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o', max_tokens: 10, temperature: 0, messages: [{ role: 'user', content: 'Billing or bug?' }] } })}\n` },
+  {
+    name: 'a.prompt.md',
+    format: 'prompt-markdown',
+    text: '---\n# the classifier\nmodel: gpt-4o\nmax_tokens: 10\ntemperature: 0\n---\nBilling or bug?\n',
+  },
+  {
+    name: 'b.prompty',
+    format: 'prompty',
+    text: '---\nname: classify\nmodel:\n  api: chat\n  configuration:\n    type: openai\n    name: gpt-4o\n  parameters:\n    max_tokens: 10\n    temperature: 0\n---\nsystem:\nClassify.\nuser:\nBilling or bug?\n',
+  },
+  {
+    name: 'c.prompty',
+    format: 'prompty',
+    text: '---\nname: classify\nmodel:\n  id: gpt-4o\n  options:\n    maxOutputTokens: 10\n    temperature: 0\n---\nsystem:\nClassify.\nuser:\nBilling or bug?\n',
+  },
+  {
+    name: 'd.prompt',
+    format: 'dotprompt',
+    text: '---\nmodel: openai/gpt-4o\nconfig:\n  maxOutputTokens: 10\n  temperature: 0\n---\nBilling or bug?\n',
+  },
+  {
+    name: 'f.prompt.yml',
+    format: 'github-models',
+    text: 'name: classify\nmodel: openai/gpt-4o\nmodelParameters:\n  maxTokens: 10\n  temperature: 0\nmessages:\n  - role: user\n    content: Billing or bug?\n',
+  },
+  {
+    name: 'e.jsonl',
+    format: 'batch-jsonl',
+    text: `${JSON.stringify({ custom_id: 'x', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o', max_tokens: 10, temperature: 0, messages: [{ role: 'user', content: 'Billing or bug?' }] } })}\n`,
+  },
 ];
 
 describe('promptChangeEdits writes a recommendation in every format', () => {
@@ -35,9 +59,15 @@ describe('promptChangeEdits writes a recommendation in every format', () => {
       const prompt = reparsed.prompts[0]!;
       assert.equal(prompt.model, 'gpt-5-nano');
       assert.equal(prompt.maxTokens, 208);
-      assert.deepEqual(prompt.parameters.map((parameter) => [parameter.name, parameter.value]), [['reasoning_effort', 'minimal']]);
+      assert.deepEqual(
+        prompt.parameters.map((parameter) => [parameter.name, parameter.value]),
+        [['reasoning_effort', 'minimal']],
+      );
       assert.deepEqual(requestProblems(prompt, resolveModel('gpt-5-nano')), []);
-      assert.deepEqual(reparsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error'), []);
+      assert.deepEqual(
+        reparsed.diagnostics.filter((diagnostic) => diagnostic.severity === 'error'),
+        [],
+      );
       // The body is untouched.
       assert.ok(after.includes('Billing or bug?'));
     });
@@ -46,7 +76,10 @@ describe('promptChangeEdits writes a recommendation in every format', () => {
   it('keeps comments and the provider prefix; Prompty v2 gets camelCase keys under options', () => {
     const [markdown, , v2, dot] = FILES.map((file) => {
       const parsed = parsePromptFile(file.name, file.text, file.format);
-      return applyEdits(file.text, promptChangeEdits(parsed, file.text, parsed.prompts[0]!, TO_NANO, { reasoningModel: true }));
+      return applyEdits(
+        file.text,
+        promptChangeEdits(parsed, file.text, parsed.prompts[0]!, TO_NANO, { reasoningModel: true }),
+      );
     });
     assert.match(markdown!, /# the classifier/);
     assert.match(v2!, /reasoningEffort: minimal/);
@@ -57,7 +90,10 @@ describe('promptChangeEdits writes a recommendation in every format', () => {
   it('a Batch line gets max_completion_tokens and loses max_tokens', () => {
     const file = FILES.find((candidate) => candidate.format === 'batch-jsonl')!;
     const parsed = parsePromptFile(file.name, file.text, file.format);
-    const after = applyEdits(file.text, promptChangeEdits(parsed, file.text, parsed.prompts[0]!, TO_NANO, { reasoningModel: true }));
+    const after = applyEdits(
+      file.text,
+      promptChangeEdits(parsed, file.text, parsed.prompts[0]!, TO_NANO, { reasoningModel: true }),
+    );
     const body = (JSON.parse(after) as { body: Record<string, unknown> }).body;
     assert.equal(body.max_completion_tokens, 208);
     assert.equal('max_tokens' in body, false);

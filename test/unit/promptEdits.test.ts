@@ -11,7 +11,10 @@ function withModel(file: string, text: string, format: PromptFormat, model: stri
 describe('setModelEdits', () => {
   it('replaces the model in place and keeps the rest of the front matter byte for byte', () => {
     const text = '---\n# cheap and fast\nmodel: gpt-4o   # chosen in review\nmax_tokens: 10\n---\nHi\n';
-    assert.equal(withModel('a.prompt.md', text, 'prompt-markdown', 'gpt-6-luna'), text.replace('gpt-4o ', 'gpt-6-luna '));
+    assert.equal(
+      withModel('a.prompt.md', text, 'prompt-markdown', 'gpt-6-luna'),
+      text.replace('gpt-4o ', 'gpt-6-luna '),
+    );
   });
   it('adds a model line to front matter that has none', () => {
     const text = '---\nmax_tokens: 10\n---\nHi\n';
@@ -34,11 +37,30 @@ describe('setModelEdits', () => {
     assert.match(result, /azure_deployment: gpt-4o-mini/);
   });
   it('rewrites every batch line, or only one', () => {
-    const text = ['a', 'b'].map((id) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] } })).join('\n');
+    const text = ['a', 'b']
+      .map((id) =>
+        JSON.stringify({
+          custom_id: id,
+          method: 'POST',
+          url: '/v1/chat/completions',
+          body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] },
+        }),
+      )
+      .join('\n');
     const all = parsePromptFile('j.jsonl', withModel('j.jsonl', text, 'batch-jsonl', 'gpt-4.1-nano'), 'batch-jsonl');
-    assert.deepEqual(all.prompts.map((prompt) => prompt.model), ['gpt-4.1-nano', 'gpt-4.1-nano']);
-    const one = parsePromptFile('j.jsonl', withModel('j.jsonl', text, 'batch-jsonl', 'gpt-4.1-nano', 'b'), 'batch-jsonl');
-    assert.deepEqual(one.prompts.map((prompt) => prompt.model), ['gpt-4o', 'gpt-4.1-nano']);
+    assert.deepEqual(
+      all.prompts.map((prompt) => prompt.model),
+      ['gpt-4.1-nano', 'gpt-4.1-nano'],
+    );
+    const one = parsePromptFile(
+      'j.jsonl',
+      withModel('j.jsonl', text, 'batch-jsonl', 'gpt-4.1-nano', 'b'),
+      'batch-jsonl',
+    );
+    assert.deepEqual(
+      one.prompts.map((prompt) => prompt.model),
+      ['gpt-4o', 'gpt-4.1-nano'],
+    );
   });
   it('cannot write into a .txt prompt', () => {
     assert.deepEqual(setModelEdits(parsePromptFile('p/a.txt', 'Hi', 'plain-text'), 'Hi', 'gpt-4o'), []);
@@ -60,7 +82,12 @@ describe('setMaxTokensEdits', () => {
     });
   }
   it('batch line: max_completion_tokens for reasoning models', () => {
-    const text = JSON.stringify({ custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'o3', messages: [{ role: 'user', content: 'x' }] } });
+    const text = JSON.stringify({
+      custom_id: 'a',
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: 'o3', messages: [{ role: 'user', content: 'x' }] },
+    });
     const parsed = parsePromptFile('j.jsonl', text, 'batch-jsonl');
     const result = applyEdits(text, setMaxTokensEdits(parsed, text, parsed.prompts[0]!, 64, true));
     assert.equal(JSON.parse(result).body.max_completion_tokens, 64);

@@ -26,12 +26,18 @@ describe('.prompt.md', () => {
     const prompt = parsed.prompts[0]!;
     assert.equal(prompt.model, 'gpt-4o');
     assert.equal(prompt.maxTokens, 256);
-    assert.deepEqual(prompt.parameters.map((parameter) => [parameter.name, parameter.value]), [['temperature', 0.2]]);
+    assert.deepEqual(
+      prompt.parameters.map((parameter) => [parameter.name, parameter.value]),
+      [['temperature', 0.2]],
+    );
     assert.equal(prompt.declaredTask, 'qa');
-    assert.deepEqual(prompt.messages.map((message) => [message.role, message.content]), [
-      ['system', 'You answer support questions.'],
-      ['user', 'Question: How do I reset my password?'],
-    ]);
+    assert.deepEqual(
+      prompt.messages.map((message) => [message.role, message.content]),
+      [
+        ['system', 'You answer support questions.'],
+        ['user', 'Question: How do I reset my password?'],
+      ],
+    );
     assert.deepEqual(prompt.variables, [{ name: 'question', value: 'How do I reset my password?', occurrences: 1 }]);
     assert.deepEqual(prompt.modelSpan, { start: { line: 1, character: 7 }, end: { line: 1, character: 13 } });
     assert.equal(prompt.span.start.line, 0);
@@ -39,11 +45,22 @@ describe('.prompt.md', () => {
 
   it('without role markers the whole body is one user message', () => {
     const parsed = parsePromptFile('a.prompt.md', '---\nmodel: gpt-4o-mini\n---\nSummarize this.\n', 'prompt-markdown');
-    assert.deepEqual(parsed.prompts[0]!.messages.map((message) => message.role), ['user']);
+    assert.deepEqual(
+      parsed.prompts[0]!.messages.map((message) => message.role),
+      ['user'],
+    );
   });
 
   it('broken YAML gives an error at the right line and still estimates the body', () => {
-    const text = ['---', 'model: gpt-4o', 'variables:', '  question: "unterminated', 'max_tokens: 5', '---', 'Hello {{question}}'].join('\n');
+    const text = [
+      '---',
+      'model: gpt-4o',
+      'variables:',
+      '  question: "unterminated',
+      'max_tokens: 5',
+      '---',
+      'Hello {{question}}',
+    ].join('\n');
     const parsed = parsePromptFile('b.prompt.md', text, 'prompt-markdown');
     const error = parsed.diagnostics.find((diagnostic) => diagnostic.code === 'front-matter-yaml');
     assert.ok(error, 'expected a YAML diagnostic');
@@ -68,7 +85,10 @@ describe('.prompt.md', () => {
 
   it('invalid max_tokens and unknown task are warnings, not exceptions', () => {
     const parsed = parsePromptFile('e.prompt.md', '---\nmax_tokens: lots\ntask: poetry\n---\nHi\n', 'prompt-markdown');
-    assert.deepEqual(parsed.diagnostics.map((diagnostic) => diagnostic.code).sort(), ['invalid-number', 'unknown-task']);
+    assert.deepEqual(parsed.diagnostics.map((diagnostic) => diagnostic.code).sort(), [
+      'invalid-number',
+      'unknown-task',
+    ]);
     assert.equal(parsed.prompts[0]!.maxTokens, undefined);
   });
 });
@@ -104,10 +124,13 @@ describe('.prompty', () => {
     const prompt = parsePromptFile('t.prompty', text, 'prompty').prompts[0]!;
     assert.equal(prompt.model, 'gpt-4o-mini');
     assert.equal(prompt.maxTokens, 10);
-    assert.deepEqual(prompt.messages.map((message) => [message.role, message.content]), [
-      ['system', 'You route tickets.'],
-      ['user', 'Charged twice for October: Charged twice'],
-    ]);
+    assert.deepEqual(
+      prompt.messages.map((message) => [message.role, message.content]),
+      [
+        ['system', 'You route tickets.'],
+        ['user', 'Charged twice for October: Charged twice'],
+      ],
+    );
     assert.equal(prompt.modelSpan?.start.line, 6);
   });
 });
@@ -135,36 +158,61 @@ describe('.prompt (Dotprompt)', () => {
     const prompt = parsePromptFile('x.prompt', text, 'dotprompt').prompts[0]!;
     assert.equal(prompt.model, 'gpt-4o-mini');
     assert.equal(prompt.maxTokens, 400);
-    assert.deepEqual(prompt.messages.map((message) => [message.role, message.content]), [
-      ['system', 'Extract fields as JSON.'],
-      ['user', 'Invoice 42 from ACME'],
-    ]);
+    assert.deepEqual(
+      prompt.messages.map((message) => [message.role, message.content]),
+      [
+        ['system', 'Extract fields as JSON.'],
+        ['user', 'Invoice 42 from ACME'],
+      ],
+    );
   });
 });
 
 describe('Batch .jsonl', () => {
   const lines = [
-    JSON.stringify({ custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5 } }),
-    JSON.stringify({ custom_id: 'b', method: 'POST', url: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: ['one', 'two'] } }),
+    JSON.stringify({
+      custom_id: 'a',
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 5 },
+    }),
+    JSON.stringify({
+      custom_id: 'b',
+      method: 'POST',
+      url: '/v1/embeddings',
+      body: { model: 'text-embedding-3-small', input: ['one', 'two'] },
+    }),
     '{"custom_id": "c", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "gpt-4o", ',
     JSON.stringify({ custom_id: 'd', method: 'POST', url: '/v1/chat/completions' }),
-    JSON.stringify({ custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o', messages: [] } }),
+    JSON.stringify({
+      custom_id: 'a',
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: 'gpt-4o', messages: [] },
+    }),
     '',
   ];
   const parsed = parsePromptFile('jobs.jsonl', lines.join('\n'), 'batch-jsonl');
 
   it('turns each valid line into a prompt with its custom_id', () => {
-    assert.deepEqual(parsed.prompts.map((prompt) => [prompt.id, prompt.kind, prompt.model]), [
-      ['a', 'chat', 'gpt-4o-mini'],
-      ['b', 'embedding', 'text-embedding-3-small'],
-    ]);
+    assert.deepEqual(
+      parsed.prompts.map((prompt) => [prompt.id, prompt.kind, prompt.model]),
+      [
+        ['a', 'chat', 'gpt-4o-mini'],
+        ['b', 'embedding', 'text-embedding-3-small'],
+      ],
+    );
     assert.deepEqual(parsed.prompts[1]!.embeddingInputs, ['one', 'two']);
     assert.equal(parsed.prompts[0]!.span.start.line, 0);
     assert.equal(parsed.prompts[1]!.span.start.line, 1);
   });
 
   it('reports a malformed line, a line missing body and a duplicate custom_id at their lines', () => {
-    const byLine = parsed.diagnostics.map((diagnostic) => [diagnostic.span.start.line, diagnostic.code, diagnostic.severity]);
+    const byLine = parsed.diagnostics.map((diagnostic) => [
+      diagnostic.span.start.line,
+      diagnostic.code,
+      diagnostic.severity,
+    ]);
     assert.deepEqual(byLine, [
       [2, 'batch-json', 'error'],
       [3, 'batch-line', 'error'],
@@ -183,7 +231,10 @@ describe('Batch .jsonl', () => {
 describe('plain text and refusals', () => {
   it('a .txt prompt is one user message', () => {
     const prompt = parsePromptFile('prompts/a.txt', '\n  Write a haiku.  \n', 'plain-text').prompts[0]!;
-    assert.deepEqual(prompt.messages.map((message) => message.content), ['Write a haiku.']);
+    assert.deepEqual(
+      prompt.messages.map((message) => message.content),
+      ['Write a haiku.'],
+    );
   });
   it('refuses a 10 MB file with its size and what to do', () => {
     const parsed = parsePromptFile('big.prompt.md', 'x'.repeat(10 * 1024 * 1024), 'prompt-markdown');
@@ -195,7 +246,17 @@ describe('plain text and refusals', () => {
     assert.equal(parsed.diagnostics[0]?.code, 'binary-file');
   });
   it('never throws on odd input', () => {
-    for (const text of ['', '---', '---\n---', '---\n- a\n- b\n---\nx', '{{', '}}{{a', 'system:', '\u0085\u2028', '---\n: :\n---']) {
+    for (const text of [
+      '',
+      '---',
+      '---\n---',
+      '---\n- a\n- b\n---\nx',
+      '{{',
+      '}}{{a',
+      'system:',
+      '\u0085\u2028',
+      '---\n: :\n---',
+    ]) {
       for (const format of ['prompt-markdown', 'prompty', 'dotprompt', 'batch-jsonl', 'plain-text'] as const) {
         assert.doesNotThrow(() => parsePromptFile('f', text, format));
       }

@@ -33,7 +33,10 @@ describe('recommendModel', () => {
       return model.reasoning && lowest ? Math.ceil((200 + 2 * DEFAULT_REASONING_TOKENS[lowest]) / 8) * 8 : 200;
     };
     const cheapest = eligible
-      .map((model) => ({ id: model.id, total: estimateCost(pricing.priceFor(model.id)!, estimate.inputTokens, bound(model)).total }))
+      .map((model) => ({
+        id: model.id,
+        total: estimateCost(pricing.priceFor(model.id)!, estimate.inputTokens, bound(model)).total,
+      }))
       .sort((left, right) => left.total - right.total)[0]!;
     assert.equal(recommendation.model, cheapest.id);
     assert.ok(Math.abs(recommendation.saving - (estimate.cost!.total - recommendation.cost.total)) < 1e-15);
@@ -60,12 +63,21 @@ describe('recommendModel', () => {
   });
 
   it('considers overrides that declare a tier (a $0 local model wins)', async () => {
-    const recommendation = (await recommendationFor('gpt-4o', 'qa', 'Hi', 100, { 'local-llama': { input: 0, output: 0, tier: 2, contextWindow: 32000, maxOutput: 4096 } })).recommendation;
+    const recommendation = (
+      await recommendationFor('gpt-4o', 'qa', 'Hi', 100, {
+        'local-llama': { input: 0, output: 0, tier: 2, contextWindow: 32000, maxOutput: 4096 },
+      })
+    ).recommendation;
     assert.equal(recommendation?.model, 'local-llama');
   });
 
   it('embedding prompts are only compared with embedding models', async () => {
-    const line = JSON.stringify({ custom_id: 'e', method: 'POST', url: '/v1/embeddings', body: { model: 'text-embedding-3-large', input: 'hello' } });
+    const line = JSON.stringify({
+      custom_id: 'e',
+      method: 'POST',
+      url: '/v1/embeddings',
+      body: { model: 'text-embedding-3-large', input: 'hello' },
+    });
     await tokenizers.load('cl100k_base');
     const estimator = testEstimator(tokenizers);
     const file = await estimator.estimate(parsePromptFile('e.jsonl', line, 'batch-jsonl'), line);
@@ -93,7 +105,10 @@ describe('recommendModel', () => {
     const recommendation = estimatePrompt(estimate.prompt, onlyReasoning).recommendation!;
     const applied = applyPromptChanges(estimate.prompt, recommendation.changes);
     assert.deepEqual(requestProblems(applied, resolveModel(recommendation.model)), []);
-    assert.match(recommendation.summary, new RegExp(`^${recommendation.model.replace('.', '\\.')} · .*~\\$[0-9.]+ \\(−\\d+%\\)$`));
+    assert.match(
+      recommendation.summary,
+      new RegExp(`^${recommendation.model.replace('.', '\\.')} · .*~\\$[0-9.]+ \\(−\\d+%\\)$`),
+    );
   });
 
   it('prefers a candidate that needs no edits when it costs about the same as a cheaper one that does', async () => {
@@ -106,16 +121,28 @@ describe('recommendModel', () => {
     const plainRate = (reasonerRate * (inputTokens + reasonerCap) * 1.05) / (inputTokens + 10);
     const limits = { tier: 1 as const, maxOutput: 4096, contextWindow: 8000 };
     const overrides = {
-      'cheap-reasoner': { input: reasonerRate, output: reasonerRate, reasoning: true, reasoningEfforts: ['minimal' as const], ...limits },
+      'cheap-reasoner': {
+        input: reasonerRate,
+        output: reasonerRate,
+        reasoning: true,
+        reasoningEfforts: ['minimal' as const],
+        ...limits,
+      },
       'plain-small': { input: plainRate, output: plainRate, ...limits },
     };
     const estimate = (await testEstimator(tokenizers, overrides).estimate(parsed, text)).estimates[0]!;
     assert.equal(estimate.recommendation?.model, 'plain-small');
     assert.deepEqual(estimate.recommendation.changes, [{ kind: 'set-model', model: 'plain-small' }]);
     // At 20% dearer the cheaper reasoner wins, with its edits.
-    const dearer = { ...overrides, 'plain-small': { ...overrides['plain-small'], input: plainRate * 1.2, output: plainRate * 1.2 } };
+    const dearer = {
+      ...overrides,
+      'plain-small': { ...overrides['plain-small'], input: plainRate * 1.2, output: plainRate * 1.2 },
+    };
     const second = (await testEstimator(tokenizers, dearer).estimate(parsed, text)).estimates[0]!;
     assert.equal(second.recommendation?.model, 'cheap-reasoner');
-    assert.equal(second.recommendation.summary.split(' · ').slice(0, 4).join(' · '), `cheap-reasoner · reasoning_effort minimal · drops temperature 0 · max_completion_tokens 10→${reasonerCap}`);
+    assert.equal(
+      second.recommendation.summary.split(' · ').slice(0, 4).join(' · '),
+      `cheap-reasoner · reasoning_effort minimal · drops temperature 0 · max_completion_tokens 10→${reasonerCap}`,
+    );
   });
 });

@@ -10,8 +10,16 @@ import { ledgerEntry, testPrices } from './support/reportLedger';
 const now = new Date('2026-11-20T12:00:00.000Z');
 // 40 prompt files, file i costing i cents; one truncated answer (money spent, no saving) and a Responses call.
 const ledger = [
-  ...Array.from({ length: 40 }, (_, index) => ledgerEntry({ time: '2026-11-19T10:00:00Z', source: `prompts/p${index}.prompt.md`, costUsd: (index + 1) / 100 })),
-  ledgerEntry({ time: '2026-11-19T11:00:00Z', source: 'prompts/p0.prompt.md', costUsd: 0.5, outcome: 'truncated' as never, endpoint: 'responses' as never }),
+  ...Array.from({ length: 40 }, (_, index) =>
+    ledgerEntry({ time: '2026-11-19T10:00:00Z', source: `prompts/p${index}.prompt.md`, costUsd: (index + 1) / 100 }),
+  ),
+  ledgerEntry({
+    time: '2026-11-19T11:00:00Z',
+    source: 'prompts/p0.prompt.md',
+    costUsd: 0.5,
+    outcome: 'truncated' as never,
+    endpoint: 'responses' as never,
+  }),
 ];
 
 describe('capped report lists', () => {
@@ -27,14 +35,32 @@ describe('capped report lists', () => {
     const complete = buildCostReport(ledger, { now, pricing: testPrices, complete: true });
     assert.equal(complete.byFile.length, 40);
     assert.deepEqual(complete.more, { byModel: 0, byFile: 0, byRun: 0, topPrompts: 0, recentRuns: 0 });
-    assert.equal(reportToCsv(complete).split('\r\n').filter((line) => line.startsWith('file,')).length, 40, 'the CSV export has every file');
+    assert.equal(
+      reportToCsv(complete)
+        .split('\r\n')
+        .filter((line) => line.startsWith('file,')).length,
+      40,
+      'the CSV export has every file',
+    );
     assert.deepEqual(complete.spend.range, capped.spend.range, 'capping changes what is listed, not the totals');
   });
 
   test('outcomes and endpoints are counted by value, new values included', () => {
     const report = buildCostReport(ledger, { now, pricing: testPrices });
-    assert.deepEqual(report.outcomes.map((outcome) => [outcome.name, outcome.calls, outcome.spend.knownUsd]), [['ok', 40, 8.2], ['truncated', 1, 0.5]]);
-    assert.deepEqual(report.endpoints.map((endpoint) => [endpoint.name, endpoint.calls]), [['chat.completions', 40], ['responses', 1]]);
+    assert.deepEqual(
+      report.outcomes.map((outcome) => [outcome.name, outcome.calls, outcome.spend.knownUsd]),
+      [
+        ['ok', 40, 8.2],
+        ['truncated', 1, 0.5],
+      ],
+    );
+    assert.deepEqual(
+      report.endpoints.map((endpoint) => [endpoint.name, endpoint.calls]),
+      [
+        ['chat.completions', 40],
+        ['responses', 1],
+      ],
+    );
     assert.match(reportText(report), /truncated 1 \(\$0\.50/);
   });
 });

@@ -32,12 +32,21 @@ describe('report messages', () => {
   });
 
   test('host → webview: a real snapshot passes; damaged ones do not', () => {
-    const report = buildCostReport([ledgerEntry({ source: 'a.prompt.md', costUsd: 0.1 }), ledgerEntry({ cache: 'disk', avoidedCostUsd: 0.1, runId: 'r' })], { now: new Date('2026-11-20T12:00:00Z'), pricing: testPrices });
+    const report = buildCostReport(
+      [
+        ledgerEntry({ source: 'a.prompt.md', costUsd: 0.1 }),
+        ledgerEntry({ cache: 'disk', avoidedCostUsd: 0.1, runId: 'r' }),
+      ],
+      { now: new Date('2026-11-20T12:00:00Z'), pricing: testPrices },
+    );
     const snapshot = { type: 'snapshot', report, range: 'month', workspaceName: 'work', problem: null };
     assert.equal(isReportHostMessage(JSON.parse(JSON.stringify(snapshot))), true);
     assert.equal(isReportHostMessage({ ...snapshot, range: 'year' }), false);
     assert.equal(isReportHostMessage({ ...snapshot, report: { ...report, byFile: [{ name: 1 }] } }), false);
-    assert.equal(isReportHostMessage({ ...snapshot, report: { ...report, spend: { ...report.spend, month: { usd: '1' } } } }), false);
+    assert.equal(
+      isReportHostMessage({ ...snapshot, report: { ...report, spend: { ...report.spend, month: { usd: '1' } } } }),
+      false,
+    );
     assert.equal(isReportHostMessage({ ...snapshot, report: { ...report, version: 2 } }), false);
   });
 });

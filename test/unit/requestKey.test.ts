@@ -37,7 +37,8 @@ describe('requestKey', () => {
       { ...base, user: 'someone@example.com' },
       { ...base, metadata: { job: '7' }, store: true, safety_identifier: 'x', prompt_cache_key: 'y' },
     ];
-    for (const variant of variants) assert.equal(requestKey('chat.completions', variant, namespace), plain, JSON.stringify(variant));
+    for (const variant of variants)
+      assert.equal(requestKey('chat.completions', variant, namespace), plain, JSON.stringify(variant));
   });
 
   test('differs on every answer-changing parameter', () => {
@@ -63,11 +64,17 @@ describe('requestKey', () => {
   test('differs by endpoint and by backend namespace', () => {
     const input = { model: 'text-embedding-3-small', input: 'hello' };
     assert.notEqual(requestKey('embeddings', input, namespace), requestKey('chat.completions', input, namespace));
-    assert.notEqual(requestKey('embeddings', input, namespace), requestKey('embeddings', input, 'http://127.0.0.1:8080/v1'));
+    assert.notEqual(
+      requestKey('embeddings', input, namespace),
+      requestKey('embeddings', input, 'http://127.0.0.1:8080/v1'),
+    );
   });
 
   test('array order matters (messages are a conversation)', () => {
-    const two = [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }];
+    const two = [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: 'b' },
+    ];
     assert.notEqual(
       requestKey('chat.completions', { ...base, messages: two }, namespace),
       requestKey('chat.completions', { ...base, messages: [...two].reverse() }, namespace),
@@ -78,14 +85,24 @@ describe('requestKey', () => {
 describe('cacheNamespaceForBaseUrl', () => {
   test('keeps scheme, host, port and path; drops credentials, query and fragment', () => {
     const secret = fakeApiKey('proj-abcdefghijklmnop');
-    const namespaceWithSecrets = cacheNamespaceForBaseUrl(`https://user:${secret}@proxy.example.com:8443/openai/v1/?api-key=${secret}#${secret}`);
+    const namespaceWithSecrets = cacheNamespaceForBaseUrl(
+      `https://user:${secret}@proxy.example.com:8443/openai/v1/?api-key=${secret}#${secret}`,
+    );
     assert.equal(namespaceWithSecrets, 'https://proxy.example.com:8443/openai/v1');
     assert.doesNotMatch(namespaceWithSecrets, /sk-proj/);
   });
 
   test('the key never depends on the API key: the same request through URLs with different credentials', () => {
-    const first = requestKey('chat.completions', base, cacheNamespaceForBaseUrl(`https://alice:${fakeApiKey('aaaaaaaaaaaa')}@proxy.example.com/v1`));
-    const second = requestKey('chat.completions', base, cacheNamespaceForBaseUrl(`https://bob:${fakeApiKey('bbbbbbbbbbbb')}@proxy.example.com/v1?key=x`));
+    const first = requestKey(
+      'chat.completions',
+      base,
+      cacheNamespaceForBaseUrl(`https://alice:${fakeApiKey('aaaaaaaaaaaa')}@proxy.example.com/v1`),
+    );
+    const second = requestKey(
+      'chat.completions',
+      base,
+      cacheNamespaceForBaseUrl(`https://bob:${fakeApiKey('bbbbbbbbbbbb')}@proxy.example.com/v1?key=x`),
+    );
     assert.equal(first, second);
   });
 });

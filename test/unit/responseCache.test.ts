@@ -36,11 +36,19 @@ describe('ResponseCache', () => {
     await redis.set('k', '7');
     const cache = new ResponseCache([memory, disk, redis]);
     assert.equal(await cache.peek('k', parseNumber), 'redis');
-    assert.equal(await cache.peek('bad', parseNumber), 'redis', 'the unparsable disk value is skipped, as get skips it');
+    assert.equal(
+      await cache.peek('bad', parseNumber),
+      'redis',
+      'the unparsable disk value is skipped, as get skips it',
+    );
     assert.equal(await cache.peek('missing', parseNumber), undefined);
     assert.equal(await memory.get('k'), undefined, 'nothing copied upwards');
     assert.equal(await disk.get('bad'), '"not a number"', 'nothing deleted');
-    assert.deepEqual(await cache.get('k', parseNumber), { value: 7, tier: 'redis' }, 'the run then hits the tier the plan named');
+    assert.deepEqual(
+      await cache.get('k', parseNumber),
+      { value: 7, tier: 'redis' },
+      'the run then hits the tier the plan named',
+    );
   });
   test('a hit in the lowest tier fills every tier above it', async () => {
     const memory = namedTier('memory');
@@ -75,6 +83,9 @@ describe('ResponseCache', () => {
   test('set writes every tier', async () => {
     const tiers = [namedTier('memory'), namedTier('disk'), namedTier('redis')];
     await new ResponseCache(tiers).set('k', '1');
-    assert.deepEqual(tiers.map((tier) => tier.writes), [['k'], ['k'], ['k']]);
+    assert.deepEqual(
+      tiers.map((tier) => tier.writes),
+      [['k'], ['k'], ['k']],
+    );
   });
 });

@@ -11,7 +11,11 @@ test('a chat-shaped body becomes the Responses shape: instructions, input items,
       { role: 'system', content: 'You classify tickets.' },
       { role: 'developer', content: 'Answer in JSON.' },
       { role: 'user', content: [{ type: 'text', text: 'Printer on fire' }] },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"id":1}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"id":1}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: 'found' },
     ],
     max_completion_tokens: 300,
@@ -44,26 +48,44 @@ test('a chat-shaped body becomes the Responses shape: instructions, input items,
     tool_choice: { type: 'function', name: 'lookup' },
     include: ['message.output_text.logprobs'],
   });
-  assert.deepEqual(toResponsesRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5, response_format: { type: 'json_object' } }), {
-    model: 'gpt-4o',
-    input: [{ role: 'user', content: 'hi' }],
-    max_output_tokens: 5,
-    text: { format: { type: 'json_object' } },
-  });
+  assert.deepEqual(
+    toResponsesRequest({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 5,
+      response_format: { type: 'json_object' },
+    }),
+    {
+      model: 'gpt-4o',
+      input: [{ role: 'user', content: 'hi' }],
+      max_output_tokens: 5,
+      text: { format: { type: 'json_object' } },
+    },
+  );
 });
 
 test('parameters Responses cannot carry are refused with what to do, not dropped', () => {
   for (const extra of [{ stop: ['\n'] }, { seed: 7 }, { presence_penalty: 1 }, { logit_bias: { '1': 2 } }, { n: 2 }]) {
     assert.throws(
       () => toResponsesRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], ...extra }),
-      (error: unknown) => error instanceof PromptMeterError && error.reason === 'badRequest' && error.message.includes(`'${Object.keys(extra)[0]}'`) && /api: chat/.test(error.action ?? ''),
+      (error: unknown) =>
+        error instanceof PromptMeterError &&
+        error.reason === 'badRequest' &&
+        error.message.includes(`'${Object.keys(extra)[0]}'`) &&
+        /api: chat/.test(error.action ?? ''),
     );
   }
   assert.doesNotThrow(() => toResponsesRequest({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], n: 1 }));
 });
 
 test('a Responses answer reads as the chat completion it amounts to', () => {
-  const usage = { input_tokens: 1300, input_tokens_details: { cached_tokens: 1152 }, output_tokens: 90, output_tokens_details: { reasoning_tokens: 64 }, total_tokens: 1390 };
+  const usage = {
+    input_tokens: 1300,
+    input_tokens_details: { cached_tokens: 1152 },
+    output_tokens: 90,
+    output_tokens_details: { reasoning_tokens: 64 },
+    total_tokens: 1390,
+  };
   const completed = fromResponsesAnswer({
     id: 'resp_1',
     object: 'response',
@@ -72,7 +94,15 @@ test('a Responses answer reads as the chat completion it amounts to', () => {
     status: 'completed',
     output: [
       { type: 'reasoning', id: 'rs_1', summary: [] },
-      { type: 'message', id: 'msg_1', role: 'assistant', content: [{ type: 'output_text', text: 'Hello ' }, { type: 'output_text', text: 'there.' }] },
+      {
+        type: 'message',
+        id: 'msg_1',
+        role: 'assistant',
+        content: [
+          { type: 'output_text', text: 'Hello ' },
+          { type: 'output_text', text: 'there.' },
+        ],
+      },
     ],
     usage,
   });
@@ -81,13 +111,44 @@ test('a Responses answer reads as the chat completion it amounts to', () => {
     object: 'chat.completion',
     created: 1_700_000_000,
     model: 'gpt-5-mini',
-    choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: 'Hello there.', refusal: null } }],
-    usage: { prompt_tokens: 1300, completion_tokens: 90, total_tokens: 1390, prompt_tokens_details: { cached_tokens: 1152 }, completion_tokens_details: { reasoning_tokens: 64 } },
+    choices: [
+      {
+        index: 0,
+        finish_reason: 'stop',
+        logprobs: null,
+        message: { role: 'assistant', content: 'Hello there.', refusal: null },
+      },
+    ],
+    usage: {
+      prompt_tokens: 1300,
+      completion_tokens: 90,
+      total_tokens: 1390,
+      prompt_tokens_details: { cached_tokens: 1152 },
+      completion_tokens_details: { reasoning_tokens: 64 },
+    },
   });
-  const incomplete = fromResponsesAnswer({ id: 'resp_2', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'reasoning', summary: [] }] });
-  assert.deepEqual([incomplete.choices[0]?.finish_reason, incomplete.choices[0]?.message.content, incomplete.usage], ['length', null, undefined]);
-  const filtered = fromResponsesAnswer({ status: 'incomplete', incomplete_details: { reason: 'content_filter' }, output: [] });
+  const incomplete = fromResponsesAnswer({
+    id: 'resp_2',
+    status: 'incomplete',
+    incomplete_details: { reason: 'max_output_tokens' },
+    output: [{ type: 'reasoning', summary: [] }],
+  });
+  assert.deepEqual(
+    [incomplete.choices[0]?.finish_reason, incomplete.choices[0]?.message.content, incomplete.usage],
+    ['length', null, undefined],
+  );
+  const filtered = fromResponsesAnswer({
+    status: 'incomplete',
+    incomplete_details: { reason: 'content_filter' },
+    output: [],
+  });
   assert.equal(filtered.choices[0]?.finish_reason, 'content_filter');
-  const tool = fromResponsesAnswer({ status: 'completed', output: [{ type: 'function_call', call_id: 'call_9', name: 'lookup', arguments: '{}' }] });
-  assert.deepEqual([tool.choices[0]?.finish_reason, tool.choices[0]?.message.tool_calls], ['tool_calls', [{ id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '{}' } }]]);
+  const tool = fromResponsesAnswer({
+    status: 'completed',
+    output: [{ type: 'function_call', call_id: 'call_9', name: 'lookup', arguments: '{}' }],
+  });
+  assert.deepEqual(
+    [tool.choices[0]?.finish_reason, tool.choices[0]?.message.tool_calls],
+    ['tool_calls', [{ id: 'call_9', type: 'function', function: { name: 'lookup', arguments: '{}' } }]],
+  );
 });

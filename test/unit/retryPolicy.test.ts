@@ -12,11 +12,23 @@ const wallClockMs = Date.UTC(2026, 0, 1);
 const context = { timedOut: false, cancelled: false, apiKey: fakeApiKey('proj-SECRETSECRETSECRET'), wallClockMs };
 const policy = new RetryPolicy({ random: () => 0.5 });
 
-function apiError(status: number, body: { message: string; type?: string; code?: string } | undefined, headers: Record<string, string> = {}): APIError {
-  return APIError.generate(status, body === undefined ? undefined : { error: body }, body === undefined ? 'Not Found' : undefined, new Headers(headers));
+function apiError(
+  status: number,
+  body: { message: string; type?: string; code?: string } | undefined,
+  headers: Record<string, string> = {},
+): APIError {
+  return APIError.generate(
+    status,
+    body === undefined ? undefined : { error: body },
+    body === undefined ? 'Not Found' : undefined,
+    new Headers(headers),
+  );
 }
 
-function classify(error: unknown, overrides: Partial<typeof context> = {}): { error: PromptMeterError; decision: RetryDecision } {
+function classify(
+  error: unknown,
+  overrides: Partial<typeof context> = {},
+): { error: PromptMeterError; decision: RetryDecision } {
   const converted = toPromptMeterError(error, { ...context, ...overrides });
   return { error: converted, decision: policy.decide(converted) };
 }
@@ -26,13 +38,23 @@ const table: Array<[string, () => unknown, RetryDecision, FailureReason]> = [
   ['409 conflict', () => apiError(409, { message: 'Conflict' }), 'retry', 'conflict'],
   [
     '429 rate_limit_exceeded',
-    () => apiError(429, { message: 'Rate limit reached for gpt-4o-mini on requests per min (RPM)', type: 'requests', code: 'rate_limit_exceeded' }),
+    () =>
+      apiError(429, {
+        message: 'Rate limit reached for gpt-4o-mini on requests per min (RPM)',
+        type: 'requests',
+        code: 'rate_limit_exceeded',
+      }),
     'retry',
     'rateLimited',
   ],
   [
     '429 insufficient_quota',
-    () => apiError(429, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }),
+    () =>
+      apiError(429, {
+        message: 'You exceeded your current quota',
+        type: 'insufficient_quota',
+        code: 'insufficient_quota',
+      }),
     'stopRun',
     'insufficientQuota',
   ],
@@ -51,27 +73,67 @@ const table: Array<[string, () => unknown, RetryDecision, FailureReason]> = [
   ['502', () => apiError(502, { message: 'Bad gateway' }), 'retry', 'server'],
   ['503', () => apiError(503, { message: 'The engine is currently overloaded' }), 'retry', 'server'],
   ['504', () => apiError(504, { message: 'Gateway timeout' }), 'retry', 'server'],
-  ['400', () => apiError(400, { message: "Invalid value for 'temperature'", type: 'invalid_request_error' }), 'fatal', 'badRequest'],
+  [
+    '400',
+    () => apiError(400, { message: "Invalid value for 'temperature'", type: 'invalid_request_error' }),
+    'fatal',
+    'badRequest',
+  ],
   [
     '400 context length',
-    () => apiError(400, { message: "This model's maximum context length is 128000 tokens", code: 'context_length_exceeded' }),
+    () =>
+      apiError(400, {
+        message: "This model's maximum context length is 128000 tokens",
+        code: 'context_length_exceeded',
+      }),
     'fatal',
     'contextLength',
   ],
-  ['401', () => apiError(401, { message: 'Incorrect API key provided', code: 'invalid_api_key' }), 'stopRun', 'authentication'],
+  [
+    '401',
+    () => apiError(401, { message: 'Incorrect API key provided', code: 'invalid_api_key' }),
+    'stopRun',
+    'authentication',
+  ],
   ['403', () => apiError(403, { message: 'Project does not have access to model' }), 'stopRun', 'permission'],
   ['404', () => apiError(404, { message: 'The model does not exist', code: 'model_not_found' }), 'fatal', 'notFound'],
-  ['404 on the route', () => apiError(404, { message: 'Invalid URL (POST /chat/completions)', type: 'invalid_request_error' }), 'stopRun', 'notAnApi'],
+  [
+    '404 on the route',
+    () => apiError(404, { message: 'Invalid URL (POST /chat/completions)', type: 'invalid_request_error' }),
+    'stopRun',
+    'notAnApi',
+  ],
   ['404 from a web server', () => apiError(404, undefined), 'stopRun', 'notAnApi'],
   [
     'connection refused',
-    () => new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) }) }),
+    () =>
+      new APIConnectionError({
+        message: 'Connection error.',
+        cause: Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+        }),
+      }),
     'retry',
     'unreachable',
   ],
   ['422', () => apiError(422, { message: 'Unprocessable' }), 'fatal', 'badRequest'],
-  ['connection reset', () => new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }), 'retry', 'connection'],
-  ['body cut off mid-stream', () => new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }), 'retry', 'connection'],
+  [
+    'connection reset',
+    () =>
+      new APIConnectionError({
+        message: 'Connection error.',
+        cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      }),
+    'retry',
+    'connection',
+  ],
+  [
+    'body cut off mid-stream',
+    () =>
+      new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) }),
+    'retry',
+    'connection',
+  ],
   ['SDK timeout', () => new APIConnectionTimeoutError(), 'retry', 'timeout'],
   ['malformed JSON in a 200', () => new SyntaxError('Unexpected end of JSON input'), 'retry', 'malformedResponse'],
   ['an unknown error', () => new Error('something odd'), 'fatal', 'unknown'],
@@ -87,9 +149,14 @@ describe('retry classification', () => {
   }
 
   test('insufficient_quota becomes the typed InsufficientQuotaError that says what to do', () => {
-    const { error } = classify(apiError(429, { message: 'You exceeded your current quota', code: 'insufficient_quota' }));
+    const { error } = classify(
+      apiError(429, { message: 'You exceeded your current quota', code: 'insufficient_quota' }),
+    );
     assert.ok(error instanceof InsufficientQuotaError);
-    assert.match(error.message, /out of quota: add credit at platform\.openai\.com\/account\/billing, then resume the run/);
+    assert.match(
+      error.message,
+      /out of quota: add credit at platform\.openai\.com\/account\/billing, then resume the run/,
+    );
     assert.ok(error.action);
   });
 
@@ -100,27 +167,42 @@ describe('retry classification', () => {
 
   test('our own timer firing is a retryable timeout; the caller aborting is a fatal cancellation', () => {
     assert.deepEqual(
-      [classify(new APIUserAbortError(), { timedOut: true }).decision, classify(new APIUserAbortError(), { timedOut: true }).error.reason],
+      [
+        classify(new APIUserAbortError(), { timedOut: true }).decision,
+        classify(new APIUserAbortError(), { timedOut: true }).error.reason,
+      ],
       ['retry', 'timeout'],
     );
     assert.deepEqual(
-      [classify(new APIUserAbortError(), { cancelled: true }).decision, classify(new APIUserAbortError(), { cancelled: true }).error.reason],
+      [
+        classify(new APIUserAbortError(), { cancelled: true }).decision,
+        classify(new APIUserAbortError(), { cancelled: true }).error.reason,
+      ],
       ['fatal', 'cancelled'],
     );
   });
 
   test('a 429 carries the server retry-after into the error', () => {
-    const { error } = classify(apiError(429, { message: 'slow down', code: 'rate_limit_exceeded' }, { 'retry-after-ms': '1234' }));
+    const { error } = classify(
+      apiError(429, { message: 'slow down', code: 'rate_limit_exceeded' }, { 'retry-after-ms': '1234' }),
+    );
     assert.equal(error.retryAfterMs, 1234);
   });
 
   test('the API key never appears in the error, even when the server echoes it', () => {
-    const { error } = classify(apiError(401, { message: `Incorrect API key provided: ${context.apiKey}. Also ${fakeApiKey('otherKEY1234567890')}.` }));
+    const { error } = classify(
+      apiError(401, {
+        message: `Incorrect API key provided: ${context.apiKey}. Also ${fakeApiKey('otherKEY1234567890')}.`,
+      }),
+    );
     assert.doesNotMatch(error.message, /SECRETSECRET/);
     assert.doesNotMatch(error.message, /otherKEY/);
     assert.match(error.message, /\[redacted\]/);
     const azureKey = '0123456789abcdef'.repeat(2); // Azure keys are 32 hex digits
-    const azure = toPromptMeterError(apiError(401, { message: `Access denied due to invalid key ${azureKey}` }), { ...context, apiKey: azureKey });
+    const azure = toPromptMeterError(apiError(401, { message: `Access denied due to invalid key ${azureKey}` }), {
+      ...context,
+      apiKey: azureKey,
+    });
     assert.doesNotMatch(azure.message, new RegExp(azureKey));
   });
 });
@@ -132,7 +214,14 @@ describe('backoff', () => {
   test('exponential ceiling with equal jitter: within [ceiling/2, ceiling)', () => {
     const low = new RetryPolicy({ random: () => 0, baseDelayMs: 500, maxDelayMs: 30_000 });
     const high = new RetryPolicy({ random: () => 0.999_999, baseDelayMs: 500, maxDelayMs: 30_000 });
-    for (const [retry, ceiling] of [[1, 500], [2, 1_000], [3, 2_000], [4, 4_000], [7, 30_000], [20, 30_000]] as const) {
+    for (const [retry, ceiling] of [
+      [1, 500],
+      [2, 1_000],
+      [3, 2_000],
+      [4, 4_000],
+      [7, 30_000],
+      [20, 30_000],
+    ] as const) {
       assert.equal(low.delayMs(retry, server), ceiling / 2);
       const top = high.delayMs(retry, server);
       assert.ok(top < ceiling && top > ceiling * 0.999, `retry ${retry}: ${top} vs ${ceiling}`);
@@ -159,8 +248,14 @@ describe('backoff', () => {
 
   test('a retry-after beyond maxRetryAfterMs is not waited for', () => {
     const strict = new RetryPolicy({ random: () => 0, maxRetryAfterMs: 10_000 });
-    assert.equal(strict.decide(new PromptMeterError({ reason: 'rateLimited', message: '429', retryAfterMs: 10_001 })), 'fatal');
-    assert.equal(strict.decide(new PromptMeterError({ reason: 'rateLimited', message: '429', retryAfterMs: 10_000 })), 'retry');
+    assert.equal(
+      strict.decide(new PromptMeterError({ reason: 'rateLimited', message: '429', retryAfterMs: 10_001 })),
+      'fatal',
+    );
+    assert.equal(
+      strict.decide(new PromptMeterError({ reason: 'rateLimited', message: '429', retryAfterMs: 10_000 })),
+      'retry',
+    );
   });
 });
 
@@ -168,18 +263,32 @@ describe('what cannot succeed stops at once, and says where', () => {
   const baseUrl = 'http://user:secret@127.0.0.1:9/v1';
   test('an unreachable host: two quick retries (under a second in all), then the run stops naming the URL without credentials', () => {
     const refused = toPromptMeterError(
-      new APIConnectionError({ message: 'Connection error.', cause: Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }) }),
+      new APIConnectionError({
+        message: 'Connection error.',
+        cause: Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        }),
+      }),
       { ...context, baseUrl },
     );
-    assert.deepEqual([0, 1, 2].map((retries) => policy.decide(refused, retries)), ['retry', 'retry', 'stopRun']);
+    assert.deepEqual(
+      [0, 1, 2].map((retries) => policy.decide(refused, retries)),
+      ['retry', 'retry', 'stopRun'],
+    );
     assert.ok(policy.delayMs(1, refused) + policy.delayMs(2, refused) < 1000);
     assert.equal(refused.message, 'Cannot reach http://127.0.0.1:9/v1: connection refused (is the server running?).');
     assert.equal(stopsTheRun(refused), true);
   });
 
   test('a base URL without /v1 answering 404 on the route: "did you mean <url>/v1?"', () => {
-    const error = toPromptMeterError(apiError(404, { message: 'Invalid URL (POST /chat/completions)', type: 'invalid_request_error' }), { ...context, baseUrl: 'http://127.0.0.1:8080' });
+    const error = toPromptMeterError(
+      apiError(404, { message: 'Invalid URL (POST /chat/completions)', type: 'invalid_request_error' }),
+      { ...context, baseUrl: 'http://127.0.0.1:8080' },
+    );
     assert.equal(error.reason, 'notAnApi');
-    assert.match(error.message, /^http:\/\/127\.0\.0\.1:8080 does not look like an OpenAI-compatible API \(404: Invalid URL .*\) — did you mean http:\/\/127\.0\.0\.1:8080\/v1\?$/);
+    assert.match(
+      error.message,
+      /^http:\/\/127\.0\.0\.1:8080 does not look like an OpenAI-compatible API \(404: Invalid URL .*\) — did you mean http:\/\/127\.0\.0\.1:8080\/v1\?$/,
+    );
   });
 });

@@ -53,27 +53,40 @@ describe('runWithRetries', () => {
     const policy = new RetryPolicy({ random: () => 0 });
     let attempts = 0;
     await drive(
-      runWithRetries(async () => {
-        attempts += 1;
-        if (attempts === 1) throw failure('rateLimited', 2_500);
-        return 'ok';
-      }, { policy, clock }),
+      runWithRetries(
+        async () => {
+          attempts += 1;
+          if (attempts === 1) throw failure('rateLimited', 2_500);
+          return 'ok';
+        },
+        { policy, clock },
+      ),
       clock,
     );
     assert.deepEqual(clock.sleeps, [2_500]);
     assert.equal(clock.now(), 2_500);
   });
 
-  for (const reason of ['badRequest', 'authentication', 'notFound', 'insufficientQuota', 'requestTooLarge', 'cancelled'] as const) {
+  for (const reason of [
+    'badRequest',
+    'authentication',
+    'notFound',
+    'insufficientQuota',
+    'requestTooLarge',
+    'cancelled',
+  ] as const) {
     test(`does not retry ${reason}`, async () => {
       const clock = new ManualClock();
       let attempts = 0;
       await assert.rejects(
         drive(
-          runWithRetries(async () => {
-            attempts += 1;
-            throw failure(reason);
-          }, { policy: new RetryPolicy({ random: () => 0 }), clock }),
+          runWithRetries(
+            async () => {
+              attempts += 1;
+              throw failure(reason);
+            },
+            { policy: new RetryPolicy({ random: () => 0 }), clock },
+          ),
           clock,
         ),
         (error: unknown) => error instanceof PromptMeterError && error.reason === reason,
@@ -88,10 +101,13 @@ describe('runWithRetries', () => {
     let attempts = 0;
     await assert.rejects(
       drive(
-        runWithRetries(async () => {
-          attempts += 1;
-          throw failure('server');
-        }, { policy: new RetryPolicy({ random: () => 0, retries: 3 }), clock }),
+        runWithRetries(
+          async () => {
+            attempts += 1;
+            throw failure('server');
+          },
+          { policy: new RetryPolicy({ random: () => 0, retries: 3 }), clock },
+        ),
         clock,
       ),
       (error: unknown) => error instanceof PromptMeterError && error.reason === 'server',
@@ -103,10 +119,13 @@ describe('runWithRetries', () => {
     const clock = new ManualClock();
     const controller = new AbortController();
     let attempts = 0;
-    const running = runWithRetries(async () => {
-      attempts += 1;
-      throw failure('server');
-    }, { policy: new RetryPolicy({ random: () => 0 }), clock, signal: controller.signal });
+    const running = runWithRetries(
+      async () => {
+        attempts += 1;
+        throw failure('server');
+      },
+      { policy: new RetryPolicy({ random: () => 0 }), clock, signal: controller.signal },
+    );
     await settle();
     assert.equal(clock.pending, 1);
     controller.abort(new Error('user cancelled'));

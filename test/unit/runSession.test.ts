@@ -9,14 +9,29 @@ import type { JobResult, RunJob } from '../../src/core/runs/runJob';
 import { offerChoices, offerDetail } from '../../src/core/runs/runOfferChoices';
 import { planRun } from '../../src/core/runs/runPlan';
 import type { PreparedRun } from '../../src/core/runs/prepareRun';
-import { runSession, type EngineRequest, type RunChoice, type RunEngineKind, type RunOffer, type RunSessionOptions } from '../../src/core/runs/runSession';
+import {
+  runSession,
+  type EngineRequest,
+  type RunChoice,
+  type RunEngineKind,
+  type RunOffer,
+  type RunSessionOptions,
+} from '../../src/core/runs/runSession';
 import { RunStore, type RunFolder } from '../../src/core/runs/runStore';
 import { chatJob } from '../support/runJobs';
 
 const LIMITS = { requestsPerMinute: 500, tokensPerMinute: 200_000 };
 
 function prepared(jobs: RunJob[], extra: Partial<PreparedRun> = {}): PreparedRun {
-  return { jobs, problems: [], refused: [], plan: planRun({ jobs, limits: LIMITS }), similarGroups: [], followers: new Map(), ...extra };
+  return {
+    jobs,
+    problems: [],
+    refused: [],
+    plan: planRun({ jobs, limits: LIMITS }),
+    similarGroups: [],
+    followers: new Map(),
+    ...extra,
+  };
 }
 
 /** A per-run budget gate over the real `budgetGate` (no monthly budget, nothing spent yet). */
@@ -25,20 +40,45 @@ function perRunBudget(perRunUsd: number) {
   const used: MoneyAmount = { usd: 0, knownUsd: 0, unpriced: 0 };
   const check = (plannedUsd: number | null) => {
     seen.push(plannedUsd);
-    return Promise.resolve(budgetGate({ budget: { monthly: null, perRun: perRunUsd, used, fraction: null, level: budgetLevel(0, null), runsOverBudget: 0 } }, plannedUsd));
+    return Promise.resolve(
+      budgetGate(
+        {
+          budget: {
+            monthly: null,
+            perRun: perRunUsd,
+            used,
+            fraction: null,
+            level: budgetLevel(0, null),
+            runsOverBudget: 0,
+          },
+        },
+        plannedUsd,
+      ),
+    );
   };
   return { check, seen };
 }
 
 /** A fake host and engines: records the offer, answers with `choice`, and which engine ran with what. */
-function harness(choice: RunChoice | ((offer: RunOffer) => RunChoice), options: { perRunUsd?: number; threshold?: number; inFlight?: boolean } = {}) {
+function harness(
+  choice: RunChoice | ((offer: RunOffer) => RunChoice),
+  options: { perRunUsd?: number; threshold?: number; inFlight?: boolean } = {},
+) {
   const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'pm-session-')));
   const ran: Array<{ engine: RunEngineKind; request: EngineRequest }> = [];
   const offers: RunOffer[] = [];
   const budget = perRunBudget(options.perRunUsd ?? 1);
   const engine = (kind: RunEngineKind) => (folder: RunFolder, request: EngineRequest) => {
     ran.push({ engine: kind, request });
-    const progress = { total: 0, done: 0, failed: 0, truncated: 0, pending: 0, cost: { usd: 0, knownUsd: 0, unpriced: 0 }, costUsd: 0 };
+    const progress = {
+      total: 0,
+      done: 0,
+      failed: 0,
+      truncated: 0,
+      pending: 0,
+      cost: { usd: 0, knownUsd: 0, unpriced: 0 },
+      costUsd: 0,
+    };
     return Promise.resolve({ outcome: { status: 'completed' as const, progress } });
   };
   const sessionOptions: RunSessionOptions = {
@@ -67,20 +107,32 @@ describe('run session: the budget decision', () => {
     assert.equal(offers[0]!.budget.standard.level, 'exceeded', '$0.0003 standard is past $0.0002');
     assert.notEqual(offers[0]!.budget.batchApi.level, 'exceeded', '$0.00015 with the Batch API is within it');
     assert.equal(session.status, 'ran');
-    assert.deepEqual(ran.map((run) => run.engine), ['batchApi']);
+    assert.deepEqual(
+      ran.map((run) => run.engine),
+      ['batchApi'],
+    );
   });
 
   it('refuses an over-budget engine unless the host says over budget, and sends nothing', async () => {
     const refused = harness({ engine: 'standard' }, { perRunUsd: 0.0002 });
-    const session = await runSession({ kind: 'new', source: 'prompts', prepared: prepared(jobs()) }, refused.sessionOptions);
+    const session = await runSession(
+      { kind: 'new', source: 'prompts', prepared: prepared(jobs()) },
+      refused.sessionOptions,
+    );
     assert.equal(session.status, 'refused');
     assert.equal(refused.ran.length, 0);
     assert.match(session.folder.index.stopReason ?? '', /^Not started: .*per-run budget of \$0\.0002/);
     const anyway = harness({ engine: 'standard', overBudget: true }, { perRunUsd: 0.0002 });
-    const allowed = await runSession({ kind: 'new', source: 'prompts', prepared: prepared(jobs()) }, anyway.sessionOptions);
+    const allowed = await runSession(
+      { kind: 'new', source: 'prompts', prepared: prepared(jobs()) },
+      anyway.sessionOptions,
+    );
     assert.equal(allowed.status, 'ran');
     assert.equal(allowed.decision?.overridden, true);
-    assert.deepEqual(anyway.ran.map((run) => run.engine), ['standard']);
+    assert.deepEqual(
+      anyway.ran.map((run) => run.engine),
+      ['standard'],
+    );
   });
 
   it('keeps an unknown price unknown: the gate is told "unknown", never $0', async () => {
@@ -114,7 +166,10 @@ describe('run session: the engine', () => {
     const { offers, ran, sessionOptions } = harness({ engine: 'standard' }, { threshold: 3 });
     await runSession({ kind: 'new', source: 'prompts', prepared: prepared(jobs()) }, sessionOptions);
     assert.equal(offers[0]!.suggested, 'batchApi');
-    assert.deepEqual(ran.map((run) => run.engine), ['standard']);
+    assert.deepEqual(
+      ran.map((run) => run.engine),
+      ['standard'],
+    );
     const below = harness({ engine: 'standard' }, { threshold: 4 });
     await runSession({ kind: 'new', source: 'prompts', prepared: prepared(jobs()) }, below.sessionOptions);
     assert.equal(below.offers[0]!.suggested, 'standard');
@@ -126,7 +181,10 @@ describe('run session: the engine', () => {
     const { ran, offers, sessionOptions } = harness({ engine: 'standard' }, { inFlight: true });
     await runSession({ kind: 'resume', run: folder.directory, limits: LIMITS }, sessionOptions);
     assert.equal(offers[0]!.only, 'batchApi');
-    assert.deepEqual(ran.map((run) => run.engine), ['batchApi']);
+    assert.deepEqual(
+      ran.map((run) => run.engine),
+      ['batchApi'],
+    );
   });
 
   it('passes the accepted similar questions to the engine', async () => {
@@ -138,8 +196,14 @@ describe('run session: the engine', () => {
 });
 
 const answered = (jobId: string, error?: string): JobResult => ({
-  jobId, file: 'prompts/faq.prompt.md', model: 'gpt-4o-mini', output: error ? '' : 'ok', costUsd: error ? 0 : 0.0001, cache: 'miss',
-  usage: { promptTokens: 1, cachedTokens: 0, completionTokens: 1, reasoningTokens: 0 }, finishedAt: '2026-12-01T00:00:00Z',
+  jobId,
+  file: 'prompts/faq.prompt.md',
+  model: 'gpt-4o-mini',
+  output: error ? '' : 'ok',
+  costUsd: error ? 0 : 0.0001,
+  cache: 'miss',
+  usage: { promptTokens: 1, cachedTokens: 0, completionTokens: 1, reasoningTokens: 0 },
+  finishedAt: '2026-12-01T00:00:00Z',
   ...(error ? { error: { message: error } } : {}),
 });
 
@@ -155,7 +219,10 @@ describe('run session: resume and retry', () => {
   it('Retry Failed Jobs sends only the failed ones, a completed run included, through the standard engine', async () => {
     const { root, folder } = finishedRun([answered('a'), answered('b', 'HTTP 500'), answered('c')]);
     const { ran, offers, sessionOptions } = harness({ engine: 'batchApi' });
-    const session = await runSession({ kind: 'retryFailed', run: folder.id, limits: LIMITS }, { ...sessionOptions, store: new RunStore(root) });
+    const session = await runSession(
+      { kind: 'retryFailed', run: folder.id, limits: LIMITS },
+      { ...sessionOptions, store: new RunStore(root) },
+    );
     assert.equal(session.plan.calls, 1);
     assert.equal(offers[0]!.only, 'standard');
     assert.deepEqual([...ran[0]!.request.onlyJobs!], ['b']);
@@ -165,7 +232,10 @@ describe('run session: resume and retry', () => {
   it('Retry Failed Jobs on a run without failures has nothing to send and asks nothing', async () => {
     const { root, folder } = finishedRun([answered('a'), answered('b'), answered('c')]);
     const { ran, offers, sessionOptions } = harness({ engine: 'standard' });
-    const session = await runSession({ kind: 'retryFailed', run: folder.id, limits: LIMITS }, { ...sessionOptions, store: new RunStore(root) });
+    const session = await runSession(
+      { kind: 'retryFailed', run: folder.id, limits: LIMITS },
+      { ...sessionOptions, store: new RunStore(root) },
+    );
     assert.equal(session.status, 'nothing');
     assert.equal(offers.length + ran.length, 0);
   });
@@ -173,7 +243,10 @@ describe('run session: resume and retry', () => {
   it('resume plans the unanswered jobs, failures included, and counts the known cache hits with the given lookup', async () => {
     const { root, folder } = finishedRun([answered('a'), answered('b', 'HTTP 500')]);
     const { sessionOptions } = harness({ engine: 'standard' });
-    const session = await runSession({ kind: 'resume', run: folder.id, limits: LIMITS, isCached: (job) => Promise.resolve(job.id === 'c') }, { ...sessionOptions, store: new RunStore(root) });
+    const session = await runSession(
+      { kind: 'resume', run: folder.id, limits: LIMITS, isCached: (job) => Promise.resolve(job.id === 'c') },
+      { ...sessionOptions, store: new RunStore(root) },
+    );
     assert.equal(session.plan.jobs, 2, 'b (failed) and c (never sent)');
     assert.equal(session.plan.knownCacheHits, 1);
     assert.equal(session.plan.calls, 1);
@@ -183,7 +256,16 @@ describe('run session: resume and retry', () => {
 describe('the plan dialog', () => {
   async function offerFor(perRunUsd: number, threshold = 1000): Promise<RunOffer> {
     const { offers, sessionOptions } = harness('cancel', { perRunUsd, threshold });
-    await runSession({ kind: 'new', source: 'prompts', prepared: prepared(jobs(), { problems: ['prompts/huge.prompt.md: the file is 3 MB, over promptmeter.maxFileBytes'] }) }, sessionOptions);
+    await runSession(
+      {
+        kind: 'new',
+        source: 'prompts',
+        prepared: prepared(jobs(), {
+          problems: ['prompts/huge.prompt.md: the file is 3 MB, over promptmeter.maxFileBytes'],
+        }),
+      },
+      sessionOptions,
+    );
     return offers[0]!;
   }
 
@@ -192,7 +274,10 @@ describe('the plan dialog', () => {
     const { choices, overBudget } = offerChoices(offer);
     assert.equal(overBudget, true);
     assert.deepEqual(choices[0], { label: 'Cancel', choice: 'cancel' });
-    assert.deepEqual(choices.map((choice) => choice.label), ['Cancel', 'Run Anyway (Over Budget)', 'Run with Batch API (~$0.00015, within 24 h)'.replace('~', '')]);
+    assert.deepEqual(
+      choices.map((choice) => choice.label),
+      ['Cancel', 'Run Anyway (Over Budget)', 'Run with Batch API (~$0.00015, within 24 h)'.replace('~', '')],
+    );
     assert.deepEqual(choices[1]!.choice, { engine: 'standard', overBudget: true });
     const detail = offerDetail(offer);
     assert.doesNotMatch(detail, /--/);
@@ -205,12 +290,27 @@ describe('the plan dialog', () => {
     const offer = await offerFor(1, 3);
     const { choices, overBudget } = offerChoices(offer);
     assert.equal(overBudget, false);
-    assert.deepEqual(choices.map((choice) => choice.choice), [{ engine: 'batchApi' }, { engine: 'standard' }]);
+    assert.deepEqual(
+      choices.map((choice) => choice.choice),
+      [{ engine: 'batchApi' }, { engine: 'standard' }],
+    );
     assert.equal(choices[1]!.label, 'Run');
   });
 
   it('a budget of $0.001 reads $0.001, not $0.00', () => {
-    const decision = budgetGate({ budget: { monthly: null, perRun: 0.001, used: { usd: 0, knownUsd: 0, unpriced: 0 }, fraction: null, level: 'ok', runsOverBudget: 0 } }, 0.002);
+    const decision = budgetGate(
+      {
+        budget: {
+          monthly: null,
+          perRun: 0.001,
+          used: { usd: 0, knownUsd: 0, unpriced: 0 },
+          fraction: null,
+          level: 'ok',
+          runsOverBudget: 0,
+        },
+      },
+      0.002,
+    );
     assert.match(decision.messages.join(' '), /per-run budget of \$0\.001/);
     assert.doesNotMatch(decision.messages.join(' '), /\$0\.00\b/);
   });

@@ -7,8 +7,14 @@ import { RunStore } from '../../src/core/runs/runStore';
 import { chatJob } from '../support/runJobs';
 
 const result = (jobId: string) => ({
-  jobId, file: 'f', model: 'gpt-4o-mini', output: 'ok', costUsd: 0.001, cache: 'miss',
-  usage: { promptTokens: 1, cachedTokens: 0, completionTokens: 1, reasoningTokens: 0 }, finishedAt: '2026-11-26T00:00:00Z',
+  jobId,
+  file: 'f',
+  model: 'gpt-4o-mini',
+  output: 'ok',
+  costUsd: 0.001,
+  cache: 'miss',
+  usage: { promptTokens: 1, cachedTokens: 0, completionTokens: 1, reasoningTokens: 0 },
+  finishedAt: '2026-11-26T00:00:00Z',
 });
 
 describe('run folders', () => {
@@ -19,10 +25,16 @@ describe('run folders', () => {
     folder.saveIndex({ status: 'running' });
     folder.close();
     const reopened = store.open(folder.id);
-    assert.deepEqual(reopened.jobs().map((job) => job.id), ['a', 'b']);
+    assert.deepEqual(
+      reopened.jobs().map((job) => job.id),
+      ['a', 'b'],
+    );
     assert.deepEqual([...reopened.results().keys()], ['a']);
     assert.equal(reopened.index.status, 'running');
-    assert.deepEqual(store.list().map((run) => run.id), [folder.id]);
+    assert.deepEqual(
+      store.list().map((run) => run.id),
+      [folder.id],
+    );
   });
   it('survives a torn last line: the torn job is pending again and later results are intact', () => {
     const store = new RunStore(mkdtempSync(path.join(tmpdir(), 'pm-runs-')));
@@ -48,9 +60,18 @@ describe('run folders', () => {
     const indexFile = path.join(folder.directory, 'run.json');
     writeFileSync(indexFile, readFileSync(indexFile, 'utf8').slice(0, 60));
     const torn = store.open(folder.id);
-    assert.match(torn.notice ?? '', new RegExp(`^${indexFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\): rebuilt it from jobs.jsonl and results.jsonl \\(3 of 3 jobs have a result\\)\\.$`));
+    assert.match(
+      torn.notice ?? '',
+      new RegExp(
+        `^${indexFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged \\(.+\\): rebuilt it from jobs.jsonl and results.jsonl \\(3 of 3 jobs have a result\\)\\.$`,
+      ),
+    );
     assert.deepEqual(torn.index.jobs, { total: 3, done: 3, failed: 1, truncated: 0, pending: 0 });
-    assert.deepEqual(torn.index.cost, { usd: null, knownUsd: 0.001, unpriced: 1 }, 'an unpriced answer is unknown, not $0');
+    assert.deepEqual(
+      torn.index.cost,
+      { usd: null, knownUsd: 0.001, unpriced: 1 },
+      'an unpriced answer is unknown, not $0',
+    );
     assert.equal(torn.index.costUsd, null);
     assert.equal(JSON.parse(readFileSync(indexFile, 'utf8')).id, folder.id, 'the rebuilt index is saved');
     assert.equal(store.open(folder.id).notice, undefined, 'and read normally next time');

@@ -17,7 +17,11 @@ function detail(saving: CauseSaving, label: string) {
 
 describe('savings by cause', () => {
   test('a truncated answer is no saving: not as a cache hit, a shared call, a batch call or a model change', () => {
-    const truncated = { outcome: 'truncated' as const, finishReason: 'length', usage: { promptTokens: 2000, cachedTokens: 1024, completionTokens: 10 } };
+    const truncated = {
+      outcome: 'truncated' as const,
+      finishReason: 'length',
+      usage: { promptTokens: 2000, cachedTokens: 1024, completionTokens: 10 },
+    };
     const entries = [
       ledgerEntry({ ...truncated, costUsd: 0.001, batchApi: true, modelChangedFrom: 'model-b' }),
       ledgerEntry({ ...truncated, cache: 'inflight', costUsd: 0 }),
@@ -83,9 +87,15 @@ describe('savings by cause', () => {
 
   test('Batch API: standard price of the same usage minus what the batch call cost', () => {
     // Standard: 10,000 × $2/M + 2,000 × $8/M = 0.02 + 0.016 = 0.036; the batch call cost half, 0.018.
-    const [saving] = savingsOfEntry(ledgerEntry({ batchApi: true, usage: { promptTokens: 10_000, completionTokens: 2_000 }, costUsd: 0.018 }), testPrices);
+    const [saving] = savingsOfEntry(
+      ledgerEntry({ batchApi: true, usage: { promptTokens: 10_000, completionTokens: 2_000 }, costUsd: 0.018 }),
+      testPrices,
+    );
     assert.deepEqual(saving, { cause: 'batchApi', detail: 'model-a', usd: 0.018 });
-    const unknown = savingsOfEntry(ledgerEntry({ batchApi: true, model: 'no-price', usage: { promptTokens: 10 }, costUsd: null }), testPrices);
+    const unknown = savingsOfEntry(
+      ledgerEntry({ batchApi: true, model: 'no-price', usage: { promptTokens: 10 }, costUsd: null }),
+      testPrices,
+    );
     assert.deepEqual(unknown, [{ cause: 'batchApi', detail: 'no-price', usd: null }]);
   });
 
@@ -96,7 +106,12 @@ describe('savings by cause', () => {
         ledgerEntry({ usage: { promptTokens: 4000, cachedTokens: 3000, completionTokens: 100 }, costUsd: 0.0043 }),
         // Batch on model-b: 1,000 × ($0.4 − $0.1)/M × 50% = 0.00015; its Batch API saving: standard
         // (1,000 × 0.4 + 1,000 × 0.1)/M = 0.0005 minus the 0.00025 paid = 0.00025.
-        ledgerEntry({ model: 'model-b', batchApi: true, usage: { promptTokens: 2000, cachedTokens: 1000 }, costUsd: 0.00025 }),
+        ledgerEntry({
+          model: 'model-b',
+          batchApi: true,
+          usage: { promptTokens: 2000, cachedTokens: 1000 },
+          costUsd: 0.00025,
+        }),
         // Above 1,000 input tokens model-long bills 4 / 1: 1,500 × ($4 − $1)/M = 0.0045
         ledgerEntry({ model: 'model-long', usage: { promptTokens: 2000, cachedTokens: 1500 }, costUsd: 0.0035 }),
       ],
@@ -132,7 +147,16 @@ describe('savings by cause', () => {
 
   test('cheaper model applied on a batch call compares batch prices on both models', () => {
     // Paid batch on model-b: (1,000 × 0.4 + 1,000 × 1.6)/M × 50% = 0.001; model-big batch: 0.05 × 50% = 0.025.
-    const savings = savingsOfEntry(ledgerEntry({ model: 'model-b', batchApi: true, modelChangedFrom: 'model-big', usage: { promptTokens: 1000, completionTokens: 1000 }, costUsd: 0.001 }), testPrices);
+    const savings = savingsOfEntry(
+      ledgerEntry({
+        model: 'model-b',
+        batchApi: true,
+        modelChangedFrom: 'model-big',
+        usage: { promptTokens: 1000, completionTokens: 1000 },
+        costUsd: 0.001,
+      }),
+      testPrices,
+    );
     const change = savings.find((saving) => saving.cause === 'modelChange');
     closeTo(change?.usd, 0.024);
     closeTo(savings.find((saving) => saving.cause === 'batchApi')?.usd, 0.001);
@@ -140,20 +164,41 @@ describe('savings by cause', () => {
 
   test('a flex call (Batch API rates) compares flex prices on both models; a priority call has no known saving', () => {
     const usage = { promptTokens: 1000, completionTokens: 1000 };
-    const flex = savingsOfEntry(ledgerEntry({ model: 'model-b', serviceTier: 'flex', modelChangedFrom: 'model-big', usage, costUsd: 0.001 }), testPrices);
+    const flex = savingsOfEntry(
+      ledgerEntry({ model: 'model-b', serviceTier: 'flex', modelChangedFrom: 'model-big', usage, costUsd: 0.001 }),
+      testPrices,
+    );
     closeTo(flex.find((saving) => saving.cause === 'modelChange')?.usd, 0.024);
-    assert.equal(flex.find((saving) => saving.cause === 'batchApi'), undefined, 'flex is not the Batch API');
-    const priority = savingsOfEntry(ledgerEntry({ model: 'model-b', serviceTier: 'priority', modelChangedFrom: 'model-big', usage, costUsd: null }), testPrices);
+    assert.equal(
+      flex.find((saving) => saving.cause === 'batchApi'),
+      undefined,
+      'flex is not the Batch API',
+    );
+    const priority = savingsOfEntry(
+      ledgerEntry({ model: 'model-b', serviceTier: 'priority', modelChangedFrom: 'model-big', usage, costUsd: null }),
+      testPrices,
+    );
     assert.equal(priority.find((saving) => saving.cause === 'modelChange')?.usd, null);
-    const hit = savingsOfEntry(ledgerEntry({ model: 'model-b', serviceTier: 'flex', cache: 'disk', usage }), testPrices);
+    const hit = savingsOfEntry(
+      ledgerEntry({ model: 'model-b', serviceTier: 'flex', cache: 'disk', usage }),
+      testPrices,
+    );
     closeTo(hit.find((saving) => saving.cause === 'responseCache')?.usd, 0.001, 'the avoided call was a flex call');
   });
 
   test('map-reduce: the single-call estimate minus the map-reduce estimate, only when positive', () => {
     const report = savingsByCause(
       [
-        ledgerEntry({ extra: { mapReduce: { singleCallEstimateUsd: 0.3, mapReduceEstimateUsd: 0.12, singleCallModel: 'model-big' } } }),
-        ledgerEntry({ extra: { mapReduce: { singleCallEstimateUsd: 0.1, mapReduceEstimateUsd: 0.15, singleCallModel: 'model-big' } } }),
+        ledgerEntry({
+          extra: {
+            mapReduce: { singleCallEstimateUsd: 0.3, mapReduceEstimateUsd: 0.12, singleCallModel: 'model-big' },
+          },
+        }),
+        ledgerEntry({
+          extra: {
+            mapReduce: { singleCallEstimateUsd: 0.1, mapReduceEstimateUsd: 0.15, singleCallModel: 'model-big' },
+          },
+        }),
         ledgerEntry({ extra: { mapReduce: { singleCallEstimateUsd: 'a lot' } } }),
       ],
       testPrices,
@@ -171,10 +216,14 @@ describe('savings by cause', () => {
       ],
       testPrices,
     );
-    assert.deepEqual(report.causes.map((saving) => saving.cause), ['responseCache', 'batchApi']);
+    assert.deepEqual(
+      report.causes.map((saving) => saving.cause),
+      ['responseCache', 'batchApi'],
+    );
     closeTo(report.total.usd, 0.024);
     closeTo(cause(report, 'responseCache').share ?? Number.NaN, 0.25);
     closeTo(cause(report, 'batchApi').share ?? Number.NaN, 0.75);
-    for (const saving of report.causes) assert.ok(saving.counterfactual.length > 20, `${saving.cause} explains its counterfactual`);
+    for (const saving of report.causes)
+      assert.ok(saving.counterfactual.length > 20, `${saving.cause} explains its counterfactual`);
   });
 });

@@ -8,7 +8,10 @@ import { apiKeyHeaderFor } from '../../src/core/client/createClient';
 import { repositoryRoot } from '../support/repository';
 
 const manifest = JSON.parse(readFileSync(path.join(repositoryRoot(), 'package.json'), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, { default: unknown }> }; commands: Array<{ command: string }> };
+  contributes: {
+    configuration: { properties: Record<string, { default: unknown }> };
+    commands: Array<{ command: string }>;
+  };
 };
 const properties = manifest.contributes.configuration.properties;
 
@@ -17,11 +20,16 @@ describe('settings ↔ package.json', () => {
     for (const [key, property] of Object.entries(properties)) {
       const name = key.replace(/^promptmeter\./, '');
       assert.ok(name in SETTING_DEFAULTS, `${key} is contributed but unknown to SETTING_DEFAULTS`);
-      assert.deepEqual(property.default, SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS], `${key} default differs`);
+      assert.deepEqual(
+        property.default,
+        SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS],
+        `${key} default differs`,
+      );
     }
   });
   it('every setting the code reads is contributed', () => {
-    for (const name of Object.keys(SETTING_DEFAULTS)) assert.ok(`promptmeter.${name}` in properties, `promptmeter.${name} missing from package.json`);
+    for (const name of Object.keys(SETTING_DEFAULTS))
+      assert.ok(`promptmeter.${name}` in properties, `promptmeter.${name} missing from package.json`);
   });
   it('no setting can hold an API key', () => {
     for (const key of Object.keys(properties)) assert.doesNotMatch(key, /key|secret|token$/i);
@@ -45,7 +53,11 @@ describe('parseSettings', () => {
   });
   it('validates price overrides field by field', () => {
     const { settings, problems } = parseSettings({
-      'pricing.overrides': { local: { input: 0, output: 0, tier: 2 }, broken: { input: 'cheap', encoding: 'p50k' }, worse: 3 },
+      'pricing.overrides': {
+        local: { input: 0, output: 0, tier: 2 },
+        broken: { input: 'cheap', encoding: 'p50k' },
+        worse: 3,
+      },
     });
     assert.deepEqual(settings.pricingOverrides.local, { input: 0, output: 0, tier: 2 });
     assert.deepEqual(settings.pricingOverrides.broken, {});

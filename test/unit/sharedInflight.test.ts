@@ -35,10 +35,14 @@ const sleeper = {
         return;
       }
       const timer = setTimeout(resolve, milliseconds);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     }),
 };
 
@@ -49,18 +53,26 @@ describe('SharedInflight', () => {
     const order: string[] = [];
     let stored: string | undefined;
     let finish!: () => void;
-    const first = shared.run('k', async () => {
-      order.push('first starts');
-      await new Promise<void>((resolve) => (finish = resolve));
-      stored = 'answer';
-      order.push('first stores');
-      return 'paid';
-    }, new AbortController().signal);
+    const first = shared.run(
+      'k',
+      async () => {
+        order.push('first starts');
+        await new Promise<void>((resolve) => (finish = resolve));
+        stored = 'answer';
+        order.push('first stores');
+        return 'paid';
+      },
+      new AbortController().signal,
+    );
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = shared.run('k', async () => {
-      order.push('second runs');
-      return stored ?? 'paid again';
-    }, new AbortController().signal);
+    const second = shared.run(
+      'k',
+      async () => {
+        order.push('second runs');
+        return stored ?? 'paid again';
+      },
+      new AbortController().signal,
+    );
     await new Promise((resolve) => setTimeout(resolve, 60));
     finish();
     assert.deepEqual(await Promise.all([first, second]), ['paid', 'answer']);
@@ -82,14 +94,24 @@ describe('SharedInflight', () => {
     const leases = new MapLeases();
     leases.available = false;
     const shared = new SharedInflight(leases, sleeper, 1);
-    assert.deepEqual(await Promise.all([shared.run('k', async () => 1, new AbortController().signal), shared.run('k', async () => 2, new AbortController().signal)]), [1, 2]);
+    assert.deepEqual(
+      await Promise.all([
+        shared.run('k', async () => 1, new AbortController().signal),
+        shared.run('k', async () => 2, new AbortController().signal),
+      ]),
+      [1, 2],
+    );
   });
 
   test('a waiter whose signal aborts stops waiting', async () => {
     const leases = new MapLeases();
     const shared = new SharedInflight(leases, sleeper, 1);
     let finish!: () => void;
-    const holder = shared.run('k', () => new Promise<void>((resolve) => (finish = resolve)), new AbortController().signal);
+    const holder = shared.run(
+      'k',
+      () => new Promise<void>((resolve) => (finish = resolve)),
+      new AbortController().signal,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2));
     const controller = new AbortController();
     const waiting = shared.run('k', async () => undefined, controller.signal);

@@ -13,7 +13,15 @@ const paragraph = 'Quarterly notes for the support team: backlog, churn and the 
 const long = paragraph.repeat(4);
 
 function template(engine: PromptTemplate['engine'], source: string, defaults: Record<string, unknown>): PromptTemplate {
-  return { engine, source, sourceStart: 0, roles: engine === 'handlebars' ? 'dotprompt' : 'prompty', partials: {}, metadata: {}, defaults };
+  return {
+    engine,
+    source,
+    sourceStart: 0,
+    roles: engine === 'handlebars' ? 'dotprompt' : 'prompty',
+    partials: {},
+    metadata: {},
+    defaults,
+  };
 }
 
 /** A deterministic sequence of edits inside the static text, new lines included. */
@@ -29,11 +37,20 @@ function* edits(source: string, at: number, count: number): Generator<string> {
 }
 
 describe('rendering while typing (kept skeleton renders)', () => {
-  const values = { audience: 'customers', items: [{ title: 'Login fails', urgent: true }, { title: 'Slow export', urgent: false }] };
+  const values = {
+    audience: 'customers',
+    items: [
+      { title: 'Login fails', urgent: true },
+      { title: 'Slow export', urgent: false },
+    ],
+  };
   const jinja = `# system:\n{% if audience == "developers" %}Be technical.{% else %}Avoid jargon.{% endif %}\n${long}\nuser:\n{% for item in items %}\n- {{ item.title }}{% if item.urgent %} (urgent){% endif %}\n{% endfor %}\n${long}\n${long}\nend`;
   const handlebars = `{{role "system"}}\n${long}\n{{role "user"}}\n{{#each items}}\n- {{title}}{{#if urgent}} (urgent){{/if}}\n{{/each}}\n${long}  {{~audience~}}  \n${long}\n`;
 
-  for (const [engine, source] of [['jinja2', jinja], ['handlebars', handlebars]] as const) {
+  for (const [engine, source] of [
+    ['jinja2', jinja],
+    ['handlebars', handlebars],
+  ] as const) {
     it(`${engine}: every edit inside static text gives the same messages and insertions as an uncached render`, () => {
       const cache = new Map<string, unknown>();
       renderPromptTemplate(template(engine, source, values), values, cache);
@@ -42,7 +59,11 @@ describe('rendering while typing (kept skeleton renders)', () => {
         const kept = renderPromptTemplate(template(engine, edited, values), values, cache);
         assert.deepEqual(kept, renderPromptTemplate(template(engine, edited, values), values));
       }
-      assert.equal(cache.size, entries, 'typing letters and new lines inside static text compiles and renders nothing new');
+      assert.equal(
+        cache.size,
+        entries,
+        'typing letters and new lines inside static text compiles and renders nothing new',
+      );
     });
   }
 
@@ -59,7 +80,10 @@ describe('rendering while typing (kept skeleton renders)', () => {
     const source = `{% filter upper %}${long}{% endfilter %}\n{% set note %}${long}{% endset %}{{ note | length }}`;
     const cache = new Map<string, unknown>();
     const rendered = renderPromptTemplate(template('jinja2', source, {}), {}, cache);
-    assert.equal(rendered[0]!.content, new nunjucks.Environment(null, { autoescape: false }).renderString(source, {}).trim());
+    assert.equal(
+      rendered[0]!.content,
+      new nunjucks.Environment(null, { autoescape: false }).renderString(source, {}).trim(),
+    );
   });
 
   it('a template error after static text that spans lines is reported at its line in the file', () => {
@@ -71,7 +95,13 @@ describe('rendering while typing (kept skeleton renders)', () => {
     assert.ok(error, 'an error diagnostic');
     assert.equal(error.severity, 'error');
     assert.equal(error.span.start.line, 3 + 30 + 1, 'the line of `{{ item.title }` (zero-based)');
-    const handlebars = parsePromptFile('broken.prompt', `---\nmodel: openai/gpt-4o\n---\n${lines}{{#each items}}\n{{title}}\n{{/if}}\n`, 'dotprompt', undefined, { templates: new Map() });
+    const handlebars = parsePromptFile(
+      'broken.prompt',
+      `---\nmodel: openai/gpt-4o\n---\n${lines}{{#each items}}\n{{title}}\n{{/if}}\n`,
+      'dotprompt',
+      undefined,
+      { templates: new Map() },
+    );
     const handlebarsError = handlebars.diagnostics.find((diagnostic) => diagnostic.code === 'template-error');
     assert.ok(handlebarsError);
     assert.equal(handlebarsError.span.start.line, 3 + 30, 'the line of the {{#each}} that {{/if}} does not close');
@@ -98,7 +128,11 @@ describe('front matter kept across edits', () => {
     assert.deepEqual(second.diagnostics, first.diagnostics);
     assert.equal(second.bodyStart, first.bodyStart);
     second.diagnostics.pop();
-    assert.equal(parseFrontMatter(text, new LineIndex(text), cache).diagnostics.length, first.diagnostics.length, 'callers get their own diagnostics list');
+    assert.equal(
+      parseFrontMatter(text, new LineIndex(text), cache).diagnostics.length,
+      first.diagnostics.length,
+      'callers get their own diagnostics list',
+    );
     const changed = text.replace('gpt-4o-mini', 'gpt-4.1');
     parseFrontMatter(changed, new LineIndex(changed), cache);
     assert.equal(cache.size, 2);
@@ -108,7 +142,10 @@ describe('front matter kept across edits', () => {
     const context: PromptContext = { templates: new Map(), frontMatters: new Map() };
     const source = `---\nmodel:\n  id: gpt-4o-mini\ninputs:\n  audience:\n    default: customers\n  items:\n    sample: [{title: A}, {title: B}]\n---\nsystem:\nYou write for {{ audience }}.\n${long}\nuser:\n{% for item in items %}- {{ item.title }}\n{% endfor %}\n${long}`;
     for (const edited of edits(source, source.length - 30, 12)) {
-      assert.deepEqual(parsePromptFile('typed.prompty', edited, 'prompty', undefined, context), parsePromptFile('typed.prompty', edited, 'prompty'));
+      assert.deepEqual(
+        parsePromptFile('typed.prompty', edited, 'prompty', undefined, context),
+        parsePromptFile('typed.prompty', edited, 'prompty'),
+      );
     }
   });
 });
@@ -135,7 +172,8 @@ describe('Dotprompt sample values from input.schema', () => {
     ].join('\n');
     const prompt = parsePromptFile('schema.prompt', text, 'dotprompt').prompts[0]!;
     assert.equal(prompt.messages[0]!.content, 'Answer Mina in Korean, in a warm tone.');
-    const pico = '---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    language?: string, default Korean\n---\nAnswer in {{language}}.';
+    const pico =
+      '---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    language?: string, default Korean\n---\nAnswer in {{language}}.';
     const parsed = parsePromptFile('pico.prompt', pico, 'dotprompt');
     assert.equal(parsed.prompts[0]!.messages[0]!.content, 'Answer in .');
     assert.ok(parsed.diagnostics.some((diagnostic) => diagnostic.code === 'variable-without-sample'));
@@ -145,8 +183,24 @@ describe('Dotprompt sample values from input.schema', () => {
 describe('finding role lines line by line', () => {
   it('finds exactly the matches the role pattern finds, also with \\r\\n, lone \\r and U+2028', () => {
     let state = 17;
-    const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    const parts = ['user:', '# System:', 'assistant[name="Bo"]:', 'user :  ', 'Examples:', 'text', ' tool:', 'x user:', '\n', '\n', '\r\n', '\r', '\u2028', '  ', 'function:'];
+    const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const parts = [
+      'user:',
+      '# System:',
+      'assistant[name="Bo"]:',
+      'user :  ',
+      'Examples:',
+      'text',
+      ' tool:',
+      'x user:',
+      '\n',
+      '\n',
+      '\r\n',
+      '\r',
+      '\u2028',
+      '  ',
+      'function:',
+    ];
     for (let trial = 0; trial < 300; trial++) {
       let text = '';
       // Half the texts break lines only with \n and \r\n (the line-by-line path), half also otherwise (the fallback).
@@ -163,11 +217,15 @@ describe('finding role lines line by line', () => {
 
 describe('GitHub Actions expressions in a prompt', () => {
   it('${{ … }} is text sent as written, not a {{variable}} (no sample-value warning, no column a dataset must have)', () => {
-    const text = '---\nmodel: gpt-4o\nmax_tokens: 200\nvariables:\n  product: Lumen\n---\nWrite a workflow step for {{product}}:\n```yaml\nwith:\n  version: ${{ github.event.inputs.version }}\n```\n';
+    const text =
+      '---\nmodel: gpt-4o\nmax_tokens: 200\nvariables:\n  product: Lumen\n---\nWrite a workflow step for {{product}}:\n```yaml\nwith:\n  version: ${{ github.event.inputs.version }}\n```\n';
     const parsed = parsePromptFile('workflow.prompt.md', text, 'prompt-markdown');
     assert.deepEqual(parsed.diagnostics, []);
     const prompt = parsed.prompts[0]!;
-    assert.deepEqual(prompt.variables.map((variable) => variable.name), ['product']);
+    assert.deepEqual(
+      prompt.variables.map((variable) => variable.name),
+      ['product'],
+    );
     assert.match(prompt.messages[0]!.content, /version: \$\{\{ github\.event\.inputs\.version \}\}/);
     assert.match(prompt.messages[0]!.content, /for Lumen:/);
   });

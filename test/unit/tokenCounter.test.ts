@@ -18,10 +18,50 @@ function random(seed: number): () => number {
 }
 
 const FRAGMENTS = [
-  'Hello world', ' ', '  ', '\n', '\n\n', '\r\n', '\t', '}', '{', '/', '//', '\n/', '}\n/', '123456', '3.14',
-  "it's", "I'LL", '안녕하세요', ' 세계', '요약해 주세요.', 'función', 'naïve', '😀', '<|endoftext|>', '<|im_start|>',
-  'const x = y.map((v) => v * 2);', '```ts', '```', '  - item', '# Title', 'ABCdef', ' \u00a0', '\u3000', '\u0085',
-  '...', '!!', ' /', '/\n', 'a'.repeat(40), ' word', 'x', '\n   ', '   \n', '\u2028',
+  'Hello world',
+  ' ',
+  '  ',
+  '\n',
+  '\n\n',
+  '\r\n',
+  '\t',
+  '}',
+  '{',
+  '/',
+  '//',
+  '\n/',
+  '}\n/',
+  '123456',
+  '3.14',
+  "it's",
+  "I'LL",
+  '안녕하세요',
+  ' 세계',
+  '요약해 주세요.',
+  'función',
+  'naïve',
+  '😀',
+  '<|endoftext|>',
+  '<|im_start|>',
+  'const x = y.map((v) => v * 2);',
+  '```ts',
+  '```',
+  '  - item',
+  '# Title',
+  'ABCdef',
+  ' \u00a0',
+  '\u3000',
+  '\u0085',
+  '...',
+  '!!',
+  ' /',
+  '/\n',
+  'a'.repeat(40),
+  ' word',
+  'x',
+  '\n   ',
+  '   \n',
+  '\u2028',
 ];
 
 function randomText(next: () => number, pieces: number): string {
@@ -53,7 +93,11 @@ describe('exact chunked counting', () => {
       const next = random(encoding === 'o200k_base' ? 7 : 11);
       for (let trial = 0; trial < 300; trial++) {
         const text = randomText(next, 20 + Math.floor(next() * 400));
-        assert.equal(counter.count(text), whole.encode(text, [], []).length, `trial ${trial}: ${JSON.stringify(text.slice(0, 200))}`);
+        assert.equal(
+          counter.count(text),
+          whole.encode(text, [], []).length,
+          `trial ${trial}: ${JSON.stringify(text.slice(0, 200))}`,
+        );
       }
     });
 
@@ -85,7 +129,10 @@ describe('exact chunked counting', () => {
     let text = randomText(next, 3000);
     for (let edit = 0; edit < 100; edit++) {
       const position = Math.floor(next() * text.length);
-      text = next() < 0.5 ? text.slice(0, position) + (FRAGMENTS[edit % FRAGMENTS.length] ?? 'x') + text.slice(position) : text.slice(0, position) + text.slice(position + 1);
+      text =
+        next() < 0.5
+          ? text.slice(0, position) + (FRAGMENTS[edit % FRAGMENTS.length] ?? 'x') + text.slice(position)
+          : text.slice(0, position) + text.slice(position + 1);
       assert.equal(counter.count(text), whole.encode(text, [], []).length, `edit ${edit}`);
     }
   });

@@ -13,6 +13,9 @@ describe('credentials in a base URL', () => {
     assert.deepEqual(splitBaseUrlCredentials('not a url'), { url: 'not a url' });
   });
   it('a user without a password still authenticates (user:)', () => {
-    assert.equal(splitBaseUrlCredentials('https://token@host/v1').authorization, `Basic ${Buffer.from('token:').toString('base64')}`);
+    assert.equal(
+      splitBaseUrlCredentials('https://token@host/v1').authorization,
+      `Basic ${Buffer.from('token:').toString('base64')}`,
+    );
   });
 });

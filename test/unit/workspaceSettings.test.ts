@@ -17,11 +17,15 @@ describe('readWorkspaceSettings (jsonc-parser)', () => {
     const folder = workspaceWith(
       '{\n  // budgets\n  "promptmeter.defaultModel": "gpt-4o", /* inline */\n  "promptmeter.promptFolders": ["a//b", "/*c*/",],\n  "editor.tabSize": 2,\n}\n',
     );
-    assert.deepEqual(readWorkspaceSettings(folder), { raw: { defaultModel: 'gpt-4o', promptFolders: ['a//b', '/*c*/'] } });
+    assert.deepEqual(readWorkspaceSettings(folder), {
+      raw: { defaultModel: 'gpt-4o', promptFolders: ['a//b', '/*c*/'] },
+    });
   });
 
   it('broken JSON is a problem naming the file and line; no file is no settings', () => {
-    const result = readWorkspaceSettings(workspaceWith('{\n  "promptmeter.defaultModel": "gpt-4o"\n  "promptmeter.x": 1\n}\n'));
+    const result = readWorkspaceSettings(
+      workspaceWith('{\n  "promptmeter.defaultModel": "gpt-4o"\n  "promptmeter.x": 1\n}\n'),
+    );
     assert.deepEqual(result.raw, {});
     assert.match(result.problem ?? '', /settings\.json is not valid JSON \(line 3: CommaExpected\)/);
     assert.deepEqual(readWorkspaceSettings(mkdtempSync(path.join(tmpdir(), 'pm-none-'))), { raw: {} });

@@ -56,7 +56,10 @@ export class BatchApiClient {
   /** Uploads a batch input file (`purpose: batch`); returns its file id. */
   async uploadInput(filename: string, jsonl: string, signal?: AbortSignal): Promise<string> {
     const file = await this.call(signal, this.fileTimeoutMs, async (request) =>
-      this.sdk.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), filename, { type: 'application/jsonl' }), purpose: 'batch' }, request),
+      this.sdk.files.create(
+        { file: await toFile(Buffer.from(jsonl, 'utf8'), filename, { type: 'application/jsonl' }), purpose: 'batch' },
+        request,
+      ),
     );
     return file.id;
   }
@@ -66,13 +69,23 @@ export class BatchApiClient {
    * first looks for a batch over the same file, since a timed-out create may have gone through (the API has no
    * idempotency key for it, and a second batch is paid twice).
    */
-  createBatch(inputFileId: string, endpoint: BatchEndpoint, metadata: Record<string, string>, signal?: AbortSignal): Promise<Batch> {
+  createBatch(
+    inputFileId: string,
+    endpoint: BatchEndpoint,
+    metadata: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Batch> {
     return this.call(signal, this.timeoutMs, async (request, attemptNumber) => {
       if (attemptNumber > 1) {
-        const existing = (await this.sdk.batches.list({ limit: 100 }, request)).data.find((batch) => batch.input_file_id === inputFileId);
+        const existing = (await this.sdk.batches.list({ limit: 100 }, request)).data.find(
+          (batch) => batch.input_file_id === inputFileId,
+        );
         if (existing) return existing;
       }
-      return this.sdk.batches.create({ input_file_id: inputFileId, endpoint, completion_window: '24h', metadata }, request);
+      return this.sdk.batches.create(
+        { input_file_id: inputFileId, endpoint, completion_window: '24h', metadata },
+        request,
+      );
     });
   }
 
@@ -97,7 +110,9 @@ export class BatchApiClient {
 
   /** The text of an output or error file. */
   downloadFile(fileId: string, signal?: AbortSignal): Promise<string> {
-    return this.call(signal, this.fileTimeoutMs, async (request) => (await this.sdk.files.content(fileId, request)).text());
+    return this.call(signal, this.fileTimeoutMs, async (request) =>
+      (await this.sdk.files.content(fileId, request)).text(),
+    );
   }
 
   private call<T>(
@@ -112,7 +127,12 @@ export class BatchApiClient {
         try {
           return await send({ ...(signal ? { signal } : {}), timeout: timeoutMs, maxRetries: 0 }, attemptNumber);
         } catch (error) {
-          const failure = toPromptMeterError(error, { timedOut: false, cancelled: signal?.aborted === true, apiKey, wallClockMs: clock.wallClockMs() });
+          const failure = toPromptMeterError(error, {
+            timedOut: false,
+            cancelled: signal?.aborted === true,
+            apiKey,
+            wallClockMs: clock.wallClockMs(),
+          });
           if (failure.status === 429) this.values.rateLimited += 1;
           throw failure;
         }
@@ -126,7 +146,14 @@ export class BatchApiClient {
         },
       },
     ).catch((error: unknown) => {
-      throw error instanceof PromptMeterError ? error : toPromptMeterError(error, { timedOut: false, cancelled: signal?.aborted === true, apiKey, wallClockMs: clock.wallClockMs() });
+      throw error instanceof PromptMeterError
+        ? error
+        : toPromptMeterError(error, {
+            timedOut: false,
+            cancelled: signal?.aborted === true,
+            apiKey,
+            wallClockMs: clock.wallClockMs(),
+          });
     });
   }
 }

@@ -55,7 +55,15 @@ export async function collectPart(part: BatchPartState, context: CollectContext)
     counts[outcome.kind] += 1;
     const earlier = existing.get(job.id);
     if (earlier?.cache === 'batch' && earlier.finishedAt >= since) continue;
-    await write(context, collectLine(job, outcome, { runId: folder.id, batchId: part.batchId ?? '', now: context.now, priceUsage: context.priceUsage }));
+    await write(
+      context,
+      collectLine(job, outcome, {
+        runId: folder.id,
+        batchId: part.batchId ?? '',
+        now: context.now,
+        priceUsage: context.priceUsage,
+      }),
+    );
   }
   part.collected = true;
   store.save();
@@ -67,7 +75,11 @@ export async function collectPart(part: BatchPartState, context: CollectContext)
  * question whose leader is answered) that answer without a call, exactly as the normal path does. Returns how
  * many jobs were filled.
  */
-export async function fillFollowers(jobs: readonly RunJob[], semanticFollowers: FollowerMap, context: Pick<CollectContext, 'folder' | 'ledger' | 'now'>): Promise<number> {
+export async function fillFollowers(
+  jobs: readonly RunJob[],
+  semanticFollowers: FollowerMap,
+  context: Pick<CollectContext, 'folder' | 'ledger' | 'now'>,
+): Promise<number> {
   const schedule = pendingJobs(jobs, context.folder.results(), semanticFollowers);
   for (const { follower, leader } of schedule.answeredNow) {
     const kind = schedule.isSemantic(follower.id) ? 'semantic' : 'dedupe';

@@ -17,7 +17,11 @@ export interface BatchLimits {
 }
 
 /** The limits OpenAI applies today. */
-export const OPENAI_BATCH_LIMITS: BatchLimits = { maxLines: 50_000, maxBytes: 190 * 1024 * 1024, maxEmbeddingInputs: 50_000 };
+export const OPENAI_BATCH_LIMITS: BatchLimits = {
+  maxLines: 50_000,
+  maxBytes: 190 * 1024 * 1024,
+  maxEmbeddingInputs: 50_000,
+};
 
 /** One input file and the one batch it becomes. */
 export interface BatchInputPart {
@@ -76,7 +80,12 @@ export function buildBatchInput(
     let inputs = 0;
     const flush = () => {
       if (lines.length === 0) return;
-      parts.push({ key: `${name}-${parts.filter((part) => part.endpoint === endpoint).length + 1}`, endpoint, jsonl: lines.join(''), customIds });
+      parts.push({
+        key: `${name}-${parts.filter((part) => part.endpoint === endpoint).length + 1}`,
+        endpoint,
+        jsonl: lines.join(''),
+        customIds,
+      });
       lines = [];
       customIds = [];
       bytes = 0;
@@ -96,7 +105,12 @@ export function buildBatchInput(
       const line = `${JSON.stringify({ custom_id: customId, method: 'POST', url: endpoint, body })}\n`;
       const lineBytes = Buffer.byteLength(line);
       const lineInputs = endpoint === '/v1/embeddings' ? embeddingInputCount(job) : 0;
-      if (lines.length >= limits.maxLines || bytes + lineBytes > limits.maxBytes || inputs + lineInputs > limits.maxEmbeddingInputs) flush();
+      if (
+        lines.length >= limits.maxLines ||
+        bytes + lineBytes > limits.maxBytes ||
+        inputs + lineInputs > limits.maxEmbeddingInputs
+      )
+        flush();
       customIdToJob.set(customId, job);
       lines.push(line);
       customIds.push(customId);

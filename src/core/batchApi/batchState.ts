@@ -4,7 +4,16 @@ import type { RunFolder, RunIndex } from '../runs/runStore';
 import type { BatchEndpoint } from './batchInput';
 
 /** Batch statuses the API reports; `preparing` is ours: the input file is written locally, not yet a batch. */
-export type BatchPartStatus = 'preparing' | 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+export type BatchPartStatus =
+  | 'preparing'
+  | 'validating'
+  | 'failed'
+  | 'in_progress'
+  | 'finalizing'
+  | 'completed'
+  | 'expired'
+  | 'cancelling'
+  | 'cancelled';
 
 /** After these the batch never changes again: its files can be collected. */
 export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['failed', 'completed', 'expired', 'cancelled']);
@@ -55,7 +64,9 @@ export class BatchStateStore {
 
   constructor(private readonly folder: RunFolder) {
     const file = path.join(folder.directory, STATE_FILE);
-    this.state = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BatchApiState) : { version: 1, parts: [], semanticFollowers: {} };
+    this.state = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as BatchApiState)
+      : { version: 1, parts: [], semanticFollowers: {} };
   }
 
   /** Parts not collected yet: the batches a run resumes instead of submitting new ones. */
@@ -72,11 +83,17 @@ export class BatchStateStore {
   /** custom_id → job id over every submission of this run. */
   customIds(): Map<string, string> {
     const file = path.join(this.folder.directory, IDS_FILE);
-    return existsSync(file) ? new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)) : new Map();
+    return existsSync(file)
+      ? new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>))
+      : new Map();
   }
 
   /** Records a submission before anything is uploaded: ids map, input files, then the parts. */
-  addSubmission(parts: ReadonlyArray<{ key: string; endpoint: BatchEndpoint; jsonl: string; customIds: readonly string[] }>, customIdToJobId: ReadonlyMap<string, string>, semanticFollowers: ReadonlyMap<string, string>): void {
+  addSubmission(
+    parts: ReadonlyArray<{ key: string; endpoint: BatchEndpoint; jsonl: string; customIds: readonly string[] }>,
+    customIdToJobId: ReadonlyMap<string, string>,
+    semanticFollowers: ReadonlyMap<string, string>,
+  ): void {
     const ids = this.customIds();
     for (const [customId, jobId] of customIdToJobId) ids.set(customId, jobId);
     this.writeAtomically(IDS_FILE, `${JSON.stringify(Object.fromEntries(ids))}\n`);
@@ -84,7 +101,15 @@ export class BatchStateStore {
     for (const part of parts) {
       const inputFile = `batch-input-${round}-${part.key}.jsonl`;
       this.writeAtomically(inputFile, part.jsonl);
-      this.state.parts.push({ key: `${round}-${part.key}`, round, endpoint: part.endpoint, inputFile, lines: part.customIds.length, status: 'preparing', collected: false });
+      this.state.parts.push({
+        key: `${round}-${part.key}`,
+        round,
+        endpoint: part.endpoint,
+        inputFile,
+        lines: part.customIds.length,
+        status: 'preparing',
+        collected: false,
+      });
     }
     this.state.semanticFollowers = { ...this.state.semanticFollowers, ...Object.fromEntries(semanticFollowers) };
     this.save();

@@ -9,7 +9,13 @@ import type { BatchPartState, BatchStateStore } from './batchState';
  *
  * The create itself is not cancellable: once sent, we want its id (to cancel the batch), not a lost batch.
  */
-export async function submitPart(part: BatchPartState, store: BatchStateStore, client: BatchApiClient, runId: string, signal?: AbortSignal): Promise<void> {
+export async function submitPart(
+  part: BatchPartState,
+  store: BatchStateStore,
+  client: BatchApiClient,
+  runId: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (!part.inputFileId) {
     part.inputFileId = await client.uploadInput(`promptmeter-${runId}-${part.key}.jsonl`, store.inputOf(part), signal);
     store.save();
@@ -23,7 +29,10 @@ export async function submitPart(part: BatchPartState, store: BatchStateStore, c
     if (!batch) {
       part.createAttempted = true;
       store.save();
-      batch = await client.createBatch(inputFileId, part.endpoint, { promptmeter_run: runId, promptmeter_part: part.key });
+      batch = await client.createBatch(inputFileId, part.endpoint, {
+        promptmeter_run: runId,
+        promptmeter_part: part.key,
+      });
     }
   } catch (error) {
     // The uploaded file is gone (deleted or expired): upload again on the next attempt.
@@ -46,9 +55,13 @@ export function updatePart(part: BatchPartState, batch: Batch): void {
   if (batch.error_file_id) part.errorFileId = batch.error_file_id;
   if (batch.status === 'failed') {
     const errors = batch.errors?.data ?? [];
-    part.failure = errors.length > 0
-      ? `The Batch API rejected the input: ${errors.slice(0, 5).map((error) => `${error.line ? `line ${error.line}: ` : ''}${error.message ?? error.code ?? 'invalid'}`).join('; ')}`
-      : 'The Batch API reported the batch as failed.';
+    part.failure =
+      errors.length > 0
+        ? `The Batch API rejected the input: ${errors
+            .slice(0, 5)
+            .map((error) => `${error.line ? `line ${error.line}: ` : ''}${error.message ?? error.code ?? 'invalid'}`)
+            .join('; ')}`
+        : 'The Batch API reported the batch as failed.';
   }
 }
 

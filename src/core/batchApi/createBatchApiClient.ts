@@ -4,7 +4,13 @@ import { RetryPolicy } from '../client/retryPolicy';
 import { BatchApiClient } from './batchApiClient';
 
 /** Builds the Batch API client with the same retry policy as the normal client (crypto-backed jitter). */
-export function createBatchApiClient(options: { apiKey: string; baseUrl: string; clock: Clock; timeoutMs?: number; apiKeyHeader?: 'authorization' | 'api-key' }): BatchApiClient {
+export function createBatchApiClient(options: {
+  apiKey: string;
+  baseUrl: string;
+  clock: Clock;
+  timeoutMs?: number;
+  apiKeyHeader?: 'authorization' | 'api-key';
+}): BatchApiClient {
   return new BatchApiClient({
     apiKey: options.apiKey,
     baseUrl: options.baseUrl,
@@ -14,4 +20,3 @@ export function createBatchApiClient(options: { apiKey: string; baseUrl: string;
     ...(options.apiKeyHeader === undefined ? {} : { apiKeyHeader: options.apiKeyHeader }),
   });
 }
-

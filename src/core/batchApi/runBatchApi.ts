@@ -64,13 +64,28 @@ export interface BatchRunOptions {
  *   one get its answer (`cache: 'dedupe'`); expired lines stay pending for a later run.
  * - Aborting `signal` cancels the batches, waits for `cancelled`, and keeps what they finished.
  */
-export async function runBatchApi(folder: RunFolder, client: BatchApiClient, options: BatchRunOptions): Promise<BatchRunOutcome> {
+export async function runBatchApi(
+  folder: RunFolder,
+  client: BatchApiClient,
+  options: BatchRunOptions,
+): Promise<BatchRunOutcome> {
   const { clock, signal } = options;
   const now = () => new Date(clock.wallClockMs());
   const store = new BatchStateStore(folder);
   const jobs = folder.jobs();
-  const semantic: FollowerMap = new Map([...Object.entries(store.state.semanticFollowers), ...(options.semanticFollowers ?? [])]);
-  const context: CollectContext = { folder, store, client, jobsById: new Map(jobs.map((job) => [job.id, job])), priceUsage: options.priceUsage, ledger: options.ledger, now };
+  const semantic: FollowerMap = new Map([
+    ...Object.entries(store.state.semanticFollowers),
+    ...(options.semanticFollowers ?? []),
+  ]);
+  const context: CollectContext = {
+    folder,
+    store,
+    client,
+    jobsById: new Map(jobs.map((job) => [job.id, job])),
+    priceUsage: options.priceUsage,
+    ledger: options.ledger,
+    now,
+  };
   const finishedNow: BatchPartState[] = [];
   let stopReason: string | undefined;
   let progress = countProgress();
@@ -111,25 +126,44 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
         delay = nextPollDelay(delay, options.maxPollIntervalMs ?? 60_000);
       }
     } catch (error) {
-      if (!signal?.aborted) stopReason = `Lost contact with the Batch API (${reasonOf(error)}). The batch goes on at OpenAI; resume the run to collect it.`;
+      if (!signal?.aborted)
+        stopReason = `Lost contact with the Batch API (${reasonOf(error)}). The batch goes on at OpenAI; resume the run to collect it.`;
     }
   }
   if (signal?.aborted) {
     store.dropUnsubmitted();
     report('cancelling');
-    const settled = await cancelParts(store.activeParts().filter((part) => part.batchId), {
-      client, clock, waitMs: options.cancelWaitMs ?? 600_000, pollIntervalMs: options.pollIntervalMs ?? 1_000, maxPollIntervalMs: options.maxPollIntervalMs ?? 60_000,
-      onUpdate: async (part) => {
-        store.save();
-        if (FINISHED_STATUSES.has(part.status)) await collect(part);
+    const settled = await cancelParts(
+      store.activeParts().filter((part) => part.batchId),
+      {
+        client,
+        clock,
+        waitMs: options.cancelWaitMs ?? 600_000,
+        pollIntervalMs: options.pollIntervalMs ?? 1_000,
+        maxPollIntervalMs: options.maxPollIntervalMs ?? 60_000,
+        onUpdate: async (part) => {
+          store.save();
+          if (FINISHED_STATUSES.has(part.status)) await collect(part);
+        },
       },
-    }).catch(() => false);
+    ).catch(() => false);
     if (!settled) stopReason = 'The batch is still cancelling; resume the run later to collect what it finished.';
   }
   await fillFollowers(jobs, semantic, context);
   progress = countProgress();
   const status = finalStatus();
-  store.save({ status, ...(stopReason ? { stopReason } : {}), jobs: { total: progress.total, done: progress.done, failed: progress.failed, truncated: progress.truncated, pending: progress.pending }, cost: progress.cost });
+  store.save({
+    status,
+    ...(stopReason ? { stopReason } : {}),
+    jobs: {
+      total: progress.total,
+      done: progress.done,
+      failed: progress.failed,
+      truncated: progress.truncated,
+      pending: progress.pending,
+    },
+    cost: progress.cost,
+  });
   folder.close();
   return { status, progress, batches: summaries(), ...(stopReason ? { stopReason } : {}) };
 
@@ -148,7 +182,16 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
     finishedNow.push(part);
     await fillFollowers(jobs, semantic, context);
     progress = countProgress();
-    store.save({ jobs: { total: progress.total, done: progress.done, failed: progress.failed, truncated: progress.truncated, pending: progress.pending }, cost: progress.cost });
+    store.save({
+      jobs: {
+        total: progress.total,
+        done: progress.done,
+        failed: progress.failed,
+        truncated: progress.truncated,
+        pending: progress.pending,
+      },
+      cost: progress.cost,
+    });
   }
 
   function finalStatus(): RunStatus {
@@ -177,7 +220,12 @@ export async function runBatchApi(folder: RunFolder, client: BatchApiClient, opt
   }
 
   function summaries(): BatchSummary[] {
-    return store.latestRound().map((part) => ({ id: part.batchId ?? null, endpoint: part.endpoint, status: part.status, requestCounts: part.requestCounts ?? null }));
+    return store.latestRound().map((part) => ({
+      id: part.batchId ?? null,
+      endpoint: part.endpoint,
+      status: part.status,
+      requestCounts: part.requestCounts ?? null,
+    }));
   }
 }
 

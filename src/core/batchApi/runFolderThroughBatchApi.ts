@@ -27,9 +27,18 @@ export function hasBatchInFlight(folder: RunFolder): boolean {
 }
 
 /** Runs (or resumes) the folder through the Batch API with the system clock; returns the outcome and the HTTP calls made. */
-export async function runFolderThroughBatchApi(folder: RunFolder, input: BatchApiRunInput): Promise<{ outcome: BatchRunOutcome; counters: BatchApiCounters }> {
+export async function runFolderThroughBatchApi(
+  folder: RunFolder,
+  input: BatchApiRunInput,
+): Promise<{ outcome: BatchRunOutcome; counters: BatchApiCounters }> {
   const clock = createSystemClock();
-  const client = createBatchApiClient({ apiKey: input.apiKey, baseUrl: input.baseUrl, clock, timeoutMs: input.timeoutMs, apiKeyHeader: apiKeyHeaderFor(input.baseUrl) });
+  const client = createBatchApiClient({
+    apiKey: input.apiKey,
+    baseUrl: input.baseUrl,
+    clock,
+    timeoutMs: input.timeoutMs,
+    apiKeyHeader: apiKeyHeaderFor(input.baseUrl),
+  });
   const outcome = await runBatchApi(folder, client, {
     clock,
     priceUsage: priceUsageFrom(input.pricing),

@@ -56,7 +56,10 @@ export class DiskLockStore implements LeaseStore {
           return this.unavailable(error);
         }
       }
-      const age = await stat(file).then((info) => Date.now() - info.mtimeMs, () => Number.POSITIVE_INFINITY);
+      const age = await stat(file).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => Number.POSITIVE_INFINITY,
+      );
       if (age <= this.leaseMs) return 'held';
       await unlink(file).catch(() => undefined);
     }
@@ -66,7 +69,9 @@ export class DiskLockStore implements LeaseStore {
   private unavailable(error: unknown): LeaseAttempt {
     if (!this.reported) {
       this.reported = true;
-      this.logger.warn(`Could not write a lock beside the disk cache (${errorCode(error) ?? 'unknown error'}); identical calls are shared within this process only.`);
+      this.logger.warn(
+        `Could not write a lock beside the disk cache (${errorCode(error) ?? 'unknown error'}); identical calls are shared within this process only.`,
+      );
     }
     return 'unavailable';
   }

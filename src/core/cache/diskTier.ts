@@ -41,7 +41,9 @@ export class DiskTier implements CacheTier {
     try {
       await cacache.put(this.directory, key, value);
     } catch (error) {
-      this.logger.warn(`Disk cache write failed (${errorCode(error) ?? 'unknown error'}); the answer is not cached on disk.`);
+      this.logger.warn(
+        `Disk cache write failed (${errorCode(error) ?? 'unknown error'}); the answer is not cached on disk.`,
+      );
     }
   }
 

@@ -144,16 +144,19 @@ export class RedisConnection {
 
   private reportBack(): void {
     this.outageReported = false;
-    this.options.logger.warn(`Redis at ${this.host} is reachable again; sharing the cache, rate limits and in-flight calls.`);
+    this.options.logger.warn(
+      `Redis at ${this.host} is reachable again; sharing the cache, rate limits and in-flight calls.`,
+    );
   }
 
   private reportOutage(error: unknown): void {
     if (this.outageReported) return;
     this.outageReported = true;
-    const detail = (error as { code?: unknown } | undefined)?.code ?? (error instanceof Error ? error.name : 'not ready');
+    const detail =
+      (error as { code?: unknown } | undefined)?.code ?? (error instanceof Error ? error.name : 'not ready');
     this.options.logger.warn(
       `Redis cache at ${this.host} is unavailable (${String(detail)}); using the memory and disk tiers, ` +
-        'this process\'s own rate limits and in-flight sharing until it is back.',
+        "this process's own rate limits and in-flight sharing until it is back.",
     );
   }
 

@@ -11,7 +11,8 @@ export async function runBounded<Item, Result>(
   signal: AbortSignal | undefined,
   worker: (item: Item, index: number, signal: AbortSignal) => Promise<Result>,
 ): Promise<Result[]> {
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   signal?.throwIfAborted();
   const stop = new AbortController();
   const workerSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;

@@ -48,7 +48,18 @@ export interface ChunkSettingsProblem {
 /** Receives problems as they are found (a diagnostics collector, or an array's push). */
 export type ChunkProblemSink = (problem: ChunkSettingsProblem) => void;
 
-const KNOWN_KEYS = ['document', 'maxTokens', 'maxWords', 'overlapTokens', 'map', 'mapMaxTokens', 'reduce', 'reduceMaxTokens', 'reduceInputBudget', 'model'] as const;
+const KNOWN_KEYS = [
+  'document',
+  'maxTokens',
+  'maxWords',
+  'overlapTokens',
+  'map',
+  'mapMaxTokens',
+  'reduce',
+  'reduceMaxTokens',
+  'reduceInputBudget',
+  'model',
+] as const;
 
 /**
  * Reads the `chunk:` section of parsed front matter. Undefined when there is none (or `chunk: false`).
@@ -57,7 +68,11 @@ const KNOWN_KEYS = ['document', 'maxTokens', 'maxWords', 'overlapTokens', 'map',
  * `reduceMaxTokens` defaults to `promptMaxTokens`, else the front matter's `max_completion_tokens` /
  * `max_tokens`, else 800.
  */
-export function readChunkSettings(frontMatter: Readonly<Record<string, unknown>>, report: ChunkProblemSink, promptMaxTokens?: number): ChunkSettings | undefined {
+export function readChunkSettings(
+  frontMatter: Readonly<Record<string, unknown>>,
+  report: ChunkProblemSink,
+  promptMaxTokens?: number,
+): ChunkSettings | undefined {
   const raw = frontMatter.chunk;
   if (raw === undefined || raw === null || raw === false) return undefined;
   let section: Readonly<Record<string, unknown>>;
@@ -65,22 +80,38 @@ export function readChunkSettings(frontMatter: Readonly<Record<string, unknown>>
   else if (typeof raw === 'string') section = { document: raw };
   else if (typeof raw === 'object' && !Array.isArray(raw)) section = raw as Record<string, unknown>;
   else {
-    report({ key: 'chunk', severity: 'error', message: 'chunk: must be a mapping of settings (document, maxTokens, map, reduce, …) or a document path.' });
+    report({
+      key: 'chunk',
+      severity: 'error',
+      message: 'chunk: must be a mapping of settings (document, maxTokens, map, reduce, …) or a document path.',
+    });
     return undefined;
   }
   for (const key of Object.keys(section)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
-      report({ key: `chunk.${key}`, severity: 'warning', message: `chunk.${key} is not a chunk setting and is ignored; known settings: ${KNOWN_KEYS.join(', ')}.` });
+      report({
+        key: `chunk.${key}`,
+        severity: 'warning',
+        message: `chunk.${key} is not a chunk setting and is ignored; known settings: ${KNOWN_KEYS.join(', ')}.`,
+      });
     }
   }
   const read = new SectionReader(section, report);
   const maxTokens = read.integer('maxTokens', CHUNK_DEFAULTS.maxTokens, MINIMUM_CHUNK_TOKENS);
   let overlapTokens = read.integer('overlapTokens', CHUNK_DEFAULTS.overlapTokens, 0);
   if (overlapTokens >= maxTokens) {
-    report({ key: 'chunk.overlapTokens', severity: 'warning', message: `chunk.overlapTokens (${overlapTokens}) must be smaller than chunk.maxTokens (${maxTokens}); using 0.` });
+    report({
+      key: 'chunk.overlapTokens',
+      severity: 'warning',
+      message: `chunk.overlapTokens (${overlapTokens}) must be smaller than chunk.maxTokens (${maxTokens}); using 0.`,
+    });
     overlapTokens = 0;
   }
-  const fallbackReduceMaxTokens = promptMaxTokens ?? positiveInteger(frontMatter.max_completion_tokens) ?? positiveInteger(frontMatter.max_tokens) ?? CHUNK_DEFAULTS.reduceMaxTokens;
+  const fallbackReduceMaxTokens =
+    promptMaxTokens ??
+    positiveInteger(frontMatter.max_completion_tokens) ??
+    positiveInteger(frontMatter.max_tokens) ??
+    CHUNK_DEFAULTS.reduceMaxTokens;
   return {
     document: read.text('document'),
     maxTokens,
@@ -131,7 +162,10 @@ class SectionReader {
       return fallback;
     }
     if (!hasPlaceholder(value, placeholder)) {
-      this.warn(key, `chunk.${key} has no {{${placeholder}}} placeholder; the ${placeholder} text is appended after a blank line.`);
+      this.warn(
+        key,
+        `chunk.${key} has no {{${placeholder}}} placeholder; the ${placeholder} text is appended after a blank line.`,
+      );
     }
     return value;
   }

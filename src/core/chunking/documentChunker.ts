@@ -67,15 +67,19 @@ export function splitDocument(text: string, counter: TokenCounter, limits: Chunk
     return { tokens: counter.count(slice), words: countWords(slice) };
   };
   const atoms: Atom[] = [];
-  for (const paragraph of paragraphRanges(text, { start: 0, end: text.length })) collectAtoms(text, paragraph, 0, { measure, counter, maxTokens, maxWords }, atoms);
+  for (const paragraph of paragraphRanges(text, { start: 0, end: text.length }))
+    collectAtoms(text, paragraph, 0, { measure, counter, maxTokens, maxWords }, atoms);
   const sentenceStarts = overlapTokens > 0 ? allSentenceStarts(text) : [];
   return packAtoms(text, atoms, counter, { maxTokens, maxWords, overlapTokens }, sentenceStarts);
 }
 
 function checkLimits(maxTokens: number, overlapTokens: number, maxWords: number): void {
-  if (!Number.isInteger(maxTokens) || maxTokens < MINIMUM_CHUNK_TOKENS) throw new RangeError(`maxTokens must be an integer ≥ ${MINIMUM_CHUNK_TOKENS}, got ${maxTokens}`);
-  if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens >= maxTokens) throw new RangeError(`overlapTokens must be an integer in [0, maxTokens), got ${overlapTokens}`);
-  if (maxWords !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxWords) || maxWords < 1)) throw new RangeError(`maxWords must be a positive integer, got ${maxWords}`);
+  if (!Number.isInteger(maxTokens) || maxTokens < MINIMUM_CHUNK_TOKENS)
+    throw new RangeError(`maxTokens must be an integer ≥ ${MINIMUM_CHUNK_TOKENS}, got ${maxTokens}`);
+  if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens >= maxTokens)
+    throw new RangeError(`overlapTokens must be an integer in [0, maxTokens), got ${overlapTokens}`);
+  if (maxWords !== Number.POSITIVE_INFINITY && (!Number.isInteger(maxWords) || maxWords < 1))
+    throw new RangeError(`maxWords must be a positive integer, got ${maxWords}`);
 }
 
 /** Levels of the split hierarchy below a paragraph. */
@@ -112,7 +116,13 @@ function collectAtoms(text: string, range: TextRange, level: number, limits: Ato
 }
 
 /** Last resort for one word longer than maxTokens: the longest code-point prefixes that fit, found by binary search. */
-function splitCharacters(text: string, range: TextRange, counter: TokenCounter, maxTokens: number, atoms: Atom[]): void {
+function splitCharacters(
+  text: string,
+  range: TextRange,
+  counter: TokenCounter,
+  maxTokens: number,
+  atoms: Atom[],
+): void {
   const cuts = [...codePointCuts(text, range), range.end];
   let start = range.start;
   let first = 0;
@@ -148,7 +158,13 @@ interface PackLimits {
 }
 
 /** Greedy packing of atoms into chunks, each verified exactly; overlap chosen from whole trailing sentences. */
-function packAtoms(text: string, atoms: readonly Atom[], counter: TokenCounter, limits: PackLimits, sentenceStarts: readonly number[]): DocumentChunk[] {
+function packAtoms(
+  text: string,
+  atoms: readonly Atom[],
+  counter: TokenCounter,
+  limits: PackLimits,
+  sentenceStarts: readonly number[],
+): DocumentChunk[] {
   const chunks: DocumentChunk[] = [];
   let next = 0;
   while (next < atoms.length) {
@@ -162,7 +178,15 @@ function packAtoms(text: string, atoms: readonly Atom[], counter: TokenCounter, 
     // Without overlap the first atom always fits: atoms are built to fit alone.
     packed ??= packFrom(text, atoms, next, first.start, counter, limits)!;
     const end = atoms[packed.last]!.end;
-    chunks.push({ index: chunks.length, text: text.slice(packed.start, end), tokens: packed.tokens, words: packed.words, start: packed.start, end, ownStart: first.start });
+    chunks.push({
+      index: chunks.length,
+      text: text.slice(packed.start, end),
+      tokens: packed.tokens,
+      words: packed.words,
+      start: packed.start,
+      end,
+      ownStart: first.start,
+    });
     next = packed.last + 1;
   }
   return chunks;
@@ -181,12 +205,20 @@ interface Packed {
  * where the next atom would not fit. Undefined when not even the first atom fits after `start` (only
  * possible with overlap).
  */
-function packFrom(text: string, atoms: readonly Atom[], first: number, start: number, counter: TokenCounter, limits: PackLimits): Packed | undefined {
+function packFrom(
+  text: string,
+  atoms: readonly Atom[],
+  first: number,
+  start: number,
+  counter: TokenCounter,
+  limits: PackLimits,
+): Packed | undefined {
   let estimatedTokens = counter.count(text.slice(start, atoms[first]!.end));
   let estimatedWords = countWords(text.slice(start, atoms[first]!.end));
   let last = first;
   for (let candidate = atoms[last + 1]; candidate; candidate = atoms[last + 1]) {
-    if (estimatedTokens + candidate.tokens > limits.maxTokens || estimatedWords + candidate.words > limits.maxWords) break;
+    if (estimatedTokens + candidate.tokens > limits.maxTokens || estimatedWords + candidate.words > limits.maxWords)
+      break;
     estimatedTokens += candidate.tokens;
     estimatedWords += candidate.words;
     last++;
@@ -209,7 +241,13 @@ function packFrom(text: string, atoms: readonly Atom[], first: number, start: nu
  * Candidate starts of the next chunk inside the previous chunk's own text, longest overlap first: sentence
  * starts whose trailing text up to the previous chunk's end has at most `overlapTokens` tokens.
  */
-function overlapStarts(text: string, previous: DocumentChunk | undefined, counter: TokenCounter, overlapTokens: number, sentenceStarts: readonly number[]): number[] {
+function overlapStarts(
+  text: string,
+  previous: DocumentChunk | undefined,
+  counter: TokenCounter,
+  overlapTokens: number,
+  sentenceStarts: readonly number[],
+): number[] {
   if (!previous || overlapTokens === 0) return [];
   const starts: number[] = [];
   for (let index = firstAtLeast(sentenceStarts, previous.end) - 1; index >= 0; index--) {

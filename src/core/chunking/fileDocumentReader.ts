@@ -19,7 +19,8 @@ export function createFileDocumentReader(root: string): DocumentReader {
       const stats = statSync(file);
       if (!stats.isFile()) return undefined;
       const cached = heads.get(file);
-      if (cached && cached.modified === stats.mtimeMs && cached.bytes.length >= Math.min(maxBytes, stats.size)) return cached.bytes.subarray(0, maxBytes);
+      if (cached && cached.modified === stats.mtimeMs && cached.bytes.length >= Math.min(maxBytes, stats.size))
+        return cached.bytes.subarray(0, maxBytes);
       const bytes = Buffer.alloc(Math.min(maxBytes, stats.size));
       const descriptor = openSync(file, 'r');
       try {

@@ -43,7 +43,11 @@ export function mapMessages(template: string, chunkText: string, systemPrompt?: 
 }
 
 /** The messages of one reduce call: the reduce prompt with `{{partials}}` = the partials joined by PARTIAL_SEPARATOR. */
-export function reduceMessages(template: string, partials: readonly string[], systemPrompt?: string): MapReduceMessage[] {
+export function reduceMessages(
+  template: string,
+  partials: readonly string[],
+  systemPrompt?: string,
+): MapReduceMessage[] {
   return withSystem(systemPrompt, fillTemplate(template, 'partials', partials.join(PARTIAL_SEPARATOR)));
 }
 
@@ -62,7 +66,12 @@ export interface ReduceBudget {
   readonly limit: number | undefined;
 }
 
-export function reduceBudget(counter: TokenCounter, template: string, systemPrompt: string | undefined, limit: number | undefined): ReduceBudget {
+export function reduceBudget(
+  counter: TokenCounter,
+  template: string,
+  systemPrompt: string | undefined,
+  limit: number | undefined,
+): ReduceBudget {
   return {
     baseTokens: countChatTokens(counter, reduceMessages(template, [], systemPrompt)).total,
     separatorTokens: counter.count(PARTIAL_SEPARATOR),

@@ -4,8 +4,22 @@ import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';
 import { countChatTokens } from '../tokens/chatFraming';
 import type { TokenCounter } from '../tokens/tokenCounter';
-import { groupPartials, mapMessages, reduceBudget, reduceInputBound, reduceMessages, type ReduceBudget } from './mapReduceMessages';
-import type { MapReduceJob, MapReduceNecessity, MapReducePlan, MapStage, PlanDocument, ReduceLevel } from './mapReducePlanTypes';
+import {
+  groupPartials,
+  mapMessages,
+  reduceBudget,
+  reduceInputBound,
+  reduceMessages,
+  type ReduceBudget,
+} from './mapReduceMessages';
+import type {
+  MapReduceJob,
+  MapReduceNecessity,
+  MapReducePlan,
+  MapStage,
+  PlanDocument,
+  ReduceLevel,
+} from './mapReducePlanTypes';
 
 export interface MapReducePlanInput extends MapReduceJob {
   readonly document: PlanDocument;
@@ -33,17 +47,26 @@ export function planMapReduce(input: MapReducePlanInput): MapReducePlan {
   const mapModel = resolveModel(job.mapModel, overrides);
   const reduceModel = resolveModel(job.reduceModel, overrides);
   const document = measureDocument(input);
-  const budget = reduceBudget(counter, job.reduceTemplate, job.systemPrompt, reduceLimit(reduceModel, job.reduceMaxTokens, input.reduceInputBudget));
+  const budget = reduceBudget(
+    counter,
+    job.reduceTemplate,
+    job.systemPrompt,
+    reduceLimit(reduceModel, job.reduceMaxTokens, input.reduceInputBudget),
+  );
 
   checkOutputCap(mapModel, job.mapMaxTokens, 'mapMaxTokens', problems);
   checkOutputCap(reduceModel, job.reduceMaxTokens, 'reduceMaxTokens', problems);
   if (document.mapInputs.length === 0) problems.push('The document is empty: there is nothing to send.');
   const largestMapInput = Math.max(0, ...document.mapInputs);
   if (mapModel.contextWindow !== undefined && largestMapInput + job.mapMaxTokens > mapModel.contextWindow) {
-    problems.push(`The largest map call needs ${largestMapInput} input + ${job.mapMaxTokens} output tokens, more than ${job.mapModel}'s context window of ${mapModel.contextWindow}: lower chunk.maxTokens.`);
+    problems.push(
+      `The largest map call needs ${largestMapInput} input + ${job.mapMaxTokens} output tokens, more than ${job.mapModel}'s context window of ${mapModel.contextWindow}: lower chunk.maxTokens.`,
+    );
   }
   if (budget.limit !== undefined && budget.limit <= budget.baseTokens) {
-    problems.push(`The reduce prompt alone (${budget.baseTokens} tokens) leaves no room for partials under the reduce input limit of ${budget.limit} tokens.`);
+    problems.push(
+      `The reduce prompt alone (${budget.baseTokens} tokens) leaves no room for partials under the reduce input limit of ${budget.limit} tokens.`,
+    );
   }
 
   const mapPrice = pricing.priceFor(job.mapModel);
@@ -54,16 +77,23 @@ export function planMapReduce(input: MapReducePlanInput): MapReducePlan {
     inputTokens: document.mapInputs,
     totalInputTokens: sum(document.mapInputs),
     outputCap: job.mapMaxTokens,
-    cost: mapPrice ? sumCosts(document.mapInputs.map((tokens) => estimateCost(mapPrice, tokens, job.mapMaxTokens))) : undefined,
+    cost: mapPrice
+      ? sumCosts(document.mapInputs.map((tokens) => estimateCost(mapPrice, tokens, job.mapMaxTokens)))
+      : undefined,
   };
   const reduceLevels = problems.length === 0 ? planReduceLevels(document.mapInputs.length, job, budget, problems) : [];
   const feasible = problems.length === 0;
-  for (const [model, price] of [[job.mapModel, mapPrice], [job.reduceModel, reducePrice]] as const) {
+  for (const [model, price] of [
+    [job.mapModel, mapPrice],
+    [job.reduceModel, reducePrice],
+  ] as const) {
     if (!price) problems.push(`No price is known for ${model}: add it to promptmeter.pricing.overrides to see costs.`);
   }
   const levels = reduceLevels.map((level): ReduceLevel => ({
     ...level,
-    cost: reducePrice ? sumCosts(level.inputTokens.map((tokens) => estimateCost(reducePrice, tokens, job.reduceMaxTokens))) : undefined,
+    cost: reducePrice
+      ? sumCosts(level.inputTokens.map((tokens) => estimateCost(reducePrice, tokens, job.reduceMaxTokens)))
+      : undefined,
   }));
   const stageCosts = [map.cost, ...levels.map((level) => level.cost)];
   const { necessity, reason } = necessityOf(document, job, reduceModel);
@@ -81,15 +111,25 @@ export function planMapReduce(input: MapReducePlanInput): MapReducePlan {
     reduceBudget: budget,
     totalCalls: map.calls + sum(levels.map((level) => level.groupSizes.length)),
     totalInputTokens: map.totalInputTokens + sum(levels.map((level) => level.totalInputTokens)),
-    totalOutputTokens: map.calls * job.mapMaxTokens + sum(levels.map((level) => level.groupSizes.length * job.reduceMaxTokens)),
-    cost: feasible && stageCosts.every((cost) => cost !== undefined) ? sumCosts(stageCosts as CostEstimate[]) : undefined,
+    totalOutputTokens:
+      map.calls * job.mapMaxTokens + sum(levels.map((level) => level.groupSizes.length * job.reduceMaxTokens)),
+    cost:
+      feasible && stageCosts.every((cost) => cost !== undefined) ? sumCosts(stageCosts as CostEstimate[]) : undefined,
     singleCall: { inputTokens: document.singleCallInput, outputTokens: job.reduceMaxTokens },
   };
 }
 
 function jobOf(input: MapReducePlanInput): MapReduceJob {
   const { mapTemplate, reduceTemplate, systemPrompt, mapModel, reduceModel, mapMaxTokens, reduceMaxTokens } = input;
-  return { mapTemplate, reduceTemplate, ...(systemPrompt === undefined ? {} : { systemPrompt }), mapModel, reduceModel, mapMaxTokens, reduceMaxTokens };
+  return {
+    mapTemplate,
+    reduceTemplate,
+    ...(systemPrompt === undefined ? {} : { systemPrompt }),
+    mapModel,
+    reduceModel,
+    mapMaxTokens,
+    reduceMaxTokens,
+  };
 }
 
 interface MeasuredDocument {
@@ -108,7 +148,9 @@ function measureDocument(input: MapReducePlanInput): MeasuredDocument {
     return {
       documentTokens: counter.count(document.text),
       chunks,
-      mapInputs: chunks.map((chunk) => countChatTokens(counter, mapMessages(mapTemplate, chunk.text, systemPrompt)).total),
+      mapInputs: chunks.map(
+        (chunk) => countChatTokens(counter, mapMessages(mapTemplate, chunk.text, systemPrompt)).total,
+      ),
       singleCallInput: countChatTokens(counter, reduceMessages(reduceTemplate, [document.text], systemPrompt)).total,
       approximate: false,
       chunkTokens: Math.max(0, ...chunks.map((chunk) => chunk.tokens)),
@@ -139,7 +181,11 @@ function estimatedChunkSizes(documentTokens: number, chunkTokens: number, overla
 }
 
 /** min(context window − reduce max_tokens, budget); undefined when neither is known. */
-function reduceLimit(model: ResolvedModel, reduceMaxTokens: number, inputBudget: number | undefined): number | undefined {
+function reduceLimit(
+  model: ResolvedModel,
+  reduceMaxTokens: number,
+  inputBudget: number | undefined,
+): number | undefined {
   const fromContext = model.contextWindow === undefined ? undefined : model.contextWindow - reduceMaxTokens;
   if (fromContext === undefined) return inputBudget;
   return inputBudget === undefined ? fromContext : Math.min(fromContext, inputBudget);
@@ -154,14 +200,24 @@ function checkOutputCap(model: ResolvedModel, cap: number, setting: string, prob
 type PlannedLevel = Omit<ReduceLevel, 'cost'>;
 
 /** Reduce levels with every partial at its cap, until one call remains; stops with a problem when no progress is possible. */
-function planReduceLevels(partials: number, job: MapReduceJob, budget: ReduceBudget, problems: string[]): PlannedLevel[] {
+function planReduceLevels(
+  partials: number,
+  job: MapReduceJob,
+  budget: ReduceBudget,
+  problems: string[],
+): PlannedLevel[] {
   const levels: PlannedLevel[] = [];
   let count = partials;
   let partialTokens = job.mapMaxTokens;
   for (let level = 1; count > 0; level++) {
     const sizes = new Array<number>(count).fill(partialTokens);
     const groups = groupPartials(sizes, budget);
-    const inputTokens = groups.map((group) => reduceInputBound(budget, group.map((index) => sizes[index] ?? 0)));
+    const inputTokens = groups.map((group) =>
+      reduceInputBound(
+        budget,
+        group.map((index) => sizes[index] ?? 0),
+      ),
+    );
     const limit = budget.limit ?? Number.POSITIVE_INFINITY;
     if (inputTokens.some((tokens) => tokens > limit) || (count > 1 && groups.length === count)) {
       problems.push(
@@ -170,7 +226,15 @@ function planReduceLevels(partials: number, job: MapReduceJob, budget: ReduceBud
       );
       return levels;
     }
-    levels.push({ level, model: job.reduceModel, groupSizes: groups.map((group) => group.length), inputTokens, totalInputTokens: sum(inputTokens), partialTokens, outputCap: job.reduceMaxTokens });
+    levels.push({
+      level,
+      model: job.reduceModel,
+      groupSizes: groups.map((group) => group.length),
+      inputTokens,
+      totalInputTokens: sum(inputTokens),
+      partialTokens,
+      outputCap: job.reduceMaxTokens,
+    });
     if (groups.length === 1) return levels;
     count = groups.length;
     partialTokens = job.reduceMaxTokens;
@@ -178,7 +242,11 @@ function planReduceLevels(partials: number, job: MapReduceJob, budget: ReduceBud
   return levels;
 }
 
-function necessityOf(document: MeasuredDocument, job: MapReduceJob, reduceModel: ResolvedModel): { necessity: MapReduceNecessity; reason: string } {
+function necessityOf(
+  document: MeasuredDocument,
+  job: MapReduceJob,
+  reduceModel: ResolvedModel,
+): { necessity: MapReduceNecessity; reason: string } {
   const needed = document.singleCallInput + job.reduceMaxTokens;
   if (document.mapInputs.length === 0) return { necessity: 'unnecessary', reason: 'The document is empty.' };
   if (document.mapInputs.length === 1) {
@@ -188,7 +256,10 @@ function necessityOf(document: MeasuredDocument, job: MapReduceJob, reduceModel:
     };
   }
   if (reduceModel.contextWindow === undefined) {
-    return { necessity: 'optional', reason: `${job.reduceModel}'s context window is unknown, so it is not known whether one call could hold the document (${needed} tokens with the prompt and max_tokens).` };
+    return {
+      necessity: 'optional',
+      reason: `${job.reduceModel}'s context window is unknown, so it is not known whether one call could hold the document (${needed} tokens with the prompt and max_tokens).`,
+    };
   }
   if (needed <= reduceModel.contextWindow) {
     return {
@@ -208,7 +279,8 @@ function sum(values: readonly number[]): number {
 
 /** Field-by-field sum of cost estimates (USD). */
 export function sumCosts(costs: readonly CostEstimate[]): CostEstimate {
-  const total = (pick: (cost: CostEstimate) => number) => costs.reduce((accumulated, cost) => accumulated + pick(cost), 0);
+  const total = (pick: (cost: CostEstimate) => number) =>
+    costs.reduce((accumulated, cost) => accumulated + pick(cost), 0);
   return {
     input: total((cost) => cost.input),
     cachedInput: total((cost) => cost.cachedInput),

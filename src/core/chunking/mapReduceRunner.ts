@@ -1,6 +1,12 @@
 import type { TokenCounter } from '../tokens/tokenCounter';
 import { runBounded } from './boundedConcurrency';
-import { groupPartials, mapMessages, reduceInputBound, reduceMessages, type MapReduceMessage } from './mapReduceMessages';
+import {
+  groupPartials,
+  mapMessages,
+  reduceInputBound,
+  reduceMessages,
+  type MapReduceMessage,
+} from './mapReduceMessages';
 import type { MapReducePlan } from './mapReducePlanTypes';
 
 /** One call as the runner asks for it; the real client adds throttling, retries, caching and the ledger. */
@@ -72,7 +78,11 @@ export interface RunMapReduceOptions {
  * reduce calls than the plan's bound and usually fewer. Stops on abort; the first failing call's error is
  * thrown after calls in flight have settled. Rejects plans without chunks or that are not feasible.
  */
-export async function runMapReduce(plan: MapReducePlan, complete: Complete, options: RunMapReduceOptions): Promise<MapReduceResult> {
+export async function runMapReduce(
+  plan: MapReducePlan,
+  complete: Complete,
+  options: RunMapReduceOptions,
+): Promise<MapReduceResult> {
   const { chunks, job } = plan;
   if (!chunks) throw new Error('This plan was made from a token count; plan from the document text to run it.');
   if (!plan.feasible) throw new Error(`The map-reduce plan cannot run: ${plan.problems.join(' ')}`);
@@ -81,7 +91,13 @@ export async function runMapReduce(plan: MapReducePlan, complete: Complete, opti
 
   const mapped = await runBounded(chunks, concurrency, options.signal, async (chunk, _index, signal) => {
     const jobId = `map-${chunk.index}`;
-    const result = await complete({ messages: mapMessages(job.mapTemplate, chunk.text, job.systemPrompt), maxTokens: job.mapMaxTokens, model: job.mapModel, jobId, signal });
+    const result = await complete({
+      messages: mapMessages(job.mapTemplate, chunk.text, job.systemPrompt),
+      maxTokens: job.mapMaxTokens,
+      model: job.mapModel,
+      jobId,
+      signal,
+    });
     return { result, call: record(jobId, 'map', 0, job.mapModel, [chunk.index], result) };
   });
   calls.push(...mapped.map((entry) => entry.call));
@@ -94,34 +110,71 @@ export async function runMapReduce(plan: MapReducePlan, complete: Complete, opti
     const groups = reduceGroups(plan, current, options.counter, level);
     const reduced = await runBounded(groups, concurrency, options.signal, async (group, index, signal) => {
       const jobId = `reduce-${level}-${index}`;
-      const messages = reduceMessages(job.reduceTemplate, group.map((partial) => current[partial] ?? ''), job.systemPrompt);
-      const result = await complete({ messages, maxTokens: job.reduceMaxTokens, model: job.reduceModel, jobId, signal });
+      const messages = reduceMessages(
+        job.reduceTemplate,
+        group.map((partial) => current[partial] ?? ''),
+        job.systemPrompt,
+      );
+      const result = await complete({
+        messages,
+        maxTokens: job.reduceMaxTokens,
+        model: job.reduceModel,
+        jobId,
+        signal,
+      });
       return { result, call: record(jobId, 'reduce', level, job.reduceModel, group, result) };
     });
     calls.push(...reduced.map((entry) => entry.call));
     current = reduced.map((entry) => entry.result.text);
   } while (current.length > 1);
 
-  return { answer: current[0] ?? '', partials, calls, levels: level, usage: totalUsage(calls), costUsd: totalCost(calls) };
+  return {
+    answer: current[0] ?? '',
+    partials,
+    calls,
+    levels: level,
+    usage: totalUsage(calls),
+    costUsd: totalCost(calls),
+  };
 }
 
 /** Groups this level's answers by their token counts; throws when they cannot be combined (no progress, or over the limit). */
-function reduceGroups(plan: MapReducePlan, partials: readonly string[], counter: TokenCounter, level: number): number[][] {
+function reduceGroups(
+  plan: MapReducePlan,
+  partials: readonly string[],
+  counter: TokenCounter,
+  level: number,
+): number[][] {
   const sizes = partials.map((partial) => counter.count(partial));
   const budget = plan.reduceBudget;
   const groups = groupPartials(sizes, budget);
   const limit = budget.limit ?? Number.POSITIVE_INFINITY;
   for (const group of groups) {
-    const input = reduceInputBound(budget, group.map((index) => sizes[index] ?? 0));
-    if (input > limit) throw new Error(`Reduce level ${level}: ${group.length} partial answer(s) need ${input} input tokens, over the limit of ${limit}.`);
+    const input = reduceInputBound(
+      budget,
+      group.map((index) => sizes[index] ?? 0),
+    );
+    if (input > limit)
+      throw new Error(
+        `Reduce level ${level}: ${group.length} partial answer(s) need ${input} input tokens, over the limit of ${limit}.`,
+      );
   }
   if (partials.length > 1 && groups.length === partials.length) {
-    throw new Error(`Reduce level ${level}: no two partial answers fit in one reduce call (limit ${limit} input tokens).`);
+    throw new Error(
+      `Reduce level ${level}: no two partial answers fit in one reduce call (limit ${limit} input tokens).`,
+    );
   }
   return groups;
 }
 
-function record(jobId: string, stage: 'map' | 'reduce', level: number, model: string, inputs: readonly number[], result: CompletionResult): MapReduceCall {
+function record(
+  jobId: string,
+  stage: 'map' | 'reduce',
+  level: number,
+  model: string,
+  inputs: readonly number[],
+  result: CompletionResult,
+): MapReduceCall {
   return { jobId, stage, level, model, inputs, usage: result.usage, costUsd: result.costUsd };
 }
 

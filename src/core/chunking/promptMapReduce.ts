@@ -48,7 +48,11 @@ export function promptMapReduce(
   overrides: PriceOverrides,
 ): PromptMapReduceResult {
   const problems: string[] = [];
-  const settings = readChunkSettings({ chunk: prompt.chunk }, (problem) => problems.push(`${problem.key}: ${problem.message}`), prompt.maxTokens);
+  const settings = readChunkSettings(
+    { chunk: prompt.chunk },
+    (problem) => problems.push(`${problem.key}: ${problem.message}`),
+    prompt.maxTokens,
+  );
   if (!settings) return { problems };
   const documentPath = settings.document ?? firstInclude(prompt);
   if (!documentPath) {
@@ -60,8 +64,14 @@ export function promptMapReduce(
     problems.push(`chunk: the document "${documentPath}" cannot be read (paths are relative to the prompt file).`);
     return { problems };
   }
-  const chunks = recentSplit(text, counter, { maxTokens: settings.maxTokens, overlapTokens: settings.overlapTokens, ...(settings.maxWords ? { maxWords: settings.maxWords } : {}) });
-  const systemPrompt = prompt.messages.find((message) => message.role === 'system' || message.role === 'developer')?.content;
+  const chunks = recentSplit(text, counter, {
+    maxTokens: settings.maxTokens,
+    overlapTokens: settings.overlapTokens,
+    ...(settings.maxWords ? { maxWords: settings.maxWords } : {}),
+  });
+  const systemPrompt = prompt.messages.find(
+    (message) => message.role === 'system' || message.role === 'developer',
+  )?.content;
   const plan = planMapReduce({
     document: { text, chunks },
     mapTemplate: settings.map,
@@ -77,18 +87,30 @@ export function promptMapReduce(
     overrides,
   });
   const comparison = compareWithSingleCall(plan, pricing, { task, overrides });
-  return { mapReduce: { settings, documentPath, documentTokens: counter.count(text), plan, comparison }, problems: [...problems, ...plan.problems] };
+  return {
+    mapReduce: { settings, documentPath, documentTokens: counter.count(text), plan, comparison },
+    problems: [...problems, ...plan.problems],
+  };
 }
 
 /** The last few splits by document text and options (the reader returns the same string while the file is unchanged). */
-const recentSplits: Array<{ text: string; options: string; counter: TokenCounter; chunks: ReturnType<typeof splitDocument> }> = [];
+const recentSplits: Array<{
+  text: string;
+  options: string;
+  counter: TokenCounter;
+  chunks: ReturnType<typeof splitDocument>;
+}> = [];
 const RECENT_SPLITS = 4;
 
 /**
  * `splitDocument`, remembered: live estimates re-plan a map-reduce prompt on every edit of the prompt, but its
  * document rarely changes, and splitting a 29k-token document takes ~40 ms.
  */
-function recentSplit(text: string, counter: TokenCounter, options: Parameters<typeof splitDocument>[2]): ReturnType<typeof splitDocument> {
+function recentSplit(
+  text: string,
+  counter: TokenCounter,
+  options: Parameters<typeof splitDocument>[2],
+): ReturnType<typeof splitDocument> {
   const key = JSON.stringify(options);
   const known = recentSplits.find((entry) => entry.counter === counter && entry.options === key && entry.text === text);
   if (known) return known.chunks;
@@ -107,7 +129,10 @@ function firstInclude(prompt: PromptDefinition): string | undefined {
 }
 
 /** The prompt with each `{{file:path}}` replaced by the file's text (so a single call is counted with its document). */
-export function withIncludedFiles(prompt: PromptDefinition, readDocument: DocumentReader): { prompt: PromptDefinition; missing: string[] } {
+export function withIncludedFiles(
+  prompt: PromptDefinition,
+  readDocument: DocumentReader,
+): { prompt: PromptDefinition; missing: string[] } {
   const missing: string[] = [];
   let changed = false;
   const messages = prompt.messages.map((message) => {

@@ -47,19 +47,45 @@ export interface CompareOptions {
  * `max_tokens` (and whose output limit allows that `max_tokens`). Ties go to the alphabetically first model,
  * so the answer is deterministic. Both costs are bounds at the output caps.
  */
-export function compareWithSingleCall(plan: MapReducePlan, pricing: Pricing, options: CompareOptions = {}): SingleCallComparison {
+export function compareWithSingleCall(
+  plan: MapReducePlan,
+  pricing: Pricing,
+  options: CompareOptions = {},
+): SingleCallComparison {
   const task = options.task ?? 'summarize';
   const overrides = options.overrides ?? {};
   const minimumTier = TASK_PROFILES[task].minimumTier;
-  const singleCall = cheapestSingleCall(plan.singleCall.inputTokens, plan.singleCall.outputTokens, minimumTier, pricing, overrides);
+  const singleCall = cheapestSingleCall(
+    plan.singleCall.inputTokens,
+    plan.singleCall.outputTokens,
+    minimumTier,
+    pricing,
+    overrides,
+  );
   const mapReduceCost = plan.cost;
   const saving = singleCall && mapReduceCost ? singleCall.cost.total - mapReduceCost.total : undefined;
   const batchSaving = singleCall && mapReduceCost ? singleCall.cost.batchTotal - mapReduceCost.batchTotal : undefined;
-  return { task, minimumTier, singleCall, mapReduceCost, saving, batchSaving, summary: summarize(plan, singleCall, mapReduceCost, saving, minimumTier) };
+  return {
+    task,
+    minimumTier,
+    singleCall,
+    mapReduceCost,
+    saving,
+    batchSaving,
+    summary: summarize(plan, singleCall, mapReduceCost, saving, minimumTier),
+  };
 }
 
-function cheapestSingleCall(inputTokens: number, outputTokens: number, minimumTier: CapabilityTier, pricing: Pricing, overrides: PriceOverrides): SingleCallOption | undefined {
-  const names = new Set<string>(MODEL_CATALOG.filter((model) => !model.legacy && model.kind === 'chat').map((model) => model.id));
+function cheapestSingleCall(
+  inputTokens: number,
+  outputTokens: number,
+  minimumTier: CapabilityTier,
+  pricing: Pricing,
+  overrides: PriceOverrides,
+): SingleCallOption | undefined {
+  const names = new Set<string>(
+    MODEL_CATALOG.filter((model) => !model.legacy && model.kind === 'chat').map((model) => model.id),
+  );
   for (const [name, override] of Object.entries(overrides)) if (override.tier !== undefined) names.add(name);
   let best: SingleCallOption | undefined;
   for (const name of [...names].sort()) {
@@ -76,16 +102,25 @@ function cheapestSingleCall(inputTokens: number, outputTokens: number, minimumTi
   return best;
 }
 
-function summarize(plan: MapReducePlan, single: SingleCallOption | undefined, mapReduce: CostEstimate | undefined, saving: number | undefined, minimumTier: CapabilityTier): string {
+function summarize(
+  plan: MapReducePlan,
+  single: SingleCallOption | undefined,
+  mapReduce: CostEstimate | undefined,
+  saving: number | undefined,
+  minimumTier: CapabilityTier,
+): string {
   const needed = formatTokens(plan.singleCall.inputTokens + plan.singleCall.outputTokens);
   if (!single) {
     return `No priced model of tier ${minimumTier} or above has a context window for the whole document (${needed} tokens with the prompt and max_tokens): map-reduce is the only way.`;
   }
   const singleText = `one call with the whole document on ${single.model} (~${formatUsd(single.cost.total)})`;
-  if (!mapReduce || saving === undefined) return `The map-reduce cost is unknown (${plan.problems[0] ?? 'no price'}); ${singleText}.`;
-  const models = plan.job.mapModel === plan.job.reduceModel ? plan.job.mapModel : `${plan.job.mapModel} + ${plan.job.reduceModel}`;
+  if (!mapReduce || saving === undefined)
+    return `The map-reduce cost is unknown (${plan.problems[0] ?? 'no price'}); ${singleText}.`;
+  const models =
+    plan.job.mapModel === plan.job.reduceModel ? plan.job.mapModel : `${plan.job.mapModel} + ${plan.job.reduceModel}`;
   const mapReduceText = `Map-reduce on ${models} (${plan.totalCalls} calls, ~${formatUsd(mapReduce.total)})`;
   if (saving > 0) return `${mapReduceText} costs ~${formatUsd(saving)} less than ${singleText}.`;
-  if (saving < 0) return `${mapReduceText} costs ~${formatUsd(-saving)} more than ${singleText}: the single call is cheaper; chunk only if quality or the context window needs it.`;
+  if (saving < 0)
+    return `${mapReduceText} costs ~${formatUsd(-saving)} more than ${singleText}: the single call is cheaper; chunk only if quality or the context window needs it.`;
   return `${mapReduceText} costs the same as ${singleText}.`;
 }

@@ -17,7 +17,22 @@ const LATIN_SENTENCE_END = /[.!?]+["'”’»)\]]*(?=\s|$)/g;
 const CJK_SENTENCE_END = /[。！？｡]+[」』）〕】"”’]*/g;
 
 /** Abbreviations whose period rarely ends a sentence; a single letter (an initial) is treated the same. */
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'e.g', 'i.e', 'cf', 'fig', 'approx']);
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'st',
+  'vs',
+  'e.g',
+  'i.e',
+  'cf',
+  'fig',
+  'approx',
+]);
 
 const WORD = /\S+/g;
 
@@ -44,8 +59,11 @@ export function sentenceRanges(text: string, range: TextRange): TextRange[] {
     const index = match.index ?? 0;
     if (!isAbbreviation(slice, index)) ends.add(index + match[0].length);
   }
-  for (const match of slice.matchAll(new RegExp(CJK_SENTENCE_END.source, 'g'))) ends.add((match.index ?? 0) + match[0].length);
-  const cuts = [...ends].sort((left, right) => left - right).map((end) => ({ start: range.start + end, end: range.start + end }));
+  for (const match of slice.matchAll(new RegExp(CJK_SENTENCE_END.source, 'g')))
+    ends.add((match.index ?? 0) + match[0].length);
+  const cuts = [...ends]
+    .sort((left, right) => left - right)
+    .map((end) => ({ start: range.start + end, end: range.start + end }));
   return piecesBetween(text, range, cuts);
 }
 

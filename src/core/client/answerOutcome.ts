@@ -34,6 +34,7 @@ export function truncationText(finishReason: string, empty: boolean): string {
   if (finishReason === 'length') {
     return `${what}: the output cap was reached${empty ? ' (all of it spent on hidden reasoning or nothing was written)' : ''} — finish_reason length; raise max_completion_tokens or lower reasoning_effort`;
   }
-  if (finishReason === 'content_filter') return `${what}: withheld by the content filter — finish_reason content_filter`;
+  if (finishReason === 'content_filter')
+    return `${what}: withheld by the content filter — finish_reason content_filter`;
   return `${what} — finish_reason ${finishReason}`;
 }

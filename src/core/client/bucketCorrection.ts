@@ -57,7 +57,8 @@ export function correctBucket(
   const levelBefore = bucket.level(now);
   if (reading.limit !== undefined && reading.limit > 0) bucket.setPerMinute(reading.limit, now);
   const limit = reading.limit ?? bucket.perMinute;
-  const capacity = reading.remaining === undefined ? undefined : inferCapacity(limit, reading.remaining, reading.resetMs);
+  const capacity =
+    reading.remaining === undefined ? undefined : inferCapacity(limit, reading.remaining, reading.resetMs);
   if (capacity !== undefined && Math.abs(capacity - bucket.capacity) > bucket.capacity * 0.02) {
     bucket.setCapacity(capacity, now);
   }

@@ -50,7 +50,8 @@ export function parseCachedChat(text: string): CachedChat | undefined {
 /** Parses a stored embedding; `undefined` for anything else. */
 export function parseCachedEmbedding(text: string): CachedEmbedding | undefined {
   const value = JSON.parse(text) as Partial<CachedEmbedding> | null;
-  if (value?.version !== 1 || value.endpoint !== 'embeddings' || typeof value.promptTokens !== 'number') return undefined;
+  if (value?.version !== 1 || value.endpoint !== 'embeddings' || typeof value.promptTokens !== 'number')
+    return undefined;
   if (!Array.isArray(value.embedding) && typeof value.embedding !== 'string') return undefined;
   return value as CachedEmbedding;
 }

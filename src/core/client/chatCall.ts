@@ -41,7 +41,9 @@ interface ChatOutcome {
 
 /** The result and ledger fields of a truncated answer; nothing for a complete one. */
 function truncationFields(verdict: AnswerOutcome): { truncated?: { finishReason: string; empty: boolean } } {
-  return verdict.kind === 'truncated' ? { truncated: { finishReason: verdict.finishReason, empty: verdict.empty } } : {};
+  return verdict.kind === 'truncated'
+    ? { truncated: { finishReason: verdict.finishReason, empty: verdict.empty } }
+    : {};
 }
 
 /** The tier the answer says served it (priced differently: see PriceOptions); absent when the answer does not say. */
@@ -50,7 +52,9 @@ function servedTier(completion: ChatCompletion): { serviceTier?: string } {
 }
 
 function ledgerOutcome(verdict: AnswerOutcome): { outcome: 'ok' | 'truncated'; finishReason?: string } {
-  return verdict.kind === 'truncated' ? { outcome: 'truncated', finishReason: verdict.finishReason } : { outcome: 'ok' };
+  return verdict.kind === 'truncated'
+    ? { outcome: 'truncated', finishReason: verdict.finishReason }
+    : { outcome: 'ok' };
 }
 
 function replay(completion: ChatCompletion, onDelta: ((delta: ChatDelta) => void) | undefined): void {
@@ -78,7 +82,8 @@ export class ChatCall {
     const started = context.clock.now();
     const endpoint = options.api === 'responses' ? 'responses' : 'chat.completions';
     // Converted before anything is queued, so a parameter Responses cannot carry fails at once and costs nothing.
-    const responsesBody = endpoint === 'responses' ? toResponsesRequest(request as unknown as Record<string, unknown>) : undefined;
+    const responsesBody =
+      endpoint === 'responses' ? toResponsesRequest(request as unknown as Record<string, unknown>) : undefined;
     const key = requestKey(endpoint, request, context.namespace);
     const signal = callSignal(context, options.signal);
     let outcome: ChatOutcome;
@@ -154,7 +159,15 @@ export class ChatCall {
       const hit = await context.cache.get(key, parseCachedChat);
       if (hit) {
         const { completion, usage } = hit.value;
-        return { completion, usage, source: hit.tier, retries: 0, costUsd: 0, streamedToOwner: false, verdict: { kind: 'complete' } };
+        return {
+          completion,
+          usage,
+          source: hit.tier,
+          retries: 0,
+          costUsd: 0,
+          streamedToOwner: false,
+          verdict: { kind: 'complete' },
+        };
       }
     }
     const source: LedgerCacheTier = options.fresh ? 'bypass' : 'miss';
@@ -162,7 +175,13 @@ export class ChatCall {
     const weight = context.estimatePromptTokens(request) + maxTokens * (request.n ?? 1);
     const progress: CallProgress = { retries: 0, attempts: 0 };
     let streamedToOwner = false;
-    const facts = { endpoint: responsesBody ? ('responses' as const) : ('chat.completions' as const), model: request.model, requestKey: key, cache: source, options };
+    const facts = {
+      endpoint: responsesBody ? ('responses' as const) : ('chat.completions' as const),
+      model: request.model,
+      requestKey: key,
+      cache: source,
+      options,
+    };
     try {
       const completion = await runThrottledCall(
         {

@@ -47,8 +47,10 @@ export class ChatStreamAccumulator {
       }
       if (choice.logprobs) {
         state.logprobs ??= { content: null, refusal: null };
-        if (choice.logprobs.content) state.logprobs.content = [...(state.logprobs.content ?? []), ...choice.logprobs.content];
-        if (choice.logprobs.refusal) state.logprobs.refusal = [...(state.logprobs.refusal ?? []), ...choice.logprobs.refusal];
+        if (choice.logprobs.content)
+          state.logprobs.content = [...(state.logprobs.content ?? []), ...choice.logprobs.content];
+        if (choice.logprobs.refusal)
+          state.logprobs.refusal = [...(state.logprobs.refusal ?? []), ...choice.logprobs.refusal];
       }
       if (choice.finish_reason) state.finishReason = choice.finish_reason;
     }

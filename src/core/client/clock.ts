@@ -29,10 +29,13 @@ export function createSystemClock(): Clock {
           clearTimeout(timer);
           reject(signal?.reason);
         };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.max(0, milliseconds));
+        const timer = setTimeout(
+          () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          Math.max(0, milliseconds),
+        );
         signal?.addEventListener('abort', onAbort, { once: true });
       }),
   };

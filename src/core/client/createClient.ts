@@ -26,7 +26,10 @@ export interface ClientEnvironment {
 }
 
 /** Builds the one client from the typed settings: limits, timeout, cache tiers, ledger, prices and token weights. */
-export function createPromptMeterClient(settings: PromptMeterSettings, environment: ClientEnvironment): PromptMeterClient {
+export function createPromptMeterClient(
+  settings: PromptMeterSettings,
+  environment: ClientEnvironment,
+): PromptMeterClient {
   const models: Record<string, Partial<RateLimits>> = {};
   for (const [model, limit] of Object.entries(settings.rateLimits)) {
     if (model !== 'default') models[model] = toRateLimits(limit);
@@ -40,14 +43,19 @@ export function createPromptMeterClient(settings: PromptMeterSettings, environme
     limits: { default: { ...toRateLimits(settings.rateLimits.default ?? {}), ...environment.limitsOverride }, models },
     timeoutMs: settings.requestTimeoutMs,
     cache: cacheEnabled
-      ? { memoryBytes: settings.cacheMemoryBytes, directory: environment.cacheDirectory, redisUrl: settings.cacheRedisUrl || undefined }
+      ? {
+          memoryBytes: settings.cacheMemoryBytes,
+          directory: environment.cacheDirectory,
+          redisUrl: settings.cacheRedisUrl || undefined,
+        }
       : false,
     ledger: environment.ledger,
     ...(settings.cacheRedisUrl ? { redisUrl: settings.cacheRedisUrl } : {}),
     sharedRateLimits: settings.rateLimitsShared,
     diskLocks: true,
     priceUsage,
-    estimatePromptTokens: (request) => exactPromptTokens(request, settings, environment) ?? estimatePromptTokensByCharacters(request),
+    estimatePromptTokens: (request) =>
+      exactPromptTokens(request, settings, environment) ?? estimatePromptTokensByCharacters(request),
     logger: environment.logger,
   });
 }
@@ -61,7 +69,11 @@ function toRateLimits(limit: { rpm?: number; tpm?: number; concurrency?: number 
 }
 
 /** Exact prompt tokens with the model's tokenizer when it is loaded (chat framing included). */
-function exactPromptTokens(request: ClientRequest, settings: PromptMeterSettings, environment: ClientEnvironment): number | undefined {
+function exactPromptTokens(
+  request: ClientRequest,
+  settings: PromptMeterSettings,
+  environment: ClientEnvironment,
+): number | undefined {
   const encoding = resolveModel(String(request.model), settings.pricingOverrides).encoding.encoding;
   const counter = environment.counterFor?.(encoding);
   if (!counter) return undefined;
@@ -75,7 +87,11 @@ function exactPromptTokens(request: ClientRequest, settings: PromptMeterSettings
   }
   const input = request.input;
   if (typeof input === 'string') return counter.count(input);
-  if (Array.isArray(input)) return input.reduce<number>((sum, item) => sum + (typeof item === 'string' ? counter.count(item) : Array.isArray(item) ? item.length : 1), 0);
+  if (Array.isArray(input))
+    return input.reduce<number>(
+      (sum, item) => sum + (typeof item === 'string' ? counter.count(item) : Array.isArray(item) ? item.length : 1),
+      0,
+    );
   return undefined;
 }
 
@@ -83,7 +99,11 @@ function exactPromptTokens(request: ClientRequest, settings: PromptMeterSettings
 export function apiKeyHeaderFor(baseUrl: string): 'authorization' | 'api-key' {
   try {
     const host = new URL(baseUrl).hostname;
-    return host.endsWith('.openai.azure.com') || host.endsWith('.cognitiveservices.azure.com') || host.endsWith('.services.ai.azure.com') ? 'api-key' : 'authorization';
+    return host.endsWith('.openai.azure.com') ||
+      host.endsWith('.cognitiveservices.azure.com') ||
+      host.endsWith('.services.ai.azure.com')
+      ? 'api-key'
+      : 'authorization';
   } catch {
     return 'authorization';
   }

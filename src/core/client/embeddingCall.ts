@@ -45,7 +45,8 @@ export class EmbeddingCall {
     const { context } = this;
     const started = context.clock.now();
     const inputs = inputsOf(request.input);
-    if (inputs.length === 0) throw new PromptMeterError({ reason: 'badRequest', message: 'The embeddings input is empty.' });
+    if (inputs.length === 0)
+      throw new PromptMeterError({ reason: 'badRequest', message: 'The embeddings input is empty.' });
     const base = { ...request, encoding_format: request.encoding_format ?? 'float' };
     const batchKey = requestKey('embeddings', base, context.namespace);
     const keys = inputs.map((input) => requestKey('embeddings', { ...base, input }, context.namespace));
@@ -71,7 +72,8 @@ export class EmbeddingCall {
     let joined = false;
     if (missing.size > 0) {
       const missingKeys = [...missing.keys()];
-      const inflightKey = (options.fresh ? 'fresh:' : '') + createHash('sha256').update(missingKeys.join(',')).digest('hex');
+      const inflightKey =
+        (options.fresh ? 'fresh:' : '') + createHash('sha256').update(missingKeys.join(',')).digest('hex');
       try {
         ({ value: fetched, joined } = await this.inflight.run(
           inflightKey,
@@ -88,7 +90,11 @@ export class EmbeddingCall {
 
     const data: Embedding[] = keys.map((key, index) => {
       const entry = found.get(key)?.entry ?? fetched?.entries.get(key);
-      if (!entry) throw new PromptMeterError({ reason: 'malformedResponse', message: 'An embedding is missing from the answer.' });
+      if (!entry)
+        throw new PromptMeterError({
+          reason: 'malformedResponse',
+          message: 'An embedding is missing from the answer.',
+        });
       return { object: 'embedding', index, embedding: entry.embedding as number[] };
     });
     const cachedInputs = keys.filter((key) => found.has(key)).length;
@@ -100,7 +106,9 @@ export class EmbeddingCall {
     const tiers = [...found.values()].map((value) => value.tier);
     const cache: LedgerCacheTier = fromNetwork
       ? fetched!.source
-      : tiers.includes('inflight') ? 'inflight' : ([...tierOrder].reverse().find((tier) => tiers.includes(tier)) ?? 'memory');
+      : tiers.includes('inflight')
+        ? 'inflight'
+        : ([...tierOrder].reverse().find((tier) => tiers.includes(tier)) ?? 'memory');
     return {
       response: {
         object: 'list',

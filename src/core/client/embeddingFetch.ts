@@ -56,11 +56,15 @@ export async function fetchMissingEmbeddings(
         signal,
         timeoutMs: options.timeoutMs ?? context.timeoutMs,
         apiKey: context.apiKey,
-          baseUrl: context.baseUrl,
+        baseUrl: context.baseUrl,
         counters: context.counters,
         onStopRun: (error) => context.stopRun(error),
         send: async (attemptSignal) => {
-          const answer = await context.transport.embeddings(request, attemptSignal, options.timeoutMs ?? context.timeoutMs);
+          const answer = await context.transport.embeddings(
+            request,
+            attemptSignal,
+            options.timeoutMs ?? context.timeoutMs,
+          );
           if (answer.value.data.length !== inputs.length) {
             throw new PromptMeterError({
               reason: 'malformedResponse',
@@ -82,16 +86,33 @@ export async function fetchMissingEmbeddings(
       if (key === undefined) continue;
       const share = Math.round((totalTokens * (estimates[item.index] ?? 0)) / estimatedTotal);
       const embedding = item.embedding;
-      entries.set(key, { version: 1, endpoint: 'embeddings', model: base.model, embedding, promptTokens: share, storedAt });
+      entries.set(key, {
+        version: 1,
+        endpoint: 'embeddings',
+        model: base.model,
+        embedding,
+        promptTokens: share,
+        storedAt,
+      });
     }
     if (entries.size !== keys.length) {
-      throw new PromptMeterError({ reason: 'malformedResponse', message: 'The embeddings answer has gaps in its indexes.' });
+      throw new PromptMeterError({
+        reason: 'malformedResponse',
+        message: 'The embeddings answer has gaps in its indexes.',
+      });
     }
     await Promise.all([...entries].map(([key, entry]) => context.cache?.set(key, JSON.stringify(entry))));
     const usage = { ...emptyUsage(), promptTokens: totalTokens };
     const latencyMs = context.clock.now() - started;
     const retries = progress.retries;
-    const cost = await context.recorder.record({ ...facts, usage, retries, latencyMs, outcome: 'ok', reachedNetwork: true });
+    const cost = await context.recorder.record({
+      ...facts,
+      usage,
+      retries,
+      latencyMs,
+      outcome: 'ok',
+      reachedNetwork: true,
+    });
     return { entries, usage, model: response.model ?? base.model, source, retries, costUsd: cost.costUsd };
   } catch (error) {
     const failure =

@@ -70,7 +70,10 @@ export function displayBaseUrl(baseUrl: string | undefined): string {
 export function notAnApiError(baseUrl: string | undefined, what: string): PromptMeterError {
   const shown = displayBaseUrl(baseUrl);
   const suggestion = baseUrl && !/\/v1$/.test(shown) ? ` — did you mean ${shown}/v1?` : '.';
-  return new PromptMeterError({ reason: 'notAnApi', message: `${shown} does not look like an OpenAI-compatible API (${what})${suggestion}` });
+  return new PromptMeterError({
+    reason: 'notAnApi',
+    message: `${shown} does not look like an OpenAI-compatible API (${what})${suggestion}`,
+  });
 }
 
 /**

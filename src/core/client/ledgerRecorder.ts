@@ -54,7 +54,13 @@ export class LedgerRecorder {
     const hit = facts.cache !== 'miss' && facts.cache !== 'bypass';
     // A truncated answer is paid for like any answer, but a shared one avoided nothing worth having.
     const answered = facts.outcome === 'ok' || facts.outcome === 'truncated';
-    const priced = answered && facts.usageKnown !== false ? this.priceUsage(facts.model, facts.usage, { batchApi: false, ...(facts.serviceTier ? { serviceTier: facts.serviceTier } : {}) }) : undefined;
+    const priced =
+      answered && facts.usageKnown !== false
+        ? this.priceUsage(facts.model, facts.usage, {
+            batchApi: false,
+            ...(facts.serviceTier ? { serviceTier: facts.serviceTier } : {}),
+          })
+        : undefined;
     let cost: RecordedCost;
     if (facts.outcome === 'ok' && hit) cost = { costUsd: 0, avoidedCostUsd: priced?.costUsd ?? null };
     else if (hit && answered) cost = { costUsd: 0 };

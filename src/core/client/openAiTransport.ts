@@ -45,7 +45,11 @@ export class OpenAiTransport {
   private checkContentType(response: Response, streaming: boolean): void {
     const type = (response.headers.get('content-type') ?? '').toLowerCase();
     const expected = streaming ? /event-stream|json/ : /json/;
-    if (!expected.test(type)) throw notAnApiError(this.baseUrl, `it answered ${type.split(';')[0] || 'without a content type'} instead of ${streaming ? 'an event stream' : 'JSON'}`);
+    if (!expected.test(type))
+      throw notAnApiError(
+        this.baseUrl,
+        `it answered ${type.split(';')[0] || 'without a content type'} instead of ${streaming ? 'an event stream' : 'JSON'}`,
+      );
   }
 
   /**
@@ -69,7 +73,10 @@ export class OpenAiTransport {
       return { value: data, headers: response.headers };
     }
     const { data: stream, response } = await this.sdk.chat.completions
-      .create({ ...request, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, requestOptions)
+      .create(
+        { ...request, stream: true, stream_options: { ...request.stream_options, include_usage: true } },
+        requestOptions,
+      )
       .withResponse();
     this.checkContentType(response, true);
     const accumulator = new ChatStreamAccumulator();
@@ -94,21 +101,35 @@ export class OpenAiTransport {
     const requestOptions = { signal, timeout: timeoutMs, maxRetries: 0 };
     type Params = Parameters<OpenAI['responses']['create']>[0];
     if (body['stream'] !== true) {
-      const { data, response } = await this.sdk.responses.create({ ...body, stream: false } as Params, requestOptions).withResponse();
+      const { data, response } = await this.sdk.responses
+        .create({ ...body, stream: false } as Params, requestOptions)
+        .withResponse();
       this.checkContentType(response, false);
       const answer = data as unknown as Record<string, unknown> | undefined;
       if (!answer || !Array.isArray(answer['output'])) throw malformed('no output in the response');
       return { value: fromResponsesAnswer(answer), headers: response.headers };
     }
-    const { data: stream, response } = await this.sdk.responses.create({ ...body, stream: true } as Params, requestOptions).withResponse();
+    const { data: stream, response } = await this.sdk.responses
+      .create({ ...body, stream: true } as Params, requestOptions)
+      .withResponse();
     this.checkContentType(response, true);
     let final: Record<string, unknown> | undefined;
-    for await (const event of stream as AsyncIterable<{ type: string; delta?: unknown; response?: unknown; message?: unknown }>) {
-      if (event.type === 'response.output_text.delta' && typeof event.delta === 'string') onDelta?.({ choiceIndex: 0, content: event.delta });
-      else if (event.type === 'response.completed' || event.type === 'response.incomplete') final = event.response as Record<string, unknown>;
+    for await (const event of stream as AsyncIterable<{
+      type: string;
+      delta?: unknown;
+      response?: unknown;
+      message?: unknown;
+    }>) {
+      if (event.type === 'response.output_text.delta' && typeof event.delta === 'string')
+        onDelta?.({ choiceIndex: 0, content: event.delta });
+      else if (event.type === 'response.completed' || event.type === 'response.incomplete')
+        final = event.response as Record<string, unknown>;
       else if (event.type === 'response.failed' || event.type === 'error') {
         const failed = event.response as { error?: { message?: string } } | undefined;
-        throw new PromptMeterError({ reason: 'server', message: `The Responses stream failed: ${failed?.error?.message ?? String(event.message ?? 'no reason given')}.` });
+        throw new PromptMeterError({
+          reason: 'server',
+          message: `The Responses stream failed: ${failed?.error?.message ?? String(event.message ?? 'no reason given')}.`,
+        });
       }
     }
     if (!final) throw new SyntaxError('The Responses stream ended before the answer was complete.');
@@ -125,7 +146,10 @@ export class OpenAiTransport {
     timeoutMs: number,
   ): Promise<TransportAnswer<CreateEmbeddingResponse>> {
     const { data, response } = await this.sdk.embeddings
-      .create({ ...request, encoding_format: request.encoding_format ?? 'float' }, { signal, timeout: timeoutMs, maxRetries: 0 })
+      .create(
+        { ...request, encoding_format: request.encoding_format ?? 'float' },
+        { signal, timeout: timeoutMs, maxRetries: 0 },
+      )
       .withResponse();
     this.checkContentType(response, false);
     if (!data || !Array.isArray(data.data)) throw malformed('no data in the embeddings answer');

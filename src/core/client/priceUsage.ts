@@ -29,7 +29,8 @@ export interface PriceOptions {
 /** Prices one call's usage at the tier that served it (see PriceOptions). */
 export function priceAtTier(price: ModelPrice | undefined, usage: LedgerUsage, options: PriceOptions): PricedUsage {
   if (!price) return { costUsd: null, priceSource: 'unknown price' };
-  if (options.serviceTier === 'priority') return { costUsd: null, priceSource: 'priority processing: its rates are not in the price data' };
+  if (options.serviceTier === 'priority')
+    return { costUsd: null, priceSource: 'priority processing: its rates are not in the price data' };
   if (options.serviceTier === 'flex') {
     const flex = atFlexRates(price);
     return { costUsd: costOfUsage(flex, usage, { batchApi: false }), priceSource: flex.source.label };

@@ -241,7 +241,11 @@ export class PromptMeterClient {
   }
 }
 
-function createTiers(options: ClientCacheOptions, logger: CacheLogger, shared: RedisConnection | undefined): CacheTier[] {
+function createTiers(
+  options: ClientCacheOptions,
+  logger: CacheLogger,
+  shared: RedisConnection | undefined,
+): CacheTier[] {
   const tiers: CacheTier[] = [new MemoryTier(options.memoryBytes)];
   if (options.directory) tiers.push(new DiskTier(options.directory, logger));
   if (options.redisUrl) {

@@ -36,7 +36,10 @@ export function estimatePromptTokensByCharacters(request: ClientRequest): number
   if (Array.isArray(input)) {
     return Math.max(
       1,
-      input.reduce<number>((sum, item) => sum + (typeof item === 'string' ? Math.ceil(item.length / 4) : item.length), 0),
+      input.reduce<number>(
+        (sum, item) => sum + (typeof item === 'string' ? Math.ceil(item.length / 4) : item.length),
+        0,
+      ),
     );
   }
   return Math.max(1, Math.ceil(input.length / 4));

@@ -141,7 +141,11 @@ export class RateLimiter {
     this.requestsCorrection += correctBucket(
       this.requests,
       { limit: snapshot.limitRequests, remaining: snapshot.remainingRequests, resetMs: snapshot.resetRequestsMs },
-      views && { ...views.requests, admittedSince: this.admittedRequests - views.requests.admittedTotalAfter, rejected },
+      views && {
+        ...views.requests,
+        admittedSince: this.admittedRequests - views.requests.admittedTotalAfter,
+        rejected,
+      },
       this.requestsCorrection,
       this.requests.ratePerMs * this.headroomMs,
       now,
@@ -214,7 +218,12 @@ export class RateLimiter {
   /** The limits this process believes, for the shared pair's creation and corrections. */
   private localView(): SharedLimitsView {
     const { requests, tokens } = this;
-    return { requestsPerMinute: requests.perMinute, requestsCapacity: requests.capacity, tokensPerMinute: tokens.perMinute, tokensCapacity: tokens.capacity };
+    return {
+      requestsPerMinute: requests.perMinute,
+      requestsCapacity: requests.capacity,
+      tokensPerMinute: tokens.perMinute,
+      tokensCapacity: tokens.capacity,
+    };
   }
 
   /** Follows the shared pair's limits (so a fallback starts from them); returns the shared wait. */
@@ -266,10 +275,19 @@ export class RateLimiter {
           this.tokens.adjust(weight, current);
           // A 429's own `remaining` leaves this request out, so correcting to it (below) is the refund.
           const { remainingRequests, remainingTokens } = outcome.snapshot ?? {};
-          void shared?.adjust(this.localView(), remainingRequests === undefined ? 1 : 0, remainingTokens === undefined ? weight : 0);
+          void shared?.adjust(
+            this.localView(),
+            remainingRequests === undefined ? 1 : 0,
+            remainingTokens === undefined ? weight : 0,
+          );
         }
         if (outcome.snapshot) void shared?.correct(this.localView(), outcome.snapshot, current - now + this.headroomMs);
-        if (!outcome.rejected && !this.serverReportsTokens && outcome.usedTokens !== undefined && outcome.usedTokens < weight) {
+        if (
+          !outcome.rejected &&
+          !this.serverReportsTokens &&
+          outcome.usedTokens !== undefined &&
+          outcome.usedTokens < weight
+        ) {
           this.tokens.adjust(weight - outcome.usedTokens, current);
           void shared?.adjust(this.localView(), 0, weight - outcome.usedTokens);
         }

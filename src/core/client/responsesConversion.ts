@@ -8,7 +8,16 @@ type Json = Record<string, unknown>;
  * "Migrate to the Responses API" guide). Sending them would be rejected, and dropping them silently would run
  * something other than what the prompt says, so the conversion refuses them.
  */
-const NOT_IN_RESPONSES = ['stop', 'seed', 'presence_penalty', 'frequency_penalty', 'logit_bias', 'audio', 'modalities', 'prediction'] as const;
+const NOT_IN_RESPONSES = [
+  'stop',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'audio',
+  'modalities',
+  'prediction',
+] as const;
 
 /** Parameters that keep their name and meaning. */
 const SAME_NAME = [
@@ -45,7 +54,12 @@ function contentParts(content: unknown, role: string): unknown {
   return content.map((part: unknown) => {
     const item = object(part) ?? {};
     if (item['type'] === 'text') return { type: textType, text: item['text'] };
-    if (item['type'] === 'image_url') return { type: 'input_image', image_url: object(item['image_url'])?.['url'], detail: object(item['image_url'])?.['detail'] ?? 'auto' };
+    if (item['type'] === 'image_url')
+      return {
+        type: 'input_image',
+        image_url: object(item['image_url'])?.['url'],
+        detail: object(item['image_url'])?.['detail'] ?? 'auto',
+      };
     return item;
   });
 }
@@ -57,14 +71,24 @@ function inputItems(messages: readonly unknown[]): unknown[] {
     const message = object(raw) ?? {};
     const role = String(message['role'] ?? 'user');
     if (role === 'tool') {
-      items.push({ type: 'function_call_output', call_id: message['tool_call_id'], output: typeof message['content'] === 'string' ? message['content'] : JSON.stringify(message['content']) });
+      items.push({
+        type: 'function_call_output',
+        call_id: message['tool_call_id'],
+        output: typeof message['content'] === 'string' ? message['content'] : JSON.stringify(message['content']),
+      });
       continue;
     }
     const content = message['content'];
-    if (content !== undefined && content !== null && content !== '') items.push({ role, content: contentParts(content, role) });
+    if (content !== undefined && content !== null && content !== '')
+      items.push({ role, content: contentParts(content, role) });
     for (const call of Array.isArray(message['tool_calls']) ? message['tool_calls'] : []) {
       const fn = object(object(call)?.['function']) ?? {};
-      items.push({ type: 'function_call', call_id: object(call)?.['id'], name: fn['name'], arguments: fn['arguments'] });
+      items.push({
+        type: 'function_call',
+        call_id: object(call)?.['id'],
+        name: fn['name'],
+        arguments: fn['arguments'],
+      });
     }
   }
   return items;
@@ -74,7 +98,8 @@ function inputItems(messages: readonly unknown[]): unknown[] {
 function textOption(body: Json): Json | undefined {
   const format = object(body['response_format']);
   const text: Json = {};
-  if (format?.['type'] === 'json_schema') text['format'] = { type: 'json_schema', ...(object(format['json_schema']) ?? {}) };
+  if (format?.['type'] === 'json_schema')
+    text['format'] = { type: 'json_schema', ...(object(format['json_schema']) ?? {}) };
   else if (format) text['format'] = { type: format['type'] };
   if (body['verbosity'] !== undefined) text['verbosity'] = body['verbosity'];
   return Object.keys(text).length > 0 ? text : undefined;
@@ -82,7 +107,9 @@ function textOption(body: Json): Json | undefined {
 
 function toolChoice(choice: unknown): unknown {
   const named = object(choice);
-  return named && named['type'] === 'function' ? { type: 'function', name: object(named['function'])?.['name'] } : choice;
+  return named && named['type'] === 'function'
+    ? { type: 'function', name: object(named['function'])?.['name'] }
+    : choice;
 }
 
 /**
@@ -94,7 +121,8 @@ function toolChoice(choice: unknown): unknown {
  */
 export function toResponsesRequest(chat: Json): Json {
   for (const parameter of NOT_IN_RESPONSES) {
-    if (chat[parameter] !== undefined && chat[parameter] !== null) throw refuse(parameter, 'it is a Chat Completions parameter only');
+    if (chat[parameter] !== undefined && chat[parameter] !== null)
+      throw refuse(parameter, 'it is a Chat Completions parameter only');
   }
   if (typeof chat['n'] === 'number' && chat['n'] > 1) throw refuse('n', 'it returns one answer per request');
   const body: Json = {};
@@ -104,7 +132,12 @@ export function toResponsesRequest(chat: Json): Json {
   const instructions: string[] = [];
   while (leading < messages.length) {
     const message = object(messages[leading]);
-    if (!message || (message['role'] !== 'system' && message['role'] !== 'developer') || typeof message['content'] !== 'string') break;
+    if (
+      !message ||
+      (message['role'] !== 'system' && message['role'] !== 'developer') ||
+      typeof message['content'] !== 'string'
+    )
+      break;
     instructions.push(message['content']);
     leading += 1;
   }
@@ -147,7 +180,11 @@ export function fromResponsesAnswer(response: Json): ChatCompletion {
   for (const raw of Array.isArray(response['output']) ? response['output'] : []) {
     const item = object(raw) ?? {};
     if (item['type'] === 'function_call') {
-      toolCalls.push({ id: String(item['call_id'] ?? item['id'] ?? ''), type: 'function', function: { name: String(item['name'] ?? ''), arguments: String(item['arguments'] ?? '') } });
+      toolCalls.push({
+        id: String(item['call_id'] ?? item['id'] ?? ''),
+        type: 'function',
+        function: { name: String(item['name'] ?? ''), arguments: String(item['arguments'] ?? '') },
+      });
     }
     if (item['type'] !== 'message') continue;
     for (const part of Array.isArray(item['content']) ? item['content'] : []) {
@@ -162,13 +199,20 @@ export function fromResponsesAnswer(response: Json): ChatCompletion {
     object: 'chat.completion',
     created: typeof response['created_at'] === 'number' ? response['created_at'] : 0,
     model: String(response['model'] ?? ''),
-    ...(typeof response['service_tier'] === 'string' ? { service_tier: response['service_tier'] as ChatCompletion['service_tier'] } : {}),
+    ...(typeof response['service_tier'] === 'string'
+      ? { service_tier: response['service_tier'] as ChatCompletion['service_tier'] }
+      : {}),
     choices: [
       {
         index: 0,
         finish_reason: finishReason(response, toolCalls.length > 0),
         logprobs: null,
-        message: { role: 'assistant', content: text, refusal, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: text,
+          refusal,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
       },
     ],
     ...(usage
@@ -177,8 +221,12 @@ export function fromResponsesAnswer(response: Json): ChatCompletion {
             prompt_tokens: Number(usage['input_tokens'] ?? 0),
             completion_tokens: Number(usage['output_tokens'] ?? 0),
             total_tokens: Number(usage['total_tokens'] ?? 0),
-            prompt_tokens_details: { cached_tokens: Number(object(usage['input_tokens_details'])?.['cached_tokens'] ?? 0) },
-            completion_tokens_details: { reasoning_tokens: Number(object(usage['output_tokens_details'])?.['reasoning_tokens'] ?? 0) },
+            prompt_tokens_details: {
+              cached_tokens: Number(object(usage['input_tokens_details'])?.['cached_tokens'] ?? 0),
+            },
+            completion_tokens_details: {
+              reasoning_tokens: Number(object(usage['output_tokens_details'])?.['reasoning_tokens'] ?? 0),
+            },
           },
         }
       : {}),

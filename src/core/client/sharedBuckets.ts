@@ -24,7 +24,10 @@ export interface SharedTake {
  * leaves the process (and cannot be recovered from the hash: API keys carry far more than 96 bits).
  */
 export function accountId(baseUrl: string, apiKey: string): string {
-  return createHash('sha256').update(`${baseUrl.replace(/\/+$/, '')}\n${apiKey}`).digest('hex').slice(0, 24);
+  return createHash('sha256')
+    .update(`${baseUrl.replace(/\/+$/, '')}\n${apiKey}`)
+    .digest('hex')
+    .slice(0, 24);
 }
 
 /** How long a shared-limit command may take before this process uses its own buckets for a while, ms. */
@@ -64,7 +67,15 @@ export class SharedBuckets {
     const reply = await this.call(local, 'take', [String(weight), String(Math.max(headroomMs, sharedHeadroomMs))]);
     if (!reply) return undefined;
     const [wait, requestsPerMinute, requestsCapacity, tokensPerMinute, tokensCapacity] = reply;
-    return { waitMs: wait ?? 0, limits: { requestsPerMinute: requestsPerMinute ?? 1, requestsCapacity: requestsCapacity ?? 1, tokensPerMinute: tokensPerMinute ?? 1, tokensCapacity: tokensCapacity ?? 1 } };
+    return {
+      waitMs: wait ?? 0,
+      limits: {
+        requestsPerMinute: requestsPerMinute ?? 1,
+        requestsCapacity: requestsCapacity ?? 1,
+        tokensPerMinute: tokensPerMinute ?? 1,
+        tokensCapacity: tokensCapacity ?? 1,
+      },
+    };
   }
 
   /** Gives back (or takes away, when negative) requests and tokens: a 429's reservation, unused tokens. */
@@ -83,13 +94,24 @@ export class SharedBuckets {
    * counted as taken by others.
    */
   async correct(local: SharedLimitsView, snapshot: RateLimitSnapshot, slackMs: number): Promise<void> {
-    const part = (limit: number | undefined, remaining: number | undefined, resetMs: number | undefined, perMinute: number): string[] => {
+    const part = (
+      limit: number | undefined,
+      remaining: number | undefined,
+      resetMs: number | undefined,
+      perMinute: number,
+    ): string[] => {
       const effectiveLimit = limit ?? perMinute;
       const capacity = remaining === undefined ? undefined : inferCapacity(effectiveLimit, remaining, resetMs);
       const slack = (effectiveLimit / 60_000) * slackMs;
       return [limit, capacity, remaining, slack].map((value) => (value === undefined ? '' : String(value)));
     };
-    if (snapshot.limitRequests === undefined && snapshot.remainingRequests === undefined && snapshot.limitTokens === undefined && snapshot.remainingTokens === undefined) return;
+    if (
+      snapshot.limitRequests === undefined &&
+      snapshot.remainingRequests === undefined &&
+      snapshot.limitTokens === undefined &&
+      snapshot.remainingTokens === undefined
+    )
+      return;
     await this.call(local, 'correct', [
       ...part(snapshot.limitRequests, snapshot.remainingRequests, snapshot.resetRequestsMs, local.requestsPerMinute),
       ...part(snapshot.limitTokens, snapshot.remainingTokens, snapshot.resetTokensMs, local.tokensPerMinute),
@@ -103,7 +125,13 @@ export class SharedBuckets {
     const reply = await this.connection.evalScript(
       SHARED_BUCKET_SCRIPT,
       [this.key],
-      [operation, ...[limits.requestsPerMinute, limits.requestsCapacity, limits.tokensPerMinute, limits.tokensCapacity].map(String), ...args],
+      [
+        operation,
+        ...[limits.requestsPerMinute, limits.requestsCapacity, limits.tokensPerMinute, limits.tokensCapacity].map(
+          String,
+        ),
+        ...args,
+      ],
       commandTimeoutMs,
     );
     if (!Array.isArray(reply)) {

@@ -1,5 +1,11 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { displayBaseUrl, InsufficientQuotaError, notAnApiError, PromptMeterError, RequestTooLargeError } from './errors';
+import {
+  displayBaseUrl,
+  InsufficientQuotaError,
+  notAnApiError,
+  PromptMeterError,
+  RequestTooLargeError,
+} from './errors';
 import type { FailureReason } from './errors';
 import { parseRateLimitHeaders } from './rateLimitHeaders';
 import { redactSecrets } from './redactSecrets';
@@ -62,9 +68,16 @@ export function toPromptMeterError(error: unknown, context: FailureContext): Pro
   }
   if (raw instanceof APIConnectionError || isConnectionFailure(raw) || isUnreachable(raw)) {
     if (isUnreachable(raw) || isUnreachable((raw as { cause?: Error }).cause ?? raw)) {
-      return new PromptMeterError({ reason: 'unreachable', message: `Cannot reach ${displayBaseUrl(context.baseUrl)}: ${unreachableWhy(raw)}.` });
+      return new PromptMeterError({
+        reason: 'unreachable',
+        message: `Cannot reach ${displayBaseUrl(context.baseUrl)}: ${unreachableWhy(raw)}.`,
+      });
     }
-    if (raw instanceof APIConnectionError) return new PromptMeterError({ reason: 'connection', message: `Connection to ${displayBaseUrl(context.baseUrl)} failed: ${message}` });
+    if (raw instanceof APIConnectionError)
+      return new PromptMeterError({
+        reason: 'connection',
+        message: `Connection to ${displayBaseUrl(context.baseUrl)} failed: ${message}`,
+      });
   }
   if (raw instanceof APIError && typeof raw.status === 'number') {
     const body = (raw.error ?? {}) as { code?: unknown; type?: unknown; message?: unknown };
@@ -79,7 +92,11 @@ export function toPromptMeterError(error: unknown, context: FailureContext): Pro
     }
     // A 404 for the route itself (OpenAI: "Invalid URL (POST /chat/completions)"; proxies and web servers: no JSON
     // error at all) means this is not the API root. OpenAI's model_not_found and missing files/batches are not that.
-    if (raw.status === 404 && code !== 'model_not_found' && (type === undefined || /^Invalid URL|no route/i.test(serverMessage))) {
+    if (
+      raw.status === 404 &&
+      code !== 'model_not_found' &&
+      (type === undefined || /^Invalid URL|no route/i.test(serverMessage))
+    ) {
       return notAnApiError(context.baseUrl, `404: ${serverMessage.slice(0, 80)}`);
     }
     const snapshot = parseRateLimitHeaders(raw.headers ?? undefined, context.wallClockMs);
@@ -92,7 +109,10 @@ export function toPromptMeterError(error: unknown, context: FailureContext): Pro
     });
   }
   if (raw instanceof SyntaxError) {
-    return new PromptMeterError({ reason: 'malformedResponse', message: `The server sent a broken answer: ${message}` });
+    return new PromptMeterError({
+      reason: 'malformedResponse',
+      message: `The server sent a broken answer: ${message}`,
+    });
   }
   if (isConnectionFailure(raw)) {
     return new PromptMeterError({ reason: 'connection', message: `Connection failed: ${message}` });

@@ -38,7 +38,12 @@ export function agreementKind(task: TaskKind, referenceText: string): AgreementK
 /** Exact agreement after {@link normaliseAnswer}. */
 export function exactAgreement(reference: string, answer: string): { passed: boolean; detail: string } {
   const passed = normaliseAnswer(reference) === normaliseAnswer(answer);
-  return { passed, detail: passed ? 'same answer' : `"${normaliseAnswer(answer).slice(0, 40)}" ≠ "${normaliseAnswer(reference).slice(0, 40)}"` };
+  return {
+    passed,
+    detail: passed
+      ? 'same answer'
+      : `"${normaliseAnswer(answer).slice(0, 40)}" ≠ "${normaliseAnswer(reference).slice(0, 40)}"`,
+  };
 }
 
 /**
@@ -52,7 +57,10 @@ export function jsonAgreement(reference: string, answer: string): { passed: bool
   if (!actual) return { passed: false, detail: 'not a JSON object' };
   const fields = Object.keys(expected);
   const differing = fields.filter((field) => !sameValue(expected[field], actual[field]));
-  return { passed: differing.length === 0, detail: `${fields.length - differing.length}/${fields.length} fields agree${differing.length ? ` (differ: ${differing.slice(0, 3).join(', ')})` : ''}` };
+  return {
+    passed: differing.length === 0,
+    detail: `${fields.length - differing.length}/${fields.length} fields agree${differing.length ? ` (differ: ${differing.slice(0, 3).join(', ')})` : ''}`,
+  };
 }
 
 function sameValue(left: unknown, right: unknown): boolean {

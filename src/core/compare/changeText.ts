@@ -16,5 +16,8 @@ export function changeText(change: PromptChange): string {
 
 /** The edits a switch writes besides the model itself, as words ('' when it writes only the model). */
 export function editsText(changes: readonly PromptChange[]): string {
-  return changes.filter((change) => change.kind !== 'set-model').map(changeText).join(', ');
+  return changes
+    .filter((change) => change.kind !== 'set-model')
+    .map(changeText)
+    .join(', ');
 }

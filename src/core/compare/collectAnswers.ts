@@ -61,29 +61,66 @@ export function answerOf(response: ChatCompletion): { text: string; truncated: b
 export async function collectAnswers(collection: AnswerCollection): Promise<RowAnswer[]> {
   const total = collection.rows.length * collection.candidates.length;
   let done = 0;
-  const prompts = new Map(collection.candidates.map((candidate) => [candidate.model, applyPromptChanges(collection.prompt, candidate.changes)]));
+  const prompts = new Map(
+    collection.candidates.map((candidate) => [
+      candidate.model,
+      applyPromptChanges(collection.prompt, candidate.changes),
+    ]),
+  );
   // Row by row across models, so every model meets the same load.
   const pairs = collection.rows.flatMap((row) => collection.candidates.map((candidate) => ({ row, candidate })));
-  return runBounded(pairs, collection.concurrency ?? COMPARISON_CONCURRENCY, collection.signal, async ({ row, candidate }): Promise<RowAnswer> => {
-    const price = collection.pricing.priceFor(candidate.model);
-    const request = promptRequest(prompts.get(candidate.model)!, candidate.model, row.values, collection.overrides) as unknown as ChatCompletionCreateParams;
-    const base = { row: row.number, model: candidate.model };
-    try {
-      const result = await collection.client.chat({ ...request, stream: false }, {
-        source: collection.source, runId: collection.comparisonId, jobId: `${candidate.model}#row-${row.number}`, signal: collection.signal,
-      });
-      const { text, truncated } = answerOf(result.response);
-      return {
-        ...base, text, truncated, cached: result.cache !== 'miss' && result.cache !== 'bypass', latencyMs: result.latencyMs, costUsd: result.costUsd,
-        standardUsd: price ? costOfUsage(price, result.usage) : null,
-        batchUsd: price ? costOfUsage(price, result.usage, { batchApi: true }) : null,
-        reasoningTokens: result.usage.reasoningTokens,
-      };
-    } catch (error) {
-      if (collection.signal?.aborted) throw error;
-      return { ...base, text: '', truncated: false, error: (error as Error).message, cached: false, latencyMs: 0, costUsd: 0, standardUsd: null, batchUsd: null, reasoningTokens: 0 };
-    } finally {
-      collection.onProgress?.(++done, total);
-    }
-  });
+  return runBounded(
+    pairs,
+    collection.concurrency ?? COMPARISON_CONCURRENCY,
+    collection.signal,
+    async ({ row, candidate }): Promise<RowAnswer> => {
+      const price = collection.pricing.priceFor(candidate.model);
+      const request = promptRequest(
+        prompts.get(candidate.model)!,
+        candidate.model,
+        row.values,
+        collection.overrides,
+      ) as unknown as ChatCompletionCreateParams;
+      const base = { row: row.number, model: candidate.model };
+      try {
+        const result = await collection.client.chat(
+          { ...request, stream: false },
+          {
+            source: collection.source,
+            runId: collection.comparisonId,
+            jobId: `${candidate.model}#row-${row.number}`,
+            signal: collection.signal,
+          },
+        );
+        const { text, truncated } = answerOf(result.response);
+        return {
+          ...base,
+          text,
+          truncated,
+          cached: result.cache !== 'miss' && result.cache !== 'bypass',
+          latencyMs: result.latencyMs,
+          costUsd: result.costUsd,
+          standardUsd: price ? costOfUsage(price, result.usage) : null,
+          batchUsd: price ? costOfUsage(price, result.usage, { batchApi: true }) : null,
+          reasoningTokens: result.usage.reasoningTokens,
+        };
+      } catch (error) {
+        if (collection.signal?.aborted) throw error;
+        return {
+          ...base,
+          text: '',
+          truncated: false,
+          error: (error as Error).message,
+          cached: false,
+          latencyMs: 0,
+          costUsd: 0,
+          standardUsd: null,
+          batchUsd: null,
+          reasoningTokens: 0,
+        };
+      } finally {
+        collection.onProgress?.(++done, total);
+      }
+    },
+  );
 }

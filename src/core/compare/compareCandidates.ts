@@ -23,7 +23,11 @@ export interface CandidateSelection {
  * valid models below the current model's estimated cost, each with the edits that make the prompt valid on it
  * (`editsForModel`), checked with `requestProblems` so no candidate is sent a request its API would reject.
  */
-export function comparisonCandidates(estimate: PromptEstimate, options: EstimateOptions, models?: readonly string[]): CandidateSelection {
+export function comparisonCandidates(
+  estimate: PromptEstimate,
+  options: EstimateOptions,
+  models?: readonly string[],
+): CandidateSelection {
   const request: RecommendationRequest = {
     task: estimate.task,
     prompt: estimate.prompt,
@@ -33,16 +37,22 @@ export function comparisonCandidates(estimate: PromptEstimate, options: Estimate
     outputTokens: estimate.outputTokens,
     ...(options.reasoningHistory ? { reasoningHistory: options.reasoningHistory } : {}),
   };
-  const current: ComparisonCandidate = { model: estimate.model, changes: [], estimatedRowUsd: estimate.cost?.total ?? null };
+  const current: ComparisonCandidate = {
+    model: estimate.model,
+    changes: [],
+    estimatedRowUsd: estimate.cost?.total ?? null,
+  };
   const problems: string[] = [];
   const candidateFor = (model: string): ComparisonCandidate | string => {
     const resolved = resolveModel(model, options.overrides);
-    if (resolved.kind !== estimate.prompt.kind) return `${model} is an ${resolved.kind} model; this prompt needs a ${estimate.prompt.kind} model.`;
+    if (resolved.kind !== estimate.prompt.kind)
+      return `${model} is an ${resolved.kind} model; this prompt needs a ${estimate.prompt.kind} model.`;
     const changes = editsForModel(request, model, options.overrides);
     if (!changes) return `${model}: the prompt's output cap does not fit the model's maximum output.`;
     const edited = applyPromptChanges(estimate.prompt, changes);
     const rejected = requestProblems(edited, resolved);
-    if (rejected.length > 0) return `${model} would reject the request: ${rejected.map((problem) => problem.message).join(' ')}`;
+    if (rejected.length > 0)
+      return `${model} would reject the request: ${rejected.map((problem) => problem.message).join(' ')}`;
     const cost = estimatePrompt(edited, { ...options, modelOverride: undefined, recommend: false }).cost;
     return { model, changes, estimatedRowUsd: cost?.total ?? null };
   };
@@ -64,7 +74,8 @@ export function comparisonCandidates(estimate: PromptEstimate, options: Estimate
   }
   const cheaper: ComparisonCandidate[] = [];
   for (const model of MODEL_CATALOG) {
-    if (model.legacy || model.kind !== estimate.prompt.kind || model.id === estimate.model || model.id === recommended) continue;
+    if (model.legacy || model.kind !== estimate.prompt.kind || model.id === estimate.model || model.id === recommended)
+      continue;
     if (model.kind === 'chat' && !model.endpoints.includes('chat')) continue;
     const candidate = candidateFor(model.id);
     if (typeof candidate === 'string' || candidate.estimatedRowUsd === null) continue;

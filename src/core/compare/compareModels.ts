@@ -58,18 +58,33 @@ export function sampleRows(rows: readonly DatasetRow[], count = DEFAULT_COMPARIS
  */
 export async function compareModels(request: CompareRequest): Promise<SavedComparison> {
   if (request.candidates.length === 0) throw new Error('a comparison needs at least the current model');
-  if (request.rows.length === 0) throw new Error(`${request.file} has no rows to compare on: give it a dataset (data:) or testData.`);
+  if (request.rows.length === 0)
+    throw new Error(`${request.file} has no rows to compare on: give it a dataset (data:) or testData.`);
   const rows = sampleRows(request.rows, request.rowCount ?? DEFAULT_COMPARISON_ROWS, request.seed ?? 1);
   const source = comparisonSource(request.file);
   const callOptions = { source, runId: request.comparisonId, signal: request.signal };
   const answers = await collectAnswers({
-    prompt: request.prompt, rows, candidates: request.candidates, client: request.client, pricing: request.pricing, overrides: request.overrides,
-    source, comparisonId: request.comparisonId, signal: request.signal, onProgress: request.onProgress, concurrency: request.concurrency,
+    prompt: request.prompt,
+    rows,
+    candidates: request.candidates,
+    client: request.client,
+    pricing: request.pricing,
+    overrides: request.overrides,
+    source,
+    comparisonId: request.comparisonId,
+    signal: request.signal,
+    onProgress: request.onProgress,
+    concurrency: request.concurrency,
   });
   const services: ScoringServices = {
     embed: async (texts) => {
-      const result = await request.client.embed({ model: request.similarityModel, input: [...texts] }, { ...callOptions, jobId: 'similarity' });
-      const vectors = [...result.response.data].sort((left, right) => left.index - right.index).map((item) => item.embedding);
+      const result = await request.client.embed(
+        { model: request.similarityModel, input: [...texts] },
+        { ...callOptions, jobId: 'similarity' },
+      );
+      const vectors = [...result.response.data]
+        .sort((left, right) => left.index - right.index)
+        .map((item) => item.embedding);
       return { vectors, costUsd: result.costUsd };
     },
     judge: async (model, messages) => {
@@ -79,10 +94,19 @@ export async function compareModels(request: CompareRequest): Promise<SavedCompa
   };
   const referenceModel = request.candidates[0]!.model;
   const similarityThreshold = request.similarityThreshold ?? DEFAULT_SIMILARITY_THRESHOLD;
-  const scoring = await scoreAnswers(answers, { task: request.task, rows, evaluators: request.evaluators, referenceModel, similarityThreshold }, services);
+  const scoring = await scoreAnswers(
+    answers,
+    { task: request.task, rows, evaluators: request.evaluators, referenceModel, similarityThreshold },
+    services,
+  );
   const { result, disagreements } = summarizeComparison({
-    candidates: request.candidates, answers, scoring, reference: scoring.usedEvaluators ? 'evaluators' : referenceModel,
-    threshold: request.threshold ?? DEFAULT_MINIMUM_PASS, rows: rows.length, monthlyCalls: request.monthlyCalls,
+    candidates: request.candidates,
+    answers,
+    scoring,
+    reference: scoring.usedEvaluators ? 'evaluators' : referenceModel,
+    threshold: request.threshold ?? DEFAULT_MINIMUM_PASS,
+    rows: rows.length,
+    monthlyCalls: request.monthlyCalls,
   });
   return {
     ...result,

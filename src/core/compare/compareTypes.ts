@@ -62,7 +62,9 @@ export interface ModelComparison {
 /** Rows where the models do not all pass: the answers side by side. */
 export interface Disagreement {
   readonly row: number;
-  readonly answers: Readonly<Record<string, { readonly text: string; readonly passed: boolean; readonly detail: string }>>;
+  readonly answers: Readonly<
+    Record<string, { readonly text: string; readonly passed: boolean; readonly detail: string }>
+  >;
 }
 
 /** What a comparison found: printed by `--json`, saved under `.promptmeter/comparisons/`. */

@@ -4,8 +4,14 @@ import type { Evaluator, LlmEvaluator, SimilarityEvaluator, StringEvaluator } fr
 
 const STRING_CONDITIONS = ['equals', 'contains', 'startsWith', 'endsWith'] as const;
 
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : undefined;
 
 /**
  * The prompt's GitHub Models `evaluators` (kept as written by the `.prompt.yml` parser) as the compare engine's
@@ -64,6 +70,7 @@ function similarityEvaluator(value: unknown): SimilarityEvaluator | undefined {
   if (value === true) return {};
   if (!isRecord(value)) return undefined;
   const expected = text(value.expected);
-  const threshold = typeof value.threshold === 'number' && value.threshold > 0 && value.threshold <= 1 ? value.threshold : undefined;
+  const threshold =
+    typeof value.threshold === 'number' && value.threshold > 0 && value.threshold <= 1 ? value.threshold : undefined;
   return { ...(expected !== undefined ? { expected } : {}), ...(threshold !== undefined ? { threshold } : {}) };
 }

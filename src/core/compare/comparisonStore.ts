@@ -23,7 +23,10 @@ export class ComparisonStore {
 
   /** A new id: UTC time to the second plus a short random part. */
   static newId(now: Date, random: string): string {
-    return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random.slice(0, 6)}`;
+    return `${now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z')}-${random.slice(0, 6)}`;
   }
 
   /** Writes the comparison; returns its path. */
@@ -40,7 +43,10 @@ export class ComparisonStore {
   latestFor(file: string, promptHash: string): SavedComparison | undefined {
     let names: string[];
     try {
-      names = readdirSync(this.root).filter((name) => name.endsWith('.json')).sort().reverse();
+      names = readdirSync(this.root)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .reverse();
     } catch {
       return undefined;
     }

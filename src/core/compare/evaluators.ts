@@ -48,12 +48,20 @@ export const DEFAULT_SIMILARITY_THRESHOLD = 0.85;
 export const SUPPORTED_BUILT_INS: ReadonlySet<string> = new Set(['github/similarity']);
 
 /** Replaces `{{name}}` (spaces allowed inside the braces) with the row's value; unknown names are left as written. */
-export function fillReferences(template: string, row: DatasetRow, extra: Readonly<Record<string, string>> = {}): string {
+export function fillReferences(
+  template: string,
+  row: DatasetRow,
+  extra: Readonly<Record<string, string>> = {},
+): string {
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, name: string) => extra[name] ?? row[name] ?? whole);
 }
 
 /** Whether the answer meets every condition of a string evaluator, and the first one it misses. */
-export function scoreStringEvaluator(spec: StringEvaluator, answer: string, row: DatasetRow): { passed: boolean; detail: string } {
+export function scoreStringEvaluator(
+  spec: StringEvaluator,
+  answer: string,
+  row: DatasetRow,
+): { passed: boolean; detail: string } {
   const text = answer.trim();
   const checks: Array<[keyof StringEvaluator, (value: string) => boolean]> = [
     ['equals', (value) => text === value],
@@ -71,7 +79,11 @@ export function scoreStringEvaluator(spec: StringEvaluator, answer: string, row:
 }
 
 /** The messages that ask the judge: `{{completion}}` is the answer, other references are test-data columns. */
-export function judgeMessages(spec: LlmEvaluator, answer: string, row: DatasetRow): Array<{ role: 'system' | 'user'; content: string }> {
+export function judgeMessages(
+  spec: LlmEvaluator,
+  answer: string,
+  row: DatasetRow,
+): Array<{ role: 'system' | 'user'; content: string }> {
   const choices = spec.choices.map((choice) => choice.choice).join(', ');
   const system = spec.systemPrompt ?? `Answer with exactly one of: ${choices}. No other text.`;
   return [
@@ -85,11 +97,16 @@ export function judgeMessages(spec: LlmEvaluator, answer: string, row: DatasetRo
  * Passes when the score is at least half the best choice's score (a 1–5 rubric passes at 3 and above). No choice
  * named: fails.
  */
-export function judgeVerdict(spec: LlmEvaluator, judgeAnswer: string): { passed: boolean; detail: string; score?: number } {
+export function judgeVerdict(
+  spec: LlmEvaluator,
+  judgeAnswer: string,
+): { passed: boolean; detail: string; score?: number } {
   const said = judgeAnswer.trim().toLowerCase();
-  const choice = spec.choices.find((candidate) => candidate.choice.trim().toLowerCase() === said)
-    ?? spec.choices.find((candidate) => said.includes(candidate.choice.trim().toLowerCase()));
-  if (!choice) return { passed: false, detail: `judge answered "${judgeAnswer.trim().slice(0, 40)}", none of the choices` };
+  const choice =
+    spec.choices.find((candidate) => candidate.choice.trim().toLowerCase() === said) ??
+    spec.choices.find((candidate) => said.includes(candidate.choice.trim().toLowerCase()));
+  if (!choice)
+    return { passed: false, detail: `judge answered "${judgeAnswer.trim().slice(0, 40)}", none of the choices` };
   const best = Math.max(...spec.choices.map((candidate) => candidate.score));
   const passed = choice.score >= best / 2;
   return { passed, detail: `judge: ${choice.choice} (score ${choice.score})`, score: choice.score };
@@ -113,14 +130,28 @@ export function cosineSimilarity(left: readonly number[], right: readonly number
 
 /** The similarity spec an evaluator asks for (its own, or `uses: github/similarity`), if any. */
 export function similaritySpec(evaluator: Evaluator): Required<SimilarityEvaluator> | undefined {
-  if (evaluator.similarity) return { expected: evaluator.similarity.expected ?? '{{expected}}', threshold: evaluator.similarity.threshold ?? DEFAULT_SIMILARITY_THRESHOLD };
-  if (evaluator.uses === 'github/similarity') return { expected: '{{expected}}', threshold: DEFAULT_SIMILARITY_THRESHOLD };
+  if (evaluator.similarity)
+    return {
+      expected: evaluator.similarity.expected ?? '{{expected}}',
+      threshold: evaluator.similarity.threshold ?? DEFAULT_SIMILARITY_THRESHOLD,
+    };
+  if (evaluator.uses === 'github/similarity')
+    return { expected: '{{expected}}', threshold: DEFAULT_SIMILARITY_THRESHOLD };
   return undefined;
 }
 
 /** Evaluators Prompt Meter cannot score, one sentence each (they are left out; the others still score). */
 export function unsupportedEvaluators(evaluators: readonly Evaluator[]): string[] {
   return evaluators
-    .filter((evaluator) => !evaluator.string && !evaluator.llm && !evaluator.similarity && !(evaluator.uses && SUPPORTED_BUILT_INS.has(evaluator.uses)))
-    .map((evaluator) => `evaluator "${evaluator.name}"${evaluator.uses ? ` (uses: ${evaluator.uses})` : ''} is not supported by Prompt Meter and is left out; use string, llm, similarity or uses: github/similarity.`);
+    .filter(
+      (evaluator) =>
+        !evaluator.string &&
+        !evaluator.llm &&
+        !evaluator.similarity &&
+        !(evaluator.uses && SUPPORTED_BUILT_INS.has(evaluator.uses)),
+    )
+    .map(
+      (evaluator) =>
+        `evaluator "${evaluator.name}"${evaluator.uses ? ` (uses: ${evaluator.uses})` : ''} is not supported by Prompt Meter and is left out; use string, llm, similarity or uses: github/similarity.`,
+    );
 }

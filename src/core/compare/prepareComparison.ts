@@ -56,15 +56,23 @@ export async function prepareComparison(request: ComparisonSetupRequest): Promis
   const { estimator } = request;
   await estimator.load(ENCODING_NAMES);
   const parsed = estimator.parse(request.file, request.text, request.format);
-  const estimate = (await estimator.estimate(parsed, request.text)).estimates.find((candidate) => candidate.prompt.kind === 'chat');
-  if (!estimate) throw new ComparisonSetupError(`${request.file} has no chat prompt to compare (embeddings and files with errors cannot be compared).`);
+  const estimate = (await estimator.estimate(parsed, request.text)).estimates.find(
+    (candidate) => candidate.prompt.kind === 'chat',
+  );
+  if (!estimate)
+    throw new ComparisonSetupError(
+      `${request.file} has no chat prompt to compare (embeddings and files with errors cannot be compared).`,
+    );
   const problems: string[] = [];
   const dataFile = request.dataFile;
   const dataset = dataFile ? readDatasetFile(dataFile) : promptDataset(estimate.prompt, request.absolutePath);
   const rowsFrom = dataFile ? path.basename(dataFile) : datasetLabel(estimate.prompt);
   if (!dataset) {
-    if (dataFile || estimate.prompt.dataFile) throw new ComparisonSetupError(`the dataset ${rowsFrom} of ${request.file} could not be read.`);
-    throw new ComparisonSetupError(`${request.file} has no dataset: add data: <file.csv> to its front matter (or testData rows, or pass a dataset), so the models answer your own rows.`);
+    if (dataFile || estimate.prompt.dataFile)
+      throw new ComparisonSetupError(`the dataset ${rowsFrom} of ${request.file} could not be read.`);
+    throw new ComparisonSetupError(
+      `${request.file} has no dataset: add data: <file.csv> to its front matter (or testData rows, or pass a dataset), so the models answer your own rows.`,
+    );
   }
   problems.push(...dataset.problems.map((problem) => `dataset: ${problem}`));
   const rows: readonly DatasetRow[] = dataset.rows;
@@ -72,12 +80,19 @@ export async function prepareComparison(request: ComparisonSetupRequest): Promis
   const selection = comparisonCandidates(estimate, estimator.options(), request.models);
   problems.push(...selection.problems);
   if (selection.candidates.length < 2) {
-    throw new ComparisonSetupError(`no candidate model to compare ${estimate.model} with${request.models ? '' : ' (none is cheaper and valid for this prompt)'}; name some (CLI: --models a,b,c).`);
+    throw new ComparisonSetupError(
+      `no candidate model to compare ${estimate.model} with${request.models ? '' : ' (none is cheaper and valid for this prompt)'}; name some (CLI: --models a,b,c).`,
+    );
   }
   const rowCount = Math.min(request.rowCount ?? DEFAULT_COMPARISON_ROWS, rows.length);
   const evaluators = comparisonEvaluators(estimate.prompt);
   return {
-    estimate, rows, rowCount, rowsFrom, candidates: selection.candidates, problems,
+    estimate,
+    rows,
+    rowCount,
+    rowsFrom,
+    candidates: selection.candidates,
+    problems,
     estimatedUsd: estimatedTrialUsd(selection.candidates, rowCount),
     judged: evaluators.some((evaluator) => evaluator.llm !== undefined),
     ...(evaluators.length > 0 ? { evaluators } : {}),

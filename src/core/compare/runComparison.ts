@@ -56,16 +56,32 @@ export interface ComparisonRunRequest {
  * Runs a prepared comparison and saves it: the one sequence both front ends use (id, monthly volume from the
  * ledger, `compareModels`, `ComparisonStore.save`). Cancellation rejects; what was answered stays cached.
  */
-export async function runComparison(request: ComparisonRunRequest): Promise<{ saved: SavedComparison; savedPath: string }> {
+export async function runComparison(
+  request: ComparisonRunRequest,
+): Promise<{ saved: SavedComparison; savedPath: string }> {
   const { setup } = request;
   const started = request.now();
   const saved = await compareModels({
-    prompt: setup.estimate.prompt, file: request.file, task: setup.estimate.task, rows: setup.rows, rowCount: setup.rowCount,
-    seed: request.seed ?? 1, candidates: setup.candidates, client: request.client, pricing: request.pricing, overrides: request.overrides,
-    evaluators: setup.evaluators, threshold: request.threshold ?? DEFAULT_MINIMUM_PASS, similarityModel: request.similarityModel,
-    comparisonId: ComparisonStore.newId(started, request.random), promptHash: promptTextHash(request.text), now: request.now,
+    prompt: setup.estimate.prompt,
+    file: request.file,
+    task: setup.estimate.task,
+    rows: setup.rows,
+    rowCount: setup.rowCount,
+    seed: request.seed ?? 1,
+    candidates: setup.candidates,
+    client: request.client,
+    pricing: request.pricing,
+    overrides: request.overrides,
+    evaluators: setup.evaluators,
+    threshold: request.threshold ?? DEFAULT_MINIMUM_PASS,
+    similarityModel: request.similarityModel,
+    comparisonId: ComparisonStore.newId(started, request.random),
+    promptHash: promptTextHash(request.text),
+    now: request.now,
     monthlyCalls: monthlyCalls(request.ledgerEntries, request.file, started),
-    signal: request.signal, onProgress: request.onProgress, concurrency: request.concurrency,
+    signal: request.signal,
+    onProgress: request.onProgress,
+    concurrency: request.concurrency,
   });
   return { saved, savedPath: request.store.save(saved) };
 }

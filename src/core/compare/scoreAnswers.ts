@@ -3,14 +3,26 @@ import { agreementKind, exactAgreement, jsonAgreement, type AgreementKind } from
 import type { SampledRow } from './collectAnswers';
 import type { RowAnswer, RowScore } from './compareTypes';
 import {
-  cosineSimilarity, fillReferences, judgeMessages, judgeVerdict, scoreStringEvaluator, similaritySpec, unsupportedEvaluators, type Evaluator,
+  cosineSimilarity,
+  fillReferences,
+  judgeMessages,
+  judgeVerdict,
+  scoreStringEvaluator,
+  similaritySpec,
+  unsupportedEvaluators,
+  type Evaluator,
 } from './evaluators';
 
 /** Paid helpers of the scoring (embeddings for similarity, the judge model); their cost is the comparison's judge cost. */
 export interface ScoringServices {
   /** One vector per text, in order. */
-  readonly embed: (texts: readonly string[]) => Promise<{ vectors: readonly (readonly number[])[]; costUsd: number | null }>;
-  readonly judge: (model: string, messages: ReturnType<typeof judgeMessages>) => Promise<{ text: string; costUsd: number | null }>;
+  readonly embed: (
+    texts: readonly string[],
+  ) => Promise<{ vectors: readonly (readonly number[])[]; costUsd: number | null }>;
+  readonly judge: (
+    model: string,
+    messages: ReturnType<typeof judgeMessages>,
+  ) => Promise<{ text: string; costUsd: number | null }>;
 }
 
 export interface ScoringRequest {
@@ -52,13 +64,19 @@ function failure(answer: RowAnswer): string | undefined {
  * agreement with the reference model's answer to the same row (exact after normalising for classify/extract, field
  * by field for JSON, embedding cosine similarity for free text).
  */
-export async function scoreAnswers(answers: readonly RowAnswer[], request: ScoringRequest, services: ScoringServices): Promise<Scoring> {
+export async function scoreAnswers(
+  answers: readonly RowAnswer[],
+  request: ScoringRequest,
+  services: ScoringServices,
+): Promise<Scoring> {
   const scores = new Map<string, RowScore & { excluded?: boolean }>();
   const cost = { usd: 0 as number | null };
   const addCost = (usd: number | null) => (cost.usd = cost.usd === null || usd === null ? null : cost.usd + usd);
   const rows = new Map(request.rows.map((row) => [row.number, row.values]));
   const problems = unsupportedEvaluators(request.evaluators ?? []);
-  const evaluators = (request.evaluators ?? []).filter((evaluator) => evaluator.string || evaluator.llm || similaritySpec(evaluator));
+  const evaluators = (request.evaluators ?? []).filter(
+    (evaluator) => evaluator.string || evaluator.llm || similaritySpec(evaluator),
+  );
   const similarities = new SimilarityBatch();
   if (evaluators.length > 0) {
     const pending: Array<Promise<void>> = [];
@@ -69,30 +87,53 @@ export async function scoreAnswers(answers: readonly RowAnswer[], request: Scori
         continue;
       }
       const row = rows.get(answer.row) ?? {};
-      pending.push((async () => {
-        const verdicts = await Promise.all(evaluators.map(async (evaluator) => {
-          if (evaluator.string) return scoreStringEvaluator(evaluator.string, answer.text, row);
-          if (evaluator.llm) {
-            const judged = await services.judge(evaluator.llm.modelId, judgeMessages(evaluator.llm, answer.text, row));
-            addCost(judged.costUsd);
-            return judgeVerdict(evaluator.llm, judged.text);
-          }
-          const spec = similaritySpec(evaluator)!;
-          const similarity = await similarities.similarity(answer.text, fillReferences(spec.expected, row));
-          return { passed: similarity >= spec.threshold, detail: `similarity ${similarity.toFixed(2)} ${similarity >= spec.threshold ? '≥' : '<'} ${spec.threshold}` };
-        }));
-        const missed = verdicts.map((verdict, index) => ({ verdict, name: evaluators[index]!.name })).filter(({ verdict }) => !verdict.passed);
-        scores.set(scoreKey(answer.model, answer.row), {
-          passed: missed.length === 0,
-          detail: missed.length === 0 ? 'all evaluators pass' : missed.map(({ name, verdict }) => `${name}: ${verdict.detail}`).join('; '),
-        });
-      })());
+      pending.push(
+        (async () => {
+          const verdicts = await Promise.all(
+            evaluators.map(async (evaluator) => {
+              if (evaluator.string) return scoreStringEvaluator(evaluator.string, answer.text, row);
+              if (evaluator.llm) {
+                const judged = await services.judge(
+                  evaluator.llm.modelId,
+                  judgeMessages(evaluator.llm, answer.text, row),
+                );
+                addCost(judged.costUsd);
+                return judgeVerdict(evaluator.llm, judged.text);
+              }
+              const spec = similaritySpec(evaluator)!;
+              const similarity = await similarities.similarity(answer.text, fillReferences(spec.expected, row));
+              return {
+                passed: similarity >= spec.threshold,
+                detail: `similarity ${similarity.toFixed(2)} ${similarity >= spec.threshold ? '≥' : '<'} ${spec.threshold}`,
+              };
+            }),
+          );
+          const missed = verdicts
+            .map((verdict, index) => ({ verdict, name: evaluators[index]!.name }))
+            .filter(({ verdict }) => !verdict.passed);
+          scores.set(scoreKey(answer.model, answer.row), {
+            passed: missed.length === 0,
+            detail:
+              missed.length === 0
+                ? 'all evaluators pass'
+                : missed.map(({ name, verdict }) => `${name}: ${verdict.detail}`).join('; '),
+          });
+        })(),
+      );
     }
     similarities.flush(services, addCost);
     await Promise.all(pending);
-    return { scores, usedEvaluators: true, judgeCostUsd: cost.usd, scoring: `the prompt's evaluators (${evaluators.map((evaluator) => evaluator.name).join(', ')})`, problems };
+    return {
+      scores,
+      usedEvaluators: true,
+      judgeCostUsd: cost.usd,
+      scoring: `the prompt's evaluators (${evaluators.map((evaluator) => evaluator.name).join(', ')})`,
+      problems,
+    };
   }
-  const references = new Map(answers.filter((answer) => answer.model === request.referenceModel).map((answer) => [answer.row, answer]));
+  const references = new Map(
+    answers.filter((answer) => answer.model === request.referenceModel).map((answer) => [answer.row, answer]),
+  );
   const kinds = new Set<AgreementKind>();
   const pending: Array<Promise<void>> = [];
   for (const answer of answers) {
@@ -109,7 +150,11 @@ export async function scoreAnswers(answers: readonly RowAnswer[], request: Scori
     const reference = references.get(answer.row);
     const referenceFailed = reference ? failure(reference) : 'no reference answer';
     if (!reference || referenceFailed) {
-      scores.set(key, { passed: false, detail: `not scored: the reference answer failed (${referenceFailed})`, excluded: true });
+      scores.set(key, {
+        passed: false,
+        detail: `not scored: the reference answer failed (${referenceFailed})`,
+        excluded: true,
+      });
       continue;
     }
     const kind = agreementKind(request.task, reference.text);
@@ -117,16 +162,35 @@ export async function scoreAnswers(answers: readonly RowAnswer[], request: Scori
     if (kind === 'exact') scores.set(key, exactAgreement(reference.text, answer.text));
     else if (kind === 'json') scores.set(key, jsonAgreement(reference.text, answer.text));
     else {
-      pending.push(similarities.similarity(answer.text, reference.text).then((similarity) => {
-        const passed = similarity >= request.similarityThreshold;
-        scores.set(key, { passed, detail: `similarity ${similarity.toFixed(2)} ${passed ? '≥' : '<'} ${request.similarityThreshold}` });
-      }));
+      pending.push(
+        similarities.similarity(answer.text, reference.text).then((similarity) => {
+          const passed = similarity >= request.similarityThreshold;
+          scores.set(key, {
+            passed,
+            detail: `similarity ${similarity.toFixed(2)} ${passed ? '≥' : '<'} ${request.similarityThreshold}`,
+          });
+        }),
+      );
     }
   }
   similarities.flush(services, addCost);
   await Promise.all(pending);
-  const scoring = [...kinds].map((kind) => (kind === 'exact' ? 'exact after normalising' : kind === 'json' ? 'JSON field by field' : `embedding cosine ≥ ${request.similarityThreshold}`)).join(', ');
-  return { scores, usedEvaluators: false, judgeCostUsd: cost.usd, scoring: `agreement with ${request.referenceModel} (${scoring || 'no answers to compare'})`, problems };
+  const scoring = [...kinds]
+    .map((kind) =>
+      kind === 'exact'
+        ? 'exact after normalising'
+        : kind === 'json'
+          ? 'JSON field by field'
+          : `embedding cosine ≥ ${request.similarityThreshold}`,
+    )
+    .join(', ');
+  return {
+    scores,
+    usedEvaluators: false,
+    judgeCostUsd: cost.usd,
+    scoring: `agreement with ${request.referenceModel} (${scoring || 'no answers to compare'})`,
+    problems,
+  };
 }
 
 /** Collects the texts to embed, then embeds them in one call (`flush`) and answers every similarity asked for. */

@@ -28,11 +28,16 @@ function knownSum(amounts: readonly (number | null)[]): number | null {
  * Batch), latency p50/p95, reasoning tokens, truncated answers, edits and projected monthly saving; the recommended
  * model is the cheapest per row whose pass rate is at least the threshold (models with unknown prices never are).
  */
-export function summarizeComparison(request: SummaryRequest): { result: ComparisonResult; disagreements: Disagreement[] } {
+export function summarizeComparison(request: SummaryRequest): {
+  result: ComparisonResult;
+  disagreements: Disagreement[];
+} {
   const perRow = new Map<string, number | null>();
   const lines = request.candidates.map((candidate) => {
     const answers = request.answers.filter((answer) => answer.model === candidate.model);
-    const scored = answers.map((answer) => request.scoring.scores.get(scoreKey(answer.model, answer.row))).filter((score) => score && !score.excluded);
+    const scored = answers
+      .map((answer) => request.scoring.scores.get(scoreKey(answer.model, answer.row)))
+      .filter((score) => score && !score.excluded);
     const passed = scored.filter((score) => score!.passed).length;
     // Per row from the answered calls: a failed call costs nothing and says nothing about the price of a row.
     const answered = answers.filter((answer) => !answer.error);
@@ -62,14 +67,24 @@ export function summarizeComparison(request: SummaryRequest): { result: Comparis
   const currentPerRow = perRow.get(request.candidates[0]?.model ?? '') ?? null;
   const models: ModelComparison[] = lines.map((line) => {
     const own = perRow.get(line.model) ?? null;
-    const monthlySavingUsd = request.monthlyCalls === undefined || currentPerRow === null || own === null ? null : (currentPerRow - own) * request.monthlyCalls;
+    const monthlySavingUsd =
+      request.monthlyCalls === undefined || currentPerRow === null || own === null
+        ? null
+        : (currentPerRow - own) * request.monthlyCalls;
     return { ...line, monthlySavingUsd };
   });
   const passing = models
     .filter((model) => model.total > 0 && model.passRate >= request.threshold && model.costPer1kRows.standard !== null)
     .sort((left, right) => left.costPer1kRows.standard! - right.costPer1kRows.standard!);
   return {
-    result: { rows: request.rows, reference: request.reference, threshold: request.threshold, models, recommended: passing[0]?.model ?? null, judgeCostUsd: request.scoring.judgeCostUsd },
+    result: {
+      rows: request.rows,
+      reference: request.reference,
+      threshold: request.threshold,
+      models,
+      recommended: passing[0]?.model ?? null,
+      judgeCostUsd: request.scoring.judgeCostUsd,
+    },
     disagreements: disagreements(request),
   };
 }
@@ -82,7 +97,11 @@ function disagreements(request: SummaryRequest): Disagreement[] {
     const answers: Record<string, { text: string; passed: boolean; detail: string }> = {};
     for (const answer of request.answers.filter((candidate) => candidate.row === row)) {
       const score = request.scoring.scores.get(scoreKey(answer.model, row));
-      answers[answer.model] = { text: answer.error ? `(error) ${answer.error}` : answer.text, passed: score?.passed ?? false, detail: score?.detail ?? '' };
+      answers[answer.model] = {
+        text: answer.error ? `(error) ${answer.error}` : answer.text,
+        passed: score?.passed ?? false,
+        detail: score?.detail ?? '',
+      };
     }
     const verdicts = new Set(Object.values(answers).map((answer) => answer.passed));
     if (verdicts.size > 1) found.push({ row, answers });

@@ -28,10 +28,15 @@ export interface FileEstimate {
 }
 
 /** The encodings a file needs loaded before `estimateFile` can run synchronously. */
-export function encodingsNeeded(parsed: ParsedPromptFile, options: Pick<EstimateOptions, 'defaultModel' | 'modelOverride' | 'overrides'>): Set<EncodingName> {
+export function encodingsNeeded(
+  parsed: ParsedPromptFile,
+  options: Pick<EstimateOptions, 'defaultModel' | 'modelOverride' | 'overrides'>,
+): Set<EncodingName> {
   const needed = new Set<EncodingName>();
   for (const prompt of parsed.prompts) {
-    needed.add(resolveModel(options.modelOverride ?? prompt.model ?? options.defaultModel, options.overrides).encoding.encoding);
+    needed.add(
+      resolveModel(options.modelOverride ?? prompt.model ?? options.defaultModel, options.overrides).encoding.encoding,
+    );
   }
   return needed;
 }
@@ -45,7 +50,12 @@ export function estimateFile(parsed: ParsedPromptFile, text: string, options: Es
     if (hints.length >= MAXIMUM_HINTS_PER_FILE) break;
     hints.push(...promptHints(estimate, options.counterFor(estimate.encoding), lines));
   }
-  return { parsed, estimates, diagnostics: [...parsed.diagnostics, ...hints.slice(0, MAXIMUM_HINTS_PER_FILE)], totals: totalsOf(estimates) };
+  return {
+    parsed,
+    estimates,
+    diagnostics: [...parsed.diagnostics, ...hints.slice(0, MAXIMUM_HINTS_PER_FILE)],
+    totals: totalsOf(estimates),
+  };
 }
 
 export function totalsOf(estimates: readonly PromptEstimate[]): FileTotals {

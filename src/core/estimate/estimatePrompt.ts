@@ -34,7 +34,9 @@ export interface EstimateOptions {
 
 /** Estimates one prompt: tokens with OpenAI's framing, cost on the chosen model, output bound, recommendation. */
 export function estimatePrompt(written: PromptDefinition, options: EstimateOptions): PromptEstimate {
-  const included = options.readDocument ? withIncludedFiles(written, options.readDocument) : { prompt: written, missing: [] };
+  const included = options.readDocument
+    ? withIncludedFiles(written, options.readDocument)
+    : { prompt: written, missing: [] };
   const prompt = included.prompt;
   const modelName = options.modelOverride ?? prompt.model ?? options.defaultModel;
   const modelSource = options.modelOverride ? 'override' : prompt.model ? 'file' : 'default';
@@ -47,15 +49,21 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   let tools = 0;
   let images: ImageTokens[] = [];
   if (prompt.kind === 'embedding') {
-    inputTokens = prompt.embeddingInputs.reduce((sum, text) => sum + counter.count(text), 0) + prompt.embeddingTokenArrayLength;
+    inputTokens =
+      prompt.embeddingInputs.reduce((sum, text) => sum + counter.count(text), 0) + prompt.embeddingTokenArrayLength;
   } else {
     const counted = countChatTokens(counter, prompt.messages, prompt.tools);
     inputTokens = counted.total;
     framing = counted.framing;
     tools = counted.tools;
-    messages = prompt.messages.map((message, index) => ({ role: message.role, tokens: counted.perMessage[index] ?? 0 }));
+    messages = prompt.messages.map((message, index) => ({
+      role: message.role,
+      tokens: counted.perMessage[index] ?? 0,
+    }));
     // Images are input tokens too, by the model's image rule (never silently zero); what was assumed is named.
-    images = prompt.messages.flatMap((message) => (message.images ?? []).map((image) => ({ source: image.source, ...imageTokens(modelName, image) })));
+    images = prompt.messages.flatMap((message) =>
+      (message.images ?? []).map((image) => ({ source: image.source, ...imageTokens(modelName, image) })),
+    );
     inputTokens += images.reduce((sum, image) => sum + image.tokens, 0);
   }
 
@@ -63,7 +71,10 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   // A Copilot prompt file is chat context, not an API request: tokens only (no price, hence no recommendation).
   const standardPrice = prompt.copilot ? undefined : options.pricing.priceFor(modelName);
   // service_tier flex on a model that serves it is billed at Batch API rates; the Batch API column is then the same.
-  const flex = prompt.kind === 'chat' && model.flexProcessing === true && declaredValue(prompt.parameters, 'service_tier') === 'flex';
+  const flex =
+    prompt.kind === 'chat' &&
+    model.flexProcessing === true &&
+    declaredValue(prompt.parameters, 'service_tier') === 'flex';
   const price = standardPrice && flex ? atFlexRates(standardPrice) : standardPrice;
   const priced = price ? estimateCost(price, inputTokens, outputTokens) : undefined;
   const cost = priced && flex ? { ...priced, batchTotal: priced.total } : priced;
@@ -75,7 +86,15 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   const recommendation =
     cost && options.recommend !== false
       ? recommendModel(
-          { task, prompt, currentModel: modelName, currentCost: cost, inputTokens, outputTokens, reasoningHistory: options.reasoningHistory },
+          {
+            task,
+            prompt,
+            currentModel: modelName,
+            currentCost: cost,
+            inputTokens,
+            outputTokens,
+            reasoningHistory: options.reasoningHistory,
+          },
           options.pricing,
           options.overrides,
         )
@@ -84,7 +103,12 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
     prompt.chunk !== undefined && options.readDocument
       ? promptMapReduce(written, modelName, task, options.readDocument, counter, options.pricing, options.overrides)
       : undefined;
-  const documentProblems = [...included.missing.map((path) => `{{file:${path}}} cannot be read (paths are relative to the prompt file); it is counted as empty.`), ...(mapReduce?.problems ?? [])];
+  const documentProblems = [
+    ...included.missing.map(
+      (path) => `{{file:${path}}} cannot be read (paths are relative to the prompt file); it is counted as empty.`,
+    ),
+    ...(mapReduce?.problems ?? []),
+  ];
   const variables: VariableTokens[] = prompt.variables.map((variable) => ({
     name: variable.name,
     tokensEach: variable.value ? counter.count(variable.value) : 0,
@@ -110,7 +134,9 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
     contextWindow: model.contextWindow,
     exceedsContext,
     requestProblems: requestProblems(prompt, model),
-    ...(reasoning ? { reasoning, ...(rates ? { reasoningCost: (reasoning.expectedTokens * (rates.output ?? 0)) / 1e6 } : {}) } : {}),
+    ...(reasoning
+      ? { reasoning, ...(rates ? { reasoningCost: (reasoning.expectedTokens * (rates.output ?? 0)) / 1e6 } : {}) }
+      : {}),
     task,
     taskSource: source,
     // For map-reduce prompts the one-call comparison takes the place of a model recommendation.
@@ -121,9 +147,13 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   };
 }
 
-function outputBoundFor(prompt: PromptDefinition, modelMaximum: number | undefined): { outputTokens: number; outputBound: OutputBound } {
+function outputBoundFor(
+  prompt: PromptDefinition,
+  modelMaximum: number | undefined,
+): { outputTokens: number; outputBound: OutputBound } {
   if (prompt.kind === 'embedding' || prompt.copilot) return { outputTokens: 0, outputBound: 'none' };
-  if (prompt.maxTokens !== undefined) return { outputTokens: prompt.maxTokens * prompt.choices, outputBound: 'max_tokens' };
+  if (prompt.maxTokens !== undefined)
+    return { outputTokens: prompt.maxTokens * prompt.choices, outputBound: 'max_tokens' };
   if (modelMaximum !== undefined) return { outputTokens: modelMaximum * prompt.choices, outputBound: 'model-maximum' };
   return { outputTokens: 0, outputBound: 'unknown' };
 }

@@ -57,7 +57,13 @@ export class Estimator {
   }
 
   parse(file: string, text: string, format: PromptFormat): ParsedPromptFile {
-    return parsePromptFile(file, text, format, this.settings.maxFileBytes, workspacePromptContext(this.readDocument, this.templates, undefined, this.frontMatters));
+    return parsePromptFile(
+      file,
+      text,
+      format,
+      this.settings.maxFileBytes,
+      workspacePromptContext(this.readDocument, this.templates, undefined, this.frontMatters),
+    );
   }
 
   /** Loads every encoding `parsed` needs (and for `modelOverride`), then estimates. */
@@ -104,6 +110,10 @@ export class Estimator {
   }
 
   private needed(parsed: ParsedPromptFile, modelOverride?: string): Set<EncodingName> {
-    return encodingsNeeded(parsed, { defaultModel: this.settings.defaultModel, modelOverride, overrides: this.settings.pricingOverrides });
+    return encodingsNeeded(parsed, {
+      defaultModel: this.settings.defaultModel,
+      modelOverride,
+      overrides: this.settings.pricingOverrides,
+    });
   }
 }

@@ -35,7 +35,9 @@ export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lin
     });
   }
   if (prompt.kind === 'chat' && prompt.maxTokens === undefined && prompt.format !== 'plain-text') {
-    const userTokens = estimate.breakdown.messages.filter((message) => message.role === 'user').reduce((sum, message) => sum + message.tokens, 0);
+    const userTokens = estimate.breakdown.messages
+      .filter((message) => message.role === 'user')
+      .reduce((sum, message) => sum + message.tokens, 0);
     const value = suggestedMaxTokens(estimate.task, userTokens);
     const bound =
       estimate.outputBound === 'model-maximum' && estimate.cost
@@ -56,7 +58,13 @@ export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lin
       severity: 'error',
       code: 'context-exceeded',
       message: `This prompt needs ${formatTokens(requested)} tokens (input + max_tokens), more than ${estimate.model}'s context window of ${formatTokens(estimate.contextWindow)}. The API will reject it: shorten it, split the document (map-reduce), or use a model with a larger window.`,
-      fix: estimate.recommendation ? { kind: 'set-model', model: estimate.recommendation.model, title: `Switch to ${estimate.recommendation.model}` } : undefined,
+      fix: estimate.recommendation
+        ? {
+            kind: 'set-model',
+            model: estimate.recommendation.model,
+            title: `Switch to ${estimate.recommendation.model}`,
+          }
+        : undefined,
     });
   }
   const cacheHint = cacheUnfriendlyVariable(estimate, counter, lines);
@@ -68,13 +76,18 @@ export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lin
       severity: 'hint',
       code: 'cheaper-model',
       message: `${recommendation.model} fits this ${estimate.task} task for ${formatUsd(recommendation.cost.total)} instead of ${formatUsd(estimate.cost.total)} per call (estimate at the output bound, saves ${Math.round(recommendation.savingFraction * 100)}%)${recommendation.changes.length > 1 ? `: ${recommendation.summary}` : ''}.`,
-      fix: { kind: 'change', changes: recommendation.changes, title: `Switch to ${recommendation.model} (saves ${Math.round(recommendation.savingFraction * 100)}%)` },
+      fix: {
+        kind: 'change',
+        changes: recommendation.changes,
+        title: `Switch to ${recommendation.model} (saves ${Math.round(recommendation.savingFraction * 100)}%)`,
+      },
     });
   }
   for (const problem of estimate.documentProblems ?? []) {
     hints.push({ span: prompt.span, severity: 'warning', code: 'document-problem', message: problem });
   }
-  if (estimate.mapReduce) hints.push({ span: prompt.span, severity: 'information', code: 'map-reduce', message: mapReduceMessage(estimate) });
+  if (estimate.mapReduce)
+    hints.push({ span: prompt.span, severity: 'information', code: 'map-reduce', message: mapReduceMessage(estimate) });
   const special = prompt.messages.find((message) => SPECIAL_TOKEN_TEXT.test(message.content));
   if (special) {
     hints.push({
@@ -107,7 +120,11 @@ function schemaHints(estimate: PromptEstimate, counter: TokenCounter): PromptDia
 }
 
 /** A variable placed before ≥1,024 tokens of static text keeps that text out of the provider's prompt cache. */
-function cacheUnfriendlyVariable(estimate: PromptEstimate, counter: TokenCounter, lines: LineIndex): PromptDiagnostic | undefined {
+function cacheUnfriendlyVariable(
+  estimate: PromptEstimate,
+  counter: TokenCounter,
+  lines: LineIndex,
+): PromptDiagnostic | undefined {
   const messages = estimate.prompt.messages;
   const firstIndex = messages.findIndex((message) => message.insertions.length > 0);
   if (firstIndex < 0) return undefined;
@@ -115,7 +132,8 @@ function cacheUnfriendlyVariable(estimate: PromptEstimate, counter: TokenCounter
   const insertion = first?.insertions[0];
   if (!first || !insertion) return undefined;
   let staticText = withoutInsertions(first.content, first.insertions, insertion.offset);
-  for (const message of messages.slice(firstIndex + 1)) staticText += withoutInsertions(message.content, message.insertions, 0);
+  for (const message of messages.slice(firstIndex + 1))
+    staticText += withoutInsertions(message.content, message.insertions, 0);
   const staticTokens = counter.count(staticText);
   if (staticTokens < PROMPT_CACHE_MINIMUM_TOKENS) return undefined;
   const rates = estimate.price?.rates;
@@ -131,7 +149,11 @@ function cacheUnfriendlyVariable(estimate: PromptEstimate, counter: TokenCounter
   };
 }
 
-function withoutInsertions(content: string, insertions: PromptDefinition['messages'][number]['insertions'], from: number): string {
+function withoutInsertions(
+  content: string,
+  insertions: PromptDefinition['messages'][number]['insertions'],
+  from: number,
+): string {
   let text = '';
   let position = from;
   for (const insertion of insertions) {
@@ -145,7 +167,9 @@ function withoutInsertions(content: string, insertions: PromptDefinition['messag
 function placeholderSpan(messageSpan: TextSpan | undefined, name: string, lines: LineIndex): TextSpan | undefined {
   if (!messageSpan) return undefined;
   const start = lines.offsetOfLine(messageSpan.start.line) + messageSpan.start.character;
-  const match = new RegExp(`\\{\\{\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`).exec(lines.text.slice(start));
+  const match = new RegExp(`\\{\\{\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`).exec(
+    lines.text.slice(start),
+  );
   return match ? lines.span(start + match.index, start + match.index + match[0].length) : undefined;
 }
 
@@ -153,7 +177,11 @@ function placeholderSpan(messageSpan: TextSpan | undefined, name: string, lines:
 export function mapReduceMessage(estimate: PromptEstimate): string {
   const mapReduce = estimate.mapReduce!;
   const { plan, comparison } = mapReduce;
-  const cost = plan.cost ? `${formatUsd(plan.cost.total)} (Batch API ${formatUsd(plan.cost.batchTotal)})` : 'price unknown';
-  const single = comparison.singleCall ? ` One call with the whole document on ${comparison.singleCall.model}: ${formatUsd(comparison.singleCall.cost.total)}.` : ' No priced model holds the whole document in one call.';
+  const cost = plan.cost
+    ? `${formatUsd(plan.cost.total)} (Batch API ${formatUsd(plan.cost.batchTotal)})`
+    : 'price unknown';
+  const single = comparison.singleCall
+    ? ` One call with the whole document on ${comparison.singleCall.model}: ${formatUsd(comparison.singleCall.cost.total)}.`
+    : ' No priced model holds the whole document in one call.';
   return `Map-reduce (estimate, output at caps): ${formatTokens(mapReduce.documentTokens)}-token document in ${plan.map.calls} chunks → ${plan.totalCalls} calls on ${plan.map.model}${plan.map.model === estimate.model ? '' : ` / ${estimate.model}`}, ${cost}.${single} ${comparison.summary}`;
 }

@@ -26,15 +26,35 @@ export interface ReasoningExpectation {
 }
 
 /** What a reasoning model will likely spend on reasoning for this prompt; undefined for models that do not reason. */
-export function expectReasoning(prompt: PromptDefinition, model: ResolvedModel, history?: ReasoningHistory): ReasoningExpectation | undefined {
+export function expectReasoning(
+  prompt: PromptDefinition,
+  model: ResolvedModel,
+  history?: ReasoningHistory,
+): ReasoningExpectation | undefined {
   const effort = effectiveEffort(prompt, model);
   if (!effort) return undefined;
-  const declared = prompt.parameters.some((parameter) => parameter.name === 'reasoning_effort' && parameter.value === effort);
+  const declared = prompt.parameters.some(
+    (parameter) => parameter.name === 'reasoning_effort' && parameter.value === effort,
+  );
   const observed = effort === 'none' ? undefined : history?.(prompt.file, model.name);
   if (observed && observed.calls > 0) {
-    return { effort, effortSource: declared ? 'declared' : 'default', expectedTokens: observed.medianReasoningTokens, source: 'ledger', calls: observed.calls, acceptedEfforts: model.reasoningEfforts };
+    return {
+      effort,
+      effortSource: declared ? 'declared' : 'default',
+      expectedTokens: observed.medianReasoningTokens,
+      source: 'ledger',
+      calls: observed.calls,
+      acceptedEfforts: model.reasoningEfforts,
+    };
   }
-  return { effort, effortSource: declared ? 'declared' : 'default', expectedTokens: DEFAULT_REASONING_TOKENS[effort], source: 'assumed', calls: 0, acceptedEfforts: model.reasoningEfforts };
+  return {
+    effort,
+    effortSource: declared ? 'declared' : 'default',
+    expectedTokens: DEFAULT_REASONING_TOKENS[effort],
+    source: 'assumed',
+    calls: 0,
+    acceptedEfforts: model.reasoningEfforts,
+  };
 }
 
 /**

@@ -9,10 +9,14 @@ const RECENT_CALLS = 20;
  * first): the evidence that replaces the per-effort assumption. Only real calls count (not cache hits or errors);
  * `file` is matched by the ledger's `source` (workspace-relative path) through `sourceOf`.
  */
-export function reasoningHistoryFrom(entries: Iterable<LedgerEntry>, sourceOf: (file: string) => string = (file) => file): ReasoningHistory {
+export function reasoningHistoryFrom(
+  entries: Iterable<LedgerEntry>,
+  sourceOf: (file: string) => string = (file) => file,
+): ReasoningHistory {
   const recent = new Map<string, number[]>();
   for (const entry of entries) {
-    if (entry.outcome !== 'ok' || (entry.cache !== 'miss' && entry.cache !== 'bypass') || entry.source === undefined) continue;
+    if (entry.outcome !== 'ok' || (entry.cache !== 'miss' && entry.cache !== 'bypass') || entry.source === undefined)
+      continue;
     const key = `${entry.source}\u0000${entry.model}`;
     const list = recent.get(key) ?? [];
     list.push(entry.usage.reasoningTokens);

@@ -9,7 +9,12 @@ import { applyPromptChanges } from '../prompts/applyPromptChanges';
 import type { PromptChange, PromptDefinition, TaskKind } from '../prompts/promptTypes';
 import { imageTokens } from '../tokens/imageTokens';
 import { formatUsd } from './formatting';
-import { capWithReasoningRoom, expectReasoning, type ReasoningExpectation, type ReasoningHistory } from './reasoningEstimate';
+import {
+  capWithReasoningRoom,
+  expectReasoning,
+  type ReasoningExpectation,
+  type ReasoningHistory,
+} from './reasoningEstimate';
 import { TASK_PROFILES } from './taskProfile';
 
 export interface Recommendation {
@@ -49,7 +54,15 @@ const MINIMUM_SAVING_FRACTION = 0.05;
 /** A candidate that needs no edits beyond the model wins over a cheaper one that does, within this share. */
 const PREFER_UNEDITED_WITHIN = 0.1;
 /** Tasks a low reasoning effort does well (the others keep the declared or default effort). */
-const SIMPLE_TASKS: ReadonlySet<TaskKind> = new Set(['classify', 'extract', 'rewrite', 'translate', 'summarize', 'qa', 'chat']);
+const SIMPLE_TASKS: ReadonlySet<TaskKind> = new Set([
+  'classify',
+  'extract',
+  'rewrite',
+  'translate',
+  'summarize',
+  'qa',
+  'chat',
+]);
 
 interface Candidate {
   readonly model: ResolvedModel;
@@ -65,7 +78,11 @@ interface Candidate {
  * simple tasks where accepted, the cap raised to leave room for expected reasoning), when meaningfully cheaper.
  * A candidate whose edited request the API would still reject is never offered; legacy models never are.
  */
-export function recommendModel(request: RecommendationRequest, pricing: Pricing, overrides: PriceOverrides = {}): Recommendation | undefined {
+export function recommendModel(
+  request: RecommendationRequest,
+  pricing: Pricing,
+  overrides: PriceOverrides = {},
+): Recommendation | undefined {
   if (request.prompt.kind !== 'chat' && request.prompt.kind !== 'embedding') return undefined;
   const minimumTier = TASK_PROFILES[request.task].minimumTier;
   const names = new Set<string>(MODEL_CATALOG.filter((model) => !model.legacy).map((model) => model.id));
@@ -74,7 +91,9 @@ export function recommendModel(request: RecommendationRequest, pricing: Pricing,
   const visibleCap = visibleCapOf(request, overrides);
   // Image inputs cost different tokens on each model (OpenAI's per-family image rules): swapped per candidate.
   const hasImages = request.prompt.messages.some((message) => (message.images?.length ?? 0) > 0);
-  const textTokens = hasImages ? request.inputTokens - imageInputTokens(request.prompt, request.currentModel) : request.inputTokens;
+  const textTokens = hasImages
+    ? request.inputTokens - imageInputTokens(request.prompt, request.currentModel)
+    : request.inputTokens;
   const candidates: Candidate[] = [];
   for (const name of names) {
     if (name === request.currentModel) continue;
@@ -116,7 +135,8 @@ export function recommendModel(request: RecommendationRequest, pricing: Pricing,
 /** Input tokens of a prompt's images on `model`. */
 function imageInputTokens(prompt: PromptDefinition, model: string): number {
   let total = 0;
-  for (const message of prompt.messages) for (const image of message.images ?? []) total += imageTokens(model, image).tokens;
+  for (const message of prompt.messages)
+    for (const image of message.images ?? []) total += imageTokens(model, image).tokens;
   return total;
 }
 
@@ -132,7 +152,11 @@ function pick(candidates: readonly Candidate[]): Candidate | undefined {
  * The changes that make the prompt valid (and its answer unlikely to be cut off by reasoning) on `modelName`: what
  * Choose Model and Apply write. Undefined when no change can (the cap does not fit the model's maximum).
  */
-export function editsForModel(request: EditRequest, modelName: string, overrides: PriceOverrides = {}): PromptChange[] | undefined {
+export function editsForModel(
+  request: EditRequest,
+  modelName: string,
+  overrides: PriceOverrides = {},
+): PromptChange[] | undefined {
   return changesFor(request, resolveModel(modelName, overrides), visibleCapOf(request, overrides));
 }
 
@@ -145,18 +169,25 @@ function changesFor(request: EditRequest, model: ResolvedModel, visibleCap: numb
   let effort: ReasoningEffort | undefined;
   if (model.reasoning) {
     effort = chooseEffort(request.task, model, declaredEffort?.value);
-    if (effort !== undefined && effort !== declaredEffort?.value && (declaredEffort || effort !== model.defaultReasoningEffort)) {
+    if (
+      effort !== undefined &&
+      effort !== declaredEffort?.value &&
+      (declaredEffort || effort !== model.defaultReasoningEffort)
+    ) {
       changes.push({ kind: 'set-parameter', name: 'reasoning_effort', value: effort });
     }
   } else {
     if (declaredEffort) changes.push({ kind: 'remove-parameter', name: 'reasoning_effort' });
-    if (prompt.parameters.some((parameter) => parameter.name === 'verbosity') && !model.verbosity) changes.push({ kind: 'remove-parameter', name: 'verbosity' });
+    if (prompt.parameters.some((parameter) => parameter.name === 'verbosity') && !model.verbosity)
+      changes.push({ kind: 'remove-parameter', name: 'verbosity' });
   }
   for (const parameter of prompt.parameters) {
     if (!samplingAccepted(parameter, model, effort)) changes.push({ kind: 'remove-parameter', name: parameter.name });
   }
   if (prompt.maxTokens !== undefined) {
-    const expected = model.reasoning ? expectReasoning(applyPromptChanges(prompt, changes), model, request.reasoningHistory)?.expectedTokens ?? 0 : 0;
+    const expected = model.reasoning
+      ? (expectReasoning(applyPromptChanges(prompt, changes), model, request.reasoningHistory)?.expectedTokens ?? 0)
+      : 0;
     const cap = expected > 0 ? capWithReasoningRoom(visibleCap, expected) : visibleCap;
     if (model.maxOutputTokens !== undefined && cap > model.maxOutputTokens) return undefined;
     if (cap !== prompt.maxTokens) changes.push({ kind: 'set-max-tokens', value: cap });
@@ -171,7 +202,9 @@ function changesFor(request: EditRequest, model: ResolvedModel, visibleCap: numb
 function visibleCapOf(request: EditRequest, overrides: PriceOverrides): number {
   const cap = request.prompt.maxTokens ?? 0;
   const current = resolveModel(request.currentModel, overrides);
-  const reasoning = current.reasoning ? expectReasoning(request.prompt, current, request.reasoningHistory)?.expectedTokens ?? 0 : 0;
+  const reasoning = current.reasoning
+    ? (expectReasoning(request.prompt, current, request.reasoningHistory)?.expectedTokens ?? 0)
+    : 0;
   if (reasoning === 0) return cap;
   return Math.min(cap, Math.max(cap - 2 * reasoning, TASK_PROFILES[request.task].suggestedMaxTokens));
 }
@@ -179,7 +212,8 @@ function visibleCapOf(request: EditRequest, overrides: PriceOverrides): number {
 /** A simple task runs at the lowest effort the model accepts; others keep the declared (if accepted) or default. */
 function chooseEffort(task: TaskKind, model: ResolvedModel, declared: unknown): ReasoningEffort | undefined {
   if (SIMPLE_TASKS.has(task)) return lowestEffort(model.reasoningEfforts);
-  if (typeof declared === 'string' && (model.reasoningEfforts as readonly string[]).includes(declared)) return declared as ReasoningEffort;
+  if (typeof declared === 'string' && (model.reasoningEfforts as readonly string[]).includes(declared))
+    return declared as ReasoningEffort;
   return undefined;
 }
 
@@ -193,7 +227,10 @@ function summarize(prompt: PromptDefinition, candidate: Candidate, savingFractio
   const parts: string[] = [candidate.model.name];
   for (const change of candidate.changes) {
     if (change.kind === 'set-parameter') parts.push(`${change.name} ${String(change.value)}`);
-    else if (change.kind === 'set-max-tokens') parts.push(`${candidate.model.reasoning ? 'max_completion_tokens' : 'max_tokens'} ${prompt.maxTokens ?? '—'}→${change.value}`);
+    else if (change.kind === 'set-max-tokens')
+      parts.push(
+        `${candidate.model.reasoning ? 'max_completion_tokens' : 'max_tokens'} ${prompt.maxTokens ?? '—'}→${change.value}`,
+      );
     else if (change.kind === 'remove-parameter') {
       const value = prompt.parameters.find((parameter) => parameter.name === change.name)?.value;
       parts.push(`drops ${change.name}${value === undefined || typeof value === 'object' ? '' : ` ${String(value)}`}`);

@@ -15,13 +15,21 @@ export interface SystemPromptFingerprint {
 }
 
 /** The fingerprint of a prompt's long system message, or undefined when it has none. */
-export function systemPromptFingerprint(prompt: PromptDefinition, counter: TokenCounter): SystemPromptFingerprint | undefined {
+export function systemPromptFingerprint(
+  prompt: PromptDefinition,
+  counter: TokenCounter,
+): SystemPromptFingerprint | undefined {
   const system = prompt.messages.find((message) => message.role === 'system' || message.role === 'developer');
   if (!system) return undefined;
   const tokens = counter.count(system.content);
   if (tokens < LONG_SYSTEM_PROMPT_TOKENS) return undefined;
   const normalized = system.content.replace(/\s+/g, ' ').trim();
-  return { file: prompt.file, hash: createHash('sha256').update(normalized).digest('hex'), tokens, span: system.span ?? prompt.span };
+  return {
+    file: prompt.file,
+    hash: createHash('sha256').update(normalized).digest('hex'),
+    tokens,
+    span: system.span ?? prompt.span,
+  };
 }
 
 /** A hint on `own` when the same long system prompt appears in other files. */
@@ -30,7 +38,9 @@ export function repeatedSystemPromptHint(
   all: Iterable<SystemPromptFingerprint>,
   displayName: (file: string) => string = (file) => file,
 ): PromptDiagnostic | undefined {
-  const others = [...all].filter((entry) => entry.hash === own.hash && entry.file !== own.file).map((entry) => displayName(entry.file));
+  const others = [...all]
+    .filter((entry) => entry.hash === own.hash && entry.file !== own.file)
+    .map((entry) => displayName(entry.file));
   if (others.length === 0) return undefined;
   const listed = others.slice(0, 3).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
   return {

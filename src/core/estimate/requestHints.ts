@@ -23,16 +23,26 @@ export function requestHints(estimate: PromptEstimate): PromptDiagnostic[] {
   const reasoning = estimate.reasoning;
   const cap = prompt.maxTokens;
   if (cap === undefined || !reasoning || !capLikelyUsedByReasoning(cap, reasoning)) return hints;
-  const raised = capWithReasoningRoom(Math.max(cap, TASK_PROFILES[estimate.task].suggestedMaxTokens), reasoning.expectedTokens);
+  const raised = capWithReasoningRoom(
+    Math.max(cap, TASK_PROFILES[estimate.task].suggestedMaxTokens),
+    reasoning.expectedTokens,
+  );
   const lowest = lowestEffort(reasoning.acceptedEfforts);
-  const where = reasoning.source === 'ledger' ? `the median of this prompt's last ${reasoning.calls} calls` : 'assumed for this effort';
+  const where =
+    reasoning.source === 'ledger'
+      ? `the median of this prompt's last ${reasoning.calls} calls`
+      : 'assumed for this effort';
   const lower = lowest && lowest !== reasoning.effort ? ` or set reasoning_effort: ${lowest}` : '';
   hints.push({
     span: prompt.span,
     severity: 'warning',
     code: 'reasoning-uses-cap',
     message: `${estimate.model} is expected to spend ~${formatTokens(reasoning.expectedTokens)} hidden reasoning tokens per call at reasoning_effort ${reasoning.effort} (${where}) out of a cap of ${formatTokens(cap)}: the answer is likely cut off or empty (finish_reason "length"). Raise the cap to ${raised}${lower}.`,
-    fix: { kind: 'change', changes: [{ kind: 'set-max-tokens', value: raised }], title: `Raise the cap to ${raised} (room for reasoning)` },
+    fix: {
+      kind: 'change',
+      changes: [{ kind: 'set-max-tokens', value: raised }],
+      title: `Raise the cap to ${raised} (room for reasoning)`,
+    },
   });
   if (lower) {
     hints.push({
@@ -40,7 +50,11 @@ export function requestHints(estimate: PromptEstimate): PromptDiagnostic[] {
       severity: 'hint',
       code: 'reasoning-effort-lower',
       message: `reasoning_effort ${lowest} is the least ${estimate.model} accepts: fewer hidden reasoning tokens for a ${estimate.task} task.`,
-      fix: { kind: 'change', changes: [{ kind: 'set-parameter', name: 'reasoning_effort', value: lowest! }], title: `Set reasoning_effort: ${lowest}` },
+      fix: {
+        kind: 'change',
+        changes: [{ kind: 'set-parameter', name: 'reasoning_effort', value: lowest! }],
+        title: `Set reasoning_effort: ${lowest}`,
+      },
     });
   }
   return hints;
@@ -49,7 +63,8 @@ export function requestHints(estimate: PromptEstimate): PromptDiagnostic[] {
 /** What `service_tier` does to the price shown: flex is priced (Batch API rates); priority's rates are not known. */
 function serviceTierHints(estimate: PromptEstimate): PromptDiagnostic[] {
   const { prompt } = estimate;
-  if (prompt.kind !== 'chat' || estimate.requestProblems.some((problem) => problem.parameter === 'service_tier')) return [];
+  if (prompt.kind !== 'chat' || estimate.requestProblems.some((problem) => problem.parameter === 'service_tier'))
+    return [];
   const parameter = prompt.parameters.find((declared) => declared.name === 'service_tier');
   if (!parameter) return [];
   if (parameter.value === 'flex' && estimate.flex === true) {

@@ -4,11 +4,27 @@ import type { PromptDefinition, PromptMessage, TaskKind } from '../prompts/promp
 const SIGNALS: ReadonlyArray<readonly [TaskKind, RegExp, number]> = [
   ['translate', /\btranslat\w*|번역|übersetz\w*|tradu[cz]\w*|翻訳/gi, 3],
   ['summarize', /\bsummar\w*|\btl;?dr\b|요약|key (?:points|takeaways)|\bcondense\b|\bdigest\b/gi, 3],
-  ['classify', /\bclassif\w*|\bcategor(?:y|ies|i[sz]\w*)\b|\blabels?\b|one of the following|exactly one (?:label|category|queue|of)\b|\bsentiment\b|\btriage\b|\broute\w* (?:the|this|each|an?)\b/gi, 3],
+  [
+    'classify',
+    /\bclassif\w*|\bcategor(?:y|ies|i[sz]\w*)\b|\blabels?\b|one of the following|exactly one (?:label|category|queue|of)\b|\bsentiment\b|\btriage\b|\broute\w* (?:the|this|each|an?)\b/gi,
+    3,
+  ],
   ['extract', /\bextract\w*|\bjson\b|\bfields?\b|\bschema\b|\bparse (?:this|the)\b/gi, 2],
-  ['code', /```|\bcode review\b|\breview (?:this|the) (?:code|diff|pull request|change)|\bfunction\b|\btypescript\b|\bpython\b|\brefactor\w*|\bdiff\b|\bunit tests?\b/gi, 2],
-  ['reasoning', /step[- ]by[- ]step|\bprove\b|\b(?:make|write|draft|produce|create) an? (?:\w+ )?plan\b|\btrade-?offs?\b|multi-step|\breason (?:through|about)\b|\bderive\b|\bsequenc\w+ (?:the|of) (?:steps|phases)\b|\brollback\b/gi, 2],
-  ['rewrite', /\brewrit\w*|\brephras\w*|\bparaphras\w*|\bproofread\w*|\bpolish\b|\btone\b|make (?:it|this) (?:more|less)/gi, 2],
+  [
+    'code',
+    /```|\bcode review\b|\breview (?:this|the) (?:code|diff|pull request|change)|\bfunction\b|\btypescript\b|\bpython\b|\brefactor\w*|\bdiff\b|\bunit tests?\b/gi,
+    2,
+  ],
+  [
+    'reasoning',
+    /step[- ]by[- ]step|\bprove\b|\b(?:make|write|draft|produce|create) an? (?:\w+ )?plan\b|\btrade-?offs?\b|multi-step|\breason (?:through|about)\b|\bderive\b|\bsequenc\w+ (?:the|of) (?:steps|phases)\b|\brollback\b/gi,
+    2,
+  ],
+  [
+    'rewrite',
+    /\brewrit\w*|\brephras\w*|\bparaphras\w*|\bproofread\w*|\bpolish\b|\btone\b|make (?:it|this) (?:more|less)/gi,
+    2,
+  ],
   ['qa', /\banswer\w*|\bquestions?\b|\bfaq\b|\bhelp ?desk\b|\bsupport agent\b/gi, 1],
 ];
 

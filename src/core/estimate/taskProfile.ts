@@ -5,7 +5,9 @@ import type { TaskKind } from '../prompts/promptTypes';
  * What each task needs: the lowest capability tier that does it well, and a `max_tokens` that fits a
  * typical answer (offered by the "add max_tokens" quick fix). Translation and rewriting scale with input.
  */
-export const TASK_PROFILES: Readonly<Record<TaskKind, { minimumTier: CapabilityTier; suggestedMaxTokens: number; scalesWithInput?: boolean }>> = {
+export const TASK_PROFILES: Readonly<
+  Record<TaskKind, { minimumTier: CapabilityTier; suggestedMaxTokens: number; scalesWithInput?: boolean }>
+> = {
   classify: { minimumTier: 1, suggestedMaxTokens: 16 },
   extract: { minimumTier: 1, suggestedMaxTokens: 512 },
   rewrite: { minimumTier: 1, suggestedMaxTokens: 512, scalesWithInput: true },

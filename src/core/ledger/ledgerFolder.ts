@@ -157,7 +157,8 @@ async function splitClaim(folder: string, id: string, claim: string, now: Date):
   const pending = new Map<string, string[]>();
   let pendingBytes = 0;
   const flush = async (): Promise<void> => {
-    for (const [month, lines] of pending) await appendFile(path.join(staging, `${month}.jsonl`), lines.join(''), 'utf8');
+    for (const [month, lines] of pending)
+      await appendFile(path.join(staging, `${month}.jsonl`), lines.join(''), 'utf8');
     pending.clear();
     pendingBytes = 0;
   };
@@ -210,7 +211,9 @@ async function placeMonths(folder: string, id: string, claim: string): Promise<v
 function timeOf(line: string): string | undefined {
   try {
     const parsed = JSON.parse(line) as { time?: unknown } | null;
-    return parsed && typeof parsed.time === 'string' && Number.isFinite(Date.parse(parsed.time)) ? parsed.time : undefined;
+    return parsed && typeof parsed.time === 'string' && Number.isFinite(Date.parse(parsed.time))
+      ? parsed.time
+      : undefined;
   } catch {
     return undefined;
   }

@@ -19,7 +19,10 @@ const DISPLAY_NAMES: Readonly<Record<string, string>> = {
  * model (Claude, Gemini, …: the file's tokens are then counted with the default model's tokenizer).
  */
 export function copilotModelId(displayName: string): string | undefined {
-  const name = displayName.replace(/\s*\([^)]*\)\s*$/, '').trim().toLowerCase();
+  const name = displayName
+    .replace(/\s*\([^)]*\)\s*$/, '')
+    .trim()
+    .toLowerCase();
   const id = DISPLAY_NAMES[name] ?? name.replace(/\s+/g, '-');
   return findCatalogModel(id)?.id;
 }

@@ -67,10 +67,33 @@ export const CHAT_ENDPOINTS: readonly ModelEndpoint[] = ['chat', 'responses', 'b
 export const EMBEDDING_ENDPOINTS: readonly ModelEndpoint[] = ['embeddings', 'batch'];
 /** Served only through `/v1/responses` (and its Batch API url), as the model page says. */
 const RESPONSES_ONLY: readonly ModelEndpoint[] = ['responses', 'batch'];
-const NO_REASONING = { reasoning: false, reasoningEfforts: [], samplingWithEffortNone: false, verbosity: false, flexProcessing: false } as const;
-function chat(id: string, contextWindow: number, maxOutputTokens: number, tier: CapabilityTier, extra: Partial<CatalogModel> = {}): CatalogModel {
+const NO_REASONING = {
+  reasoning: false,
+  reasoningEfforts: [],
+  samplingWithEffortNone: false,
+  verbosity: false,
+  flexProcessing: false,
+} as const;
+function chat(
+  id: string,
+  contextWindow: number,
+  maxOutputTokens: number,
+  tier: CapabilityTier,
+  extra: Partial<CatalogModel> = {},
+): CatalogModel {
   const encoding: EncodingName = /^(gpt-4(?![o.])|gpt-3\.5)/.test(id) ? 'cl100k_base' : 'o200k_base';
-  return { id, kind: 'chat', contextWindow, maxOutputTokens, tier, encoding, ...NO_REASONING, structuredOutputs: true, endpoints: CHAT_ENDPOINTS, ...extra };
+  return {
+    id,
+    kind: 'chat',
+    contextWindow,
+    maxOutputTokens,
+    tier,
+    encoding,
+    ...NO_REASONING,
+    structuredOutputs: true,
+    endpoints: CHAT_ENDPOINTS,
+    ...extra,
+  };
 }
 /** A reasoning family: the efforts it accepts, its default, and whether `none` re-enables sampling parameters. */
 interface ReasoningFamily {
@@ -80,11 +103,33 @@ interface ReasoningFamily {
   readonly verbosity: boolean;
   readonly flexProcessing?: boolean;
 }
-function reasoning(id: string, contextWindow: number, maxOutputTokens: number, tier: CapabilityTier, family: ReasoningFamily, extra: Partial<CatalogModel> = {}): CatalogModel {
-  return chat(id, contextWindow, maxOutputTokens, tier, { reasoning: true, flexProcessing: undefined, ...family, ...extra });
+function reasoning(
+  id: string,
+  contextWindow: number,
+  maxOutputTokens: number,
+  tier: CapabilityTier,
+  family: ReasoningFamily,
+  extra: Partial<CatalogModel> = {},
+): CatalogModel {
+  return chat(id, contextWindow, maxOutputTokens, tier, {
+    reasoning: true,
+    flexProcessing: undefined,
+    ...family,
+    ...extra,
+  });
 }
 function embedding(id: string): CatalogModel {
-  return { id, kind: 'embedding', contextWindow: 8191, maxOutputTokens: 0, tier: 1, encoding: 'cl100k_base', ...NO_REASONING, structuredOutputs: false, endpoints: EMBEDDING_ENDPOINTS };
+  return {
+    id,
+    kind: 'embedding',
+    contextWindow: 8191,
+    maxOutputTokens: 0,
+    tier: 1,
+    encoding: 'cl100k_base',
+    ...NO_REASONING,
+    structuredOutputs: false,
+    endpoints: EMBEDDING_ENDPOINTS,
+  };
 }
 
 /*
@@ -103,12 +148,46 @@ function embedding(id: string): CatalogModel {
  * pricing page's flex table and the flex guide's gpt-5.5 example); no flex for gpt-4.1 / gpt-4o / older. gpt-6: not
  * known (undefined: neither priced as flex nor warned about).
  */
-const O_SERIES: ReasoningFamily = { reasoningEfforts: ['low', 'medium', 'high'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: false, flexProcessing: true };
-const GPT_5: ReasoningFamily = { reasoningEfforts: ['minimal', 'low', 'medium', 'high'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: true, flexProcessing: true };
-const GPT_5_1: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high'], defaultReasoningEffort: 'none', samplingWithEffortNone: true, verbosity: true, flexProcessing: true };
-const GPT_5_2: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh'], defaultReasoningEffort: 'none', samplingWithEffortNone: true, verbosity: true, flexProcessing: true };
-const GPT_5_6: ReasoningFamily = { reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh', 'max'], defaultReasoningEffort: 'medium', samplingWithEffortNone: false, verbosity: true, flexProcessing: true };
-const GPT_6: ReasoningFamily = { reasoningEfforts: ['low', 'medium', 'high', 'xhigh'], samplingWithEffortNone: false, verbosity: true };
+const O_SERIES: ReasoningFamily = {
+  reasoningEfforts: ['low', 'medium', 'high'],
+  defaultReasoningEffort: 'medium',
+  samplingWithEffortNone: false,
+  verbosity: false,
+  flexProcessing: true,
+};
+const GPT_5: ReasoningFamily = {
+  reasoningEfforts: ['minimal', 'low', 'medium', 'high'],
+  defaultReasoningEffort: 'medium',
+  samplingWithEffortNone: false,
+  verbosity: true,
+  flexProcessing: true,
+};
+const GPT_5_1: ReasoningFamily = {
+  reasoningEfforts: ['none', 'low', 'medium', 'high'],
+  defaultReasoningEffort: 'none',
+  samplingWithEffortNone: true,
+  verbosity: true,
+  flexProcessing: true,
+};
+const GPT_5_2: ReasoningFamily = {
+  reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh'],
+  defaultReasoningEffort: 'none',
+  samplingWithEffortNone: true,
+  verbosity: true,
+  flexProcessing: true,
+};
+const GPT_5_6: ReasoningFamily = {
+  reasoningEfforts: ['none', 'low', 'medium', 'high', 'xhigh', 'max'],
+  defaultReasoningEffort: 'medium',
+  samplingWithEffortNone: false,
+  verbosity: true,
+  flexProcessing: true,
+};
+const GPT_6: ReasoningFamily = {
+  reasoningEfforts: ['low', 'medium', 'high', 'xhigh'],
+  samplingWithEffortNone: false,
+  verbosity: true,
+};
 
 /**
  * The current OpenAI lineup with limits from OpenAI's model pages (developers.openai.com/api/docs/models/<id>)
@@ -136,7 +215,11 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
   chat('gpt-4o', 128 * K, 16_384, 3),
   chat('gpt-4o-mini', 128 * K, 16_384, 2),
   reasoning('o3', 200 * K, 100 * K, 4, O_SERIES),
-  reasoning('o3-pro', 200 * K, 100 * K, 5, O_SERIES, { legacy: true, endpoints: RESPONSES_ONLY, flexProcessing: undefined }),
+  reasoning('o3-pro', 200 * K, 100 * K, 5, O_SERIES, {
+    legacy: true,
+    endpoints: RESPONSES_ONLY,
+    flexProcessing: undefined,
+  }),
   reasoning('o4-mini', 200 * K, 100 * K, 4, O_SERIES),
   reasoning('o3-mini', 200 * K, 100 * K, 4, O_SERIES, { legacy: true, flexProcessing: undefined }),
   reasoning('o1', 200 * K, 100 * K, 4, O_SERIES, { legacy: true, flexProcessing: undefined }),

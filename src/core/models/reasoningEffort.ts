@@ -33,4 +33,5 @@ export const DEFAULT_REASONING_TOKENS: Readonly<Record<ReasoningEffort, number>>
 };
 
 /** Where the assumption comes from, for labels. */
-export const DEFAULT_REASONING_SOURCE = "Prompt Meter's per-effort assumption (OpenAI publishes none), until this prompt has calls in the ledger";
+export const DEFAULT_REASONING_SOURCE =
+  "Prompt Meter's per-effort assumption (OpenAI publishes none), until this prompt has calls in the ledger";

@@ -19,21 +19,46 @@ export interface RequestProblem {
  * first three with effort `none` (GPT-5.1/5.2 guide: "temperature, top_p and logprobs are only supported when
  * reasoning effort is none").
  */
-const SAMPLING: readonly ChatParameterName[] = ['temperature', 'top_p', 'logprobs', 'top_logprobs', 'presence_penalty', 'frequency_penalty', 'logit_bias'];
-const SAMPLING_WITH_NONE: ReadonlySet<ChatParameterName> = new Set(['temperature', 'top_p', 'logprobs', 'top_logprobs']);
+const SAMPLING: readonly ChatParameterName[] = [
+  'temperature',
+  'top_p',
+  'logprobs',
+  'top_logprobs',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+];
+const SAMPLING_WITH_NONE: ReadonlySet<ChatParameterName> = new Set([
+  'temperature',
+  'top_p',
+  'logprobs',
+  'top_logprobs',
+]);
 /** temperature and top_p at their default (1) are accepted everywhere ("Only the default (1) value is supported"). */
 const DEFAULT_ONE: ReadonlySet<ChatParameterName> = new Set(['temperature', 'top_p']);
 
 /** The effort a request runs at on this model: declared, else the model's default (assumed `medium` if unpublished). */
-export function effectiveEffort(prompt: Pick<PromptDefinition, 'parameters'>, model: ResolvedModel): ReasoningEffort | undefined {
+export function effectiveEffort(
+  prompt: Pick<PromptDefinition, 'parameters'>,
+  model: ResolvedModel,
+): ReasoningEffort | undefined {
   if (!model.reasoning) return undefined;
   const declared = prompt.parameters.find((parameter) => parameter.name === 'reasoning_effort')?.value;
   if (isReasoningEffort(declared) && model.reasoningEfforts.includes(declared)) return declared;
-  return model.defaultReasoningEffort ?? (model.reasoningEfforts.includes(ASSUMED_DEFAULT_EFFORT) ? ASSUMED_DEFAULT_EFFORT : lowestEffort(model.reasoningEfforts));
+  return (
+    model.defaultReasoningEffort ??
+    (model.reasoningEfforts.includes(ASSUMED_DEFAULT_EFFORT)
+      ? ASSUMED_DEFAULT_EFFORT
+      : lowestEffort(model.reasoningEfforts))
+  );
 }
 
 /** Whether `parameter` (with its value) is accepted on `model` at `effort`. */
-export function samplingAccepted(parameter: DeclaredParameter, model: ResolvedModel, effort: ReasoningEffort | undefined): boolean {
+export function samplingAccepted(
+  parameter: DeclaredParameter,
+  model: ResolvedModel,
+  effort: ReasoningEffort | undefined,
+): boolean {
   if (!model.reasoning || !SAMPLING.includes(parameter.name)) return true;
   if (DEFAULT_ONE.has(parameter.name) && parameter.value === 1) return true;
   return effort === 'none' && model.samplingWithEffortNone && SAMPLING_WITH_NONE.has(parameter.name);
@@ -54,9 +79,15 @@ export function requestProblems(prompt: PromptDefinition, model: ResolvedModel):
   const effort = effectiveEffort(prompt, model);
   const lowest = lowestEffort(model.reasoningEfforts);
   for (const parameter of prompt.parameters) {
-    const remove = (title: string) => ({ title, changes: [{ kind: 'remove-parameter', name: parameter.name }] as const });
+    const remove = (title: string) => ({
+      title,
+      changes: [{ kind: 'remove-parameter', name: parameter.name }] as const,
+    });
     if (!samplingAccepted(parameter, model, effort)) {
-      const withNone = model.samplingWithEffortNone && SAMPLING_WITH_NONE.has(parameter.name) ? ` (it is accepted with reasoning_effort: none)` : '';
+      const withNone =
+        model.samplingWithEffortNone && SAMPLING_WITH_NONE.has(parameter.name)
+          ? ` (it is accepted with reasoning_effort: none)`
+          : '';
       problems.push({
         parameter: parameter.name,
         span: parameter.span,
@@ -67,17 +98,32 @@ export function requestProblems(prompt: PromptDefinition, model: ResolvedModel):
       });
     } else if (parameter.name === 'reasoning_effort') {
       if (model.reasoningEfforts.length === 0) {
-        problems.push({ parameter: 'reasoning_effort', span: parameter.span, message: `${model.name} does not reason and rejects 'reasoning_effort'. Remove it.`, fix: remove('Remove reasoning_effort') });
+        problems.push({
+          parameter: 'reasoning_effort',
+          span: parameter.span,
+          message: `${model.name} does not reason and rejects 'reasoning_effort'. Remove it.`,
+          fix: remove('Remove reasoning_effort'),
+        });
       } else if (!isReasoningEffort(parameter.value) || !model.reasoningEfforts.includes(parameter.value)) {
         problems.push({
           parameter: 'reasoning_effort',
           span: parameter.span,
           message: `${model.name} does not accept reasoning_effort ${JSON.stringify(parameter.value)}; it accepts ${model.reasoningEfforts.join(', ')}.`,
-          fix: lowest ? { title: `Set reasoning_effort: ${lowest}`, changes: [{ kind: 'set-parameter', name: 'reasoning_effort', value: lowest }] } : undefined,
+          fix: lowest
+            ? {
+                title: `Set reasoning_effort: ${lowest}`,
+                changes: [{ kind: 'set-parameter', name: 'reasoning_effort', value: lowest }],
+              }
+            : undefined,
         });
       }
     } else if (parameter.name === 'verbosity' && !model.verbosity) {
-      problems.push({ parameter: 'verbosity', span: parameter.span, message: `${model.name} does not accept 'verbosity' (gpt-5 family and later only).`, fix: remove('Remove verbosity') });
+      problems.push({
+        parameter: 'verbosity',
+        span: parameter.span,
+        message: `${model.name} does not accept 'verbosity' (gpt-5 family and later only).`,
+        fix: remove('Remove verbosity'),
+      });
     } else if (parameter.name === 'service_tier' && !SERVICE_TIERS.has(String(parameter.value))) {
       problems.push({
         parameter: 'service_tier',
@@ -101,18 +147,32 @@ export function requestProblems(prompt: PromptDefinition, model: ResolvedModel):
     }
   }
   const cap = prompt.maxTokens;
-  if (cap !== undefined && model.maxOutputTokens !== undefined && model.maxOutputTokens > 0 && cap > model.maxOutputTokens) {
+  if (
+    cap !== undefined &&
+    model.maxOutputTokens !== undefined &&
+    model.maxOutputTokens > 0 &&
+    cap > model.maxOutputTokens
+  ) {
     problems.push({
       parameter: prompt.maxTokensPath?.at(-1) ?? 'max_tokens',
       message: `The output cap ${cap} is above ${model.name}'s maximum output of ${model.maxOutputTokens} tokens; the API answers 400.`,
-      fix: { title: `Set the cap to ${model.maxOutputTokens}`, changes: [{ kind: 'set-max-tokens', value: model.maxOutputTokens }] },
+      fix: {
+        title: `Set the cap to ${model.maxOutputTokens}`,
+        changes: [{ kind: 'set-max-tokens', value: model.maxOutputTokens }],
+      },
     });
   }
   if (prompt.rawBody && model.reasoning && prompt.rawBody.max_tokens !== undefined) {
     problems.push({
       parameter: 'max_tokens',
       message: `${model.name} rejects 'max_tokens' ("Use 'max_completion_tokens' instead"); this Batch line is sent as written.`,
-      fix: typeof prompt.rawBody.max_tokens === 'number' ? { title: 'Use max_completion_tokens', changes: [{ kind: 'set-max-tokens', value: prompt.rawBody.max_tokens }] } : undefined,
+      fix:
+        typeof prompt.rawBody.max_tokens === 'number'
+          ? {
+              title: 'Use max_completion_tokens',
+              changes: [{ kind: 'set-max-tokens', value: prompt.rawBody.max_tokens }],
+            }
+          : undefined,
     });
   }
   return problems;

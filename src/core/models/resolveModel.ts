@@ -2,7 +2,14 @@ import type { PriceOverrides } from '../pricing/priceOverride';
 import { findOverride } from '../pricing/priceOverride';
 import { encodingForModel, type EncodingChoice } from '../tokens/encodingForModel';
 import { findCatalogModel } from './findModel';
-import { CHAT_ENDPOINTS, EMBEDDING_ENDPOINTS, type CapabilityTier, type CatalogModel, type ModelEndpoint, type ModelRules } from './modelCatalog';
+import {
+  CHAT_ENDPOINTS,
+  EMBEDDING_ENDPOINTS,
+  type CapabilityTier,
+  type CatalogModel,
+  type ModelEndpoint,
+  type ModelRules,
+} from './modelCatalog';
 
 /** What we know about a model name: catalog facts, adjusted by the user's override. */
 export interface ResolvedModel extends ModelRules {
@@ -35,13 +42,15 @@ export function resolveModel(name: string, overrides: PriceOverrides = {}): Reso
     name,
     catalog,
     kind,
-    endpoints: override?.endpoints ?? catalog?.endpoints ?? (kind === 'embedding' ? EMBEDDING_ENDPOINTS : CHAT_ENDPOINTS),
+    endpoints:
+      override?.endpoints ?? catalog?.endpoints ?? (kind === 'embedding' ? EMBEDDING_ENDPOINTS : CHAT_ENDPOINTS),
     contextWindow: override?.contextWindow ?? catalog?.contextWindow,
     maxOutputTokens: override?.maxOutput ?? catalog?.maxOutputTokens,
     tier: override?.tier ?? catalog?.tier,
     encoding: catalog || override?.encoding ? { ...encoding, approximate: false } : encoding,
     reasoning,
-    reasoningEfforts: override?.reasoningEfforts ?? catalog?.reasoningEfforts ?? (reasoning ? ['low', 'medium', 'high'] : []),
+    reasoningEfforts:
+      override?.reasoningEfforts ?? catalog?.reasoningEfforts ?? (reasoning ? ['low', 'medium', 'high'] : []),
     defaultReasoningEffort: override?.defaultReasoningEffort ?? catalog?.defaultReasoningEffort,
     samplingWithEffortNone: override?.samplingWithEffortNone ?? catalog?.samplingWithEffortNone ?? false,
     structuredOutputs: override?.structuredOutputs ?? catalog?.structuredOutputs ?? true,

@@ -39,7 +39,9 @@ export function atFlexRates(price: ModelPrice): ModelPrice {
   return {
     ...price,
     rates: scale(price.rates),
-    ...(price.longContext ? { longContext: { aboveInputTokens: price.longContext.aboveInputTokens, rates: scale(price.longContext.rates) } } : {}),
+    ...(price.longContext
+      ? { longContext: { aboveInputTokens: price.longContext.aboveInputTokens, rates: scale(price.longContext.rates) } }
+      : {}),
     source: { ...price.source, label: `${price.source.label}; Flex processing (service_tier flex) at Batch API rates` },
   };
 }

@@ -20,8 +20,13 @@ export function applyPromptChanges(prompt: PromptDefinition, changes: readonly P
         break;
       case 'set-parameter': {
         const existing = result.parameters.find((parameter) => parameter.name === change.name);
-        const updated: DeclaredParameter = existing ? { ...existing, value: change.value } : { name: change.name, value: change.value, path: [] };
-        result = { ...result, parameters: [...result.parameters.filter((parameter) => parameter.name !== change.name), updated] };
+        const updated: DeclaredParameter = existing
+          ? { ...existing, value: change.value }
+          : { name: change.name, value: change.value, path: [] };
+        result = {
+          ...result,
+          parameters: [...result.parameters.filter((parameter) => parameter.name !== change.name), updated],
+        };
         break;
       }
     }

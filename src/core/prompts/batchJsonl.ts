@@ -2,7 +2,14 @@ import { readDeclaredParameters } from './declaredParameters';
 import { normalizeModelName } from '../tokens/encodingForModel';
 import { LineIndex } from './lineIndex';
 import { readPositiveInteger, readRecord, readTools } from './promptBuilder';
-import type { MessageRole, ParsedPromptFile, PromptDefinition, PromptDiagnostic, PromptMessage, TextSpan } from './promptTypes';
+import type {
+  MessageRole,
+  ParsedPromptFile,
+  PromptDefinition,
+  PromptDiagnostic,
+  PromptMessage,
+  TextSpan,
+} from './promptTypes';
 
 const CHAT_URL = '/v1/chat/completions';
 const EMBEDDINGS_URL = '/v1/embeddings';
@@ -28,7 +35,11 @@ export function parseBatchJsonl(file: string, text: string): ParsedPromptFile {
     try {
       value = JSON.parse(lineText);
     } catch (error) {
-      report(`not valid JSON (${(error as Error).message}). Each line must be one JSON request object.`, 'error', 'batch-json');
+      report(
+        `not valid JSON (${(error as Error).message}). Each line must be one JSON request object.`,
+        'error',
+        'batch-json',
+      );
       continue;
     }
     const request = readRecord(value);
@@ -51,7 +62,10 @@ export function parseBatchJsonl(file: string, text: string): ParsedPromptFile {
     }
     const url = typeof request.url === 'string' ? request.url : '';
     if (url !== CHAT_URL && url !== EMBEDDINGS_URL) {
-      report(`"url" ${JSON.stringify(request.url)} is not estimated: Prompt Meter estimates ${CHAT_URL} and ${EMBEDDINGS_URL}.`, 'warning');
+      report(
+        `"url" ${JSON.stringify(request.url)} is not estimated: Prompt Meter estimates ${CHAT_URL} and ${EMBEDDINGS_URL}.`,
+        'warning',
+      );
       continue;
     }
     const prompt = promptFromBody(file, customId, url, readRecord(body), span, lineText, start, lines, report);
@@ -82,13 +96,28 @@ function promptFromBody(
         )
       : undefined;
   const common = {
-    id, file, format: 'batch-jsonl' as const, rawBody: body, model: model ? normalizeModelName(model) : undefined, modelSpan, span,
-    variables: [], choices: 1, tools: [] as PromptDefinition['tools'], parameters: [],
+    id,
+    file,
+    format: 'batch-jsonl' as const,
+    rawBody: body,
+    model: model ? normalizeModelName(model) : undefined,
+    modelSpan,
+    span,
+    variables: [],
+    choices: 1,
+    tools: [] as PromptDefinition['tools'],
+    parameters: [],
   };
   if (url === EMBEDDINGS_URL) {
     const { texts, tokenArrayLength } = embeddingInputs(body.input);
     if (texts.length === 0 && tokenArrayLength === 0) report('"body.input" is missing or empty.');
-    return { ...common, kind: 'embedding', messages: [], embeddingInputs: texts, embeddingTokenArrayLength: tokenArrayLength };
+    return {
+      ...common,
+      kind: 'embedding',
+      messages: [],
+      embeddingInputs: texts,
+      embeddingTokenArrayLength: tokenArrayLength,
+    };
   }
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     report('"body.messages" must be a non-empty array.');

@@ -31,7 +31,15 @@ export function markdownAssociationPattern(relativePath: string): string {
 }
 
 /** Keys of VS Code's chat prompt-file front matter (code.visualstudio.com/docs/copilot/customization/prompt-files). */
-const COPILOT_KEYS: ReadonlySet<string> = new Set(['description', 'mode', 'agent', 'tools', 'model', 'name', 'argument-hint']);
+const COPILOT_KEYS: ReadonlySet<string> = new Set([
+  'description',
+  'mode',
+  'agent',
+  'tools',
+  'model',
+  'name',
+  'argument-hint',
+]);
 /** Keys that say "this is a Copilot prompt file" on their own (a lone `model:` does not). */
 const COPILOT_ONLY_KEYS = ['description', 'mode', 'agent', 'tools'];
 
@@ -41,8 +49,14 @@ const COPILOT_ONLY_KEYS = ['description', 'mode', 'agent', 'tools'];
  * not an API request: it gets tokens, not a price or request hints. A `.prompt.md` with any Prompt Meter key
  * (max_tokens, variables, …) stays a Prompt Meter prompt.
  */
-export function isCopilotPromptFile(relativePath: string, frontMatter: Readonly<Record<string, unknown>> | undefined): boolean {
+export function isCopilotPromptFile(
+  relativePath: string,
+  frontMatter: Readonly<Record<string, unknown>> | undefined,
+): boolean {
   const keys = Object.keys(frontMatter ?? {});
-  if (/(?:^|\/)\.github\/prompts\//.test(relativePath.replace(/\\/g, '/'))) return keys.every((key) => COPILOT_KEYS.has(key));
-  return keys.length > 0 && keys.every((key) => COPILOT_KEYS.has(key)) && COPILOT_ONLY_KEYS.some((key) => keys.includes(key));
+  if (/(?:^|\/)\.github\/prompts\//.test(relativePath.replace(/\\/g, '/')))
+    return keys.every((key) => COPILOT_KEYS.has(key));
+  return (
+    keys.length > 0 && keys.every((key) => COPILOT_KEYS.has(key)) && COPILOT_ONLY_KEYS.some((key) => keys.includes(key))
+  );
 }

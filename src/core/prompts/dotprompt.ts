@@ -31,14 +31,32 @@ export function parseDotprompt(file: string, text: string, context: PromptContex
     file,
     'dotprompt',
     text,
-    { engine: 'handlebars', source, sourceStart: frontMatter.bodyStart, roles: 'dotprompt', partials, metadata: { prompt: data }, defaults: samples },
+    {
+      engine: 'handlebars',
+      source,
+      sourceStart: frontMatter.bodyStart,
+      roles: 'dotprompt',
+      partials,
+      metadata: { prompt: data },
+      defaults: samples,
+    },
     {
       model: readString(data.model),
       modelSpan: span(['model']),
-      maxTokens: readPositiveInteger(config[maxTokensKey], maxTokensKey, span(['config', maxTokensKey]), diagnostics, fallback),
+      maxTokens: readPositiveInteger(
+        config[maxTokensKey],
+        maxTokensKey,
+        span(['config', maxTokensKey]),
+        diagnostics,
+        fallback,
+      ),
       maxTokensPath: config[maxTokensKey] === undefined ? undefined : ['config', maxTokensKey],
-      choices: readPositiveInteger(data.candidates ?? config.candidateCount, 'candidates', undefined, diagnostics, fallback) ?? 1,
-      parameters: readDeclaredParameters(config, ['config'], (path) => frontMatterKeySpan(frontMatter.document, frontMatter.block, path, lines)),
+      choices:
+        readPositiveInteger(data.candidates ?? config.candidateCount, 'candidates', undefined, diagnostics, fallback) ??
+        1,
+      parameters: readDeclaredParameters(config, ['config'], (path) =>
+        frontMatterKeySpan(frontMatter.document, frontMatter.block, path, lines),
+      ),
       api: readApi(config.api ?? data.api, span(['config', 'api']) ?? span(['api']), diagnostics, fallback),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
       samples,
@@ -69,7 +87,11 @@ function readPartials(
   lines: LineIndex,
 ): Record<string, string> {
   const partials: Record<string, string> = {};
-  const pending = [...source.matchAll(PARTIAL)].map((match) => ({ name: match[1] ?? '', offset: match.index ?? 0, top: true }));
+  const pending = [...source.matchAll(PARTIAL)].map((match) => ({
+    name: match[1] ?? '',
+    offset: match.index ?? 0,
+    top: true,
+  }));
   while (pending.length > 0) {
     const next = pending.shift()!;
     if (next.name in partials) continue;

@@ -56,14 +56,21 @@ export function parseFrontMatter(text: string, lines: LineIndex, cache?: FrontMa
         span: lines.lineSpan(0),
         severity: 'error',
         code: 'front-matter-unclosed',
-        message: 'Front matter is not closed: add a line with `---` after the YAML settings. The whole file is estimated as the prompt until then.',
+        message:
+          'Front matter is not closed: add a line with `---` after the YAML settings. The whole file is estimated as the prompt until then.',
       },
     ],
   };
 }
 
 /** Parses the YAML between `contentStart` and `contentEnd` (front matter, or a whole `.prompt.yml`) with diagnostics. */
-export function parseYaml(text: string, lines: LineIndex, contentStart: number, contentEnd: number, bodyStart: number): FrontMatterResult {
+export function parseYaml(
+  text: string,
+  lines: LineIndex,
+  contentStart: number,
+  contentEnd: number,
+  bodyStart: number,
+): FrontMatterResult {
   const source = text.slice(contentStart, contentEnd);
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: false });

@@ -28,7 +28,12 @@ const MAX_TOKEN_KEYS = ['max_completion_tokens', 'max_tokens', 'maxTokens', 'max
 export function parseGitHubModelsPrompt(file: string, text: string): ParsedPromptFile {
   const lines = new LineIndex(text);
   const yaml = parseYaml(text, lines, 0, text.length, text.length);
-  const diagnostics: PromptDiagnostic[] = [...yaml.diagnostics.map((diagnostic) => ({ ...diagnostic, message: diagnostic.message.replace('Front matter YAML', 'YAML') }))];
+  const diagnostics: PromptDiagnostic[] = [
+    ...yaml.diagnostics.map((diagnostic) => ({
+      ...diagnostic,
+      message: diagnostic.message.replace('Front matter YAML', 'YAML'),
+    })),
+  ];
   const block = yaml.block ?? { contentStart: 0, contentEnd: text.length, bodyStart: text.length, data: {} };
   const data = block.data;
   const fallback = lines.lineSpan(0);
@@ -47,10 +52,21 @@ export function parseGitHubModelsPrompt(file: string, text: string): ParsedPromp
     {
       model: readString(data.model),
       modelSpan: span(['model']),
-      maxTokens: maxTokensKey ? readPositiveInteger(modelParameters[maxTokensKey], maxTokensKey, span(['modelParameters', maxTokensKey]), diagnostics, fallback) : undefined,
+      maxTokens: maxTokensKey
+        ? readPositiveInteger(
+            modelParameters[maxTokensKey],
+            maxTokensKey,
+            span(['modelParameters', maxTokensKey]),
+            diagnostics,
+            fallback,
+          )
+        : undefined,
       maxTokensPath: maxTokensKey ? ['modelParameters', maxTokensKey] : undefined,
       choices: readPositiveInteger(modelParameters.n, 'n', span(['modelParameters', 'n']), diagnostics, fallback) ?? 1,
-      parameters: [...readDeclaredParameters(modelParameters, ['modelParameters'], keySpan), ...responseFormat(data, keySpan, diagnostics, fallback)],
+      parameters: [
+        ...readDeclaredParameters(modelParameters, ['modelParameters'], keySpan),
+        ...responseFormat(data, keySpan, diagnostics, fallback),
+      ],
       declaredTask: readTask(data.task, span(['task']), diagnostics, fallback),
       samples: testData[0] ?? {},
       tools: [],
@@ -65,7 +81,11 @@ export function parseGitHubModelsPrompt(file: string, text: string): ParsedPromp
     const placeholder = /^\{\{(.+?)\}\}/.exec(diagnostic.message)?.[1] ?? '';
     const at = text.search(new RegExp(`\\{\\{\\s*${placeholder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`));
     const located = at < 0 ? diagnostic : { ...diagnostic, span: lines.span(at, at + placeholder.length + 4) };
-    diagnostics.push(testData.length > 0 ? located : { ...located, message: `{{${placeholder}}} has no value: add testData rows with a "${placeholder}" key.` });
+    diagnostics.push(
+      testData.length > 0
+        ? located
+        : { ...located, message: `{{${placeholder}}} has no value: add testData rows with a "${placeholder}" key.` },
+    );
   }
   return {
     file,
@@ -77,7 +97,13 @@ export function parseGitHubModelsPrompt(file: string, text: string): ParsedPromp
 }
 
 /** `messages[]` as role sections at the file offsets of their `content` values. */
-function messageSections(document: Document | undefined, data: Record<string, unknown>, text: string, lines: LineIndex, diagnostics: PromptDiagnostic[]): RoleSection[] {
+function messageSections(
+  document: Document | undefined,
+  data: Record<string, unknown>,
+  text: string,
+  lines: LineIndex,
+  diagnostics: PromptDiagnostic[],
+): RoleSection[] {
   const sections: RoleSection[] = [];
   const nodes = document?.get('messages', true);
   const messages = Array.isArray(data.messages) ? data.messages : [];
@@ -85,7 +111,8 @@ function messageSections(document: Document | undefined, data: Record<string, un
     const record = readRecord(message);
     const node = isSeq(nodes) ? nodes.items[index] : undefined;
     const content = isMap(node) ? node.get('content', true) : undefined;
-    const written = isScalar(content) && content.range ? content.range : isMap(node) && node.range ? node.range : undefined;
+    const written =
+      isScalar(content) && content.range ? content.range : isMap(node) && node.range ? node.range : undefined;
     const range: [number, number] = [written?.[0] ?? 0, written?.[1] ?? 0];
     const role = String(record.role ?? 'user').toLowerCase();
     if (!ROLES.has(role)) {
@@ -97,7 +124,12 @@ function messageSections(document: Document | undefined, data: Record<string, un
       });
     }
     const body = typeof record.content === 'string' ? record.content.trim() : '';
-    sections.push({ role: (ROLES.has(role) ? role : 'user') as MessageRole, text: body, start: range[0], end: Math.min(range[1], text.length) });
+    sections.push({
+      role: (ROLES.has(role) ? role : 'user') as MessageRole,
+      text: body,
+      start: range[0],
+      end: Math.min(range[1], text.length),
+    });
   });
   return sections;
 }
@@ -112,9 +144,15 @@ function responseFormat(
   const format = readString(data.responseFormat);
   if (!format || format === 'text') return [];
   const span = keySpan(['responseFormat']);
-  if (format === 'json_object') return [{ name: 'response_format', value: { type: 'json_object' }, path: ['responseFormat'], span }];
+  if (format === 'json_object')
+    return [{ name: 'response_format', value: { type: 'json_object' }, path: ['responseFormat'], span }];
   if (format !== 'json_schema') {
-    diagnostics.push({ span: span ?? fallback, severity: 'warning', code: 'unknown-response-format', message: `Unknown responseFormat "${format}": use text, json_object or json_schema.` });
+    diagnostics.push({
+      span: span ?? fallback,
+      severity: 'warning',
+      code: 'unknown-response-format',
+      message: `Unknown responseFormat "${format}": use text, json_object or json_schema.`,
+    });
     return [];
   }
   let schema: unknown = data.jsonSchema;
@@ -122,14 +160,26 @@ function responseFormat(
     try {
       schema = JSON.parse(schema) as unknown;
     } catch (error) {
-      diagnostics.push({ span: keySpan(['jsonSchema']) ?? span ?? fallback, severity: 'error', code: 'json-schema-invalid', message: `jsonSchema is not valid JSON (${(error as Error).message}); response_format is not sent.` });
+      diagnostics.push({
+        span: keySpan(['jsonSchema']) ?? span ?? fallback,
+        severity: 'error',
+        code: 'json-schema-invalid',
+        message: `jsonSchema is not valid JSON (${(error as Error).message}); response_format is not sent.`,
+      });
       return [];
     }
   }
   const record = readRecord(schema);
   // gh-models writes {name, schema, strict?}; a bare JSON Schema is wrapped under a default name.
   const jsonSchema = record.schema !== undefined ? record : { name: 'response', schema: record };
-  return [{ name: 'response_format', value: { type: 'json_schema', json_schema: jsonSchema }, path: ['responseFormat'], span }];
+  return [
+    {
+      name: 'response_format',
+      value: { type: 'json_schema', json_schema: jsonSchema },
+      path: ['responseFormat'],
+      span,
+    },
+  ];
 }
 
 function readEvaluators(value: unknown): PromptEvaluator[] {

@@ -5,7 +5,8 @@ export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly text: string) {
-    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) this.lineStarts.push(index + 1);
+    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1))
+      this.lineStarts.push(index + 1);
   }
 
   get lineCount(): number {
@@ -35,7 +36,8 @@ export class LineIndex {
   /** The span of a whole line without its line break. */
   lineSpan(line: number): TextSpan {
     const start = this.offsetOfLine(line);
-    let end = line + 1 < this.lineStarts.length ? (this.lineStarts[line + 1] ?? this.text.length) - 1 : this.text.length;
+    let end =
+      line + 1 < this.lineStarts.length ? (this.lineStarts[line + 1] ?? this.text.length) - 1 : this.text.length;
     if (end > start && this.text.charCodeAt(end - 1) === 13) end -= 1;
     return this.span(start, Math.max(start, end));
   }

@@ -40,7 +40,8 @@ function invalidUtf8Diagnostic(text: string): PromptDiagnostic | undefined {
     span: lines.span(at, at + 1),
     severity: 'warning',
     code: 'invalid-utf8',
-    message: 'This file is not valid UTF-8 here (shown as \uFFFD), so the tokens counted are not those of the text as written. Save the file as UTF-8.',
+    message:
+      'This file is not valid UTF-8 here (shown as \uFFFD), so the tokens counted are not those of the text as written. Save the file as UTF-8.',
   };
 }
 
@@ -58,7 +59,9 @@ function parseKnownFormat(file: string, text: string, format: PromptFormat, cont
       case 'batch-jsonl':
         return parseBatchJsonl(file, text);
       case 'plain-text':
-        return file.toLowerCase().endsWith('.md') ? parsePromptMarkdown(file, text, 'plain-text', context.frontMatters) : parsePlainText(file, text);
+        return file.toLowerCase().endsWith('.md')
+          ? parsePromptMarkdown(file, text, 'plain-text', context.frontMatters)
+          : parsePlainText(file, text);
     }
   } catch (error) {
     return {
@@ -88,9 +91,17 @@ function parsePlainText(file: string, text: string): ParsedPromptFile {
     diagnostics: [],
     prompts: [
       {
-        id: file, file, format: 'plain-text', kind: 'chat', choices: 1,
+        id: file,
+        file,
+        format: 'plain-text',
+        kind: 'chat',
+        choices: 1,
         messages: [{ role: 'user', content, span: lines.span(start, start + content.length), insertions: [] }],
-        embeddingInputs: [], embeddingTokenArrayLength: 0, tools: [], variables: [], parameters: [],
+        embeddingInputs: [],
+        embeddingTokenArrayLength: 0,
+        tools: [],
+        variables: [],
+        parameters: [],
         span: lines.lineSpan(lines.position(Math.max(0, start)).line),
       },
     ],

@@ -3,7 +3,14 @@ import { normalizeModelName } from '../tokens/encodingForModel';
 import type { DeclaredParameter } from './declaredParameters';
 import type { LineIndex } from './lineIndex';
 import type {
-  PromptApi, PromptDefinition, PromptDiagnostic, PromptFormat, PromptMessage, PromptVariable, TaskKind, TextSpan,
+  PromptApi,
+  PromptDefinition,
+  PromptDiagnostic,
+  PromptFormat,
+  PromptMessage,
+  PromptVariable,
+  TaskKind,
+  TextSpan,
 } from './promptTypes';
 import { TASK_KINDS } from './promptTypes';
 import type { PromptTemplate } from './promptTemplate';
@@ -45,7 +52,8 @@ export function buildChatPrompt(
   const reported = new Set<string>();
   for (const section of sections) {
     const rendered = renderTemplate(section.text, settings.samples);
-    for (const insertion of rendered.insertions) occurrences.set(insertion.name, (occurrences.get(insertion.name) ?? 0) + 1);
+    for (const insertion of rendered.insertions)
+      occurrences.set(insertion.name, (occurrences.get(insertion.name) ?? 0) + 1);
     for (const name of rendered.missing) {
       if (reported.has(name)) continue;
       reported.add(name);
@@ -58,7 +66,13 @@ export function buildChatPrompt(
         message: `{{${name}}} has no sample value, so the estimate counts it as empty. Add a sample value for "${name}" in the front matter.`,
       });
     }
-    messages.push({ role: section.role, content: rendered.content, template: section.text, span: lines.span(section.start, section.end), insertions: rendered.insertions });
+    messages.push({
+      role: section.role,
+      content: rendered.content,
+      template: section.text,
+      span: lines.span(section.start, section.end),
+      insertions: rendered.insertions,
+    });
   }
   const variables: PromptVariable[] = [...occurrences].map(([name, count]) => {
     const value = settings.samples[name];
@@ -102,12 +116,19 @@ export function assemblePrompt(
     dataFile: settings.dataFile,
     ...(settings.dataRows ? { dataRows: settings.dataRows } : {}),
     ...(template ? { template } : {}),
-    ...(settings.chunk === undefined || settings.chunk === null || settings.chunk === false ? {} : { chunk: settings.chunk }),
+    ...(settings.chunk === undefined || settings.chunk === null || settings.chunk === false
+      ? {}
+      : { chunk: settings.chunk }),
   };
 }
 
 /** Reads `task:`; an unknown value gets a warning listing the valid ones. */
-export function readTask(value: unknown, span: TextSpan | undefined, diagnostics: PromptDiagnostic[], fallback: TextSpan): TaskKind | undefined {
+export function readTask(
+  value: unknown,
+  span: TextSpan | undefined,
+  diagnostics: PromptDiagnostic[],
+  fallback: TextSpan,
+): TaskKind | undefined {
   if (value === undefined || value === null) return undefined;
   const name = String(value).trim().toLowerCase();
   if ((TASK_KINDS as readonly string[]).includes(name)) return name as TaskKind;
@@ -141,7 +162,12 @@ export function readPositiveInteger(
 }
 
 /** Reads `api:` / `apiType:` (`chat` or `responses`); anything else gets a warning. */
-export function readApi(value: unknown, span: TextSpan | undefined, diagnostics: PromptDiagnostic[], fallback: TextSpan): PromptApi | undefined {
+export function readApi(
+  value: unknown,
+  span: TextSpan | undefined,
+  diagnostics: PromptDiagnostic[],
+  fallback: TextSpan,
+): PromptApi | undefined {
   if (value === undefined || value === null) return undefined;
   const name = String(value).trim().toLowerCase();
   if (name === 'chat' || name === 'chat_completions' || name === 'chat-completions') return 'chat';

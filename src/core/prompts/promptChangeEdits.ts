@@ -43,12 +43,18 @@ export function promptChangeEdits(
   return [{ start: block.contentStart, end: block.contentEnd, newText: yaml }];
 }
 
-function applyToDocument(document: Document, parsed: ParsedPromptFile, prompt: PromptDefinition, change: PromptChange): void {
+function applyToDocument(
+  document: Document,
+  parsed: ParsedPromptFile,
+  prompt: PromptDefinition,
+  change: PromptChange,
+): void {
   switch (change.kind) {
     case 'set-model': {
       const path = modelPath(document, parsed);
       const written = document.getIn(path);
-      const prefix = typeof written === 'string' && written.includes('/') ? written.slice(0, written.lastIndexOf('/') + 1) : '';
+      const prefix =
+        typeof written === 'string' && written.includes('/') ? written.slice(0, written.lastIndexOf('/') + 1) : '';
       document.setIn(path, prefix + change.model);
       return;
     }
@@ -62,7 +68,10 @@ function applyToDocument(document: Document, parsed: ParsedPromptFile, prompt: P
     }
     case 'set-parameter': {
       const parameter = prompt.parameters.find((candidate) => candidate.name === change.name);
-      document.setIn(parameter && parameter.path.length > 0 ? parameter.path : parameterPath(document, parsed, change.name), change.value);
+      document.setIn(
+        parameter && parameter.path.length > 0 ? parameter.path : parameterPath(document, parsed, change.name),
+        change.value,
+      );
       return;
     }
   }
@@ -106,7 +115,12 @@ function camelCase(name: string): string {
   return name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 }
 
-function batchLineEdits(text: string, prompt: PromptDefinition, changes: readonly PromptChange[], options: ChangeEditOptions): TextEditPlan[] {
+function batchLineEdits(
+  text: string,
+  prompt: PromptDefinition,
+  changes: readonly PromptChange[],
+  options: ChangeEditOptions,
+): TextEditPlan[] {
   const lines = new LineIndex(text);
   const start = lines.offsetOfLine(prompt.span.start.line) + prompt.span.start.character;
   const end = lines.offsetOfLine(prompt.span.end.line) + prompt.span.end.character;

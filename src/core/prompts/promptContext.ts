@@ -36,7 +36,11 @@ const REFERENCE = /^\$\{(env|file):([^}]*)\}$/;
  * `${file:path}` is the file relative to the prompt (JSON and YAML files parsed, others as text), as Prompty's
  * loaders do. Returns a copy; unset variables and unreadable files are listed for diagnostics.
  */
-export function resolveReferences(data: Record<string, unknown>, file: string, context: PromptContext): ResolvedReferences {
+export function resolveReferences(
+  data: Record<string, unknown>,
+  file: string,
+  context: PromptContext,
+): ResolvedReferences {
   const unset: UnsetReference[] = [];
   const unreadable: Array<{ path: readonly string[]; file: string }> = [];
   const visit = (value: unknown, path: readonly string[]): unknown => {
@@ -61,7 +65,9 @@ export function resolveReferences(data: Record<string, unknown>, file: string, c
     }
     if (Array.isArray(value)) return value.map((item, index) => visit(item, [...path, String(index)]));
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, visit(item, [...path, key])]));
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, visit(item, [...path, key])]),
+      );
     }
     return value;
   };
@@ -107,5 +113,11 @@ export function workspacePromptContext(
   if (!readDocument) return { env: environment, templates, frontMatters };
   const dotEnv = readDocument('', '.env');
   const env = dotEnv === undefined ? environment : { ...parseDotEnv(dotEnv), ...environment };
-  return { readDocument, ...(readDocument.readHead ? { readHead: readDocument.readHead } : {}), templates, frontMatters, env };
+  return {
+    readDocument,
+    ...(readDocument.readHead ? { readHead: readDocument.readHead } : {}),
+    templates,
+    frontMatters,
+    env,
+  };
 }

@@ -14,7 +14,12 @@ export interface TextEditPlan {
  * Writes `model` into the file: in place where it is written, else into (new) front matter. `.txt` files
  * cannot hold it. In batch files every line changes, or only the line of `onlyPromptId`.
  */
-export function setModelEdits(parsed: ParsedPromptFile, text: string, model: string, onlyPromptId?: string): TextEditPlan[] {
+export function setModelEdits(
+  parsed: ParsedPromptFile,
+  text: string,
+  model: string,
+  onlyPromptId?: string,
+): TextEditPlan[] {
   const lines = new LineIndex(text);
   if (parsed.format === 'batch-jsonl') {
     return parsed.prompts.flatMap((prompt) => {
@@ -36,7 +41,13 @@ export function setModelEdits(parsed: ParsedPromptFile, text: string, model: str
 }
 
 /** Adds or replaces the output cap where the format keeps it (max_completion_tokens for reasoning models in batch lines). */
-export function setMaxTokensEdits(parsed: ParsedPromptFile, text: string, prompt: PromptDefinition, value: number, reasoningModel = false): TextEditPlan[] {
+export function setMaxTokensEdits(
+  parsed: ParsedPromptFile,
+  text: string,
+  prompt: PromptDefinition,
+  value: number,
+  reasoningModel = false,
+): TextEditPlan[] {
   return promptChangeEdits(parsed, text, prompt, [{ kind: 'set-max-tokens', value }], { reasoningModel });
 }
 
@@ -48,7 +59,12 @@ function isPlainTextFile(parsed: ParsedPromptFile): boolean {
  * Sets a front matter value. A new top-level key is added as one line (the rest of the file untouched);
  * nested keys go through the YAML document so existing structure and comments are kept.
  */
-function setFrontMatterValue(parsed: ParsedPromptFile, text: string, path: readonly string[], value: string | number): TextEditPlan {
+function setFrontMatterValue(
+  parsed: ParsedPromptFile,
+  text: string,
+  path: readonly string[],
+  value: string | number,
+): TextEditPlan {
   const block = parsed.frontMatter;
   if (!block) {
     const document = parseDocument('{}');
@@ -61,7 +77,11 @@ function setFrontMatterValue(parsed: ParsedPromptFile, text: string, path: reado
   const existing = document.getIn(path, true);
   if (path.length === 1 && existing === undefined) {
     const newline = source === '' || source.endsWith('\n') ? '' : '\n';
-    return { start: block.contentEnd, end: block.contentEnd, newText: `${newline}${path[0]}: ${typeof value === 'number' ? value : yamlScalar(value)}\n` };
+    return {
+      start: block.contentEnd,
+      end: block.contentEnd,
+      newText: `${newline}${path[0]}: ${typeof value === 'number' ? value : yamlScalar(value)}\n`,
+    };
   }
   document.setIn(path, value);
   return { start: block.contentStart, end: block.contentEnd, newText: document.toString() };
@@ -71,7 +91,10 @@ function blockStyle(path: readonly string[], value: string | number): string {
   let yaml = '';
   path.forEach((key, depth) => {
     const indent = '  '.repeat(depth);
-    yaml += depth === path.length - 1 ? `${indent}${key}: ${typeof value === 'number' ? value : yamlScalar(value)}\n` : `${indent}${key}:\n`;
+    yaml +=
+      depth === path.length - 1
+        ? `${indent}${key}: ${typeof value === 'number' ? value : yamlScalar(value)}\n`
+        : `${indent}${key}:\n`;
   });
   return yaml;
 }

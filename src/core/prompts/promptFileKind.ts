@@ -16,10 +16,12 @@ export function promptFormatFor(
   // Dotprompt partials (`_name.prompt`) are parts of other prompts, never sent on their own.
   if (lower.endsWith('.prompt')) return isDotpromptPartial(lower) ? undefined : 'dotprompt';
   if (lower.endsWith('.jsonl')) {
-    if (lower.endsWith('.batch.jsonl') || firstLines === undefined || looksLikeBatchInput(firstLines)) return 'batch-jsonl';
+    if (lower.endsWith('.batch.jsonl') || firstLines === undefined || looksLikeBatchInput(firstLines))
+      return 'batch-jsonl';
     return undefined;
   }
-  if ((lower.endsWith('.md') || lower.endsWith('.txt')) && isUnderPromptFolder(relativePath, promptFolders)) return 'plain-text';
+  if ((lower.endsWith('.md') || lower.endsWith('.txt')) && isUnderPromptFolder(relativePath, promptFolders))
+    return 'plain-text';
   return undefined;
 }
 

@@ -1,7 +1,16 @@
 import { readDeclaredParameters } from './declaredParameters';
 import { frontMatterKeySpan, frontMatterValueSpan, parseFrontMatter, type FrontMatterCache } from './frontMatter';
 import { LineIndex } from './lineIndex';
-import { assemblePrompt, buildChatPrompt, readApi, readPositiveInteger, readRecord, readString, readTask, readTools } from './promptBuilder';
+import {
+  assemblePrompt,
+  buildChatPrompt,
+  readApi,
+  readPositiveInteger,
+  readRecord,
+  readString,
+  readTask,
+  readTools,
+} from './promptBuilder';
 import { copilotModelId } from '../models/copilotModelNames';
 import { isCopilotPromptFile } from './chatPromptFiles';
 import type { ParsedPromptFile, PromptDefinition, PromptDiagnostic, PromptFormat, TextSpan } from './promptTypes';
@@ -12,7 +21,12 @@ import { splitRoleSections } from './roleSections';
  * API parameters under their Chat Completions names (`temperature`, `response_format`, `seed`, …), `api`, `task`, `variables` (sample values), `data`; the body is the user message, or
  * `system:` / `user:` / `assistant:` sections.
  */
-export function parsePromptMarkdown(file: string, text: string, format: PromptFormat = 'prompt-markdown', frontMatters?: FrontMatterCache): ParsedPromptFile {
+export function parsePromptMarkdown(
+  file: string,
+  text: string,
+  format: PromptFormat = 'prompt-markdown',
+  frontMatters?: FrontMatterCache,
+): ParsedPromptFile {
   const lines = new LineIndex(text);
   const frontMatter = parseFrontMatter(text, lines, frontMatters);
   const diagnostics: PromptDiagnostic[] = [...frontMatter.diagnostics];
@@ -21,7 +35,13 @@ export function parsePromptMarkdown(file: string, text: string, format: PromptFo
   const span = (key: string) => frontMatterValueSpan(frontMatter.document, frontMatter.block, [key], lines);
   const keySpan = (path: readonly string[]) => frontMatterKeySpan(frontMatter.document, frontMatter.block, path, lines);
   if (format === 'prompt-markdown' && isCopilotPromptFile(file, frontMatter.block?.data)) {
-    return { file, format, prompts: [copilotPrompt(file, text, data, frontMatter.bodyStart, span('model'), lines)], diagnostics, frontMatter: frontMatter.block };
+    return {
+      file,
+      format,
+      prompts: [copilotPrompt(file, text, data, frontMatter.bodyStart, span('model'), lines)],
+      diagnostics,
+      frontMatter: frontMatter.block,
+    };
   }
   const maxTokensKey = data.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
   const sections = splitRoleSections(text, frontMatter.bodyStart, 'lines', 'user');
@@ -54,13 +74,31 @@ export function parsePromptMarkdown(file: string, text: string, format: PromptFo
  * A VS Code Copilot prompt file: its body is the context it adds to a chat, sent as written (`${input:x}` and
  * `{{…}}` in code samples are not Prompt Meter variables), on the model VS Code names, mapped to a catalog id.
  */
-function copilotPrompt(file: string, text: string, data: Record<string, unknown>, bodyStart: number, modelSpan: TextSpan | undefined, lines: LineIndex): PromptDefinition {
+function copilotPrompt(
+  file: string,
+  text: string,
+  data: Record<string, unknown>,
+  bodyStart: number,
+  modelSpan: TextSpan | undefined,
+  lines: LineIndex,
+): PromptDefinition {
   const body = text.slice(bodyStart);
   const content = body.trim();
   const start = bodyStart + body.length - body.trimStart().length;
   const written = readString(data.model);
   const model = written === undefined ? undefined : copilotModelId(written);
-  const messages = content === '' ? [] : [{ role: 'user' as const, content, span: lines.span(start, start + content.length), insertions: [] }];
-  const prompt = assemblePrompt(file, 'prompt-markdown', text, messages, [], { model, modelSpan: model ? modelSpan : undefined, choices: 1, parameters: [], samples: {}, tools: [] }, lines);
+  const messages =
+    content === ''
+      ? []
+      : [{ role: 'user' as const, content, span: lines.span(start, start + content.length), insertions: [] }];
+  const prompt = assemblePrompt(
+    file,
+    'prompt-markdown',
+    text,
+    messages,
+    [],
+    { model, modelSpan: model ? modelSpan : undefined, choices: 1, parameters: [], samples: {}, tools: [] },
+    lines,
+  );
   return { ...prompt, copilot: true };
 }

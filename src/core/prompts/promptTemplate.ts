@@ -1,7 +1,15 @@
 import { promptImage, type PromptImage } from '../tokens/imageTokens';
 import type { MessageRole, VariableInsertion } from './promptTypes';
 import { PROMPTY_ROLE_LINE, roleLineFinder } from './roleSections';
-import { compileTemplateParts, expandStatics, holdsPlaceholder, remember, type TemplateCache, type TemplateEngine, type TemplateRenderer } from './templateEngines';
+import {
+  compileTemplateParts,
+  expandStatics,
+  holdsPlaceholder,
+  remember,
+  type TemplateCache,
+  type TemplateEngine,
+  type TemplateRenderer,
+} from './templateEngines';
 
 /** How a rendered body is split into messages, as the format's runtime does after rendering. */
 export type RoleMarkers = 'prompty' | 'dotprompt';
@@ -49,7 +57,11 @@ const MARKERS = /[\uE000\uE001]|(?<=\uE000)[\uE100-\uF8FF]/g;
  * and kept by skeleton and values: typing inside static text renders nothing again, it only puts the new static
  * text in place. Throws TemplateError.
  */
-export function renderPromptTemplate(template: PromptTemplate, values: Readonly<Record<string, unknown>>, cache?: TemplateCache): RenderedMessage[] {
+export function renderPromptTemplate(
+  template: PromptTemplate,
+  values: Readonly<Record<string, unknown>>,
+  cache?: TemplateCache,
+): RenderedMessage[] {
   const compiled = compileTemplateParts(template.engine, template.source, template.partials, template.metadata, cache);
   const key = cache && compiled.renderSkeleton ? skeletonRenderKey(compiled.key, template, values) : undefined;
   if (!cache || !compiled.renderSkeleton || key === undefined) {
@@ -63,7 +75,11 @@ export function renderPromptTemplate(template: PromptTemplate, values: Readonly<
   }
   const ends = skeleton.insertions.flatMap((insertion) => [insertion.offset, insertion.offset + insertion.length]);
   const order = ends.map((_, index) => index).sort((left, right) => (ends[left] ?? 0) - (ends[right] ?? 0));
-  const expanded = expandStatics(skeleton.text, compiled.statics, order.map((index) => ends[index] ?? 0));
+  const expanded = expandStatics(
+    skeleton.text,
+    compiled.statics,
+    order.map((index) => ends[index] ?? 0),
+  );
   const moved: number[] = [];
   order.forEach((index, position) => (moved[index] = expanded.offsets[position] ?? 0));
   const insertions = skeleton.insertions.map((insertion, index) => {
@@ -79,7 +95,11 @@ interface Rendered {
 }
 
 /** What a skeleton render depends on besides the skeleton: values, partials and metadata (undefined: not keyable). */
-function skeletonRenderKey(skeletonKey: string, template: PromptTemplate, values: Readonly<Record<string, unknown>>): string | undefined {
+function skeletonRenderKey(
+  skeletonKey: string,
+  template: PromptTemplate,
+  values: Readonly<Record<string, unknown>>,
+): string | undefined {
   let inputs: string;
   try {
     inputs = JSON.stringify([values, template.partials, template.metadata]);
@@ -94,7 +114,10 @@ function renderWithInsertions(render: TemplateRenderer, values: Readonly<Record<
   const names = Object.keys(values).slice(0, 0x1800);
   let insertions: VariableInsertion[] = [];
   if (names.length > 0) {
-    const marked = unmark(render(Object.fromEntries(names.map((name, index) => [name, wrap(values[name], index)]))), names);
+    const marked = unmark(
+      render(Object.fromEntries(names.map((name, index) => [name, wrap(values[name], index)]))),
+      names,
+    );
     if (marked.text === plain) insertions = marked.insertions;
     else if (names.length <= SEPARATE_TRIALS) {
       // Some value is compared or measured: mark one value at a time and keep those whose render is unchanged.
@@ -115,7 +138,9 @@ function wrap(value: unknown, index: number): unknown {
   if (typeof value === 'string') return `${OPEN}${String.fromCharCode(NAME_BASE + index)}${value}${CLOSE}`;
   if (Array.isArray(value)) return value.map((item) => wrap(item, index));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, wrap(item, index)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, wrap(item, index)]),
+    );
   }
   return value;
 }
@@ -132,7 +157,8 @@ function unmark(marked: string, names: readonly string[]): { text: string; inser
     if (match[0] === CLOSE) {
       const start = open.pop();
       if (start) insertions.push({ name: start.name, offset: start.offset, length: text.length - start.offset });
-    } else if (match[0] !== OPEN) open.push({ name: names[match[0].charCodeAt(0) - NAME_BASE] ?? '', offset: text.length });
+    } else if (match[0] !== OPEN)
+      open.push({ name: names[match[0].charCodeAt(0) - NAME_BASE] ?? '', offset: text.length });
   }
   text += marked.slice(last);
   return { text, insertions: insertions.sort((left, right) => left.offset - right.offset) };
@@ -165,7 +191,11 @@ function splitMessages(text: string, insertions: readonly VariableInsertion[], r
   const next = (from: number) => (lineFinder ? lineFinder(from) : ((pattern.lastIndex = from), pattern.exec(text)));
   for (let match = next(0); match; match = next(match.index + match[0].length)) {
     current.end = match.index;
-    const next: Section = { role: toRole(roles === 'dotprompt' && match[1] === undefined ? 'model' : (match[1] ?? 'user')), start: match.index + match[0].length, end: text.length };
+    const next: Section = {
+      role: toRole(roles === 'dotprompt' && match[1] === undefined ? 'model' : (match[1] ?? 'user')),
+      start: match.index + match[0].length,
+      end: text.length,
+    };
     const name = roles === 'prompty' ? attributeName(match[2]) : undefined;
     if (name !== undefined) next.name = name;
     // Dotprompt: a role marker right after another (nothing but white space between) changes the role only.
@@ -178,7 +208,12 @@ function splitMessages(text: string, insertions: readonly VariableInsertion[], r
     .filter((message, index) => message.content !== '' || (roles === 'prompty' && index > 0));
 }
 
-function toMessage(text: string, insertions: readonly VariableInsertion[], section: Section, roles: RoleMarkers): RenderedMessage {
+function toMessage(
+  text: string,
+  insertions: readonly VariableInsertion[],
+  section: Section,
+  roles: RoleMarkers,
+): RenderedMessage {
   let start = section.start;
   let end = section.end;
   while (start < end && /\s/.test(text[start] ?? '')) start++;
@@ -188,17 +223,29 @@ function toMessage(text: string, insertions: readonly VariableInsertion[], secti
     .filter((insertion) => insertion.offset + insertion.length > start && insertion.offset < end)
     .map((insertion) => {
       const from = Math.max(insertion.offset, start);
-      return { name: insertion.name, offset: from - start, length: Math.min(insertion.offset + insertion.length, end) - from };
+      return {
+        name: insertion.name,
+        offset: from - start,
+        length: Math.min(insertion.offset + insertion.length, end) - from,
+      };
     });
   const images: PromptImage[] = [];
   if (roles === 'dotprompt' && DOTPROMPT_PART.test(content)) {
-    for (const match of content.matchAll(DOTPROMPT_MEDIA)) if (!(match[2] ?? 'image/').startsWith('text/')) images.push(promptImage(match[1] ?? ''));
+    for (const match of content.matchAll(DOTPROMPT_MEDIA))
+      if (!(match[2] ?? 'image/').startsWith('text/')) images.push(promptImage(match[1] ?? ''));
     content = content.replace(DOTPROMPT_PART, '').trim();
     inside = [];
   }
   DOTPROMPT_PART.lastIndex = 0;
-  if (roles === 'prompty' && content.includes('![')) for (const match of content.matchAll(PROMPTY_IMAGE)) images.push(promptImage(match[1] ?? ''));
-  return { role: section.role, ...(section.name === undefined ? {} : { name: section.name }), content, insertions: inside, ...(images.length > 0 ? { images } : {}) };
+  if (roles === 'prompty' && content.includes('!['))
+    for (const match of content.matchAll(PROMPTY_IMAGE)) images.push(promptImage(match[1] ?? ''));
+  return {
+    role: section.role,
+    ...(section.name === undefined ? {} : { name: section.name }),
+    content,
+    insertions: inside,
+    ...(images.length > 0 ? { images } : {}),
+  };
 }
 
 function attributeName(attributes: string | undefined): string | undefined {

@@ -12,7 +12,16 @@ export type PromptApi = 'chat' | 'responses';
 export type MessageRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
 export const TASK_KINDS = [
-  'summarize', 'translate', 'classify', 'extract', 'qa', 'rewrite', 'code', 'reasoning', 'embedding', 'chat',
+  'summarize',
+  'translate',
+  'classify',
+  'extract',
+  'qa',
+  'rewrite',
+  'code',
+  'reasoning',
+  'embedding',
+  'chat',
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 

@@ -69,16 +69,35 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
   const maxTokensValue = maxTokensPath ? valueAt(data, maxTokensPath) : undefined;
   const maxTokensKey = maxTokensPath?.[maxTokensPath.length - 1] ?? 'max_tokens';
   const samples = promptySamples(data);
-  const engine = templateEngine(data.template, span(['template', 'format']) ?? span(['template']), diagnostics, fallback);
+  const engine = templateEngine(
+    data.template,
+    span(['template', 'format']) ?? span(['template']),
+    diagnostics,
+    fallback,
+  );
   const prompt = buildTemplatePrompt(
     file,
     'prompty',
     text,
-    { engine, source: text.slice(frontMatter.bodyStart), sourceStart: frontMatter.bodyStart, roles: 'prompty', partials: {}, metadata: {}, defaults: samples },
+    {
+      engine,
+      source: text.slice(frontMatter.bodyStart),
+      sourceStart: frontMatter.bodyStart,
+      roles: 'prompty',
+      partials: {},
+      metadata: {},
+      defaults: samples,
+    },
     {
       model: modelName,
       modelSpan: modelPath ? span(modelPath) : undefined,
-      maxTokens: readPositiveInteger(maxTokensValue, maxTokensKey, maxTokensPath && span(maxTokensPath), diagnostics, fallback),
+      maxTokens: readPositiveInteger(
+        maxTokensValue,
+        maxTokensKey,
+        maxTokensPath && span(maxTokensPath),
+        diagnostics,
+        fallback,
+      ),
       maxTokensPath,
       choices: readPositiveInteger(parameters.n, 'n', span(['model', 'parameters', 'n']), diagnostics, fallback) ?? 1,
       // v1 writes model.parameters (snake_case), v2 model.options (camelCase); v1's win when both name one.
@@ -86,7 +105,12 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
         ...readDeclaredParameters(parameters, ['model', 'parameters'], keySpan),
         ...readDeclaredParameters(options, ['model', 'options'], keySpan),
       ].filter((parameter, index, all) => all.findIndex((other) => other.name === parameter.name) === index),
-      api: readApi(model.apiType ?? model.api, span(['model', 'apiType']) ?? span(['model', 'api']), diagnostics, fallback),
+      api: readApi(
+        model.apiType ?? model.api,
+        span(['model', 'apiType']) ?? span(['model', 'api']),
+        diagnostics,
+        fallback,
+      ),
       declaredTask: readTask(data.task ?? readRecord(data.metadata).task, span(['task']), diagnostics, fallback),
       samples,
       defaultNames: promptyDefaultNames(data),
@@ -105,16 +129,28 @@ export function parsePrompty(file: string, text: string, context: PromptContext 
 /** `inputs:` as name/definition pairs, from a map (v1) or a list of `{name, …}` (v2). */
 function promptyInputs(data: Record<string, unknown>): Array<[string, unknown]> {
   const inputs = data.inputs;
-  return Array.isArray(inputs) ? inputs.map((input) => [String(readRecord(input).name ?? ''), input]) : Object.entries(readRecord(inputs));
+  return Array.isArray(inputs)
+    ? inputs.map((input) => [String(readRecord(input).name ?? ''), input])
+    : Object.entries(readRecord(inputs));
 }
 
 /** Inputs with a `default` (map or v2 list): Prompty fills them at run time when a row has no value. */
 function promptyDefaultNames(data: Record<string, unknown>): string[] {
-  return promptyInputs(data).filter(([name, input]) => name && (readRecord(input).default !== undefined || (input !== null && typeof input !== 'object'))).map(([name]) => name);
+  return promptyInputs(data)
+    .filter(
+      ([name, input]) =>
+        name && (readRecord(input).default !== undefined || (input !== null && typeof input !== 'object')),
+    )
+    .map(([name]) => name);
 }
 
 /** `template: mustache` (v1) or `template: {format: mustache}` (v2); jinja2 when not given, as in Prompty. */
-function templateEngine(value: unknown, span: TextSpan | undefined, diagnostics: PromptDiagnostic[], fallback: TextSpan): TemplateEngine {
+function templateEngine(
+  value: unknown,
+  span: TextSpan | undefined,
+  diagnostics: PromptDiagnostic[],
+  fallback: TextSpan,
+): TemplateEngine {
   const format = (typeof value === 'string' ? value : readString(readRecord(value).format))?.toLowerCase() ?? 'jinja2';
   if (format === 'jinja2' || format === 'nunjucks') return 'jinja2';
   if (format === 'mustache') return 'mustache';
@@ -146,11 +182,23 @@ function promptySamples(data: Record<string, unknown>): Record<string, unknown> 
   return { ...samples, ...readRecord(data.sample) };
 }
 
-const MAX_TOKEN_KEYS = ['max_completion_tokens', 'max_tokens', 'maxOutputTokens', 'maxTokens', 'maxCompletionTokens'] as const;
+const MAX_TOKEN_KEYS = [
+  'max_completion_tokens',
+  'max_tokens',
+  'maxOutputTokens',
+  'maxTokens',
+  'maxCompletionTokens',
+] as const;
 
 /** Where the output cap is written: v1 `model.parameters.max_tokens`, v2 `model.options.maxOutputTokens`. */
-function findMaxTokensPath(parameters: Record<string, unknown>, options: Record<string, unknown>): readonly string[] | undefined {
-  for (const [record, section] of [[parameters, 'parameters'], [options, 'options']] as const) {
+function findMaxTokensPath(
+  parameters: Record<string, unknown>,
+  options: Record<string, unknown>,
+): readonly string[] | undefined {
+  for (const [record, section] of [
+    [parameters, 'parameters'],
+    [options, 'options'],
+  ] as const) {
     const key = MAX_TOKEN_KEYS.find((name) => record[name] !== undefined);
     if (key) return ['model', section, key];
   }

@@ -15,7 +15,8 @@ const HANDLEBARS_ROLE = /\{\{\s*role\s+["'](system|developer|user|assistant|mode
  * Prompty's role lines (microsoft/prompty runtime chat parser): `role:` alone on a line, optionally `# role:` and
  * attributes `user[name="Alice"]:`; `function` is the old name of `tool`.
  */
-export const PROMPTY_ROLE_LINE = /^[ \t]*#?[ \t]*(system|developer|user|assistant|function|tool)[ \t]*(\[[^\]\n]*\])?[ \t]*:[ \t]*\r?$/gim;
+export const PROMPTY_ROLE_LINE =
+  /^[ \t]*#?[ \t]*(system|developer|user|assistant|function|tool)[ \t]*(\[[^\]\n]*\])?[ \t]*:[ \t]*\r?$/gim;
 
 /**
  * Splits a prompt body into role sections. `lines`: a line that is exactly `system:` / `user:` /
@@ -28,7 +29,9 @@ export function splitRoleSections(
   markers: 'lines' | 'prompty' | 'handlebars',
   leadingRole: MessageRole,
 ): RoleSection[] {
-  const pattern = new RegExp(markers === 'lines' ? ROLE_LINE : markers === 'prompty' ? PROMPTY_ROLE_LINE : HANDLEBARS_ROLE);
+  const pattern = new RegExp(
+    markers === 'lines' ? ROLE_LINE : markers === 'prompty' ? PROMPTY_ROLE_LINE : HANDLEBARS_ROLE,
+  );
   const sections: RoleSection[] = [];
   let role: MessageRole = leadingRole;
   let sectionStart = bodyStart;
@@ -69,7 +72,11 @@ export function roleLineFinder(text: string, pattern: RegExp): (from: number) =>
       const newLine = text.indexOf('\n', lineStart);
       const lineEnd = newLine < 0 ? text.length : newLine;
       let last = lineEnd - 1;
-      while (last >= lineStart && (text.charCodeAt(last) === SPACE || text.charCodeAt(last) === TAB || text.charCodeAt(last) === RETURN)) last--;
+      while (
+        last >= lineStart &&
+        (text.charCodeAt(last) === SPACE || text.charCodeAt(last) === TAB || text.charCodeAt(last) === RETURN)
+      )
+        last--;
       if (last >= lineStart && text.charCodeAt(last) === COLON) {
         anchored.lastIndex = lineStart;
         const match = anchored.exec(text);
@@ -91,7 +98,14 @@ const TAB = 9;
 const RETURN = 13;
 const COLON = 58;
 
-function pushSection(sections: RoleSection[], text: string, role: MessageRole, start: number, end: number, explicit: boolean): void {
+function pushSection(
+  sections: RoleSection[],
+  text: string,
+  role: MessageRole,
+  start: number,
+  end: number,
+  explicit: boolean,
+): void {
   let trimmedStart = start;
   let trimmedEnd = end;
   while (trimmedStart < trimmedEnd && /\s/.test(text[trimmedStart] ?? '')) trimmedStart++;

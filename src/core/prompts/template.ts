@@ -42,7 +42,11 @@ export function renderTemplate(template: string, values: Readonly<Record<string,
   const trimmed = content.trim();
   const shifted = insertions.map((insertion) => {
     const offset = Math.max(0, insertion.offset - leading);
-    return { ...insertion, offset: Math.min(offset, trimmed.length), length: Math.max(0, Math.min(insertion.length, trimmed.length - offset)) };
+    return {
+      ...insertion,
+      offset: Math.min(offset, trimmed.length),
+      length: Math.max(0, Math.min(insertion.length, trimmed.length - offset)),
+    };
   });
   return { content: trimmed, insertions: shifted, missing: [...missing] };
 }
@@ -62,7 +66,8 @@ function lookUp(values: Readonly<Record<string, unknown>>, name: string): unknow
   if (Object.prototype.hasOwnProperty.call(values, name)) return values[name];
   let current: unknown = values;
   for (const part of name.split('.')) {
-    if (!current || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) return undefined;
+    if (!current || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part))
+      return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;

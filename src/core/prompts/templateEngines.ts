@@ -82,7 +82,9 @@ export function compileTemplateParts(
   const { skeleton, statics } = hoistStatic(engine, source);
   const key = `${engine}\u0000${skeleton}`;
   // Handlebars compiles a partial given as text on every render; compiled once (and cached) they are reused.
-  const usedPartials = (engine === 'handlebars' ? compiledPartials(partials, cache) : partials) as Readonly<Record<string, string>>;
+  const usedPartials = (engine === 'handlebars' ? compiledPartials(partials, cache) : partials) as Readonly<
+    Record<string, string>
+  >;
   let compiled = cache?.get(key) as CompiledEngineTemplate | undefined;
   try {
     if (!compiled) {
@@ -103,17 +105,23 @@ export function compileTemplateParts(
     }
   };
   const placeholderValues = Object.fromEntries(names.map((name, index) => [name, placeholder(index)]));
-  const canPlaceholder = names.length > 0 && !source.includes(PLACEHOLDER_OPEN) && !(engine === 'jinja2' && TRANSFORMING_JINJA.test(skeleton));
+  const canPlaceholder =
+    names.length > 0 &&
+    !source.includes(PLACEHOLDER_OPEN) &&
+    !(engine === 'jinja2' && TRANSFORMING_JINJA.test(skeleton));
   return {
     render: (values) => run(values, statics),
-    ...(canPlaceholder ? { renderSkeleton: (values: Readonly<Record<string, unknown>>) => run(values, placeholderValues) } : {}),
+    ...(canPlaceholder
+      ? { renderSkeleton: (values: Readonly<Record<string, unknown>>) => run(values, placeholderValues) }
+      : {}),
     statics: texts,
     key,
   };
 }
 
 /** Jinja2 tags whose body may be captured or transformed rather than output as written. */
-const TRANSFORMING_JINJA = /\{%-?\s*(?:filter|call|macro|block|extends|import|from|include)\b|\{%-?\s*set\s+[\w\s,]+-?%\}/;
+const TRANSFORMING_JINJA =
+  /\{%-?\s*(?:filter|call|macro|block|extends|import|from|include)\b|\{%-?\s*set\s+[\w\s,]+-?%\}/;
 const PLACEHOLDER_OPEN = '\uE002';
 const PLACEHOLDER_CLOSE = '\uE003';
 const PLACEHOLDER = /\uE002(\d+)\uE003/g;
@@ -131,7 +139,11 @@ export function holdsPlaceholder(text: string): boolean {
  * Replaces the placeholders of a skeleton render by the static runs, moving `offsets` (ascending positions in the
  * skeleton render, e.g. where values were inserted) to the same places in the expanded text.
  */
-export function expandStatics(text: string, statics: readonly string[], offsets: readonly number[] = []): { text: string; offsets: number[] } {
+export function expandStatics(
+  text: string,
+  statics: readonly string[],
+  offsets: readonly number[] = [],
+): { text: string; offsets: number[] } {
   let expanded = '';
   let last = 0;
   let shift = 0;
@@ -170,7 +182,11 @@ function sourceError(
   return new TemplateError(toTemplateError(engine, source, skeletonError).message, undefined);
 }
 
-type CompiledEngineTemplate = (values: Record<string, unknown>, partials: Readonly<Record<string, string>>, metadata: Readonly<Record<string, unknown>>) => string;
+type CompiledEngineTemplate = (
+  values: Record<string, unknown>,
+  partials: Readonly<Record<string, string>>,
+  metadata: Readonly<Record<string, unknown>>,
+) => string;
 
 function compileEngine(engine: TemplateEngine, source: string): CompiledEngineTemplate {
   switch (engine) {
@@ -192,7 +208,10 @@ function compileEngine(engine: TemplateEngine, source: string): CompiledEngineTe
 
 interface DotpromptInternals {
   readonly handlebars: {
-    compile(source: string, options: Record<string, unknown>): (context: unknown, options: Record<string, unknown>) => string;
+    compile(
+      source: string,
+      options: Record<string, unknown>,
+    ): (context: unknown, options: Record<string, unknown>) => string;
   };
   readonly knownHelpers: Record<string, boolean>;
 }
@@ -215,7 +234,10 @@ export function remember(cache: TemplateCache | undefined, key: string, value: u
   cache.set(key, value);
 }
 
-function compiledPartials(partials: Readonly<Record<string, string>>, cache: TemplateCache | undefined): Record<string, unknown> {
+function compiledPartials(
+  partials: Readonly<Record<string, string>>,
+  cache: TemplateCache | undefined,
+): Record<string, unknown> {
   const compiled: Record<string, unknown> = {};
   for (const [name, source] of Object.entries(partials)) {
     const key = `handlebars-partial\u0000${source}`;
@@ -223,7 +245,11 @@ function compiledPartials(partials: Readonly<Record<string, string>>, cache: Tem
     if (!partial) {
       const { Dotprompt } = require('dotprompt') as typeof import('dotprompt');
       const instance = new Dotprompt() as unknown as DotpromptInternals;
-      partial = instance.handlebars.compile(source, { knownHelpers: instance.knownHelpers, knownHelpersOnly: true, noEscape: true });
+      partial = instance.handlebars.compile(source, {
+        knownHelpers: instance.knownHelpers,
+        knownHelpersOnly: true,
+        noEscape: true,
+      });
       remember(cache, key, partial);
     }
     compiled[name] = partial;
@@ -241,12 +267,22 @@ const STATIC_PREFIX = '__promptmeter_static_';
  * (errors are located in the original source, see {@link compileTemplateParts}). Not done where text is not plain
  * output: Jinja2 `raw`/`verbatim` blocks, Handlebars `\{{` escapes, and Mustache.
  */
-export function hoistStatic(engine: TemplateEngine, source: string): { skeleton: string; statics: Record<string, string> } {
+export function hoistStatic(
+  engine: TemplateEngine,
+  source: string,
+): { skeleton: string; statics: Record<string, string> } {
   const statics: Record<string, string> = {};
-  if (engine === 'mustache' || (engine === 'jinja2' && /\{%-?\s*(?:raw|verbatim)\b/.test(source)) || (engine === 'handlebars' && source.includes('\\{{'))) {
+  if (
+    engine === 'mustache' ||
+    (engine === 'jinja2' && /\{%-?\s*(?:raw|verbatim)\b/.test(source)) ||
+    (engine === 'handlebars' && source.includes('\\{{'))
+  ) {
     return { skeleton: source, statics };
   }
-  const tags = engine === 'jinja2' ? /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g : /\{\{!--[\s\S]*?--\}\}|\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
+  const tags =
+    engine === 'jinja2'
+      ? /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g
+      : /\{\{!--[\s\S]*?--\}\}|\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
   let skeleton = '';
   let last = 0;
   const hoist = (run: string) => {

@@ -48,14 +48,20 @@ export function buildTemplatePrompt(
   const messages: PromptMessage[] = rendered.map((message, index) => ({
     ...message,
     ...(message.images ? { images: message.images.map((image) => withFileImageSize(image, readHead)) } : {}),
-    span: sourceSections.length === rendered.length && sourceSections[index] ? lines.span(sourceSections[index].start, sourceSections[index].end) : bodySpan,
+    span:
+      sourceSections.length === rendered.length && sourceSections[index]
+        ? lines.span(sourceSections[index].start, sourceSections[index].end)
+        : bodySpan,
   }));
   const occurrences = new Map<string, number>();
-  for (const message of messages) for (const insertion of message.insertions) occurrences.set(insertion.name, (occurrences.get(insertion.name) ?? 0) + 1);
+  for (const message of messages)
+    for (const insertion of message.insertions)
+      occurrences.set(insertion.name, (occurrences.get(insertion.name) ?? 0) + 1);
   // Partials read the same values: what they use counts, but their missing names have no line in this file.
   for (const partial of Object.values(template.partials)) {
     for (const reference of templateReferences(template.engine, partial)) {
-      if (settings.samples[reference.name] !== undefined && !occurrences.has(reference.name)) occurrences.set(reference.name, 1);
+      if (settings.samples[reference.name] !== undefined && !occurrences.has(reference.name))
+        occurrences.set(reference.name, 1);
     }
   }
   for (const reference of templateReferences(template.engine, template.source)) {
@@ -88,25 +94,36 @@ export function renderPromptMessages(
   prompt: PromptDefinition,
   values?: Readonly<Record<string, unknown>>,
 ): Array<{ role: PromptMessage['role']; content: string; name?: string }> {
-  if (!values) return prompt.messages.map(({ role, content, name }) => (name === undefined ? { role, content } : { role, content, name }));
+  if (!values)
+    return prompt.messages.map(({ role, content, name }) =>
+      name === undefined ? { role, content } : { role, content, name },
+    );
   const samples: Record<string, unknown> = { ...(prompt.template?.defaults ?? {}) };
-  for (const variable of prompt.variables) if (variable.value !== undefined && !(variable.name in samples)) samples[variable.name] = variable.value;
+  for (const variable of prompt.variables)
+    if (variable.value !== undefined && !(variable.name in samples)) samples[variable.name] = variable.value;
   const merged = { ...samples, ...values };
   if (prompt.template) {
     try {
-      return renderPromptTemplate(prompt.template, merged).map(({ role, content, name }) => (name === undefined ? { role, content } : { role, content, name }));
+      return renderPromptTemplate(prompt.template, merged).map(({ role, content, name }) =>
+        name === undefined ? { role, content } : { role, content, name },
+      );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
     }
   }
   return prompt.messages.map((message) => {
     const content = message.template !== undefined ? renderTemplate(message.template, merged).content : message.content;
-    return message.name === undefined ? { role: message.role, content } : { role: message.role, content, name: message.name };
+    return message.name === undefined
+      ? { role: message.role, content }
+      : { role: message.role, content, name: message.name };
   });
 }
 
 /** The image-head reader of a prompt's context, relative to `file` (none without a file reader). */
-export function imageHeadReader(context: PromptContext, file: string): ((relativePath: string) => Uint8Array | undefined) | undefined {
+export function imageHeadReader(
+  context: PromptContext,
+  file: string,
+): ((relativePath: string) => Uint8Array | undefined) | undefined {
   const { readHead } = context;
   return readHead ? (relativePath) => readHead(file, relativePath, IMAGE_HEAD_BYTES) : undefined;
 }

@@ -26,10 +26,36 @@ export function templateReferences(engine: TemplateEngine, source: string): Temp
 
 type Add = (name: string, offset: number) => void;
 
-const JINJA_TAG = /\{#[\s\S]*?#\}|\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}|\{\{-?([\s\S]*?)-?\}\}|\{%-?\s*(\w+)([\s\S]*?)-?%\}/g;
+const JINJA_TAG =
+  /\{#[\s\S]*?#\}|\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}|\{\{-?([\s\S]*?)-?\}\}|\{%-?\s*(\w+)([\s\S]*?)-?%\}/g;
 const JINJA_WORDS = new Set([
-  'and', 'or', 'not', 'in', 'is', 'if', 'else', 'elif', 'true', 'false', 'none', 'True', 'False', 'None', 'loop',
-  'range', 'caller', 'super', 'self', 'varargs', 'kwargs', 'namespace', 'joiner', 'cycler', 'lipsum', 'dict', 'recursive',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'if',
+  'else',
+  'elif',
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+  'loop',
+  'range',
+  'caller',
+  'super',
+  'self',
+  'varargs',
+  'kwargs',
+  'namespace',
+  'joiner',
+  'cycler',
+  'lipsum',
+  'dict',
+  'recursive',
 ]);
 
 function scanJinja(source: string, add: Add, bound: Set<string>): void {
@@ -61,7 +87,14 @@ function jinjaExpression(expression: string, offset: number, add: Add): void {
     const index = match.index ?? 0;
     const before = withoutStrings.slice(0, index).trimEnd();
     const after = withoutStrings.slice(index + match[0].length).trimStart();
-    if (JINJA_WORDS.has(match[0]) || /[.|]$/.test(before) || /\bis(?:\s+not)?$/.test(before) || /^\(/.test(after) || /^=(?!=)/.test(after)) continue;
+    if (
+      JINJA_WORDS.has(match[0]) ||
+      /[.|]$/.test(before) ||
+      /\bis(?:\s+not)?$/.test(before) ||
+      /^\(/.test(after) ||
+      /^=(?!=)/.test(after)
+    )
+      continue;
     if (/\d$/.test(before)) continue;
     add(match[0], offset + index);
   }
@@ -69,7 +102,20 @@ function jinjaExpression(expression: string, offset: number, add: Add): void {
 
 const MUSTACHE_TAG = /\{\{(\{?)~?\s*([#/^>!&=]?)\s*([\s\S]*?)\s*~?\}?\}\}/g;
 const HANDLEBARS_HELPERS = new Set([
-  'role', 'history', 'media', 'json', 'ifEquals', 'unlessEquals', 'section', 'each', 'if', 'unless', 'with', 'lookup', 'log', 'else',
+  'role',
+  'history',
+  'media',
+  'json',
+  'ifEquals',
+  'unlessEquals',
+  'section',
+  'each',
+  'if',
+  'unless',
+  'with',
+  'lookup',
+  'log',
+  'else',
 ]);
 const SCOPING_BLOCKS = new Set(['each', 'with']);
 
@@ -86,7 +132,10 @@ function scanMustacheFamily(source: string, handlebars: boolean, add: Add, bound
       blocks.pop();
       continue;
     }
-    const words = body.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""').split(/\s+/).filter(Boolean);
+    const words = body
+      .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""')
+      .split(/\s+/)
+      .filter(Boolean);
     const head = words[0] ?? '';
     if (!handlebars) {
       if (!scoped()) reference(head, at, add);
@@ -99,7 +148,11 @@ function scanMustacheFamily(source: string, handlebars: boolean, add: Add, bound
     if (!scoped()) {
       for (const word of parameters) {
         if (word === 'as' || word.startsWith('|')) break;
-        reference(word.includes('=') ? word.slice(word.indexOf('=') + 1) : word, at + Math.max(0, body.indexOf(word)), add);
+        reference(
+          word.includes('=') ? word.slice(word.indexOf('=') + 1) : word,
+          at + Math.max(0, body.indexOf(word)),
+          add,
+        );
       }
     }
     if (sigil === '#' || sigil === '^') blocks.push(SCOPING_BLOCKS.has(head));

@@ -14,7 +14,10 @@ export function budgetLevel(usedUsd: number, budgetUsd: number | null | undefine
 }
 
 /** A run's spend against the per-run budget (known spend; unknown prices cannot be counted against it). */
-export function runBudget(spend: MoneyAmount, perRunUsd: number | undefined): Pick<RunSummary, 'budgetFraction' | 'budgetLevel'> {
+export function runBudget(
+  spend: MoneyAmount,
+  perRunUsd: number | undefined,
+): Pick<RunSummary, 'budgetFraction' | 'budgetLevel'> {
   if (!perRunUsd || perRunUsd <= 0) return { budgetFraction: null, budgetLevel: 'ok' };
   return { budgetFraction: spend.knownUsd / perRunUsd, budgetLevel: budgetLevel(spend.knownUsd, perRunUsd) };
 }
@@ -56,7 +59,11 @@ export interface BudgetDecision {
  * (`null`) cannot be checked against a budget: the run gets a warning, and is still refused when the month is
  * already spent.
  */
-export function budgetGate(report: Pick<CostReport, 'budget'>, plannedUsd: number | null, options: { readonly override?: boolean } = {}): BudgetDecision {
+export function budgetGate(
+  report: Pick<CostReport, 'budget'>,
+  plannedUsd: number | null,
+  options: { readonly override?: boolean } = {},
+): BudgetDecision {
   const { monthly, perRun, used } = report.budget;
   const messages: string[] = [];
   const levels: BudgetLevel[] = [];
@@ -67,23 +74,44 @@ export function budgetGate(report: Pick<CostReport, 'budget'>, plannedUsd: numbe
     // Spending exactly up to the budget is allowed; only going past it (or starting with nothing left) is not.
     if (level === 'exceeded' && projected <= monthly && used.knownUsd < monthly) level = 'warning';
     levels.push(level);
-    if (used.knownUsd >= monthly) messages.push(`The monthly budget of ${money(monthly)} is spent (${money(used.knownUsd)} this month).`);
-    else if (level === 'exceeded') messages.push(`This run (~${money(plannedUsd ?? 0)}) would take this month's spend to ${money(projected)}, past the monthly budget of ${money(monthly)}.`);
-    else if (level === 'warning') messages.push(`After this run this month's spend would be ${money(projected)}, ${Math.round((projected / monthly) * 100)}% of the monthly budget of ${money(monthly)}.`);
-    if (used.unpriced > 0) messages.push(`${used.unpriced} call(s) this month have an unknown price and are not counted against the budget.`);
+    if (used.knownUsd >= monthly)
+      messages.push(`The monthly budget of ${money(monthly)} is spent (${money(used.knownUsd)} this month).`);
+    else if (level === 'exceeded')
+      messages.push(
+        `This run (~${money(plannedUsd ?? 0)}) would take this month's spend to ${money(projected)}, past the monthly budget of ${money(monthly)}.`,
+      );
+    else if (level === 'warning')
+      messages.push(
+        `After this run this month's spend would be ${money(projected)}, ${Math.round((projected / monthly) * 100)}% of the monthly budget of ${money(monthly)}.`,
+      );
+    if (used.unpriced > 0)
+      messages.push(
+        `${used.unpriced} call(s) this month have an unknown price and are not counted against the budget.`,
+      );
   }
   if (perRun !== null && plannedUsd !== null) {
     let level = budgetLevel(plannedUsd, perRun);
     if (level === 'exceeded' && plannedUsd <= perRun) level = 'warning';
     levels.push(level);
-    if (level === 'exceeded') messages.push(`This run's estimate (~${money(plannedUsd)}) is past the per-run budget of ${money(perRun)}.`);
-    else if (level === 'warning') messages.push(`This run's estimate (~${money(plannedUsd)}) is ${Math.round((plannedUsd / perRun) * 100)}% of the per-run budget of ${money(perRun)}.`);
+    if (level === 'exceeded')
+      messages.push(`This run's estimate (~${money(plannedUsd)}) is past the per-run budget of ${money(perRun)}.`);
+    else if (level === 'warning')
+      messages.push(
+        `This run's estimate (~${money(plannedUsd)}) is ${Math.round((plannedUsd / perRun) * 100)}% of the per-run budget of ${money(perRun)}.`,
+      );
   }
   if (plannedUsd === null && (monthly !== null || perRun !== null)) {
     levels.push('warning');
-    messages.push('The cost of this run is unknown (a model without a price), so it cannot be checked against the budget.');
+    messages.push(
+      'The cost of this run is unknown (a model without a price), so it cannot be checked against the budget.',
+    );
   }
   const level: BudgetLevel = levels.includes('exceeded') ? 'exceeded' : levels.includes('warning') ? 'warning' : 'ok';
   const refused = level === 'exceeded';
-  return { allowed: !refused || options.override === true, level, overridden: refused && options.override === true, messages };
+  return {
+    allowed: !refused || options.override === true,
+    level,
+    overridden: refused && options.override === true,
+    messages,
+  };
 }

@@ -53,7 +53,8 @@ interface RowSet {
 
 /** Calls `visit` for every row of `sets` (rows are indexes into a rollup's columns: nothing is allocated per row). */
 function eachRow(sets: readonly RowSet[], visit: (rollup: Rollup, row: number) => void): void {
-  for (const { rollup, inRange } of sets) for (let row = 0; row < rollup.rowCount; row += 1) if (!inRange || inRange[row] === 1) visit(rollup, row);
+  for (const { rollup, inRange } of sets)
+    for (let row = 0; row < rollup.rowCount; row += 1) if (!inRange || inRange[row] === 1) visit(rollup, row);
 }
 
 function textAt(rollup: Rollup, column: number, row: number): string | null {
@@ -66,7 +67,13 @@ function textAt(rollup: Rollup, column: number, row: number): string | null {
  */
 export function buildCostReport(entries: readonly LedgerEntry[], options: CostReportOptions): CostReport {
   const rollup = rollupOf(entries, options.pricing);
-  const rangeRollup = options.since && !isLocalMidnight(options.since) ? rollupOf(entries.filter((entry) => Date.parse(entry.time) >= options.since!.getTime()), options.pricing) : undefined;
+  const rangeRollup =
+    options.since && !isLocalMidnight(options.since)
+      ? rollupOf(
+          entries.filter((entry) => Date.parse(entry.time) >= options.since!.getTime()),
+          options.pricing,
+        )
+      : undefined;
   return buildRollupReport({ rollups: [rollup], rangeRollup }, options);
 }
 
@@ -103,7 +110,15 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
       let facts = dayFacts.get(dayIndex);
       if (!facts) {
         const day = rollup.text(dayIndex) ?? '';
-        dayFacts.set(dayIndex, (facts = { today: day >= todayKey, week: day >= weekKey, month: day >= monthKey, range: sinceDay === undefined || day >= sinceDay }));
+        dayFacts.set(
+          dayIndex,
+          (facts = {
+            today: day >= todayKey,
+            week: day >= weekKey,
+            month: day >= monthKey,
+            range: sinceDay === undefined || day >= sinceDay,
+          }),
+        );
       }
       if (facts.today) periods.today.addParts(known[row]!, unpriced[row]!);
       if (facts.week) periods.last7Days.addParts(known[row]!, unpriced[row]!);
@@ -136,14 +151,21 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
       const count = parts[PART.count]![part]!;
       const knownUsd = parts[PART.knownUsd]![part]!;
       const unpricedParts = parts[PART.unpriced]![part]!;
-      if (kind === PART_KIND.saving) savings.add(name, rollup.text(parts[PART.detail]![part]!) ?? '', knownUsd, unpricedParts, count);
+      if (kind === PART_KIND.saving)
+        savings.add(name, rollup.text(parts[PART.detail]![part]!) ?? '', knownUsd, unpricedParts, count);
       else addCallSpend(kind === PART_KIND.outcome ? outcomes : endpoints, name, count, knownUsd, unpricedParts);
     }
   }
   const rangeSpend = total.spend.amount;
   const complete = options.complete === true;
   const models = capped(byModel.rows(rangeSpend.knownUsd), 'byModel', complete);
-  const files = capped(byFile.rows(rangeSpend.knownUsd).map((row): FileSpendRow => ({ ...row, source: row.name === NO_SOURCE ? null : row.name })), 'byFile', complete);
+  const files = capped(
+    byFile
+      .rows(rangeSpend.knownUsd)
+      .map((row): FileSpendRow => ({ ...row, source: row.name === NO_SOURCE ? null : row.name })),
+    'byFile',
+    complete,
+  );
   const runRows = capped(byRun.rows(rangeSpend.knownUsd), 'byRun', complete);
   const prompts = capped(topPrompts(inRange), 'topPrompts', complete);
   const allRuns = summarizeRuns(all, options.runs ?? [], options.budget?.perRunUsd);
@@ -156,7 +178,13 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
     version: 1,
     generatedAt: now.toISOString(),
     range: { name: range, since: since ? since.toISOString() : null, until: now.toISOString() },
-    spend: { today: periods.today.amount, last7Days: periods.last7Days.amount, month, range: rangeSpend, calls: total.calls },
+    spend: {
+      today: periods.today.amount,
+      last7Days: periods.last7Days.amount,
+      month,
+      range: rangeSpend,
+      calls: total.calls,
+    },
     byModel: models.rows,
     byFile: files.rows,
     byRun: runRows.rows,
@@ -169,11 +197,21 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
     // The budget counts the recent runs, complete report or not.
     budget: budgetStatus(month, options.budget, allRuns.slice(0, REPORT_LIMITS.recentRuns)),
     recentRuns: runs.rows,
-    more: { byModel: models.more, byFile: files.more, byRun: runRows.more, topPrompts: prompts.more, recentRuns: runs.more },
+    more: {
+      byModel: models.more,
+      byFile: files.more,
+      byRun: runRows.more,
+      topPrompts: prompts.more,
+      recentRuns: runs.more,
+    },
     pricesAsOf: BUNDLED_PRICE_DATA.asOf,
     priceSource: `${BUNDLED_PRICE_DATA.packageName} ${BUNDLED_PRICE_DATA.version}${options.hasPriceOverrides ? ' + your promptmeter.pricing.overrides' : ''}`,
     ledger: {
-      entries: ledger.rollups.reduce((sum, rollup) => sum + rollup.rows[COL.calls]!.subarray(0, rollup.rowCount).reduce((calls, value) => calls + value, 0), 0),
+      entries: ledger.rollups.reduce(
+        (sum, rollup) =>
+          sum + rollup.rows[COL.calls]!.subarray(0, rollup.rowCount).reduce((calls, value) => calls + value, 0),
+        0,
+      ),
       skippedLines: (options.skippedLines ?? 0) + unreadable,
       firstTime: first?.time ?? null,
       lastTime: last?.time ?? null,
@@ -182,7 +220,13 @@ export function buildRollupReport(ledger: RolledUpLedger, options: CostReportOpt
 }
 
 /** Adds one part's calls and spend to totals by name. */
-function addCallSpend(map: Map<string, { calls: number; spend: MoneySum }>, name: string, calls: number, knownUsd: number, unpriced: number): void {
+function addCallSpend(
+  map: Map<string, { calls: number; spend: MoneySum }>,
+  name: string,
+  calls: number,
+  knownUsd: number,
+  unpriced: number,
+): void {
   let total = map.get(name);
   if (!total) map.set(name, (total = { calls: 0, spend: new MoneySum() }));
   total.calls += calls;
@@ -190,7 +234,9 @@ function addCallSpend(map: Map<string, { calls: number; spend: MoneySum }>, name
 }
 
 function asList(map: Map<string, { calls: number; spend: MoneySum }>): CallsSpend[] {
-  return [...map].map(([name, value]) => ({ name, calls: value.calls, spend: value.spend.amount })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...map]
+    .map(([name, value]) => ({ name, calls: value.calls, spend: value.spend.amount }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Money paid for answers that were not successes (ledger outcome `truncated`), from the outcome totals. */
@@ -208,7 +254,12 @@ function latest(times: ReadonlyArray<LedgerTime | null>): LedgerTime | null {
 }
 
 /** One point per local day from the range start (at least a week back, at most a year) to today, gaps as $0. */
-function dailySpend(rows: readonly RowSet[], since: Date | undefined, first: LedgerTime | null, now: Date): DailySpend[] {
+function dailySpend(
+  rows: readonly RowSet[],
+  since: Date | undefined,
+  first: LedgerTime | null,
+  now: Date,
+): DailySpend[] {
   const earliestDay = daysBefore(now, CHART_MAXIMUM_DAYS - 1);
   const minimumStart = daysBefore(now, CHART_MINIMUM_DAYS - 1);
   const firstEntry = first ? startOfDay(new Date(first.ms)) : minimumStart;
@@ -218,12 +269,24 @@ function dailySpend(rows: readonly RowSet[], since: Date | undefined, first: Led
   const days = new Map<string, SpendTotals>();
   for (let day = start; day <= now; day = daysBefore(day, -1)) days.set(dayKey(day), new SpendTotals());
   eachRow(rows, (rollup, row) => days.get(textAt(rollup, COL.day, row) ?? '')?.add(rollup, row));
-  return [...days.entries()].map(([day, totals]) => ({ day, calls: totals.calls, spend: totals.spend.amount, saved: totals.saved.amount }));
+  return [...days.entries()].map(([day, totals]) => ({
+    day,
+    calls: totals.calls,
+    spend: totals.spend.amount,
+    saved: totals.saved.amount,
+  }));
 }
 
 /** Prompt files (× model) by spend; `jobId` when all of a prompt's calls were one job. */
 function topPrompts(inRange: readonly RowSet[]): PromptSpend[] {
-  type Prompt = { source: string | null; job: string | null | false; model: string; last: number; calls: number; spend: MoneySum };
+  type Prompt = {
+    source: string | null;
+    job: string | null | false;
+    model: string;
+    last: number;
+    calls: number;
+    spend: MoneySum;
+  };
   // By model, then by source (null: no source): no key text per row.
   const byModel = new Map<string, Map<string | null, Prompt>>();
   const prompts: Prompt[] = [];
@@ -246,14 +309,33 @@ function topPrompts(inRange: readonly RowSet[]): PromptSpend[] {
     if (last > prompt.last) prompt.last = last;
   });
   return prompts
-    .map(({ spend, job, last, ...prompt }) => ({ ...prompt, jobId: job === false ? null : job, lastTime: new Date(last).toISOString(), spend: spend.amount }))
+    .map(({ spend, job, last, ...prompt }) => ({
+      ...prompt,
+      jobId: job === false ? null : job,
+      lastTime: new Date(last).toISOString(),
+      spend: spend.amount,
+    }))
     .filter((prompt) => prompt.spend.knownUsd > 0 || prompt.spend.unpriced > 0)
-    .sort((a, b) => b.spend.knownUsd - a.spend.knownUsd || b.spend.unpriced - a.spend.unpriced || b.calls - a.calls || (a.source ?? '').localeCompare(b.source ?? '') || a.model.localeCompare(b.model));
+    .sort(
+      (a, b) =>
+        b.spend.knownUsd - a.spend.knownUsd ||
+        b.spend.unpriced - a.spend.unpriced ||
+        b.calls - a.calls ||
+        (a.source ?? '').localeCompare(b.source ?? '') ||
+        a.model.localeCompare(b.model),
+    );
 }
 
 /** Runs from run.json merged with their ledger rows (all time), newest first. */
-function summarizeRuns(rows: readonly RowSet[], records: readonly RunRecord[], perRunUsd: number | undefined): RunSummary[] {
-  const totals = new Map<string, { totals: SpendTotals; first: number; lastError: { ms: number; message: string } | null }>();
+function summarizeRuns(
+  rows: readonly RowSet[],
+  records: readonly RunRecord[],
+  perRunUsd: number | undefined,
+): RunSummary[] {
+  const totals = new Map<
+    string,
+    { totals: SpendTotals; first: number; lastError: { ms: number; message: string } | null }
+  >();
   eachRow(rows, (rollup, row) => {
     const runId = textAt(rollup, COL.runId, row);
     if (runId === null) return;

@@ -135,7 +135,13 @@ export interface CostReport {
    * Rows left out of each capped list (see `REPORT_LIMITS`); all 0 in a complete report (exports). Lists are in
    * order, so the rows shown are the most expensive (or, for runs, the newest).
    */
-  readonly more: { readonly byModel: number; readonly byFile: number; readonly byRun: number; readonly topPrompts: number; readonly recentRuns: number };
+  readonly more: {
+    readonly byModel: number;
+    readonly byFile: number;
+    readonly byRun: number;
+    readonly topPrompts: number;
+    readonly recentRuns: number;
+  };
   /** Date of the bundled price data. */
   readonly pricesAsOf: string;
   /** Where the prices come from, e.g. "@pydantic/genai-prices 0.1.8" (+ the user's overrides when there are any). */

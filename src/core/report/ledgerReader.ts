@@ -73,9 +73,14 @@ export class LedgerReader {
 
   async read(): Promise<LedgerSnapshot> {
     const segments = await this.segments();
-    this.newest = segments.map((segment) => segment.name).filter((name) => /^\d{4}-\d{2}\.jsonl$/.test(name)).sort().at(-1);
+    this.newest = segments
+      .map((segment) => segment.name)
+      .filter((name) => /^\d{4}-\d{2}\.jsonl$/.test(name))
+      .sort()
+      .at(-1);
     const counts = { bytesRead: 0, rebuilt: 0 };
-    for (const name of [...this.states.keys()]) if (!segments.some((segment) => segment.name === name)) this.states.delete(name);
+    for (const name of [...this.states.keys()])
+      if (!segments.some((segment) => segment.name === name)) this.states.delete(name);
     for (const segment of segments) await this.update(segment.name, segment.file, counts);
     const states = [...this.states.values()];
     const skippedLines = states.reduce((sum, state) => sum + state.rollup.skippedLines + (state.torn ? 1 : 0), 0);
@@ -148,15 +153,33 @@ export class LedgerReader {
         if (name !== this.newest) rollup.dropIndex();
       } else state.torn = false;
       const persistAfter = this.options.persistAfterBytes ?? DEFAULT_PERSIST_AFTER_BYTES;
-      if (state.bytes > state.persistedBytes && (state.persistedBytes === 0 || state.bytes - state.persistedBytes >= persistAfter)) await this.persist(state, handle);
+      if (
+        state.bytes > state.persistedBytes &&
+        (state.persistedBytes === 0 || state.bytes - state.persistedBytes >= persistAfter)
+      )
+        await this.persist(state, handle);
     } finally {
       await handle.close();
     }
   }
 
   /** The segment's rollup from disk when it matches the segment, else an empty one to roll the segment into. */
-  private async load(name: string, file: string, identity: string, handle: FileHandle, size: number): Promise<SegmentState> {
-    const fresh: SegmentState = { name, file, identity, bytes: 0, rollup: new Rollup(this.options.pricing), persistedBytes: 0, torn: false };
+  private async load(
+    name: string,
+    file: string,
+    identity: string,
+    handle: FileHandle,
+    size: number,
+  ): Promise<SegmentState> {
+    const fresh: SegmentState = {
+      name,
+      file,
+      identity,
+      bytes: 0,
+      rollup: new Rollup(this.options.pricing),
+      persistedBytes: 0,
+      torn: false,
+    };
     const folder = this.rollupFolder();
     if (!folder || this.options.pricingKey === undefined) return fresh;
     let bytes: Buffer;
@@ -168,7 +191,13 @@ export class LedgerReader {
     const decoded = decodeRollup(bytes, this.options.pricing);
     if (!decoded) return fresh;
     const { stamp, rollup } = decoded;
-    if (stamp.segment !== name || stamp.pricingKey !== this.options.pricingKey || stamp.timeZone !== localTimeZone() || stamp.bytes > size) return fresh;
+    if (
+      stamp.segment !== name ||
+      stamp.pricingKey !== this.options.pricingKey ||
+      stamp.timeZone !== localTimeZone() ||
+      stamp.bytes > size
+    )
+      return fresh;
     const hashes = await stampHashes(handle, stamp.bytes);
     if (hashes.head !== stamp.head || hashes.tail !== stamp.tail) return fresh;
     return { ...fresh, bytes: stamp.bytes, rollup, persistedBytes: stamp.bytes };
@@ -179,7 +208,13 @@ export class LedgerReader {
     const folder = this.rollupFolder();
     const pricingKey = this.options.pricingKey;
     if (!folder || pricingKey === undefined) return;
-    const stamp: RollupStamp = { segment: state.name, pricingKey, timeZone: localTimeZone(), bytes: state.bytes, ...(await stampHashes(handle, state.bytes)) };
+    const stamp: RollupStamp = {
+      segment: state.name,
+      pricingKey,
+      timeZone: localTimeZone(),
+      bytes: state.bytes,
+      ...(await stampHashes(handle, state.bytes)),
+    };
     const target = LedgerFolder.rollupFileOf(folder, state.name);
     const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
@@ -222,7 +257,12 @@ async function stampHashes(handle: FileHandle, bytes: number): Promise<{ head: s
  * Calls `onLine` for every complete, non-blank line in `[from, to)` of the file; returns the end of the last
  * complete line and whether text without a newline follows it.
  */
-async function eachLine(handle: FileHandle, from: number, to: number, onLine: (line: string) => void): Promise<{ end: number; rest: boolean }> {
+async function eachLine(
+  handle: FileHandle,
+  from: number,
+  to: number,
+  onLine: (line: string) => void,
+): Promise<{ end: number; rest: boolean }> {
   // One buffer for the whole read (a new one per piece would be freed only when the GC gets to it): the part of a
   // line left at the end of a piece moves to its start, and the next piece is read after it.
   let buffer = Buffer.allocUnsafe(Math.min(PIECE_BYTES, Math.max(1, to - from)));

@@ -19,9 +19,24 @@ export interface LedgerTime {
  * calls only (a cache hit's usage was not billed again). Times are milliseconds.
  */
 export const COL = {
-  day: 0, model: 1, source: 2, runId: 3, job: 4, errorMessage: 5,
-  calls: 6, cacheHits: 7, inputTokens: 8, cachedTokens: 9, outputTokens: 10,
-  spendKnown: 11, spendUnpriced: 12, savedKnown: 13, savedUnpriced: 14, firstMs: 15, lastMs: 16, errorMs: 17,
+  day: 0,
+  model: 1,
+  source: 2,
+  runId: 3,
+  job: 4,
+  errorMessage: 5,
+  calls: 6,
+  cacheHits: 7,
+  inputTokens: 8,
+  cachedTokens: 9,
+  outputTokens: 10,
+  spendKnown: 11,
+  spendUnpriced: 12,
+  savedKnown: 13,
+  savedUnpriced: 14,
+  firstMs: 15,
+  lastMs: 16,
+  errorMs: 17,
 } as const;
 export const ROW_COLUMNS = 18;
 
@@ -108,7 +123,16 @@ export class Rollup {
     const hash = rowHash(day, model, source, runId);
     const rows = this.rows;
     let row = index.rowByHash.get(hash) ?? -1;
-    while (row >= 0 && !(rows[COL.day]![row] === day && rows[COL.model]![row] === model && rows[COL.source]![row] === source && rows[COL.runId]![row] === runId)) row = index.nextRow[row]!;
+    while (
+      row >= 0 &&
+      !(
+        rows[COL.day]![row] === day &&
+        rows[COL.model]![row] === model &&
+        rows[COL.source]![row] === source &&
+        rows[COL.runId]![row] === runId
+      )
+    )
+      row = index.nextRow[row]!;
     if (row < 0) {
       row = this.newRow(index, hash);
       const fresh = this.rows;
@@ -130,20 +154,48 @@ export class Rollup {
     } else totals[COL.cacheHits]![row]! += 1;
     addMoney(totals[COL.spendKnown]!, totals[COL.spendUnpriced]!, row, entry.costUsd);
     // Only these can be evidence of a saving (see savingsOfEntry): most entries skip the lookup.
-    if (entry.cache !== 'miss' || entry.batchApi || entry.usage.cachedTokens > 0 || entry.modelChangedFrom !== undefined || entry.extra !== undefined) {
+    if (
+      entry.cache !== 'miss' ||
+      entry.batchApi ||
+      entry.usage.cachedTokens > 0 ||
+      entry.modelChangedFrom !== undefined ||
+      entry.extra !== undefined
+    ) {
       for (const saving of savingsOfEntry(entry, this.pricing)) {
         addMoney(this.rows[COL.savedKnown]!, this.rows[COL.savedUnpriced]!, row, saving.usd);
-        const part = this.part(index, row, PART_KIND.saving, ref(index, this.strings, saving.cause), ref(index, this.strings, saving.detail));
+        const part = this.part(
+          index,
+          row,
+          PART_KIND.saving,
+          ref(index, this.strings, saving.cause),
+          ref(index, this.strings, saving.detail),
+        );
         addMoney(this.parts[PART.knownUsd]!, this.parts[PART.unpriced]!, part, saving.usd);
         this.parts[PART.count]![part]! += 1;
       }
     }
-    this.countCall(index, row, PART_KIND.outcome, cachedRef(index, this.strings, index.lastOutcome, String(entry.outcome)), entry.costUsd);
-    this.countCall(index, row, PART_KIND.endpoint, cachedRef(index, this.strings, index.lastEndpoint, String(entry.endpoint)), entry.costUsd);
+    this.countCall(
+      index,
+      row,
+      PART_KIND.outcome,
+      cachedRef(index, this.strings, index.lastOutcome, String(entry.outcome)),
+      entry.costUsd,
+    );
+    this.countCall(
+      index,
+      row,
+      PART_KIND.endpoint,
+      cachedRef(index, this.strings, index.lastEndpoint, String(entry.endpoint)),
+      entry.costUsd,
+    );
     const after = this.rows;
     if (ms < after[COL.firstMs]![row]!) after[COL.firstMs]![row] = ms;
     if (ms > after[COL.lastMs]![row]!) after[COL.lastMs]![row] = ms;
-    if (entry.outcome === 'error' && entry.error?.message && (after[COL.errorMessage]![row]! < 0 || ms >= after[COL.errorMs]![row]!)) {
+    if (
+      entry.outcome === 'error' &&
+      entry.error?.message &&
+      (after[COL.errorMessage]![row]! < 0 || ms >= after[COL.errorMs]![row]!)
+    ) {
       after[COL.errorMs]![row] = ms;
       after[COL.errorMessage]![row] = ref(index, this.strings, entry.error.message.slice(0, ERROR_TEXT_LIMIT));
     }
@@ -177,7 +229,12 @@ export class Rollup {
     };
     const rows = this.rows;
     for (let row = 0; row < this.rowCount; row += 1) {
-      const hash = rowHash(rows[COL.day]![row]!, rows[COL.model]![row]!, rows[COL.source]![row]!, rows[COL.runId]![row]!);
+      const hash = rowHash(
+        rows[COL.day]![row]!,
+        rows[COL.model]![row]!,
+        rows[COL.source]![row]!,
+        rows[COL.runId]![row]!,
+      );
       index.nextRow[row] = index.rowByHash.get(hash) ?? -1;
       index.rowByHash.set(hash, row);
     }
@@ -206,7 +263,8 @@ export class Rollup {
   private part(index: RollupIndex, row: number, kind: number, name: number, detail: number): number {
     const parts = this.parts;
     for (let part = index.firstPart[row]!; part >= 0; part = index.nextPart[part]!) {
-      if (parts[PART.kind]![part] === kind && parts[PART.name]![part] === name && parts[PART.detail]![part] === detail) return part;
+      if (parts[PART.kind]![part] === kind && parts[PART.name]![part] === name && parts[PART.detail]![part] === detail)
+        return part;
     }
     const part = this.partCount;
     if (part === this.parts[0]!.length) {

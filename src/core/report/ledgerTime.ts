@@ -6,7 +6,17 @@ const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21,
  * `toISOString`); any other text goes through `Date.parse`.
  */
 export function timeMs(time: string): number {
-  if (time.length !== 24 || time.charCodeAt(23) !== 90 || time.charCodeAt(4) !== 45 || time.charCodeAt(7) !== 45 || time.charCodeAt(10) !== 84 || time.charCodeAt(13) !== 58 || time.charCodeAt(16) !== 58 || time.charCodeAt(19) !== 46) return Date.parse(time);
+  if (
+    time.length !== 24 ||
+    time.charCodeAt(23) !== 90 ||
+    time.charCodeAt(4) !== 45 ||
+    time.charCodeAt(7) !== 45 ||
+    time.charCodeAt(10) !== 84 ||
+    time.charCodeAt(13) !== 58 ||
+    time.charCodeAt(16) !== 58 ||
+    time.charCodeAt(19) !== 46
+  )
+    return Date.parse(time);
   for (const at of DIGIT_POSITIONS) {
     const code = time.charCodeAt(at);
     if (code < 48 || code > 57) return Date.parse(time);

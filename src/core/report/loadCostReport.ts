@@ -79,8 +79,17 @@ export interface LoadCostReportOptions extends Omit<CostReportOptions, 'runs' | 
  * one path the view and the CLI share.
  */
 export async function loadCostReport(options: LoadCostReportOptions): Promise<CostReport> {
-  const reader = options.reader ?? new LedgerReader(await ledgerLocationOf(options.ledgerPath), { pricing: options.pricing, pricingKey: options.pricing.key });
+  const reader =
+    options.reader ??
+    new LedgerReader(await ledgerLocationOf(options.ledgerPath), {
+      pricing: options.pricing,
+      pricingKey: options.pricing.key,
+    });
   const [snapshot, runs] = await Promise.all([reader.read(), readRuns(options.runsFolder)]);
-  const rangeRollup = options.since && !isLocalMidnight(options.since) ? await reader.rollupSince(options.since) : undefined;
-  return buildRollupReport({ rollups: snapshot.rollups, rangeRollup }, { ...options, runs, skippedLines: snapshot.skippedLines });
+  const rangeRollup =
+    options.since && !isLocalMidnight(options.since) ? await reader.rollupSince(options.since) : undefined;
+  return buildRollupReport(
+    { rollups: snapshot.rollups, rangeRollup },
+    { ...options, runs, skippedLines: snapshot.skippedLines },
+  );
 }

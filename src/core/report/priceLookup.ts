@@ -18,7 +18,11 @@ export type PriceLookup = ((model: string, at: Date) => ModelPrice | undefined) 
  */
 export function datedPriceLookup(overrides: PriceOverrides = {}): PriceLookup {
   const byDay = new Map<string, { pricing: Pricing; prices: Map<string, ModelPrice | undefined> }>();
-  const key = createHash('sha256').update(JSON.stringify([BUNDLED_PRICE_DATA.packageName, BUNDLED_PRICE_DATA.version, BUNDLED_PRICE_DATA.asOf, overrides])).digest('hex');
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([BUNDLED_PRICE_DATA.packageName, BUNDLED_PRICE_DATA.version, BUNDLED_PRICE_DATA.asOf, overrides]),
+    )
+    .digest('hex');
   const lookup = (model: string, at: Date): ModelPrice | undefined => {
     const dayOf = dayKey(at);
     let day = byDay.get(dayOf);

@@ -2,7 +2,16 @@ import type { CostReport, SpendRow } from './costReportTypes';
 import type { MoneyAmount } from './money';
 
 /** Columns of {@link reportToCsv}, in order. */
-export const REPORT_CSV_COLUMNS = ['section', 'name', 'detail', 'count', 'usd', 'known_usd', 'unpriced', 'share'] as const;
+export const REPORT_CSV_COLUMNS = [
+  'section',
+  'name',
+  'detail',
+  'count',
+  'usd',
+  'known_usd',
+  'unpriced',
+  'share',
+] as const;
 
 type CsvValue = string | number | null;
 
@@ -20,7 +29,12 @@ export function reportToCsv(report: CostReport): string {
   meta('range', `${report.range.since ?? 'all'} .. ${report.range.until}`);
   meta('prices_as_of', report.pricesAsOf);
   meta('price_source', report.priceSource);
-  for (const [name, amount] of [['today', report.spend.today], ['last_7_days', report.spend.last7Days], ['month_to_date', report.spend.month], ['range', report.spend.range]] as const) {
+  for (const [name, amount] of [
+    ['today', report.spend.today],
+    ['last_7_days', report.spend.last7Days],
+    ['month_to_date', report.spend.month],
+    ['range', report.spend.range],
+  ] as const) {
     rows.push(['spend', name, null, name === 'range' ? report.spend.calls : null, ...money(amount), null]);
   }
   const budget = report.budget;
@@ -32,14 +46,17 @@ export function reportToCsv(report: CostReport): string {
   spendRows('model', report.byModel);
   spendRows('file', report.byFile);
   spendRows('run', report.byRun);
-  for (const prompt of report.topPrompts) rows.push(['prompt', prompt.source ?? '(no source)', prompt.jobId, prompt.calls, ...money(prompt.spend), null]);
+  for (const prompt of report.topPrompts)
+    rows.push(['prompt', prompt.source ?? '(no source)', prompt.jobId, prompt.calls, ...money(prompt.spend), null]);
   rows.push(['saving', 'total', null, null, ...money(report.savings.total), null]);
   for (const cause of report.savings.causes) {
     rows.push(['saving', cause.cause, cause.label, cause.evidence, ...money(cause.amount), cause.share]);
-    for (const detail of cause.detail) rows.push(['saving_detail', cause.cause, detail.label, detail.evidence, ...money(detail.amount), null]);
+    for (const detail of cause.detail)
+      rows.push(['saving_detail', cause.cause, detail.label, detail.evidence, ...money(detail.amount), null]);
   }
   for (const day of report.daily) rows.push(['day', day.day, null, day.calls, ...money(day.spend), null]);
-  for (const run of report.recentRuns) rows.push(['recent_run', run.id, run.status, run.calls, ...money(run.spend), run.budgetFraction]);
+  for (const run of report.recentRuns)
+    rows.push(['recent_run', run.id, run.status, run.calls, ...money(run.spend), run.budgetFraction]);
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 

@@ -59,7 +59,10 @@ export function encodeRollup(rollup: Rollup, stamp: RollupStamp): Buffer {
   for (const column of rollup.parts) pieces.push(Buffer.from(column.buffer, column.byteOffset, rollup.partCount * 8));
   let checksum = 0;
   for (const piece of pieces) checksum = crc32(piece, checksum);
-  return Buffer.concat([Buffer.from(`${MAGIC} ${ROLLUP_FORMAT} ${endianness()} ${checksum.toString(16).padStart(8, '0')}\n`), ...pieces]);
+  return Buffer.concat([
+    Buffer.from(`${MAGIC} ${ROLLUP_FORMAT} ${endianness()} ${checksum.toString(16).padStart(8, '0')}\n`),
+    ...pieces,
+  ]);
 }
 
 /** The rollup and its stamp, or undefined when the bytes are not an intact rollup of this format. */
@@ -72,14 +75,29 @@ export function decodeRollup(bytes: Buffer, pricing: PriceLookup): { rollup: Rol
   if (checksum !== crc32(body).toString(16).padStart(8, '0')) return undefined;
   const metaEnd = body.indexOf(0x0a);
   if (metaEnd < 0) return undefined;
-  let parsed: RollupStamp & { skippedLines: number; unreadableTimes: number; first: [number, string] | null; last: [number, string] | null; strings: string[]; rowCount: number; partCount: number };
+  let parsed: RollupStamp & {
+    skippedLines: number;
+    unreadableTimes: number;
+    first: [number, string] | null;
+    last: [number, string] | null;
+    strings: string[];
+    rowCount: number;
+    partCount: number;
+  };
   try {
     parsed = JSON.parse(body.toString('utf8', 0, metaEnd)) as typeof parsed;
   } catch {
     return undefined;
   }
   const { rowCount, partCount } = parsed;
-  if (!Array.isArray(parsed.strings) || !Number.isInteger(rowCount) || !Number.isInteger(partCount) || rowCount < 0 || partCount < 0) return undefined;
+  if (
+    !Array.isArray(parsed.strings) ||
+    !Number.isInteger(rowCount) ||
+    !Number.isInteger(partCount) ||
+    rowCount < 0 ||
+    partCount < 0
+  )
+    return undefined;
   if (body.length - metaEnd - 1 !== (rowCount * ROW_COLUMNS + partCount * PART_COLUMNS) * 8) return undefined;
   let offset = metaEnd + 1;
   const column = (count: number): Float64Array => {

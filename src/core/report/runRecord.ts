@@ -43,7 +43,8 @@ export function parseRunRecord(value: unknown, folderName?: string): RunRecord |
   const record = value as Record<string, unknown>;
   const id = isRunId(record.id) ? record.id : folderName;
   if (!isRunId(id)) return undefined;
-  const text = (key: string): string | undefined => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof record[key] === 'string' ? (record[key] as string) : undefined;
   const money = (key: string): number | null | undefined => {
     const number = record[key];
     if (number === null) return null;
@@ -58,7 +59,11 @@ export function parseRunRecord(value: unknown, folderName?: string): RunRecord |
     source: text('source'),
     jobs: jobCounts(record.jobs),
     costUsd: money('costUsd'),
-    cost: moneyAmount(record.cost) ?? (typeof record.costUsd === 'number' && Number.isFinite(record.costUsd) ? { usd: record.costUsd, knownUsd: record.costUsd, unpriced: 0 } : undefined),
+    cost:
+      moneyAmount(record.cost) ??
+      (typeof record.costUsd === 'number' && Number.isFinite(record.costUsd)
+        ? { usd: record.costUsd, knownUsd: record.costUsd, unpriced: 0 }
+        : undefined),
     estimateUsd: money('estimateUsd'),
     batchApi: batchApi(record.batchApi),
   };
@@ -71,7 +76,8 @@ function validTime(value: string | undefined): string | undefined {
 function jobCounts(value: unknown): RunJobCounts | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const record = value as Record<string, unknown>;
-  const count = (key: string): number => (typeof record[key] === 'number' && Number.isFinite(record[key]) ? (record[key] as number) : 0);
+  const count = (key: string): number =>
+    typeof record[key] === 'number' && Number.isFinite(record[key]) ? (record[key] as number) : 0;
   return { total: count('total'), done: count('done'), failed: count('failed'), pending: count('pending') };
 }
 
@@ -87,6 +93,13 @@ function batchApi(value: unknown): RunRecord['batchApi'] {
 function moneyAmount(value: unknown): MoneyAmount | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const { usd, knownUsd, unpriced } = value as Record<string, unknown>;
-  if (typeof knownUsd !== 'number' || !Number.isFinite(knownUsd) || typeof unpriced !== 'number' || !Number.isInteger(unpriced) || unpriced < 0) return undefined;
+  if (
+    typeof knownUsd !== 'number' ||
+    !Number.isFinite(knownUsd) ||
+    typeof unpriced !== 'number' ||
+    !Number.isInteger(unpriced) ||
+    unpriced < 0
+  )
+    return undefined;
   return { usd: unpriced > 0 ? null : typeof usd === 'number' ? usd : knownUsd, knownUsd, unpriced };
 }

@@ -9,10 +9,19 @@ import type { PriceLookup } from './priceLookup';
 export type SavingsCause = 'responseCache' | 'dedupe' | 'batchApi' | 'promptCaching' | 'modelChange' | 'mapReduce';
 
 /** Every cause in display order. */
-export const SAVINGS_CAUSES: readonly SavingsCause[] = ['responseCache', 'dedupe', 'batchApi', 'promptCaching', 'modelChange', 'mapReduce'];
+export const SAVINGS_CAUSES: readonly SavingsCause[] = [
+  'responseCache',
+  'dedupe',
+  'batchApi',
+  'promptCaching',
+  'modelChange',
+  'mapReduce',
+];
 
 /** What each cause is called and the counterfactual its saving is measured against (shown in the view, CLI and docs). */
-export const SAVINGS_CAUSE_TEXT: Readonly<Record<SavingsCause, { label: string; unit: string; counterfactual: string }>> = {
+export const SAVINGS_CAUSE_TEXT: Readonly<
+  Record<SavingsCause, { label: string; unit: string; counterfactual: string }>
+> = {
   responseCache: {
     label: 'Response cache hits',
     unit: 'cache hits',
@@ -21,7 +30,8 @@ export const SAVINGS_CAUSE_TEXT: Readonly<Record<SavingsCause, { label: string; 
   dedupe: {
     label: 'Deduplicated calls',
     unit: 'calls not made',
-    counterfactual: 'Identical requests in flight, or identical / near-identical jobs in a batch, answered by one call: each call not made, at its price.',
+    counterfactual:
+      'Identical requests in flight, or identical / near-identical jobs in a batch, answered by one call: each call not made, at its price.',
   },
   batchApi: {
     label: 'Batch API discount',
@@ -31,17 +41,20 @@ export const SAVINGS_CAUSE_TEXT: Readonly<Record<SavingsCause, { label: string; 
   promptCaching: {
     label: 'Provider prompt caching',
     unit: 'calls with cached tokens',
-    counterfactual: "cached_tokens × (input price − cached input price), at the rates the call was billed at (batch rates for batch calls).",
+    counterfactual:
+      'cached_tokens × (input price − cached input price), at the rates the call was billed at (batch rates for batch calls).',
   },
   modelChange: {
     label: 'Cheaper model applied',
     unit: 'calls on a recommended model',
-    counterfactual: 'The same usage on the model the prompt used before Prompt Meter changed it, minus the actual cost.',
+    counterfactual:
+      'The same usage on the model the prompt used before Prompt Meter changed it, minus the actual cost.',
   },
   mapReduce: {
     label: 'Map-reduce instead of one call',
     unit: 'map-reduce jobs',
-    counterfactual: 'The estimate, recorded at run time, of one large call minus the map-reduce estimate (only when positive).',
+    counterfactual:
+      'The estimate, recorded at run time, of one large call minus the map-reduce estimate (only when positive).',
   },
 };
 
@@ -76,8 +89,18 @@ export function mapReduceEvidence(entry: LedgerEntry): MapReduceEvidence | undef
   const record = value as Record<string, unknown>;
   const single = record.singleCallEstimateUsd;
   const mapReduce = record.mapReduceEstimateUsd;
-  if (typeof single !== 'number' || !Number.isFinite(single) || typeof mapReduce !== 'number' || !Number.isFinite(mapReduce)) return undefined;
-  return { singleCallEstimateUsd: single, mapReduceEstimateUsd: mapReduce, singleCallModel: typeof record.singleCallModel === 'string' ? record.singleCallModel : 'unknown model' };
+  if (
+    typeof single !== 'number' ||
+    !Number.isFinite(single) ||
+    typeof mapReduce !== 'number' ||
+    !Number.isFinite(mapReduce)
+  )
+    return undefined;
+  return {
+    singleCallEstimateUsd: single,
+    mapReduceEstimateUsd: mapReduce,
+    singleCallModel: typeof record.singleCallModel === 'string' ? record.singleCallModel : 'unknown model',
+  };
 }
 
 /**
@@ -105,10 +128,16 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
   // Most entries are evidence of nothing: the time is parsed and the price looked up only when a cause needs them.
   let at: Date | undefined;
   const time = (): Date => (at ??= new Date(timeMs(entry.time)));
-  if (CACHE_TIERS.has(entry.cache)) savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, time) });
-  if (entry.cache === 'inflight') savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, time) });
+  if (CACHE_TIERS.has(entry.cache))
+    savings.push({ cause: 'responseCache', detail: entry.cache, usd: avoidedCost(entry, prices, time) });
+  if (entry.cache === 'inflight')
+    savings.push({ cause: 'dedupe', detail: dedupeKind(entry), usd: avoidedCost(entry, prices, time) });
   const from = entry.modelChangedFrom;
-  if (isPaidCall(entry) && entry.outcome === 'ok' && (entry.batchApi || entry.usage.cachedTokens > 0 || (from && from !== entry.model))) {
+  if (
+    isPaidCall(entry) &&
+    entry.outcome === 'ok' &&
+    (entry.batchApi || entry.usage.cachedTokens > 0 || (from && from !== entry.model))
+  ) {
     const price = prices(entry.model, time());
     if (entry.batchApi) {
       const usd = price && entry.costUsd !== null ? costOfUsage(price, entry.usage) - entry.costUsd : null;
@@ -119,7 +148,9 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
       if (price && entry.serviceTier !== 'priority') {
         const rates = ratesFor(price, entry.usage.promptTokens);
         const cached = Math.min(entry.usage.cachedTokens, entry.usage.promptTokens);
-        usd = ((cached * (rates.input - (rates.cachedInput ?? rates.input))) / PER_MILLION) * (entry.batchApi || entry.serviceTier === 'flex' ? BATCH_API_DISCOUNT : 1);
+        usd =
+          ((cached * (rates.input - (rates.cachedInput ?? rates.input))) / PER_MILLION) *
+          (entry.batchApi || entry.serviceTier === 'flex' ? BATCH_API_DISCOUNT : 1);
       }
       savings.push({ cause: 'promptCaching', detail: entry.model, usd });
     }
@@ -127,7 +158,10 @@ export function savingsOfEntry(entry: LedgerEntry, prices: PriceLookup): EntrySa
       const fromPrice = prices(from, time());
       // The same call on the old model at the same tier: flex halves both sides, so only the model's part is counted.
       const before = fromPrice && entry.serviceTier === 'flex' ? atFlexRates(fromPrice) : fromPrice;
-      const usd = before && entry.costUsd !== null && entry.serviceTier !== 'priority' ? costOfUsage(before, entry.usage, { batchApi: entry.batchApi === true }) - entry.costUsd : null;
+      const usd =
+        before && entry.costUsd !== null && entry.serviceTier !== 'priority'
+          ? costOfUsage(before, entry.usage, { batchApi: entry.batchApi === true }) - entry.costUsd
+          : null;
       savings.push({ cause: 'modelChange', detail: `${from} → ${entry.model}`, usd });
     }
   }
@@ -144,7 +178,9 @@ function avoidedCost(entry: LedgerEntry, prices: PriceLookup, at: () => Date): n
   if (entry.avoidedCostUsd === null) return null;
   const price = prices(entry.model, at());
   if (!price || entry.serviceTier === 'priority') return null;
-  return costOfUsage(entry.serviceTier === 'flex' ? atFlexRates(price) : price, entry.usage, { batchApi: entry.batchApi === true });
+  return costOfUsage(entry.serviceTier === 'flex' ? atFlexRates(price) : price, entry.usage, {
+    batchApi: entry.batchApi === true,
+  });
 }
 
 function dedupeKind(entry: LedgerEntry): string {
@@ -185,7 +221,10 @@ export interface SavingsReport {
 
 /** Adds up savings by cause and detail; {@link SavingsTally.report} lists them with each cause's share of the total. */
 export class SavingsTally {
-  private readonly causes = new Map<string, { sum: MoneySum; evidence: number; detail: Map<string, { sum: MoneySum; evidence: number }> }>();
+  private readonly causes = new Map<
+    string,
+    { sum: MoneySum; evidence: number; detail: Map<string, { sum: MoneySum; evidence: number }> }
+  >();
 
   /** Adds `evidence` entries' savings of one cause and detail: `knownUsd` and `unpriced` of them without a price. */
   add(cause: string, detailLabel: string, knownUsd: number, unpriced: number, evidence: number): void {

@@ -63,5 +63,10 @@ export class SpendGroups {
 
 /** Most expensive first; ties: more unknown-price entries first, then more calls, then by name. */
 export function bySpendDescending(a: SpendRow, b: SpendRow): number {
-  return b.spend.knownUsd - a.spend.knownUsd || b.spend.unpriced - a.spend.unpriced || b.calls - a.calls || a.name.localeCompare(b.name);
+  return (
+    b.spend.knownUsd - a.spend.knownUsd ||
+    b.spend.unpriced - a.spend.unpriced ||
+    b.calls - a.calls ||
+    a.name.localeCompare(b.name)
+  );
 }

@@ -16,8 +16,24 @@ export function runViewModel(folder: RunFolder): RunViewModel {
     if (result.costUsd === null) unknownCosts += 1;
     else knownCostUsd += result.costUsd;
     const status = result.error ? 'failed' : result.outcome === 'truncated' ? 'truncated' : 'done';
-    return { id: job.id, model: result.model, status, costUsd: result.costUsd, output: result.error ? result.error.message : result.output, cache: result.cache };
+    return {
+      id: job.id,
+      model: result.model,
+      status,
+      costUsd: result.costUsd,
+      output: result.error ? result.error.message : result.output,
+      cache: result.cache,
+    };
   });
   const { index } = folder;
-  return { id: index.id, source: index.source, status: index.status, createdAt: index.createdAt, stopReason: index.stopReason ?? null, jobs, knownCostUsd, unknownCosts };
+  return {
+    id: index.id,
+    source: index.source,
+    status: index.status,
+    createdAt: index.createdAt,
+    stopReason: index.stopReason ?? null,
+    jobs,
+    knownCostUsd,
+    unknownCosts,
+  };
 }

@@ -32,7 +32,9 @@ export function datasetLabel(prompt: PromptDefinition): string {
  */
 export function promptDataset(prompt: PromptDefinition, promptAbsolutePath: string | undefined): Dataset | undefined {
   if (prompt.dataFile !== undefined) {
-    return promptAbsolutePath === undefined ? undefined : readDatasetFile(path.resolve(path.dirname(promptAbsolutePath), prompt.dataFile));
+    return promptAbsolutePath === undefined
+      ? undefined
+      : readDatasetFile(path.resolve(path.dirname(promptAbsolutePath), prompt.dataFile));
   }
   if (!prompt.dataRows || prompt.dataRows.length === 0) return undefined;
   const columns = new Set<string>();
@@ -60,7 +62,13 @@ export function readDatasetFile(file: string): Dataset | undefined {
   const bad = text.indexOf('\uFFFD');
   if (bad < 0 || isValidUtf8(bytes)) return dataset;
   const line = text.slice(0, bad).split('\n').length;
-  return { ...dataset, problems: [`line ${line}: the file is not valid UTF-8 (shown as \uFFFD), so cells there are not what was written; save it as UTF-8.`, ...dataset.problems] };
+  return {
+    ...dataset,
+    problems: [
+      `line ${line}: the file is not valid UTF-8 (shown as \uFFFD), so cells there are not what was written; save it as UTF-8.`,
+      ...dataset.problems,
+    ],
+  };
 }
 
 function isValidUtf8(bytes: Uint8Array): boolean {
@@ -105,16 +113,23 @@ function parseCsv(text: string): Dataset {
   if (error) {
     // Records before the broken one are kept; it starts on the line after the last good record.
     const line = (records[records.length - 1]?.end ?? 0) + 1;
-    broken.push(error.code === 'CSV_QUOTE_NOT_CLOSED' ? `line ${line}: a quoted cell is never closed.` : `line ${line}: ${error.message}; the rest of the file is skipped.`);
+    broken.push(
+      error.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? `line ${line}: a quoted cell is never closed.`
+        : `line ${line}: ${error.message}; the rest of the file is skipped.`,
+    );
   }
   const header = records.shift();
-  if (!header) return { rows: [], columns: [], problems: ['the dataset is empty: it needs a header line with column names.'] };
+  if (!header)
+    return { rows: [], columns: [], problems: ['the dataset is empty: it needs a header line with column names.'] };
   const columns = header.cells.map((cell) => cell.trim());
   const rows: DatasetRow[] = [];
   for (const record of records) {
     if (record.cells.length === 1 && record.cells[0] === '') continue;
     if (record.cells.length !== columns.length) {
-      problems.push(`line ${record.line}: ${record.cells.length} cells, the header has ${columns.length}; row skipped.`);
+      problems.push(
+        `line ${record.line}: ${record.cells.length} cells, the header has ${columns.length}; row skipped.`,
+      );
       continue;
     }
     const row: Record<string, string> = {};

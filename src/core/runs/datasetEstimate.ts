@@ -45,14 +45,23 @@ export async function estimateDatasetRuns(
         await new Promise((resolve) => setImmediate(resolve));
         if (cancelled()) return undefined;
       }
-      const slice = dataset && { ...dataset, rows: dataset.rows.slice(start, start + ROWS_PER_SLICE), problems: start === 0 ? dataset.problems : [] };
-      const expanded = expandJobs([{ ...file, prompts: [prompt], diagnostics: [] }], { estimate: options, overrides, datasetFor: () => slice });
+      const slice = dataset && {
+        ...dataset,
+        rows: dataset.rows.slice(start, start + ROWS_PER_SLICE),
+        problems: start === 0 ? dataset.problems : [],
+      };
+      const expanded = expandJobs([{ ...file, prompts: [prompt], diagnostics: [] }], {
+        estimate: options,
+        overrides,
+        datasetFor: () => slice,
+      });
       problems.push(...expanded.problems);
       for (const { estimate } of expanded.jobs) {
         sum.rows += 1;
         sum.inputTokens += estimate.inputTokens;
         sum.total = sum.total === null || estimate.costUsd === null ? null : sum.total + estimate.costUsd;
-        sum.batchTotal = sum.batchTotal === null || estimate.batchCostUsd === null ? null : sum.batchTotal + estimate.batchCostUsd;
+        sum.batchTotal =
+          sum.batchTotal === null || estimate.batchCostUsd === null ? null : sum.batchTotal + estimate.batchCostUsd;
       }
     }
     estimates.set(prompt.id, { dataFile, ...sum, problems });

@@ -20,7 +20,10 @@ import { runMapReduceJob, type MapReduceRuntime } from './mapReduceJob';
 /** What a run needs from the client (PromptMeterClient satisfies it). */
 export interface RunClient {
   /** `options.api` `responses` sends the chat-shaped request through the Responses API (jobs with that endpoint). */
-  chat(request: ChatCompletionCreateParams, options: CallOptions & { api?: ChatApi }): Promise<CallResult<ChatCompletion>>;
+  chat(
+    request: ChatCompletionCreateParams,
+    options: CallOptions & { api?: ChatApi },
+  ): Promise<CallResult<ChatCompletion>>;
   embed(request: EmbeddingCreateParams, options: CallOptions): Promise<CallResult<CreateEmbeddingResponse>>;
 }
 
@@ -64,7 +67,11 @@ export interface RunOutcome {
  * appended as each job finishes, cancelled or unsent jobs stay pending for a resume, and an exhausted quota
  * stops the run at once with a message saying what to do.
  */
-export async function executeRun(folder: RunFolder, client: RunClient, options: ExecuteRunOptions = {}): Promise<RunOutcome> {
+export async function executeRun(
+  folder: RunFolder,
+  client: RunClient,
+  options: ExecuteRunOptions = {},
+): Promise<RunOutcome> {
   const now = options.now ?? (() => new Date());
   const jobs = folder.jobs();
   const existing = folder.results();
@@ -80,7 +87,11 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
     const elapsedSeconds = (clock() - started) / 1000;
     const rate = elapsedSeconds > 0 ? finishedHere / elapsedSeconds : 0;
     const toDo = Math.max(0, schedule.pendingCount - finishedHere);
-    return { ...counts, costUsd: counts.cost.knownUsd, etaSeconds: finishedHere >= ETA_AFTER_JOBS && rate > 0 ? toDo / rate : undefined };
+    return {
+      ...counts,
+      costUsd: counts.cost.knownUsd,
+      etaSeconds: finishedHere >= ETA_AFTER_JOBS && rate > 0 ? toDo / rate : undefined,
+    };
   };
   const record = (result: JobResult) => {
     folder.appendResult(result);
@@ -91,7 +102,8 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
   let lastIndexSave = clock();
 
   // Jobs already answered elsewhere in this run (identical request done earlier) are filled in first.
-  for (const { follower, leader } of schedule.answeredNow) await reuse(follower, leader, schedule.isSemantic(follower.id) ? 'semantic' : 'dedupe');
+  for (const { follower, leader } of schedule.answeredNow)
+    await reuse(follower, leader, schedule.isSemantic(follower.id) ? 'semantic' : 'dedupe');
 
   const queue = [...schedule.leaders];
   const stop = new AbortController();
@@ -124,24 +136,51 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
     folder.saveIndex({
       ...(status ? { status } : {}),
       ...(stopReason ? { stopReason } : {}),
-      jobs: (({ total, done, failed, truncated, pending }) => ({ total, done, failed, truncated, pending }))(tally.counts()),
+      jobs: (({ total, done, failed, truncated, pending }) => ({ total, done, failed, truncated, pending }))(
+        tally.counts(),
+      ),
       cost: tally.counts().cost,
     });
   }
 
   async function callJob(job: RunJob): Promise<JobResult | undefined> {
     const changedFrom = options.modelChangedFrom?.(job);
-    const callOptions: CallOptions = { signal, fresh: options.fresh, source: job.file, runId: folder.id, jobId: job.id, ...(changedFrom ? { modelChangedFrom: changedFrom } : {}) };
+    const callOptions: CallOptions = {
+      signal,
+      fresh: options.fresh,
+      source: job.file,
+      runId: folder.id,
+      jobId: job.id,
+      ...(changedFrom ? { modelChangedFrom: changedFrom } : {}),
+    };
     try {
       if (job.mapReduce) {
-        if (!options.mapReduce) throw new Error('This run has a map-reduce job but no tokenizer or document reader was given.');
-        return { ...(await runMapReduceJob(job as RunJob & { mapReduce: NonNullable<RunJob['mapReduce']> }, client, options.mapReduce, callOptions)), row: job.row, finishedAt: now().toISOString() };
+        if (!options.mapReduce)
+          throw new Error('This run has a map-reduce job but no tokenizer or document reader was given.');
+        return {
+          ...(await runMapReduceJob(
+            job as RunJob & { mapReduce: NonNullable<RunJob['mapReduce']> },
+            client,
+            options.mapReduce,
+            callOptions,
+          )),
+          row: job.row,
+          finishedAt: now().toISOString(),
+        };
       }
       if (job.endpoint === 'embeddings') {
         const answer = await client.embed(job.request as EmbeddingCreateParams, callOptions);
-        return resultOf(job, answer, `${answer.response.data.length} embedding(s) of ${answer.response.data[0]?.embedding.length ?? 0} dimensions`, answer.response.data.map((item) => item.embedding));
+        return resultOf(
+          job,
+          answer,
+          `${answer.response.data.length} embedding(s) of ${answer.response.data[0]?.embedding.length ?? 0} dimensions`,
+          answer.response.data.map((item) => item.embedding),
+        );
       }
-      const answer = await client.chat(job.request as ChatCompletionCreateParams, { ...callOptions, ...(job.endpoint === 'responses' ? { api: 'responses' as const } : {}) });
+      const answer = await client.chat(job.request as ChatCompletionCreateParams, {
+        ...callOptions,
+        ...(job.endpoint === 'responses' ? { api: 'responses' as const } : {}),
+      });
       const texts = answer.response.choices.map((choice) => choice.message.content ?? '');
       return resultOf(job, answer, joinChoiceTexts(texts));
     } catch (error) {
@@ -153,8 +192,14 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
       if (signal.aborted) return undefined; // cancelled: stays pending for a resume
       const failure = error instanceof PromptMeterError ? error : undefined;
       return {
-        jobId: job.id, file: job.file, row: job.row, model: job.model, output: '',
-        usage: { promptTokens: 0, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0 }, costUsd: 0, cache: 'miss',
+        jobId: job.id,
+        file: job.file,
+        row: job.row,
+        model: job.model,
+        output: '',
+        usage: { promptTokens: 0, cachedTokens: 0, completionTokens: 0, reasoningTokens: 0 },
+        costUsd: 0,
+        cache: 'miss',
         error: { code: failure?.code ?? failure?.reason, status: failure?.status, message: (error as Error).message },
         finishedAt: now().toISOString(),
       };
@@ -163,8 +208,15 @@ export async function executeRun(folder: RunFolder, client: RunClient, options: 
 
   function resultOf(job: RunJob, answer: CallResult<unknown>, output: string, embeddings?: number[][]): JobResult {
     return {
-      jobId: job.id, file: job.file, row: job.row, model: job.model, output, usage: answer.usage,
-      costUsd: answer.costUsd, cache: answer.cache, finishedAt: now().toISOString(),
+      jobId: job.id,
+      file: job.file,
+      row: job.row,
+      model: job.model,
+      output,
+      usage: answer.usage,
+      costUsd: answer.costUsd,
+      cache: answer.cache,
+      finishedAt: now().toISOString(),
       ...(embeddings ? { embeddings } : {}),
       ...(answer.truncated ? { outcome: 'truncated' as const, finishReason: answer.truncated.finishReason } : {}),
     };

@@ -40,7 +40,8 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
   for (const file of files) {
     if (file.prompts.length === 0) {
       for (const diagnostic of file.diagnostics) {
-        if (diagnostic.severity === 'error') problems.push(`${file.file}:${diagnostic.span.start.line + 1}: ${diagnostic.message}`);
+        if (diagnostic.severity === 'error')
+          problems.push(`${file.file}:${diagnostic.span.start.line + 1}: ${diagnostic.message}`);
       }
     }
     for (const prompt of file.prompts) {
@@ -63,16 +64,27 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       if (estimate.mapReduce) {
         const spec = {
           settings: estimate.mapReduce.settings,
-          documentPath: path.posix.normalize(path.posix.join(path.posix.dirname(file.file), estimate.mapReduce.documentPath)),
+          documentPath: path.posix.normalize(
+            path.posix.join(path.posix.dirname(file.file), estimate.mapReduce.documentPath),
+          ),
           ...(prompt.messages[0]?.role === 'system' ? { systemPrompt: prompt.messages[0].content } : {}),
           task: estimate.task,
         };
         const request = promptRequest(prompt, model, undefined, options.overrides);
-        jobs.push({ ...base, id: file.file, request, dedupeKey: requestDigest('map-reduce', { ...spec, model } as unknown as RequestBody), question: '', mapReduce: spec });
+        jobs.push({
+          ...base,
+          id: file.file,
+          request,
+          dedupeKey: requestDigest('map-reduce', { ...spec, model } as unknown as RequestBody),
+          question: '',
+          mapReduce: spec,
+        });
         continue;
       }
       if (file.format === 'batch-jsonl') {
-        jobs.push(job({ ...base, id: `${file.file}#${prompt.id}` }, promptRequest(prompt, model, undefined, options.overrides)));
+        jobs.push(
+          job({ ...base, id: `${file.file}#${prompt.id}` }, promptRequest(prompt, model, undefined, options.overrides)),
+        );
         continue;
       }
       if (!(options.useDataFor ?? hasDataset)(prompt)) {
@@ -81,14 +93,18 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       }
       const dataset = options.datasetFor(prompt);
       if (!dataset) {
-        problems.push(`${file.file}: the dataset "${prompt.dataFile ?? '--data'}" could not be read; its jobs are skipped.`);
+        problems.push(
+          `${file.file}: the dataset "${prompt.dataFile ?? '--data'}" could not be read; its jobs are skipped.`,
+        );
         continue;
       }
       const label = hasDataset(prompt) ? datasetLabel(prompt) : '--data';
       for (const problem of dataset.problems) problems.push(`${label}: ${problem}`);
       // A variable with neither a value in the file nor a runtime default must come from the row: sending it empty
       // would be a wasted call. (One with a sample value keeps it, as before: e.g. a retrieved {{context}}.)
-      const required = prompt.variables.filter((variable) => !variable.hasDefault && variable.value === undefined).map((variable) => variable.name);
+      const required = prompt.variables
+        .filter((variable) => !variable.hasDefault && variable.value === undefined)
+        .map((variable) => variable.name);
       dataset.rows.forEach((row, index) => {
         const absent = required.filter((name) => !Object.prototype.hasOwnProperty.call(row, name));
         if (absent.length > 0) {
@@ -113,7 +129,9 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
 function jobEndpoint(prompt: PromptDefinition, model: string, overrides: PriceOverrides): RunJob['endpoint'] {
   if (prompt.kind === 'embedding') return 'embeddings';
   if (prompt.rawBody) return 'chat.completions';
-  return chooseChatApi(prompt.api, resolveModel(model, overrides).endpoints) === 'responses' ? 'responses' : 'chat.completions';
+  return chooseChatApi(prompt.api, resolveModel(model, overrides).endpoints) === 'responses'
+    ? 'responses'
+    : 'chat.completions';
 }
 
 /** The estimate of one dataset row: the prompt with the row's values in its messages (rows differ in length). */
@@ -121,7 +139,12 @@ function rowEstimate(prompt: PromptDefinition, request: RequestBody, options: Es
   const rendered = 'messages' in request ? request.messages : undefined;
   // A template's loops and conditions can give a row more or fewer messages than the samples did.
   const messages = rendered
-    ? rendered.map((message, index) => ({ ...prompt.messages[index], role: message.role as PromptMessage['role'], content: message.content, insertions: [] }))
+    ? rendered.map((message, index) => ({
+        ...prompt.messages[index],
+        role: message.role as PromptMessage['role'],
+        content: message.content,
+        insertions: [],
+      }))
     : prompt.messages;
   return jobEstimate(estimatePrompt({ ...prompt, messages }, { ...options, recommend: false }));
 }
@@ -150,6 +173,7 @@ function questionOf(request: RequestBody): string {
     return Array.isArray(input) ? input.join('\n') : input;
   }
   const messages = (request as ChatRequestBody).messages;
-  for (let index = messages.length - 1; index >= 0; index--) if (messages[index]?.role === 'user') return messages[index]!.content;
+  for (let index = messages.length - 1; index >= 0; index--)
+    if (messages[index]?.role === 'user') return messages[index]!.content;
   return '';
 }

@@ -14,18 +14,47 @@ export interface FollowerAnswer {
  * (Batch prices when a batch answered it). A truncated answer is shared as truncated and avoids nothing. Both
  * engines (standard and Batch API) use this one rule.
  */
-export function followerAnswer(follower: RunJob, leader: JobResult, kind: 'dedupe' | 'semantic', context: { readonly runId: string; readonly now: () => Date }): FollowerAnswer {
+export function followerAnswer(
+  follower: RunJob,
+  leader: JobResult,
+  kind: 'dedupe' | 'semantic',
+  context: { readonly runId: string; readonly now: () => Date },
+): FollowerAnswer {
   const finishedAt = context.now().toISOString();
   const batchApi = leader.cache === 'batch';
-  const result: JobResult = { ...leader, jobId: follower.id, file: follower.file, row: follower.row, costUsd: 0, cache: kind, answeredBy: leader.jobId, finishedAt };
+  const result: JobResult = {
+    ...leader,
+    jobId: follower.id,
+    file: follower.file,
+    row: follower.row,
+    costUsd: 0,
+    cache: kind,
+    answeredBy: leader.jobId,
+    finishedAt,
+  };
   const entry: LedgerEntry = {
-    version: 1, id: randomUUID(), time: finishedAt, source: follower.file, runId: context.runId, jobId: follower.id,
-    endpoint: follower.endpoint, model: follower.model, requestKey: follower.dedupeKey, usage: leader.usage, costUsd: 0,
+    version: 1,
+    id: randomUUID(),
+    time: finishedAt,
+    source: follower.file,
+    runId: context.runId,
+    jobId: follower.id,
+    endpoint: follower.endpoint,
+    model: follower.model,
+    requestKey: follower.dedupeKey,
+    usage: leader.usage,
+    costUsd: 0,
     ...(leader.outcome === 'truncated'
       ? { outcome: 'truncated' as const, ...(leader.finishReason ? { finishReason: leader.finishReason } : {}) }
-      : { outcome: 'ok' as const, avoidedCostUsd: leader.costUsd ?? (batchApi ? follower.estimate.batchCostUsd : follower.estimate.costUsd) }),
+      : {
+          outcome: 'ok' as const,
+          avoidedCostUsd: leader.costUsd ?? (batchApi ? follower.estimate.batchCostUsd : follower.estimate.costUsd),
+        }),
     ...(batchApi ? { batchApi: true } : {}),
-    latencyMs: 0, cache: 'inflight', retries: 0, extra: { dedupe: kind === 'dedupe' ? 'identical' : 'semantic', answeredBy: leader.jobId },
+    latencyMs: 0,
+    cache: 'inflight',
+    retries: 0,
+    extra: { dedupe: kind === 'dedupe' ? 'identical' : 'semantic', answeredBy: leader.jobId },
   };
   return { result, entry };
 }

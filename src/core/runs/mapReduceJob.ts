@@ -34,11 +34,21 @@ export interface MapReduceRuntime {
  * call's ledger entry carries `extra.mapReduce` (the estimates recorded at run time), which the cost report
  * turns into the "map-reduce instead of one large call" saving when it is positive.
  */
-export async function runMapReduceJob(job: RunJob & { mapReduce: MapReduceJobSpec }, client: RunClient, runtime: MapReduceRuntime, base: CallOptions): Promise<Omit<JobResult, 'finishedAt'>> {
+export async function runMapReduceJob(
+  job: RunJob & { mapReduce: MapReduceJobSpec },
+  client: RunClient,
+  runtime: MapReduceRuntime,
+  base: CallOptions,
+): Promise<Omit<JobResult, 'finishedAt'>> {
   const spec = job.mapReduce;
   const text = runtime.readDocument(spec.documentPath);
-  if (text === undefined) throw new Error(`The document ${spec.documentPath} cannot be read; the map-reduce job is not run.`);
-  const chunks = splitDocument(text, runtime.counter, { maxTokens: spec.settings.maxTokens, overlapTokens: spec.settings.overlapTokens, ...(spec.settings.maxWords ? { maxWords: spec.settings.maxWords } : {}) });
+  if (text === undefined)
+    throw new Error(`The document ${spec.documentPath} cannot be read; the map-reduce job is not run.`);
+  const chunks = splitDocument(text, runtime.counter, {
+    maxTokens: spec.settings.maxTokens,
+    overlapTokens: spec.settings.overlapTokens,
+    ...(spec.settings.maxWords ? { maxWords: spec.settings.maxWords } : {}),
+  });
   const plan = planMapReduce({
     document: { text, chunks },
     mapTemplate: spec.settings.map,
@@ -53,7 +63,10 @@ export async function runMapReduceJob(job: RunJob & { mapReduce: MapReduceJobSpe
     pricing: runtime.pricing,
     overrides: runtime.overrides,
   });
-  const comparison = compareWithSingleCall(plan, runtime.pricing, { task: spec.task as never, overrides: runtime.overrides });
+  const comparison = compareWithSingleCall(plan, runtime.pricing, {
+    task: spec.task as never,
+    overrides: runtime.overrides,
+  });
   const evidence = {
     mapReduce: {
       mapReduceEstimateUsd: plan.cost?.total ?? null,
@@ -71,7 +84,11 @@ export async function runMapReduceJob(job: RunJob & { mapReduce: MapReduceJobSpe
       const extra = firstMap ? evidence : undefined;
       firstMap = false;
       const answer = await client.chat(
-        { model: request.model, messages: request.messages.map((message) => ({ role: message.role, content: message.content })), max_tokens: request.maxTokens } as ChatCompletionCreateParams,
+        {
+          model: request.model,
+          messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+          max_tokens: request.maxTokens,
+        } as ChatCompletionCreateParams,
         { ...base, signal: request.signal, jobId: `${job.id}#${request.jobId}`, ...(extra ? { extra } : {}) },
       );
       cachedTokens += answer.usage.cachedTokens;
@@ -81,8 +98,17 @@ export async function runMapReduceJob(job: RunJob & { mapReduce: MapReduceJobSpe
     { counter: runtime.counter, ...(base.signal ? { signal: base.signal } : {}), concurrency: 4 },
   );
   return {
-    jobId: job.id, file: job.file, model: job.model, output: result.answer,
-    usage: { promptTokens: result.usage.promptTokens, cachedTokens, completionTokens: result.usage.completionTokens, reasoningTokens },
-    costUsd: result.costUsd, cache: 'map-reduce',
+    jobId: job.id,
+    file: job.file,
+    model: job.model,
+    output: result.answer,
+    usage: {
+      promptTokens: result.usage.promptTokens,
+      cachedTokens,
+      completionTokens: result.usage.completionTokens,
+      reasoningTokens,
+    },
+    costUsd: result.costUsd,
+    cache: 'map-reduce',
   };
 }

@@ -30,7 +30,14 @@ export function readModelChanges(workspaceFolder: string): Record<string, ModelC
  * carry `modelChangedFrom` in the ledger (evidence for the "cheaper model applied" saving). The original
  * model is kept across repeated changes: gpt-4o → gpt-4.1-mini → gpt-6-luna is a change from gpt-4o.
  */
-export function recordModelChange(workspaceFolder: string, file: string, from: string, to: string, via: ModelChange['via'], now = new Date()): void {
+export function recordModelChange(
+  workspaceFolder: string,
+  file: string,
+  from: string,
+  to: string,
+  via: ModelChange['via'],
+  now = new Date(),
+): void {
   const changes = readModelChanges(workspaceFolder);
   const original = changes[file]?.to === from ? changes[file]!.from : from;
   if (original === to) delete changes[file];
@@ -43,7 +50,11 @@ export function recordModelChange(workspaceFolder: string, file: string, from: s
 }
 
 /** The model a job's prompt had before Prompt Meter changed it, when the job still runs on the changed model. */
-export function changedFrom(changes: Readonly<Record<string, ModelChange>>, file: string, model: string): string | undefined {
+export function changedFrom(
+  changes: Readonly<Record<string, ModelChange>>,
+  file: string,
+  model: string,
+): string | undefined {
   const change = changes[file];
   return change && change.to === model ? change.from : undefined;
 }

@@ -39,7 +39,10 @@ export interface PrepareOptions {
 }
 
 /** Embeds texts (cached per text by the client); used to find similar questions. */
-export type Embedder = (request: EmbeddingCreateParams, options: CallOptions) => Promise<CallResult<CreateEmbeddingResponse>>;
+export type Embedder = (
+  request: EmbeddingCreateParams,
+  options: CallOptions,
+) => Promise<CallResult<CreateEmbeddingResponse>>;
 
 export interface PreparedRun {
   readonly jobs: RunJob[];
@@ -59,14 +62,23 @@ export const SIMILARITY_MODEL = 'text-embedding-3-small';
  * Everything before a run spends money: parse the files, load their datasets, expand the jobs, find
  * similar questions, check the cache, and plan cost and duration.
  */
-export async function prepareRun(files: readonly RunSourceFile[], estimator: Estimator, options: PrepareOptions): Promise<PreparedRun> {
+export async function prepareRun(
+  files: readonly RunSourceFile[],
+  estimator: Estimator,
+  options: PrepareOptions,
+): Promise<PreparedRun> {
   const parsed: ParsedPromptFile[] = [];
   const sourceOf = new Map<string, RunSourceFile>();
   for (const file of files) {
     sourceOf.set(file.displayPath, file);
     const size = statSync(file.absolutePath).size;
     if (size > options.maxFileBytes) {
-      parsed.push({ file: file.displayPath, format: file.format, prompts: [], diagnostics: [tooLargeDiagnostic(size, options.maxFileBytes)] });
+      parsed.push({
+        file: file.displayPath,
+        format: file.format,
+        prompts: [],
+        diagnostics: [tooLargeDiagnostic(size, options.maxFileBytes)],
+      });
       continue;
     }
     const text = readFileSync(file.absolutePath, 'utf8');
@@ -92,7 +104,8 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Est
   for (const parse of parsed) {
     for (const prompt of parse.prompts) {
       for (const message of prompt.messages) {
-        for (const include of findFileIncludes(message.template ?? '')) documents.add(path.posix.normalize(path.posix.join(path.posix.dirname(parse.file), include.path)));
+        for (const include of findFileIncludes(message.template ?? ''))
+          documents.add(path.posix.normalize(path.posix.join(path.posix.dirname(parse.file), include.path)));
       }
     }
   }
@@ -111,13 +124,25 @@ export async function prepareRun(files: readonly RunSourceFile[], estimator: Est
   if (options.isCached) {
     for (const job of jobs) if (!options.done?.has(job.id) && (await options.isCached(job))) cached.add(job.id);
   }
-  const plan = planRun({ jobs, done: options.done, cached, similar: followers, limits: options.limits, budgetUsd: options.budgetUsd });
+  const plan = planRun({
+    jobs,
+    done: options.done,
+    cached,
+    similar: followers,
+    limits: options.limits,
+    budgetUsd: options.budgetUsd,
+  });
   return { jobs, problems, refused, plan, similarGroups, followers };
 }
 
-async function findSimilar(jobs: readonly RunJob[], similarity: NonNullable<PrepareOptions['similarity']>): Promise<SimilarGroup[]> {
+async function findSimilar(
+  jobs: readonly RunJob[],
+  similarity: NonNullable<PrepareOptions['similarity']>,
+): Promise<SimilarGroup[]> {
   // Only a prompt run over dataset rows asks "the same question in other words"; batch lines are taken as written.
-  const candidates = jobs.filter((job) => job.endpoint === 'chat.completions' && job.row !== undefined && job.question.trim());
+  const candidates = jobs.filter(
+    (job) => job.endpoint === 'chat.completions' && job.row !== undefined && job.question.trim(),
+  );
   const questions = [...new Set(candidates.map((job) => job.question))];
   if (questions.length < 2) return [];
   const vectors = new Map<string, number[]>();

@@ -39,7 +39,11 @@ export function promptRequest(
     const input = prompt.embeddingInputs.length === 1 ? prompt.embeddingInputs[0]! : [...prompt.embeddingInputs];
     return { model, input };
   }
-  const body: ChatRequestBody = { model, messages: renderPromptMessages(prompt, values), ...parameterBody(prompt.parameters) };
+  const body: ChatRequestBody = {
+    model,
+    messages: renderPromptMessages(prompt, values),
+    ...parameterBody(prompt.parameters),
+  };
   if (prompt.maxTokens !== undefined) {
     if (resolveModel(model, overrides).reasoning) body.max_completion_tokens = prompt.maxTokens;
     else body.max_tokens = prompt.maxTokens;

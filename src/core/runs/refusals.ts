@@ -22,7 +22,12 @@ export function refusalsFor(file: ParsedPromptFile, prompt: PromptDefinition, es
   for (const diagnostic of file.diagnostics) {
     if (diagnostic.severity !== 'error') continue;
     if (file.format === 'batch-jsonl' && diagnostic.span.start.line !== prompt.span.start.line) continue;
-    refusals.push({ file: file.file, line: diagnostic.span.start.line + 1, message: diagnostic.message, ...(diagnostic.fix ? { fix: diagnostic.fix.title } : {}) });
+    refusals.push({
+      file: file.file,
+      line: diagnostic.span.start.line + 1,
+      message: diagnostic.message,
+      ...(diagnostic.fix ? { fix: diagnostic.fix.title } : {}),
+    });
   }
   for (const problem of estimate.requestProblems) {
     refusals.push({

@@ -32,7 +32,14 @@ export class ResultTally {
   counts(): RunCounts {
     const knownUsd = roundUsd(this.knownUsd);
     const total = this.jobs.length;
-    return { total, done: this.done, failed: this.failed, truncated: this.truncated, pending: total - this.done, cost: { usd: this.unpriced > 0 ? null : knownUsd, knownUsd, unpriced: this.unpriced } };
+    return {
+      total,
+      done: this.done,
+      failed: this.failed,
+      truncated: this.truncated,
+      pending: total - this.done,
+      cost: { usd: this.unpriced > 0 ? null : knownUsd, knownUsd, unpriced: this.unpriced },
+    };
   }
 
   private apply(result: JobResult, sign: 1 | -1): void {

@@ -25,7 +25,10 @@ export async function checkRunBudget(inputs: RunBudgetInputs): Promise<BudgetDec
     runsFolder: inputs.runsFolder,
     now: inputs.now ?? new Date(),
     pricing: datedPriceLookup(inputs.settings.pricingOverrides),
-    budget: { monthlyUsd: inputs.settings.budgetMonthlyUsd, perRunUsd: inputs.perRunUsd ?? inputs.settings.budgetPerRunUsd },
+    budget: {
+      monthlyUsd: inputs.settings.budgetMonthlyUsd,
+      perRunUsd: inputs.perRunUsd ?? inputs.settings.budgetPerRunUsd,
+    },
   });
   return budgetGate(report, inputs.plannedUsd, { override: inputs.override });
 }

@@ -15,7 +15,9 @@ export interface RunEngineDeps {
   /** Built only when a run needs it (long documents). */
   readonly mapReduce: () => Promise<MapReduceRuntime>;
   /** The Batch API's connection; `undefined` when it cannot be had (no key): the engine then refuses with a message. */
-  readonly batchApi: () => Promise<Omit<BatchApiRunInput, 'ledger' | 'followers' | 'signal' | 'onProgress'> | undefined>;
+  readonly batchApi: () => Promise<
+    Omit<BatchApiRunInput, 'ledger' | 'followers' | 'signal' | 'onProgress'> | undefined
+  >;
 }
 
 /** The two engines of a run over the same deps: the throttled client, and the Batch API. */

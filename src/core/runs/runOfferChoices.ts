@@ -23,21 +23,44 @@ const CANCEL: OfferChoice = { label: 'Cancel', choice: 'cancel' };
  * engine says so in its label; no button names a CLI flag.
  */
 export function offerChoices(offer: RunOffer): OfferChoices {
-  const engines: RunEngineKind[] = offer.only ? [offer.only] : offer.suggested === 'batchApi' ? ['batchApi', 'standard'] : ['standard', 'batchApi'];
+  const engines: RunEngineKind[] = offer.only
+    ? [offer.only]
+    : offer.suggested === 'batchApi'
+      ? ['batchApi', 'standard']
+      : ['standard', 'batchApi'];
   const over = (engine: RunEngineKind) => offer.budget[engine].level === 'exceeded';
   const label = (engine: RunEngineKind) => {
     if (engine === 'standard') return over(engine) ? 'Run Anyway (Over Budget)' : 'Run';
     const text = `Run with Batch API (${formatMoney(offer.cost.batchApi)}, within 24 h)`;
     return over(engine) ? `${text} Anyway (Over Budget)` : text;
   };
-  const runs = engines.map((engine): OfferChoice => ({ label: label(engine), choice: { engine, ...(over(engine) ? { overBudget: true } : {}) } }));
+  const runs = engines.map((engine): OfferChoice => ({
+    label: label(engine),
+    choice: { engine, ...(over(engine) ? { overBudget: true } : {}) },
+  }));
   const overBudget = engines.some(over);
   return { choices: overBudget ? [CANCEL, ...runs] : runs, overBudget };
 }
 
 /** The dialog's text under its title: the plan, what is not sent and why, other notes, the budget verdicts. */
 export function offerDetail(offer: RunOffer): string {
-  const budgetLines = offer.only ? offer.budget[offer.only].messages : [...new Set([...offer.budget.standard.messages.map((line) => (offer.budget.batchApi.messages.includes(line) ? line : `Standard: ${line}`)), ...offer.budget.batchApi.messages.filter((line) => !offer.budget.standard.messages.includes(line)).map((line) => `Batch API: ${line}`)])];
-  const skipped = offer.skipped.length > 0 ? [`Not sent (${offer.skipped.length}): ${offer.skipped.slice(0, 3).join(' ')}${offer.skipped.length > 3 ? ` … and ${offer.skipped.length - 3} more (see the Prompt Meter log)` : ''}`] : [];
+  const budgetLines = offer.only
+    ? offer.budget[offer.only].messages
+    : [
+        ...new Set([
+          ...offer.budget.standard.messages.map((line) =>
+            offer.budget.batchApi.messages.includes(line) ? line : `Standard: ${line}`,
+          ),
+          ...offer.budget.batchApi.messages
+            .filter((line) => !offer.budget.standard.messages.includes(line))
+            .map((line) => `Batch API: ${line}`),
+        ]),
+      ];
+  const skipped =
+    offer.skipped.length > 0
+      ? [
+          `Not sent (${offer.skipped.length}): ${offer.skipped.slice(0, 3).join(' ')}${offer.skipped.length > 3 ? ` … and ${offer.skipped.length - 3} more (see the Prompt Meter log)` : ''}`,
+        ]
+      : [];
   return [...planText(offer.plan), ...skipped, ...offer.notes, ...budgetLines].join('\n');
 }

@@ -88,9 +88,24 @@ export function planRun(inputs: PlanInputs): RunPlan {
   }
   const byRequests = (calls / inputs.limits.requestsPerMinute) * 60;
   const byTokens = (weight / inputs.limits.tokensPerMinute) * 60;
-  const budget = inputs.budgetUsd && inputs.budgetUsd > 0 ? { limitUsd: inputs.budgetUsd, exceeded: costUsd > inputs.budgetUsd } : undefined;
+  const budget =
+    inputs.budgetUsd && inputs.budgetUsd > 0
+      ? { limitUsd: inputs.budgetUsd, exceeded: costUsd > inputs.budgetUsd }
+      : undefined;
   return {
-    jobs: counted, calls, duplicates, similarReused, knownCacheHits, inputTokens, outputTokensBound, naiveCostUsd, costUsd, batchCostUsd,
-    unpricedJobs, expectedSeconds: Math.max(byRequests, byTokens), bindingLimit: byTokens > byRequests ? 'tokens' : 'requests', budget,
+    jobs: counted,
+    calls,
+    duplicates,
+    similarReused,
+    knownCacheHits,
+    inputTokens,
+    outputTokensBound,
+    naiveCostUsd,
+    costUsd,
+    batchCostUsd,
+    unpricedJobs,
+    expectedSeconds: Math.max(byRequests, byTokens),
+    bindingLimit: byTokens > byRequests ? 'tokens' : 'requests',
+    budget,
   };
 }

@@ -19,7 +19,12 @@ export interface RunSchedule {
  * only honoured when its leader is itself sent or already answered (never chains of reuse). `only` limits the
  * jobs considered to those ids.
  */
-export function pendingJobs(jobs: readonly RunJob[], results: ReadonlyMap<string, JobResult>, semanticFollowers: FollowerMap, only?: ReadonlySet<string>): RunSchedule {
+export function pendingJobs(
+  jobs: readonly RunJob[],
+  results: ReadonlyMap<string, JobResult>,
+  semanticFollowers: FollowerMap,
+  only?: ReadonlySet<string>,
+): RunSchedule {
   const succeeded = (id: string) => {
     const result = results.get(id);
     return result && !result.error ? result : undefined;
@@ -36,7 +41,8 @@ export function pendingJobs(jobs: readonly RunJob[], results: ReadonlyMap<string
   const followers = new Map<string, RunJob[]>();
   const answeredNow: Array<{ follower: RunJob; leader: JobResult }> = [];
   const semantic = new Set<string>();
-  const follow = (leaderId: string, follower: RunJob) => followers.set(leaderId, [...(followers.get(leaderId) ?? []), follower]);
+  const follow = (leaderId: string, follower: RunJob) =>
+    followers.set(leaderId, [...(followers.get(leaderId) ?? []), follower]);
   const unplaced: RunJob[] = [];
 
   // Identical requests first: one leader per dedupe key.

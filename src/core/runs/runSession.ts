@@ -102,7 +102,11 @@ export interface RunSessionResult {
 export async function runSession(start: RunStart, options: RunSessionOptions): Promise<RunSessionResult> {
   const { folder, plan, followers, onlyJobs, skipped, notes } = await openRun(start, options.store);
   const batchInFlight = options.batchInFlight(folder);
-  const only: RunEngineKind | undefined = batchInFlight ? 'batchApi' : start.kind === 'retryFailed' ? 'standard' : undefined;
+  const only: RunEngineKind | undefined = batchInFlight
+    ? 'batchApi'
+    : start.kind === 'retryFailed'
+      ? 'standard'
+      : undefined;
   const cost = { standard: plannedCost(plan, 'standard'), batchApi: plannedCost(plan, 'batchApi') };
   const budget = {
     standard: await options.checkBudget(budgetAmount(cost.standard)),
@@ -113,7 +117,10 @@ export async function runSession(start: RunStart, options: RunSessionOptions): P
   if (!batchInFlight && onlyJobs?.size === 0) return { folder, plan, status: 'nothing', offer };
   const choice = await options.host.confirm(offer);
   if (choice === 'cancel') {
-    folder.saveIndex({ status: folder.index.status === 'running' ? 'cancelled' : folder.index.status, stopReason: 'Not started.' });
+    folder.saveIndex({
+      status: folder.index.status === 'running' ? 'cancelled' : folder.index.status,
+      stopReason: 'Not started.',
+    });
     return { folder, plan, status: 'declined', offer };
   }
   const engine = only ?? choice.engine;
@@ -128,7 +135,15 @@ export async function runSession(start: RunStart, options: RunSessionOptions): P
     ...(options.host.signal ? { signal: options.host.signal } : {}),
     onProgress: (progress) => options.host.progress?.(progress, engine),
   });
-  return { folder, plan, status: 'ran', engine, decision: { ...decision, allowed: true, overridden: decision.level === 'exceeded' }, run, offer };
+  return {
+    folder,
+    plan,
+    status: 'ran',
+    engine,
+    decision: { ...decision, allowed: true, overridden: decision.level === 'exceeded' },
+    run,
+    offer,
+  };
 }
 
 /**
@@ -148,11 +163,16 @@ async function openRun(start: RunStart, store: RunStore) {
   if (start.kind === 'new') {
     const { prepared } = start;
     const folder = store.create(start.source, prepared.jobs, prepared.plan.costUsd);
-    if (prepared.similarGroups.length > 0) folder.writeFile('similar-groups.json', `${JSON.stringify(prepared.similarGroups, null, 2)}\n`);
+    if (prepared.similarGroups.length > 0)
+      folder.writeFile('similar-groups.json', `${JSON.stringify(prepared.similarGroups, null, 2)}\n`);
     const similar = similarText(prepared.similarGroups, prepared.followers.size > 0);
     return {
-      folder, plan: prepared.plan, followers: prepared.followers as ReadonlyMap<string, string>, onlyJobs: undefined,
-      skipped: [...prepared.refused.map(refusalText), ...prepared.problems], notes: similar ? [similar] : [],
+      folder,
+      plan: prepared.plan,
+      followers: prepared.followers as ReadonlyMap<string, string>,
+      onlyJobs: undefined,
+      skipped: [...prepared.refused.map(refusalText), ...prepared.problems],
+      notes: similar ? [similar] : [],
     };
   }
   const folder = store.open(start.run);
@@ -160,13 +180,25 @@ async function openRun(start: RunStart, store: RunStore) {
   const results = folder.results();
   const failedIds = new Set([...results].filter(([, result]) => result.error).map(([id]) => id));
   const onlyJobs = start.kind === 'retryFailed' ? failedIds : undefined;
-  const done = new Set(jobs.filter((job) => (onlyJobs ? !onlyJobs.has(job.id) : isAnswered(results.get(job.id)))).map((job) => job.id));
+  const done = new Set(
+    jobs.filter((job) => (onlyJobs ? !onlyJobs.has(job.id) : isAnswered(results.get(job.id)))).map((job) => job.id),
+  );
   const cached = new Set<string>();
   if (start.isCached) for (const job of jobs) if (!done.has(job.id) && (await start.isCached(job))) cached.add(job.id);
   const plan = planRun({ jobs, done, cached, limits: start.limits, budgetUsd: start.budgetUsd });
   const notes = folder.notice ? [folder.notice] : [];
-  if (onlyJobs) notes.push(`Retrying the ${onlyJobs.size} failed job${onlyJobs.size === 1 ? '' : 's'}; answered and never-sent jobs are left as they are.`);
-  return { folder, plan, followers: new Map<string, string>() as ReadonlyMap<string, string>, onlyJobs, skipped: [] as string[], notes };
+  if (onlyJobs)
+    notes.push(
+      `Retrying the ${onlyJobs.size} failed job${onlyJobs.size === 1 ? '' : 's'}; answered and never-sent jobs are left as they are.`,
+    );
+  return {
+    folder,
+    plan,
+    followers: new Map<string, string>() as ReadonlyMap<string, string>,
+    onlyJobs,
+    skipped: [] as string[],
+    notes,
+  };
 }
 
 function isAnswered(result: JobResult | undefined): boolean {

@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { ZERO_MONEY, type MoneyAmount } from '../report/money';
 import { countResults } from './runCounts';
@@ -40,10 +52,21 @@ export class RunStore {
     const id = `${now.toISOString().replace(/[:.]/g, '-').replace('Z', '')}-${randomBytes(3).toString('hex')}`;
     const directory = path.join(this.root, id);
     mkdirSync(directory, { recursive: true });
-    writeFileSync(path.join(directory, 'jobs.jsonl'), jobs.map((job) => JSON.stringify(job)).join('\n') + (jobs.length ? '\n' : ''));
+    writeFileSync(
+      path.join(directory, 'jobs.jsonl'),
+      jobs.map((job) => JSON.stringify(job)).join('\n') + (jobs.length ? '\n' : ''),
+    );
     const index: RunIndex = {
-      version: 1, id, createdAt: now.toISOString(), updatedAt: now.toISOString(), status: 'planned', source,
-      jobs: { total: jobs.length, done: 0, failed: 0, pending: jobs.length }, cost: ZERO_MONEY, costUsd: 0, estimateUsd,
+      version: 1,
+      id,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      status: 'planned',
+      source,
+      jobs: { total: jobs.length, done: 0, failed: 0, pending: jobs.length },
+      cost: ZERO_MONEY,
+      costUsd: 0,
+      estimateUsd,
     };
     const folder = new RunFolder(directory, index);
     folder.saveIndex();
@@ -74,7 +97,8 @@ export class RunStore {
         problem = `is damaged (${(error as Error).message})`;
       }
     } else problem = 'is missing';
-    if (!existsSync(jobsFile)) throw new Error(`${indexFile} ${problem}, and there is no jobs.jsonl beside it to rebuild the run from.`);
+    if (!existsSync(jobsFile))
+      throw new Error(`${indexFile} ${problem}, and there is no jobs.jsonl beside it to rebuild the run from.`);
     const folder = new RunFolder(directory, rebuiltIndex(directory, path.basename(directory)));
     folder.saveIndex();
     folder.notice = `${indexFile} ${problem}: rebuilt it from jobs.jsonl and results.jsonl (${folder.index.jobs.done} of ${folder.index.jobs.total} jobs have a result).`;
@@ -112,7 +136,8 @@ export class RunStore {
 function readIndex(value: unknown): RunIndex {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
   const index = value as RunIndex;
-  if (typeof index.id !== 'string' || !index.jobs || typeof index.jobs.total !== 'number') throw new Error('no run id or job counts');
+  if (typeof index.id !== 'string' || !index.jobs || typeof index.jobs.total !== 'number')
+    throw new Error('no run id or job counts');
   if (!index.cost || typeof index.cost.knownUsd !== 'number') {
     const usd = typeof index.costUsd === 'number' ? index.costUsd : 0;
     index.cost = { usd, knownUsd: usd, unpriced: 0 };
@@ -123,15 +148,29 @@ function readIndex(value: unknown): RunIndex {
 /** An index rebuilt from the run's own lines: counts and cost from the results, status from what is left. */
 function rebuiltIndex(directory: string, id: string): RunIndex {
   const jobs = readJsonLines<RunJob>(path.join(directory, 'jobs.jsonl'));
-  const results = new Map(readJsonLines<JobResult>(path.join(directory, 'results.jsonl')).map((result) => [result.jobId, result]));
+  const results = new Map(
+    readJsonLines<JobResult>(path.join(directory, 'results.jsonl')).map((result) => [result.jobId, result]),
+  );
   const counts = countResults(jobs, results);
   const created = (statSync(path.join(directory, 'jobs.jsonl')).mtime ?? new Date()).toISOString();
   const sources = [...new Set(jobs.map((job) => job.file))];
   return {
-    version: 1, id, createdAt: created, updatedAt: created, status: counts.pending > 0 ? 'cancelled' : 'completed',
+    version: 1,
+    id,
+    createdAt: created,
+    updatedAt: created,
+    status: counts.pending > 0 ? 'cancelled' : 'completed',
     source: sources.length === 1 ? sources[0]! : `${sources.length} files`,
-    jobs: { total: counts.total, done: counts.done, failed: counts.failed, truncated: counts.truncated, pending: counts.pending },
-    cost: counts.cost, costUsd: counts.cost.usd, estimateUsd: null,
+    jobs: {
+      total: counts.total,
+      done: counts.done,
+      failed: counts.failed,
+      truncated: counts.truncated,
+      pending: counts.pending,
+    },
+    cost: counts.cost,
+    costUsd: counts.cost.usd,
+    estimateUsd: null,
   };
 }
 
@@ -160,7 +199,8 @@ export class RunFolder {
   /** The latest result per job id (a later result, e.g. a retried failure, replaces an earlier one). */
   results(): Map<string, JobResult> {
     const results = new Map<string, JobResult>();
-    for (const result of readJsonLines<JobResult>(path.join(this.directory, 'results.jsonl'))) results.set(result.jobId, result);
+    for (const result of readJsonLines<JobResult>(path.join(this.directory, 'results.jsonl')))
+      results.set(result.jobId, result);
     return results;
   }
 

@@ -26,13 +26,24 @@ export function planText(plan: RunPlan): string[] {
     `Estimated cost: ${formatEstimate(plan.costUsd)} (every job at standard prices ${formatEstimate(plan.naiveCostUsd)}; with the Batch API ${formatEstimate(plan.batchCostUsd)})`,
     `Expected duration: about ${duration} under the current ${plan.bindingLimit === 'tokens' ? 'tokens' : 'requests'}-per-minute limit`,
   ];
-  if (plan.unpricedJobs > 0) lines.push(`${plan.unpricedJobs} jobs have no known price (not in the estimate): add overrides in promptmeter.pricing.overrides.`);
-  if (plan.budget) lines.push(`Budget per run: ${formatUsd(plan.budget.limitUsd)}${plan.budget.exceeded ? ' — EXCEEDED at standard prices' : ' — within budget'}`);
+  if (plan.unpricedJobs > 0)
+    lines.push(
+      `${plan.unpricedJobs} jobs have no known price (not in the estimate): add overrides in promptmeter.pricing.overrides.`,
+    );
+  if (plan.budget)
+    lines.push(
+      `Budget per run: ${formatUsd(plan.budget.limitUsd)}${plan.budget.exceeded ? ' — EXCEEDED at standard prices' : ' — within budget'}`,
+    );
   return lines;
 }
 
 /** `summary.md` in the run folder: what ran, what it cost, what failed and how to resume. */
-export function runSummaryMarkdown(index: RunIndex, plan: RunPlan | undefined, outcome: RunOutcome, results: ReadonlyMap<string, JobResult>): string {
+export function runSummaryMarkdown(
+  index: RunIndex,
+  plan: RunPlan | undefined,
+  outcome: RunOutcome,
+  results: ReadonlyMap<string, JobResult>,
+): string {
   const byCache = new Map<string, number>();
   for (const result of results.values()) byCache.set(result.cache, (byCache.get(result.cache) ?? 0) + 1);
   const failures = [...results.values()].filter((result) => result.error);
@@ -47,16 +58,31 @@ export function runSummaryMarkdown(index: RunIndex, plan: RunPlan | undefined, o
     `- Cost: ${formatMoney(outcome.progress.cost)} (from usage${outcome.progress.cost.unpriced > 0 ? `; ${outcome.progress.cost.unpriced} answers have no known price: add them in promptmeter.pricing.overrides` : ''})${plan ? `; estimated before running: ${formatEstimate(plan.costUsd)}` : ''}`,
     `- Answers by source: ${[...byCache].map(([cache, count]) => `${cache} ${count}`).join(', ') || 'none yet'}`,
   ];
-  if (outcome.progress.pending > 0) lines.push('', `Resume with \`promptmeter run --resume ${index.id}\` (only the pending jobs are sent).`);
-  if (failures.length > 0) lines.push('', `Retry only the ${failures.length} failed job${failures.length === 1 ? '' : 's'} with \`promptmeter run --retry-failed ${index.id}\` (in VS Code: Prompt Meter: Retry Failed Jobs).`);
+  if (outcome.progress.pending > 0)
+    lines.push('', `Resume with \`promptmeter run --resume ${index.id}\` (only the pending jobs are sent).`);
+  if (failures.length > 0)
+    lines.push(
+      '',
+      `Retry only the ${failures.length} failed job${failures.length === 1 ? '' : 's'} with \`promptmeter run --retry-failed ${index.id}\` (in VS Code: Prompt Meter: Retry Failed Jobs).`,
+    );
   if (truncated.length > 0) {
-    lines.push('', '## Truncated answers', '', `${truncated.length} answers were paid for (${formatUsd(truncatedCost)}) but cut off or empty; they are not cached.`, '');
-    for (const result of truncated.slice(0, 50)) lines.push(`- ${result.jobId}: ${truncationText(result.finishReason ?? 'length', result.output === '')}`);
+    lines.push(
+      '',
+      '## Truncated answers',
+      '',
+      `${truncated.length} answers were paid for (${formatUsd(truncatedCost)}) but cut off or empty; they are not cached.`,
+      '',
+    );
+    for (const result of truncated.slice(0, 50))
+      lines.push(`- ${result.jobId}: ${truncationText(result.finishReason ?? 'length', result.output === '')}`);
   }
   if (failures.length > 0) {
     lines.push('', '## Failed jobs', '');
     for (const failure of failures.slice(0, 50)) lines.push(`- ${failure.jobId}: ${failure.error?.message ?? ''}`);
   }
-  lines.push('', 'Results: `results.jsonl` (one line per job). Costs are computed from the API\'s usage at dated prices.');
+  lines.push(
+    '',
+    "Results: `results.jsonl` (one line per job). Costs are computed from the API's usage at dated prices.",
+  );
   return `${lines.join('\n')}\n`;
 }

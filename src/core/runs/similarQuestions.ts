@@ -16,20 +16,95 @@ export interface SimilarityOptions {
  * two questions that differ in any of them are never grouped, however similar their embeddings are.
  */
 const POLARITY_WORDS = new Set([
-  'not', 'no', 'never', 'none', 'nothing', 'without', 'cannot', "can't", 'cant', "don't", 'dont', "doesn't", 'doesnt',
-  "isn't", 'isnt', "won't", 'wont', "didn't", 'didnt', "shouldn't", "wasn't", "aren't", 'unable', 'except',
-  'enable', 'enabled', 'disable', 'disabled', 'allow', 'allowed', 'block', 'blocked', 'deny', 'add', 'remove',
-  'increase', 'decrease', 'start', 'stop', 'on', 'off', 'include', 'exclude', 'upgrade', 'downgrade', 'lock', 'unlock',
-  'activate', 'deactivate', 'subscribe', 'unsubscribe', 'install', 'uninstall', 'before', 'after', 'more', 'less',
-  'min', 'max', 'minimum', 'maximum', 'first', 'last', 'open', 'close', 'show', 'hide', 'import', 'export', 'buy', 'sell',
+  'not',
+  'no',
+  'never',
+  'none',
+  'nothing',
+  'without',
+  'cannot',
+  "can't",
+  'cant',
+  "don't",
+  'dont',
+  "doesn't",
+  'doesnt',
+  "isn't",
+  'isnt',
+  "won't",
+  'wont',
+  "didn't",
+  'didnt',
+  "shouldn't",
+  "wasn't",
+  "aren't",
+  'unable',
+  'except',
+  'enable',
+  'enabled',
+  'disable',
+  'disabled',
+  'allow',
+  'allowed',
+  'block',
+  'blocked',
+  'deny',
+  'add',
+  'remove',
+  'increase',
+  'decrease',
+  'start',
+  'stop',
+  'on',
+  'off',
+  'include',
+  'exclude',
+  'upgrade',
+  'downgrade',
+  'lock',
+  'unlock',
+  'activate',
+  'deactivate',
+  'subscribe',
+  'unsubscribe',
+  'install',
+  'uninstall',
+  'before',
+  'after',
+  'more',
+  'less',
+  'min',
+  'max',
+  'minimum',
+  'maximum',
+  'first',
+  'last',
+  'open',
+  'close',
+  'show',
+  'hide',
+  'import',
+  'export',
+  'buy',
+  'sell',
 ]);
 const NUMBER = /\d+(?:[.,]\d+)?/g;
 
 /** True when grouping `left` and `right` could never change the answer's meaning by negation or numbers. */
 export function compatibleQuestions(left: string, right: string): boolean {
-  const numbers = (text: string) => (text.match(NUMBER) ?? []).map((number) => number.replace(',', '.')).sort().join('|');
+  const numbers = (text: string) =>
+    (text.match(NUMBER) ?? [])
+      .map((number) => number.replace(',', '.'))
+      .sort()
+      .join('|');
   if (numbers(left) !== numbers(right)) return false;
-  const words = (text: string) => new Set(text.toLowerCase().replace(/[’‘]/g, "'").match(/[a-z']+/g) ?? []);
+  const words = (text: string) =>
+    new Set(
+      text
+        .toLowerCase()
+        .replace(/[’‘]/g, "'")
+        .match(/[a-z']+/g) ?? [],
+    );
   const leftWords = words(left);
   const rightWords = words(right);
   for (const word of POLARITY_WORDS) if (leftWords.has(word) !== rightWords.has(word)) return false;
@@ -58,7 +133,11 @@ export function groupSimilarJobs(
   embeddingOf: (question: string) => readonly number[] | undefined,
   options: SimilarityOptions,
 ): SimilarGroup[] {
-  const groups: Array<{ leader: RunJob; vector: readonly number[]; members: Array<{ jobId: string; similarity: number }> }> = [];
+  const groups: Array<{
+    leader: RunJob;
+    vector: readonly number[];
+    members: Array<{ jobId: string; similarity: number }>;
+  }> = [];
   for (const job of jobs) {
     if (job.endpoint !== 'chat.completions' || job.question.trim() === '') continue;
     const vector = embeddingOf(job.question);
@@ -74,7 +153,9 @@ export function groupSimilarJobs(
     if (group) group.members.push({ jobId: job.id, similarity: cosineSimilarity(group.vector, vector) });
     else groups.push({ leader: job, vector, members: [] });
   }
-  return groups.filter((group) => group.members.length > 0).map((group) => ({ leader: group.leader.id, members: group.members }));
+  return groups
+    .filter((group) => group.members.length > 0)
+    .map((group) => ({ leader: group.leader.id, members: group.members }));
 }
 
 /** follower → leader for the groups the user accepts (all of them when semantic dedupe is on). */

@@ -50,28 +50,41 @@ export interface ParsedSettings {
 export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>>): ParsedSettings {
   const problems: string[] = [];
   raw = withoutNestedShared(raw);
-  const value = <K extends SettingKey>(key: K, valid: (candidate: unknown) => boolean): (typeof SETTING_DEFAULTS)[K] => {
+  const value = <K extends SettingKey>(
+    key: K,
+    valid: (candidate: unknown) => boolean,
+  ): (typeof SETTING_DEFAULTS)[K] => {
     const candidate = raw[key];
     if (candidate === undefined || candidate === null) return SETTING_DEFAULTS[key];
     if (valid(candidate)) return candidate as (typeof SETTING_DEFAULTS)[K];
-    problems.push(`promptmeter.${key}: ${JSON.stringify(candidate)} is not valid; using the default ${JSON.stringify(SETTING_DEFAULTS[key])}.`);
+    problems.push(
+      `promptmeter.${key}: ${JSON.stringify(candidate)} is not valid; using the default ${JSON.stringify(SETTING_DEFAULTS[key])}.`,
+    );
     return SETTING_DEFAULTS[key];
   };
   const isText = (candidate: unknown) => typeof candidate === 'string' && candidate.trim() !== '';
-  const isPositive = (candidate: unknown) => typeof candidate === 'number' && Number.isFinite(candidate) && candidate > 0;
-  const isZeroOrMore = (candidate: unknown) => typeof candidate === 'number' && Number.isFinite(candidate) && candidate >= 0;
+  const isPositive = (candidate: unknown) =>
+    typeof candidate === 'number' && Number.isFinite(candidate) && candidate > 0;
+  const isZeroOrMore = (candidate: unknown) =>
+    typeof candidate === 'number' && Number.isFinite(candidate) && candidate >= 0;
   const isBoolean = (candidate: unknown) => typeof candidate === 'boolean';
   const isUrlOrEmpty = (candidate: unknown) => typeof candidate === 'string' && (candidate === '' || isUrl(candidate));
 
   return {
     settings: {
       defaultModel: String(value('defaultModel', isText)).trim(),
-      promptFolders: value('promptFolders', (candidate) => Array.isArray(candidate) && candidate.every((entry) => typeof entry === 'string')),
+      promptFolders: value(
+        'promptFolders',
+        (candidate) => Array.isArray(candidate) && candidate.every((entry) => typeof entry === 'string'),
+      ),
       pricingOverrides: parseOverrides(raw['pricing.overrides'], problems),
       maxFileBytes: Number(value('maxFileSizeMB', isPositive)) * 1024 * 1024,
       hintsEnabled: Boolean(value('hints.enabled', isBoolean)),
       codeLensEnabled: Boolean(value('codeLens.enabled', isBoolean)),
-      baseUrl: String(value('baseUrl', (candidate) => typeof candidate === 'string' && isUrl(candidate))).replace(/\/+$/, ''),
+      baseUrl: String(value('baseUrl', (candidate) => typeof candidate === 'string' && isUrl(candidate))).replace(
+        /\/+$/,
+        '',
+      ),
       rateLimits: value('rateLimits', isRateLimits) as Readonly<Record<string, RateLimitSetting>>,
       rateLimitsShared: Boolean(value('rateLimits.shared', isBoolean)),
       requestTimeoutMs: Number(value('requestTimeoutSeconds', isPositive)) * 1000,
@@ -81,7 +94,12 @@ export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>
       budgetMonthlyUsd: Number(value('budget.monthly', isZeroOrMore)),
       budgetPerRunUsd: Number(value('budget.perRun', isZeroOrMore)),
       semanticDedupe: Boolean(value('semanticDedupe', isBoolean)),
-      semanticDedupeThreshold: Number(value('semanticDedupeThreshold', (candidate) => typeof candidate === 'number' && candidate >= 0.5 && candidate <= 1)),
+      semanticDedupeThreshold: Number(
+        value(
+          'semanticDedupeThreshold',
+          (candidate) => typeof candidate === 'number' && candidate >= 0.5 && candidate <= 1,
+        ),
+      ),
       batchApiThreshold: Number(value('batchApi.threshold', isPositive)),
     },
     problems,
@@ -91,7 +109,9 @@ export function parseSettings(raw: Readonly<Partial<Record<SettingKey, unknown>>
 function isUrl(candidate: string): boolean {
   try {
     const url = new URL(candidate);
-    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'redis:' || url.protocol === 'rediss:';
+    return (
+      url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'redis:' || url.protocol === 'rediss:'
+    );
   } catch {
     return false;
   }
@@ -101,7 +121,9 @@ function isUrl(candidate: string): boolean {
  * VS Code nests `promptmeter.rateLimits.shared` inside the `promptmeter.rateLimits` object it returns; it is
  * its own setting, not a model's limits.
  */
-function withoutNestedShared(raw: Readonly<Partial<Record<SettingKey, unknown>>>): Readonly<Partial<Record<SettingKey, unknown>>> {
+function withoutNestedShared(
+  raw: Readonly<Partial<Record<SettingKey, unknown>>>,
+): Readonly<Partial<Record<SettingKey, unknown>>> {
   const limits = raw.rateLimits;
   if (!limits || typeof limits !== 'object' || Array.isArray(limits) || !('shared' in limits)) return raw;
   const { shared, ...models } = limits as Record<string, unknown>;
@@ -112,7 +134,9 @@ function isRateLimits(candidate: unknown): boolean {
   if (!candidate || typeof candidate !== 'object' || Array.isArray(candidate)) return false;
   return Object.values(candidate).every((entry) => {
     if (!entry || typeof entry !== 'object') return false;
-    return Object.entries(entry).every(([key, number]) => ['rpm', 'tpm', 'concurrency'].includes(key) && typeof number === 'number' && number > 0);
+    return Object.entries(entry).every(
+      ([key, number]) => ['rpm', 'tpm', 'concurrency'].includes(key) && typeof number === 'number' && number > 0,
+    );
   });
 }
 
@@ -127,7 +151,9 @@ function parseOverrides(raw: unknown, problems: string[]): PriceOverrides {
   const overrides: Record<string, PriceOverride> = {};
   for (const [model, entry] of Object.entries(raw as Record<string, unknown>)) {
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-      problems.push(`promptmeter.pricing.overrides["${model}"] must be an object like {"input": 0.15, "output": 0.6}; ignoring it.`);
+      problems.push(
+        `promptmeter.pricing.overrides["${model}"] must be an object like {"input": 0.15, "output": 0.6}; ignoring it.`,
+      );
       continue;
     }
     const record = entry as Record<string, unknown>;
@@ -140,19 +166,30 @@ function parseOverrides(raw: unknown, problems: string[]): PriceOverrides {
     }
     if (record.encoding !== undefined) {
       if (ENCODING_NAMES.includes(record.encoding as EncodingName)) override.encoding = record.encoding as EncodingName;
-      else problems.push(`promptmeter.pricing.overrides["${model}"].encoding must be one of ${ENCODING_NAMES.join(', ')}; ignoring it.`);
+      else
+        problems.push(
+          `promptmeter.pricing.overrides["${model}"].encoding must be one of ${ENCODING_NAMES.join(', ')}; ignoring it.`,
+        );
     }
     if (record.tier !== undefined) {
       if ([1, 2, 3, 4, 5].includes(record.tier as number)) override.tier = record.tier as CapabilityTier;
       else problems.push(`promptmeter.pricing.overrides["${model}"].tier must be 1–5; ignoring it.`);
     }
-    readCapabilities(record, override, (key, expected) => problems.push(`promptmeter.pricing.overrides["${model}"].${key} must be ${expected}; ignoring it.`));
+    readCapabilities(record, override, (key, expected) =>
+      problems.push(`promptmeter.pricing.overrides["${model}"].${key} must be ${expected}; ignoring it.`),
+    );
     overrides[model] = override;
   }
   return overrides;
 }
 
-const OVERRIDE_FLAGS = ['reasoning', 'samplingWithEffortNone', 'structuredOutputs', 'verbosity', 'flexProcessing'] as const;
+const OVERRIDE_FLAGS = [
+  'reasoning',
+  'samplingWithEffortNone',
+  'structuredOutputs',
+  'verbosity',
+  'flexProcessing',
+] as const;
 
 /** The model facts an override may set besides prices and limits (see PriceOverride). */
 function readCapabilities(
@@ -171,12 +208,14 @@ function readCapabilities(
     else problem('reasoningEfforts', `a list of ${REASONING_EFFORTS.join(', ')}`);
   }
   if (record.defaultReasoningEffort !== undefined) {
-    if (isReasoningEffort(record.defaultReasoningEffort)) override.defaultReasoningEffort = record.defaultReasoningEffort;
+    if (isReasoningEffort(record.defaultReasoningEffort))
+      override.defaultReasoningEffort = record.defaultReasoningEffort;
     else problem('defaultReasoningEffort', `one of ${REASONING_EFFORTS.join(', ')}`);
   }
   if (record.endpoints !== undefined) {
     const endpoints = record.endpoints;
-    if (Array.isArray(endpoints) && endpoints.every((endpoint) => MODEL_ENDPOINTS.includes(endpoint as ModelEndpoint))) override.endpoints = endpoints as ModelEndpoint[];
+    if (Array.isArray(endpoints) && endpoints.every((endpoint) => MODEL_ENDPOINTS.includes(endpoint as ModelEndpoint)))
+      override.endpoints = endpoints as ModelEndpoint[];
     else problem('endpoints', `a list of ${MODEL_ENDPOINTS.join(', ')}`);
   }
 }

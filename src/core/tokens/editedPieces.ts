@@ -37,12 +37,19 @@ export function countPieces(text: string, countPiece: (piece: string) => number)
  * characters lie in the unchanged prefix starts the same pieces in both versions up to the change, and one whose two
  * characters lie in the unchanged suffix is a cut of the new text after which its pieces are the old ones.
  */
-export function recountEdited(previous: CountedPieces, text: string, countPiece: (piece: string) => number): CountedPieces | undefined {
+export function recountEdited(
+  previous: CountedPieces,
+  text: string,
+  countPiece: (piece: string) => number,
+): CountedPieces | undefined {
   const old = previous.text;
   if (old === text) return previous;
   const common = Math.min(old.length, text.length);
   const prefix = commonLength(common, (length) => old.slice(0, length) === text.slice(0, length));
-  const suffix = commonLength(common - prefix, (length) => old.slice(old.length - length) === text.slice(text.length - length));
+  const suffix = commonLength(
+    common - prefix,
+    (length) => old.slice(old.length - length) === text.slice(text.length - length),
+  );
   if (prefix + suffix < common / 2) return undefined;
 
   const { starts, counts } = previous;

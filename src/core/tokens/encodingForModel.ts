@@ -10,7 +10,8 @@ export interface EncodingChoice {
   readonly approximate: boolean;
 }
 
-const O200K_FAMILIES = /^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-6|o1|o3|o4|gpt-oss|codex|computer-use|gpt-realtime|gpt-audio)/;
+const O200K_FAMILIES =
+  /^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-6|o1|o3|o4|gpt-oss|codex|computer-use|gpt-realtime|gpt-audio)/;
 const CL100K_FAMILIES = /^(gpt-4(?![o.\d])|gpt-3\.5|gpt-35|text-embedding-)/;
 
 /** Strips provider prefixes (`openai/gpt-4o`, `azure:`) and fine-tune wrappers (`ft:gpt-4o-mini:org::id`). */

@@ -42,7 +42,9 @@ const IMAGE_RULES: ReadonlyArray<{ readonly family: RegExp; readonly rule: Image
 ];
 const ASSUMED_RULE: ImageRule = { kind: 'tiles', base: 70, tile: 140 };
 
-type ImageRule = { readonly kind: 'tiles'; readonly base: number; readonly tile: number } | { readonly kind: 'patches'; readonly multiplier: number };
+type ImageRule =
+  | { readonly kind: 'tiles'; readonly base: number; readonly tile: number }
+  | { readonly kind: 'patches'; readonly multiplier: number };
 
 /** An image whose size is not known is counted as this size (a common screenshot/photo size), labelled assumed. */
 export const ASSUMED_IMAGE_SIZE = { width: 1024, height: 1024 } as const;
@@ -102,7 +104,8 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
   if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47 && bytes.length >= 24) {
     return { width: (big16(16) << 16) | big16(18), height: (big16(20) << 16) | big16(22) };
   }
-  if (at(0) === 0x47 && at(1) === 0x49 && at(2) === 0x46 && bytes.length >= 10) return { width: little16(6), height: little16(8) };
+  if (at(0) === 0x47 && at(1) === 0x49 && at(2) === 0x46 && bytes.length >= 10)
+    return { width: little16(6), height: little16(8) };
   if (at(0) === 0xff && at(1) === 0xd8) {
     let index = 2;
     while (index + 9 < bytes.length) {
@@ -116,9 +119,21 @@ export function imageSize(bytes: Uint8Array): { width: number; height: number } 
     }
     return undefined;
   }
-  if (at(0) === 0x52 && at(1) === 0x49 && at(2) === 0x46 && at(3) === 0x46 && at(8) === 0x57 && at(9) === 0x45 && bytes.length >= 30) {
+  if (
+    at(0) === 0x52 &&
+    at(1) === 0x49 &&
+    at(2) === 0x46 &&
+    at(3) === 0x46 &&
+    at(8) === 0x57 &&
+    at(9) === 0x45 &&
+    bytes.length >= 30
+  ) {
     const chunk = String.fromCharCode(at(12), at(13), at(14), at(15));
-    if (chunk === 'VP8X') return { width: 1 + (at(24) | (at(25) << 8) | (at(26) << 16)), height: 1 + (at(27) | (at(28) << 8) | (at(29) << 16)) };
+    if (chunk === 'VP8X')
+      return {
+        width: 1 + (at(24) | (at(25) << 8) | (at(26) << 16)),
+        height: 1 + (at(27) | (at(28) << 8) | (at(29) << 16)),
+      };
     if (chunk === 'VP8L') {
       const bits = at(21) | (at(22) << 8) | (at(23) << 16) | (at(24) << 24);
       return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
@@ -144,7 +159,10 @@ export const IMAGE_HEAD_BYTES = 64 * 1024;
  * `image` with the size read from a local file's first bytes (`readHead` reads relative to the prompt); URLs and
  * images already sized are returned as they are.
  */
-export function withFileImageSize(image: PromptImage, readHead: ((relativePath: string) => Uint8Array | undefined) | undefined): PromptImage {
+export function withFileImageSize(
+  image: PromptImage,
+  readHead: ((relativePath: string) => Uint8Array | undefined) | undefined,
+): PromptImage {
   if (!readHead || image.width !== undefined || /^(?:[a-z][a-z0-9+.-]*:)/i.test(image.source)) return image;
   let relativePath = image.source;
   try {

@@ -19,7 +19,8 @@ export function splitAtSafeBoundaries(text: string, longLineCharacters = LONG_LI
   while (lineStart < length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = length;
-    if (lineEnd - lineStart > longLineCharacters) start = cutLongLine(text, lineStart, lineEnd, start, longLineCharacters, pieces);
+    if (lineEnd - lineStart > longLineCharacters)
+      start = cutLongLine(text, lineStart, lineEnd, start, longLineCharacters, pieces);
     const next = lineEnd + 1;
     if (next < length) {
       const code = text.charCodeAt(next);
@@ -35,7 +36,14 @@ export function splitAtSafeBoundaries(text: string, longLineCharacters = LONG_LI
 }
 
 /** Cuts before content-chosen spaces inside one long line; returns the new start of the current piece. */
-function cutLongLine(text: string, lineStart: number, lineEnd: number, start: number, longLineCharacters: number, pieces: string[]): number {
+function cutLongLine(
+  text: string,
+  lineStart: number,
+  lineEnd: number,
+  start: number,
+  longLineCharacters: number,
+  pieces: string[],
+): number {
   for (let index = lineStart + longLineCharacters + 1; index < lineEnd; index++) {
     if (
       text.charCodeAt(index) === SPACE &&
@@ -60,8 +68,17 @@ const WORD_CUT_MODULUS = 16;
 function isWhiteSpace(code: number): boolean {
   if (code === SPACE || (code >= 9 && code <= 13)) return true;
   if (code < 0x85) return false;
-  return code === 0x85 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000;
+  return (
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
 }
 
 /** FNV-1a over up to eight characters of the word that starts at `from`. */

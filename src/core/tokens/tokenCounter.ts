@@ -49,7 +49,10 @@ export class ChunkedTokenCounter implements TokenCounter {
     // An edited version of the same text first (same beginning), then any: texts counted together (a message and
     // its static part) share long tails, and pairing one with the other would push its own earlier version out.
     const head = text.slice(0, HEAD_CHARACTERS);
-    const order = [...this.remembered.keys()].sort((left, right) => Number(!this.remembered[left]?.text.startsWith(head)) - Number(!this.remembered[right]?.text.startsWith(head)));
+    const order = [...this.remembered.keys()].sort(
+      (left, right) =>
+        Number(!this.remembered[left]?.text.startsWith(head)) - Number(!this.remembered[right]?.text.startsWith(head)),
+    );
     for (const index of order) {
       const previous = this.remembered[index];
       const counted = previous && recountEdited(previous, text, countPiece);

@@ -52,7 +52,9 @@ export class Tokenizers {
 
   private async create(encoding: EncodingName): Promise<TokenCounter> {
     await this.initialiseWasm();
-    const ranksText = Buffer.from(await this.readAsset(path.join(this.assetDirectory, `${encoding}.json`))).toString('utf8');
+    const ranksText = Buffer.from(await this.readAsset(path.join(this.assetDirectory, `${encoding}.json`))).toString(
+      'utf8',
+    );
     const ranks = JSON.parse(ranksText) as RankFile;
     const encoder = new Tiktoken(ranks.bpe_ranks, ranks.special_tokens, ranks.pat_str);
     this.encoders.push(encoder);

@@ -5,7 +5,11 @@ import { artifactsDirectory } from './paths';
 
 /** A file name made of `name`: letters, digits, dot, dash and underscore only, at most 120 characters. */
 export function artifactFileName(name: string, extension: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120) || 'unnamed';
+  const safe =
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 120) || 'unnamed';
   return `${safe}.${extension}`;
 }
 

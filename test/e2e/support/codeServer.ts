@@ -82,9 +82,12 @@ export async function installExtension(vsixPath: string, directories: CodeServer
       process.execPath,
       [
         codeServerEntry(),
-        '--user-data-dir', directories.userDataDir,
-        '--extensions-dir', directories.extensionsDir,
-        '--install-extension', path.resolve(vsixPath),
+        '--user-data-dir',
+        directories.userDataDir,
+        '--extensions-dir',
+        directories.extensionsDir,
+        '--install-extension',
+        path.resolve(vsixPath),
       ],
       { env: serverEnvironment(stateHome), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
@@ -162,7 +165,14 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     const url = `${serverUrl}/?folder=${encodeURIComponent(workspace)}`;
     browser = await chromiumDriver().launch({
       executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       // Chromium's crash-report and dconf folders go to the temp home too, not $HOME.
       env: serverEnvironment(stateHome),
       // Signals are handled by stopServerWhenProcessEnds; Playwright's 'exit' hook still kills the browser.
@@ -177,19 +187,33 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
-    return { ...directories, url, page, browser, workspace, serverPid: child.pid ?? -1, serverLogPath, browserLogPath, close };
+    return {
+      ...directories,
+      url,
+      page,
+      browser,
+      workspace,
+      serverPid: child.pid ?? -1,
+      serverLogPath,
+      browserLogPath,
+      close,
+    };
   } catch (error) {
     await close();
-    throw new Error(`starting code-server for ${workspace} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `starting code-server for ${workspace} failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
 function recordBrowserLog(page: Page, logPath: string): void {
   const log = createWriteStream(logPath);
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') log.write(`[${message.type()}] ${message.text()}\n`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      log.write(`[${message.type()}] ${message.text()}\n`);
   });
   page.on('pageerror', (error) => log.write(`[pageerror] ${error.stack ?? error.message}\n`));
   page.once('close', () => log.end());

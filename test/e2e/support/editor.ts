@@ -17,7 +17,9 @@ export async function codeLensTexts(page: Page): Promise<string[]> {
     .evaluateAll((decorations) =>
       decorations
         .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-        .flatMap((decoration) => Array.from(decoration.children).map((lens) => (lens as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))
+        .flatMap((decoration) =>
+          Array.from(decoration.children).map((lens) => (lens as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
+        )
         // Lenses on one line are separated by "|" spans.
         .filter((text) => text.length > 0 && text !== '|'),
     );
@@ -25,10 +27,15 @@ export async function codeLensTexts(page: Page): Promise<string[]> {
 
 /** Waits until a CodeLens title in the active editor matches `pattern` and returns that title. */
 export async function waitForCodeLens(page: Page, pattern: RegExp, options: WaitOptions = {}): Promise<string> {
-  return waitUntil(page, `CodeLens ${String(pattern)}`, async () => (await codeLensTexts(page)).find((text) => matches(pattern, text)), {
-    ...options,
-    describeState: async () => `CodeLenses ${JSON.stringify(await codeLensTexts(page))}`,
-  });
+  return waitUntil(
+    page,
+    `CodeLens ${String(pattern)}`,
+    async () => (await codeLensTexts(page)).find((text) => matches(pattern, text)),
+    {
+      ...options,
+      describeState: async () => `CodeLenses ${JSON.stringify(await codeLensTexts(page))}`,
+    },
+  );
 }
 
 /** Clicks the CodeLens whose title matches `pattern` (waiting for it first), i.e. runs its command. */
@@ -46,7 +53,10 @@ export async function editorText(page: Page): Promise<string> {
     .locator('.view-lines .view-line')
     .evaluateAll((elements) =>
       elements
-        .map((element) => ({ top: parseFloat((element as HTMLElement).style.top) || 0, text: (element as HTMLElement).textContent ?? '' }))
+        .map((element) => ({
+          top: parseFloat((element as HTMLElement).style.top) || 0,
+          text: (element as HTMLElement).textContent ?? '',
+        }))
         .sort((a, b) => a.top - b.top)
         .map((line) => line.text.replace(/\u00a0/g, ' ')),
     );
@@ -71,6 +81,12 @@ export async function saveActiveEditor(page: Page, options: WaitOptions = {}): P
   try {
     await dirtyTab.waitFor({ state: 'detached', timeout: options.timeout ?? DEFAULT_TIMEOUT });
   } catch (error) {
-    throw await timeoutError(page, 'the active editor to be saved', options.timeout ?? DEFAULT_TIMEOUT, undefined, error);
+    throw await timeoutError(
+      page,
+      'the active editor to be saved',
+      options.timeout ?? DEFAULT_TIMEOUT,
+      undefined,
+      error,
+    );
   }
 }

@@ -15,24 +15,43 @@ export async function notificationTexts(page: Page): Promise<string[]> {
 
 /** Waits until a notification toast's message matches `pattern` and returns that message. */
 export async function waitForNotification(page: Page, pattern: RegExp, options: WaitOptions = {}): Promise<string> {
-  return waitUntil(page, `notification ${String(pattern)}`, async () => (await notificationTexts(page)).find((text) => matches(pattern, text)), {
-    ...options,
-    describeState: async () => `notifications ${JSON.stringify(await notificationTexts(page))}`,
-  });
+  return waitUntil(
+    page,
+    `notification ${String(pattern)}`,
+    async () => (await notificationTexts(page)).find((text) => matches(pattern, text)),
+    {
+      ...options,
+      describeState: async () => `notifications ${JSON.stringify(await notificationTexts(page))}`,
+    },
+  );
 }
 
 /**
  * Clicks the button labelled `buttonLabel` on the toast whose message matches `pattern`, e.g. the "Set API Key"
  * action of an error message.
  */
-export async function clickNotificationButton(page: Page, pattern: RegExp, buttonLabel: string, options: WaitOptions = {}): Promise<void> {
+export async function clickNotificationButton(
+  page: Page,
+  pattern: RegExp,
+  buttonLabel: string,
+  options: WaitOptions = {},
+): Promise<void> {
   const message = await waitForNotification(page, pattern, options);
   const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: message });
-  const button = toast.locator('.notification-list-item-buttons-container .monaco-button').filter({ hasText: buttonLabel }).first();
+  const button = toast
+    .locator('.notification-list-item-buttons-container .monaco-button')
+    .filter({ hasText: buttonLabel })
+    .first();
   try {
     await button.click({ timeout: options.timeout ?? DEFAULT_TIMEOUT });
   } catch (error) {
-    throw await timeoutError(page, `button "${buttonLabel}" on notification "${message}"`, options.timeout ?? DEFAULT_TIMEOUT, undefined, error);
+    throw await timeoutError(
+      page,
+      `button "${buttonLabel}" on notification "${message}"`,
+      options.timeout ?? DEFAULT_TIMEOUT,
+      undefined,
+      error,
+    );
   }
 }
 
@@ -42,8 +61,13 @@ export async function clickNotificationButton(page: Page, pattern: RegExp, butto
  */
 export async function clearNotifications(page: Page, options: WaitOptions = {}): Promise<void> {
   await runCommand(page, 'Notifications: Clear All Notifications', options);
-  await waitUntil(page, 'all notification toasts to close', async () => ((await notificationTexts(page)).length === 0 ? true : undefined), {
-    ...options,
-    describeState: async () => `notifications ${JSON.stringify(await notificationTexts(page))}`,
-  });
+  await waitUntil(
+    page,
+    'all notification toasts to close',
+    async () => ((await notificationTexts(page)).length === 0 ? true : undefined),
+    {
+      ...options,
+      describeState: async () => `notifications ${JSON.stringify(await notificationTexts(page))}`,
+    },
+  );
 }

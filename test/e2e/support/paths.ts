@@ -25,14 +25,25 @@ function findUp(start: string): string | undefined {
 export function repositoryRoot(): string {
   const found = findUp(__dirname) ?? findUp(process.cwd());
   if (found === undefined) {
-    throw new Error(`repository root not found above ${__dirname} or ${process.cwd()}: run the e2e tests from the repository`);
+    throw new Error(
+      `repository root not found above ${__dirname} or ${process.cwd()}: run the e2e tests from the repository`,
+    );
   }
   return found;
 }
 
 /** code-server's entry point as installed by scripts/setup-e2e.sh; throws a how-to-fix error when absent. */
 export function codeServerEntry(): string {
-  const entry = path.join(repositoryRoot(), '.e2e-cache', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const entry = path.join(
+    repositoryRoot(),
+    '.e2e-cache',
+    'code-server',
+    'node_modules',
+    'code-server',
+    'out',
+    'node',
+    'entry.js',
+  );
   if (!existsSync(entry)) {
     throw new Error(`code-server is not installed (${entry} is missing): run 'bash scripts/setup-e2e.sh' first`);
   }

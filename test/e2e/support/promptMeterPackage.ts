@@ -27,7 +27,12 @@ export function exampleFiles(): Record<string, string> {
 
 /** Runs the CLI (`bin/promptmeter.js`) in `cwd` and parses its `--json` output. */
 export function cliJson<T>(args: readonly string[], cwd: string, environment: NodeJS.ProcessEnv = process.env): T {
-  const result = spawnSync(process.execPath, [path.join(repositoryRoot(), 'bin', 'promptmeter.js'), ...args, '--json'], { cwd, encoding: 'utf8', env: environment });
-  if (result.status !== 0 && result.status !== 1) throw new Error(`promptmeter ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repositoryRoot(), 'bin', 'promptmeter.js'), ...args, '--json'],
+    { cwd, encoding: 'utf8', env: environment },
+  );
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`promptmeter ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }

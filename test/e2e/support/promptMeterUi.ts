@@ -38,13 +38,19 @@ export async function waitForEditorContaining(page: Page, pattern: RegExp, timeo
  * `pattern`, and returns that text with whitespace collapsed. Searches every frame, since previews live in nested
  * webview iframes that nothing outside names.
  */
-export async function waitForPreviewContaining(page: Page, pattern: RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+export async function waitForPreviewContaining(
+  page: Page,
+  pattern: RegExp,
+  timeout = DEFAULT_TIMEOUT,
+): Promise<string> {
   return waitUntil(
     page,
     `a Markdown preview showing ${String(pattern)}`,
     async () => {
       for (const frame of page.frames()) {
-        const text = await frame.evaluate(() => (document.querySelector('.markdown-body') ? document.body.innerText : '')).catch(() => '');
+        const text = await frame
+          .evaluate(() => (document.querySelector('.markdown-body') ? document.body.innerText : ''))
+          .catch(() => '');
         const collapsed = text.replace(/[\s\u00a0]+/g, ' ');
         if (pattern.test(collapsed)) return collapsed;
       }

@@ -41,7 +41,9 @@ async function isBusy(page: Page): Promise<boolean> {
 
 function describeRows(rows: QuickInputRow[]): string {
   if (rows.length === 0) return 'no quick input rows';
-  return rows.map((row) => JSON.stringify(row.description ? `${row.label} — ${row.description}` : row.label)).join(', ');
+  return rows
+    .map((row) => JSON.stringify(row.description ? `${row.label} — ${row.description}` : row.label))
+    .join(', ');
 }
 
 /**
@@ -55,7 +57,8 @@ async function openQuickInput(page: Page, key: string, text: string): Promise<vo
       await widget(page).waitFor({ state: 'visible', timeout: 5_000 });
       break;
     } catch (error) {
-      if (attempt === 3) throw await timeoutError(page, `the quick input after pressing ${key}`, 15_000, undefined, error);
+      if (attempt === 3)
+        throw await timeoutError(page, `the quick input after pressing ${key}`, 15_000, undefined, error);
       // Give the keyboard back to the workbench: Escape closes whatever swallowed the key.
       await page.keyboard.press('Escape');
     }
@@ -67,11 +70,21 @@ async function openQuickInput(page: Page, key: string, text: string): Promise<vo
  * Waits for a row that `accept` approves, then picks it (Enter when it is focused, a click otherwise), and waits
  * until the quick input has moved on: hidden, or showing other rows (a multi-step pick).
  */
-async function pickRow(page: Page, description: string, accept: (row: QuickInputRow) => boolean, options: WaitOptions): Promise<QuickInputRow> {
-  const row = await waitUntil(page, description, async () => (await isBusy(page) ? undefined : (await quickInputRows(page)).find(accept)), {
-    ...options,
-    describeState: async () => describeRows(await quickInputRows(page)),
-  });
+async function pickRow(
+  page: Page,
+  description: string,
+  accept: (row: QuickInputRow) => boolean,
+  options: WaitOptions,
+): Promise<QuickInputRow> {
+  const row = await waitUntil(
+    page,
+    description,
+    async () => ((await isBusy(page)) ? undefined : (await quickInputRows(page)).find(accept)),
+    {
+      ...options,
+      describeState: async () => describeRows(await quickInputRows(page)),
+    },
+  );
   const before = JSON.stringify(await quickInputRows(page));
   if (row.focused) await page.keyboard.press('Enter');
   else await page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[data-index="${row.index}"]`).click();
@@ -93,19 +106,35 @@ export async function runCommand(page: Page, title: string, options: WaitOptions
   for (;;) {
     await openQuickInput(page, 'F1', `>${title}`);
     const remaining = deadline - Date.now();
-    const listed = await waitUntil(page, `command "${title}"`, async () => (await isBusy(page) ? undefined : (await quickInputRows(page)).some((row) => row.label === title) || undefined), {
-      timeout: Math.max(1, Math.min(10_000, remaining)),
-    }).catch(() => false);
+    const listed = await waitUntil(
+      page,
+      `command "${title}"`,
+      async () =>
+        (await isBusy(page)) ? undefined : (await quickInputRows(page)).some((row) => row.label === title) || undefined,
+      {
+        timeout: Math.max(1, Math.min(10_000, remaining)),
+      },
+    ).catch(() => false);
     if (listed || Date.now() >= deadline) break;
     await page.keyboard.press('Escape');
   }
   const total = options.timeout ?? DEFAULT_TIMEOUT;
-  await pickRow(page, `command "${title}" in the command palette (reopened for ${total} ms)`, (row) => row.label === title, { timeout: 1_000 });
+  await pickRow(
+    page,
+    `command "${title}" in the command palette (reopened for ${total} ms)`,
+    (row) => row.label === title,
+    { timeout: 1_000 },
+  );
 }
 
 /** Picks the item whose label matches `label` in the quick pick that is open (e.g. after `runCommand`). */
-export async function pickQuickPickItem(page: Page, label: RegExp | string, options: WaitOptions = {}): Promise<QuickInputRow> {
-  const accept = (row: QuickInputRow): boolean => (typeof label === 'string' ? row.label === label : matches(label, row.label));
+export async function pickQuickPickItem(
+  page: Page,
+  label: RegExp | string,
+  options: WaitOptions = {},
+): Promise<QuickInputRow> {
+  const accept = (row: QuickInputRow): boolean =>
+    typeof label === 'string' ? row.label === label : matches(label, row.label);
   return pickRow(page, `quick pick item ${String(label)}`, accept, options);
 }
 
@@ -125,10 +154,21 @@ export async function openFile(page: Page, relativePath: string, options: WaitOp
   );
   const activeGroup = page.locator('.part.editor .editor-group-container.active');
   try {
-    await activeGroup.locator(`.tab.active[data-resource-name="${fileName}"]`).waitFor({ timeout: options.timeout ?? DEFAULT_TIMEOUT });
-    await activeGroup.locator('.monaco-editor .view-lines').first().waitFor({ timeout: options.timeout ?? DEFAULT_TIMEOUT });
+    await activeGroup
+      .locator(`.tab.active[data-resource-name="${fileName}"]`)
+      .waitFor({ timeout: options.timeout ?? DEFAULT_TIMEOUT });
+    await activeGroup
+      .locator('.monaco-editor .view-lines')
+      .first()
+      .waitFor({ timeout: options.timeout ?? DEFAULT_TIMEOUT });
   } catch (error) {
-    throw await timeoutError(page, `the editor tab of ${relativePath}`, options.timeout ?? DEFAULT_TIMEOUT, undefined, error);
+    throw await timeoutError(
+      page,
+      `the editor tab of ${relativePath}`,
+      options.timeout ?? DEFAULT_TIMEOUT,
+      undefined,
+      error,
+    );
   }
 }
 

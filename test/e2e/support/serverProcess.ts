@@ -105,11 +105,15 @@ export function launchServer(
     process.execPath,
     [
       codeServerEntry(),
-      '--auth', 'none',
+      '--auth',
+      'none',
       // Port 0: the OS picks a free port and code-server logs it, so two servers never race for one port.
-      '--bind-addr', '127.0.0.1:0',
-      '--user-data-dir', directories.userDataDir,
-      '--extensions-dir', directories.extensionsDir,
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--user-data-dir',
+      directories.userDataDir,
+      '--extensions-dir',
+      directories.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
@@ -122,7 +126,10 @@ export function launchServer(
   child.stderr?.pipe(log, { end: false });
   const ready = new Promise<string>((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`code-server did not start within 60 s; log: ${logPath}\n${seen}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`code-server did not start within 60 s; log: ${logPath}\n${seen}`)),
+      60_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const match = SERVER_READY.exec(seen);

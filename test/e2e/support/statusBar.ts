@@ -19,10 +19,15 @@ export async function statusBarTexts(page: Page): Promise<string[]> {
 
 /** Waits until a status bar item's text matches `pattern` and returns that text. */
 export async function waitForStatusBarText(page: Page, pattern: RegExp, options: WaitOptions = {}): Promise<string> {
-  return waitUntil(page, `status bar text ${String(pattern)}`, async () => (await statusBarTexts(page)).find((text) => matches(pattern, text)), {
-    ...options,
-    describeState: async () => `status bar ${JSON.stringify(await statusBarTexts(page))}`,
-  });
+  return waitUntil(
+    page,
+    `status bar text ${String(pattern)}`,
+    async () => (await statusBarTexts(page)).find((text) => matches(pattern, text)),
+    {
+      ...options,
+      describeState: async () => `status bar ${JSON.stringify(await statusBarTexts(page))}`,
+    },
+  );
 }
 
 /** Clicks the status bar item whose text matches `pattern` (waiting for it first), i.e. runs its command. */

@@ -60,9 +60,12 @@ export async function timeoutError(
   }
   const causeText = cause instanceof Error ? ` Last error: ${cause.message.split('\n')[0]}.` : '';
   const shot = await tryScreenshot(page, `failure-${Date.now()}-${description}`);
-  return new Error(`Timed out after ${timeout} ms waiting for ${description}.${state}${causeText} Screenshot: ${shot}`, {
-    cause,
-  });
+  return new Error(
+    `Timed out after ${timeout} ms waiting for ${description}.${state}${causeText} Screenshot: ${shot}`,
+    {
+      cause,
+    },
+  );
 }
 
 /** `regex.test(text)` without the `lastIndex` surprise of global/sticky regexes. */

@@ -24,7 +24,8 @@ export async function webviewFrame(page: Page, viewTitle: string, options: WaitO
       page.evaluate((title) => {
         const wanted = title.toLowerCase();
         const pane = Array.from(document.querySelectorAll('.pane')).find(
-          (candidate) => (candidate.querySelector('.pane-header .title')?.textContent ?? '').trim().toLowerCase() === wanted,
+          (candidate) =>
+            (candidate.querySelector('.pane-header .title')?.textContent ?? '').trim().toLowerCase() === wanted,
         );
         const body = pane?.querySelector('.pane-body');
         if (!body) return undefined;
@@ -33,7 +34,12 @@ export async function webviewFrame(page: Page, viewTitle: string, options: WaitO
         const near = (a: number, b: number): boolean => Math.abs(a - b) <= 2;
         const frame = Array.from(document.querySelectorAll('iframe.webview')).find((candidate) => {
           const box: Box = candidate.getBoundingClientRect();
-          return near(box.x, target.x) && near(box.y, target.y) && near(box.width, target.width) && near(box.height, target.height);
+          return (
+            near(box.x, target.x) &&
+            near(box.y, target.y) &&
+            near(box.width, target.width) &&
+            near(box.height, target.height)
+          );
         });
         return frame?.getAttribute('name') ?? undefined;
       }, viewTitle),
@@ -48,7 +54,13 @@ export async function webviewFrame(page: Page, viewTitle: string, options: WaitO
   try {
     await content.locator('body').waitFor({ state: 'attached', timeout: options.timeout ?? DEFAULT_TIMEOUT });
   } catch (error) {
-    throw await timeoutError(page, `the content of webview "${viewTitle}"`, options.timeout ?? DEFAULT_TIMEOUT, undefined, error);
+    throw await timeoutError(
+      page,
+      `the content of webview "${viewTitle}"`,
+      options.timeout ?? DEFAULT_TIMEOUT,
+      undefined,
+      error,
+    );
   }
   return content;
 }

@@ -18,7 +18,9 @@ export function randomSource(seed: number): () => number {
 }
 
 /** The test prices under a key, so rollups made with them may be kept on disk. */
-export const keyedTestPrices: PriceLookup = Object.assign((model: string, at: Date) => testPrices(model, at), { key: 'test-prices-1' });
+export const keyedTestPrices: PriceLookup = Object.assign((model: string, at: Date) => testPrices(model, at), {
+  key: 'test-prices-1',
+});
 
 /** `count` entries at distinct times between `from` and `to` (ms), shuffled. */
 export function randomEntries(random: () => number, count: number, from: number, to: number): LedgerEntry[] {
@@ -42,12 +44,24 @@ export function randomEntries(random: () => number, count: number, from: number,
         outcome: outcome as LedgerEntry['outcome'],
         cache,
         costUsd: paid ? (priced ? Math.round(random() * 1e6) / 1e8 : null) : 0,
-        ...(paid ? {} : { avoidedCostUsd: random() < 0.8 ? Math.round(random() * 1e6) / 1e8 : random() < 0.5 ? null : undefined }),
+        ...(paid
+          ? {}
+          : { avoidedCostUsd: random() < 0.8 ? Math.round(random() * 1e6) / 1e8 : random() < 0.5 ? null : undefined }),
         batchApi: random() < 0.2,
         ...(random() < 0.15 ? { modelChangedFrom: 'model-big' } : {}),
         ...(outcome === 'error' ? { error: { status: 500, message: `failure ${index}` } } : {}),
-        ...(random() < 0.05 ? { extra: { mapReduce: { singleCallEstimateUsd: 0.5, mapReduceEstimateUsd: random(), singleCallModel: 'model-big' } } } : {}),
-        usage: { promptTokens: Math.floor(random() * 3000), cachedTokens: random() < 0.3 ? Math.floor(random() * 1000) : 0, completionTokens: Math.floor(random() * 500) },
+        ...(random() < 0.05
+          ? {
+              extra: {
+                mapReduce: { singleCallEstimateUsd: 0.5, mapReduceEstimateUsd: random(), singleCallModel: 'model-big' },
+              },
+            }
+          : {}),
+        usage: {
+          promptTokens: Math.floor(random() * 3000),
+          cachedTokens: random() < 0.3 ? Math.floor(random() * 1000) : 0,
+          completionTokens: Math.floor(random() * 500),
+        },
       }),
     );
   }
@@ -61,7 +75,10 @@ export function randomEntries(random: () => number, count: number, from: number,
 /** Deep equality where numbers may differ by float rounding (sums added in another order). */
 export function assertAlmostEqual(actual: unknown, expected: unknown, where = 'report'): void {
   if (typeof actual === 'number' && typeof expected === 'number') {
-    assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${where}: ${actual} ≠ ${expected}`);
+    assert.ok(
+      Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)),
+      `${where}: ${actual} ≠ ${expected}`,
+    );
     return;
   }
   if (actual === null || expected === null || typeof actual !== 'object' || typeof expected !== 'object') {
@@ -70,5 +87,10 @@ export function assertAlmostEqual(actual: unknown, expected: unknown, where = 'r
   }
   assert.equal(Array.isArray(actual), Array.isArray(expected), where);
   const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
-  for (const key of keys) assertAlmostEqual((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${where}.${key}`);
+  for (const key of keys)
+    assertAlmostEqual(
+      (actual as Record<string, unknown>)[key],
+      (expected as Record<string, unknown>)[key],
+      `${where}.${key}`,
+    );
 }

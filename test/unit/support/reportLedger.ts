@@ -20,11 +20,15 @@ export const testPrices: PriceLookup = (model) => {
   const rates = TEST_RATES[model];
   if (!rates) return undefined;
   const price: ModelPrice = { model, rates, source: TEST_SOURCE };
-  return model === 'model-long' ? { ...price, longContext: { aboveInputTokens: 1000, rates: { input: 4, cachedInput: 1, output: 16 } } } : price;
+  return model === 'model-long'
+    ? { ...price, longContext: { aboveInputTokens: 1000, rates: { input: 4, cachedInput: 1, output: 16 } } }
+    : price;
 };
 
 /** A successful paid call on model-a at `time` with the given overrides (usage merged field by field). */
-export function ledgerEntry(overrides: Omit<Partial<LedgerEntry>, 'usage'> & { usage?: Partial<LedgerUsage> } = {}): LedgerEntry {
+export function ledgerEntry(
+  overrides: Omit<Partial<LedgerEntry>, 'usage'> & { usage?: Partial<LedgerUsage> } = {},
+): LedgerEntry {
   const { usage, ...rest } = overrides;
   return {
     version: 1,
