@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { ClientLeases, type Lease } from '../core/client/clientLeases';
 import { createPromptMeterClient } from '../core/client/createClient';
@@ -6,6 +7,7 @@ import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import type { Estimator } from '../core/estimate/estimator';
 import { SegmentedLedger } from '../core/ledger/segmentedLedger';
 import { ledgerPathOf } from '../core/report/loadCostReport';
+import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import type { ApiKeyStore } from './apiKeyStore';
 import { DisposableStore } from './disposableStore';
 import type { SettingsService } from './settingsService';
@@ -76,6 +78,16 @@ export class ClientService implements vscode.Disposable {
     return folder
       ? vscode.Uri.file(ledgerPathOf(folder.uri.fsPath))
       : vscode.Uri.joinPath(this.globalStorage, 'ledger');
+  }
+
+  /**
+   * The ledger for calls of a prompt or run under workspace folder `root` (multi-root): the client's own when it is
+   * that folder's, else that folder's `.promptmeter/ledger` (one client, one pair of rate-limit buckets, for all).
+   */
+  ledgerFor(leased: LeasedClient, root: string | undefined): SegmentedLedger {
+    if (!root) return leased.ledger;
+    const folder = new WorkspaceLayout(root).ledger;
+    return path.resolve(leased.ledger.folder) === path.resolve(folder) ? leased.ledger : new SegmentedLedger(folder);
   }
 
   private async build(): Promise<LeasedClient | undefined> {

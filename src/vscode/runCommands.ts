@@ -242,7 +242,7 @@ export class RunCommands {
         engines: this.execution.engines(leased, settings, layout),
         checkBudget: (plannedUsd) =>
           checkRunBudget({
-            ledgerPath: this.clients.ledgerPath().fsPath,
+            ledgerPath: layout.ledger,
             runsFolder: layout.runs,
             settings,
             plannedUsd,

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { truncationText } from '../core/client/answerOutcome';
 import type { CallResult } from '../core/client/callResult';
-import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import { chooseChatApi } from '../core/client/chatApi';
 import { resolveModel } from '../core/models/resolveModel';
 import { formatTokens, formatUsd } from '../core/estimate/formatting';
@@ -11,7 +10,7 @@ import type { PromptDefinition } from '../core/prompts/promptTypes';
 import type { PromptEstimate } from '../core/estimate/promptEstimate';
 import { changedFrom, readModelChanges } from '../core/runs/modelChanges';
 import { promptRequest, type ChatRequestBody } from '../core/runs/promptRequest';
-import type { ClientService } from './clientService';
+import type { ClientService, LeasedClient } from './clientService';
 import { COMMANDS } from './ids';
 import type { PromptDocuments } from './promptDocuments';
 import type { ResultDocuments } from './resultDocuments';
@@ -74,7 +73,7 @@ export class RunPromptCommand {
     }
     let failure: { error: unknown; title: string } | undefined;
     try {
-      failure = await this.send(document, selection, prompt, lease.value.client, options);
+      failure = await this.send(document, selection, prompt, lease.value, options);
     } finally {
       lease.release();
     }
@@ -87,7 +86,7 @@ export class RunPromptCommand {
     document: vscode.TextDocument,
     selection: string | undefined,
     prompt: PromptEstimate | undefined,
-    client: PromptMeterClient,
+    leased: LeasedClient,
     options: { fresh?: boolean },
   ): Promise<{ error: unknown; title: string } | undefined> {
     const model = prompt?.model ?? 'gpt-4o-mini';
@@ -119,13 +118,15 @@ export class RunPromptCommand {
         const subscription = token.onCancellationRequested(() => cancel.abort());
         let attempt = 0;
         try {
-          const answer = await client.chat(
+          const answer = await leased.client.chat(
             { ...request, stream: true, stream_options: { include_usage: true } } as ChatCompletionCreateParams,
             {
               signal: cancel.signal,
               fresh: options.fresh,
               api,
               source: vscode.workspace.asRelativePath(document.uri, false),
+              // The prompt's own workspace folder's ledger (multi-root).
+              ledger: this.clients.ledgerFor(leased, workspaceFolder),
               ...(changed ? { modelChangedFrom: changed } : {}),
               onDelta: (delta) => {
                 if (delta.choiceIndex !== 0) return;

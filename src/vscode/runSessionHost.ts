@@ -41,7 +41,8 @@ export class RunSessionHost {
     const pricing = this.estimator.currentPricing;
     return createRunEngines({
       client: leased.client,
-      ledger: leased.ledger,
+      // The run's own workspace folder's ledger (multi-root): the client's when it is that folder's.
+      ledger: this.clients.ledgerFor(leased, layout.root),
       modelChangedFrom: (job) => changedFrom(changes, job.file, job.model),
       mapReduce: async () => {
         await this.estimator.load(['o200k_base']);

@@ -6,6 +6,7 @@ import { startTestServer } from '../server';
 import type { TestServer } from '../server';
 import { Scratch, ask, filesUnder, harnessClient, priceUsage, secretKey } from './clientHarness';
 import { fakeApiKey } from '../support/fakeKeys';
+import { Ledger } from '../../src/core/ledger/ledger';
 
 describe('PromptMeterClient chat against the test server', () => {
   let server: TestServer;
@@ -50,6 +51,32 @@ describe('PromptMeterClient chat against the test server', () => {
     const text = await readFile(ledger.filePath, 'utf8');
     assert.doesNotMatch(text, /What does a ledger record/);
     assert.ok(!text.includes(secretKey));
+  });
+
+  test("a call's own ledger (a run in another workspace folder) gets its entry, and the client's does not", async () => {
+    const directory = await scratch.directory();
+    const { client, ledger } = harnessClient(server.url, directory);
+    const other = new Ledger(path.join(directory, 'other-folder-ledger.jsonl'));
+    const result = await client.chat(ask('Which ledger records this?'), {
+      source: 'b/p.prompt.md',
+      runId: 'run-b',
+      ledger: other,
+    });
+    const hit = await client.chat(ask('Which ledger records this?'), {
+      source: 'b/p.prompt.md',
+      runId: 'run-b',
+      ledger: other,
+    });
+    await client.close();
+    assert.equal(hit.cache, 'memory');
+    assert.deepEqual(
+      (await other.read()).entries.map((entry) => [entry.runId, entry.cache, entry.costUsd]),
+      [
+        ['run-b', 'miss', result.costUsd],
+        ['run-b', 'memory', 0],
+      ],
+    );
+    assert.equal((await ledger.read()).entries.length, 0);
   });
 
   test('streaming: deltas arrive in order, usage comes from the final chunk, the repeat is a 0-HTTP memory hit', async () => {

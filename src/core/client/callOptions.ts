@@ -1,3 +1,5 @@
+import type { LedgerWriter } from '../ledger/ledger';
+
 /** Per-call options shared by `chat` and `embed`. */
 export interface CallOptions {
   /** Cancels the call (queued, in flight, or between retries). */
@@ -14,4 +16,9 @@ export interface CallOptions {
   modelChangedFrom?: string;
   /** Ledger: caller-specific facts. */
   extra?: Record<string, unknown>;
+  /**
+   * The ledger this call is written to instead of the client's: a run's own workspace folder (multi-root), so one
+   * client (one pair of rate-limit buckets for the account) serves runs in every folder.
+   */
+  ledger?: LedgerWriter;
 }

@@ -95,9 +95,10 @@ export class LedgerRecorder {
     // The ledger is what was paid: a failed call is not billed by the API, and one that never reached the network
     // (a job the stopped run never sent) did not happen. A cancellation after sending may have cost money: kept.
     const unbilled = facts.outcome === 'error' || (facts.outcome === 'cancelled' && !facts.reachedNetwork);
-    if (this.ledger && !unbilled) {
+    const ledger = options.ledger ?? this.ledger;
+    if (ledger && !unbilled) {
       try {
-        await this.ledger.append(entry);
+        await ledger.append(entry);
       } catch (error) {
         this.logger.warn(`Could not write the cost ledger: ${(error as Error).message ?? String(error)}`);
       }

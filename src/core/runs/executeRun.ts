@@ -152,6 +152,8 @@ export async function executeRun(
       runId: folder.id,
       jobId: job.id,
       ...(changedFrom ? { modelChangedFrom: changedFrom } : {}),
+      // Every call of the run goes to the run's ledger (its workspace folder's), whichever ledger the client has.
+      ...(options.ledger ? { ledger: options.ledger } : {}),
     };
     try {
       if (job.mapReduce) {
