@@ -48,6 +48,11 @@ export class PromptDocuments implements vscode.Disposable {
     this.store.add({ dispose: () => this.timers.forEach((timer) => clearTimeout(timer)) });
   }
 
+  /** The model a prompt without one runs on (`promptmeter.defaultModel`). */
+  get defaultModel(): string {
+    return this.settings.current.defaultModel;
+  }
+
   /** Estimates every open document again (settings or the evidence behind estimates changed). */
   reestimateAll(): void {
     this.entries.clear();

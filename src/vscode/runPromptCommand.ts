@@ -89,7 +89,7 @@ export class RunPromptCommand {
     leased: LeasedClient,
     options: { fresh?: boolean },
   ): Promise<{ error: unknown; title: string } | undefined> {
-    const model = prompt?.model ?? 'gpt-4o-mini';
+    const model = prompt?.model ?? this.documents.defaultModel;
     const request: ChatRequestBody = selection
       ? {
           model,
