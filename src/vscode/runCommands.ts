@@ -3,26 +3,24 @@ import { hasBatchInFlight } from '../core/batchApi/runFolderThroughBatchApi';
 import type { Lease } from '../core/client/clientLeases';
 import type { PromptMeterClient } from '../core/client/promptMeterClient';
 import type { Estimator } from '../core/estimate/estimator';
-import { promptFormatFor } from '../core/prompts/promptFileKind';
 import { formatMoney } from '../core/report/formatMoney';
 import { refusalText } from '../core/runs/refusals';
 import { checkRunBudget } from '../core/runs/runBudget';
 import type { RunOutcome } from '../core/runs/executeRun';
 import type { RunJob } from '../core/runs/runJob';
 import { offerChoices, offerDetail } from '../core/runs/runOfferChoices';
-import { prepareRun, type RunSourceFile } from '../core/runs/prepareRun';
+import { prepareRun } from '../core/runs/prepareRun';
 import { runSession, type RunChoice, type RunOffer, type RunStart } from '../core/runs/runSession';
 import { RunStore, type RunFolder } from '../core/runs/runStore';
 import { runSummaryMarkdown } from '../core/runs/runSummary';
 import type { PromptMeterSettings } from '../core/settings/settings';
-import { PROMPT_METER_FOLDER, WorkspaceLayout } from '../core/workspace/workspaceLayout';
+import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import type { RunSessionHost } from './runSessionHost';
 import type { ClientService, LeasedClient } from './clientService';
 import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
 import type { SettingsService } from './settingsService';
-
-const EXCLUDED = `**/{node_modules,.git,dist,out,${PROMPT_METER_FOLDER}}/**`;
+import { pickRunFolder, runSourceFiles } from './runTargets';
 
 /** A run folder offered by Resume Run / Retry Failed Jobs, with the workspace folder it belongs to. */
 interface RunPick extends vscode.QuickPickItem {
@@ -54,7 +52,7 @@ export class RunCommands {
       );
       return;
     }
-    const target = folder ?? (await this.pickFolder(first.uri));
+    const target = folder ?? (await pickRunFolder(first.uri));
     if (!target) return;
     const layout = this.layoutFor(target);
     // The run holds a lease on the client: a settings change mid-run does not close its cache or Redis connection.
@@ -70,7 +68,7 @@ export class RunCommands {
   private async planAndRun(target: vscode.Uri, layout: WorkspaceLayout, leased: LeasedClient): Promise<void> {
     const { client } = leased;
     const settings = this.settings.current; // one snapshot for the whole run
-    const files = await this.promptFiles(target, settings);
+    const files = await runSourceFiles(target, settings);
     if (files.length === 0) {
       void vscode.window.showInformationMessage(
         `Prompt Meter: no prompt files in ${vscode.workspace.asRelativePath(target)}.`,
@@ -309,67 +307,6 @@ export class RunCommands {
     );
     if (choice) await vscode.commands.executeCommand(COMMANDS.setApiKey);
     return this.clients.lease();
-  }
-
-  /** Folders that hold prompt files, nearest first, plus "Browse…" for any other folder. */
-  private async pickFolder(root: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const uris = await vscode.workspace.findFiles(
-      '**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl}',
-      EXCLUDED,
-      2_000,
-    );
-    const counts = new Map<string, { uri: vscode.Uri; files: number }>();
-    for (const uri of uris) {
-      const folder = vscode.Uri.joinPath(uri, '..');
-      const entry = counts.get(folder.toString()) ?? { uri: folder, files: 0 };
-      entry.files++;
-      counts.set(folder.toString(), entry);
-    }
-    const items: Array<vscode.QuickPickItem & { uri?: vscode.Uri }> = [...counts.values()]
-      .sort((left, right) => left.uri.path.localeCompare(right.uri.path))
-      .map((entry) => ({
-        label: vscode.workspace.asRelativePath(entry.uri, false) || '.',
-        description: `${entry.files} prompt files`,
-        uri: entry.uri,
-      }));
-    items.push({ label: 'Browse…', description: 'any folder' });
-    const picked = await vscode.window.showQuickPick(items, {
-      title: 'Prompt Meter: Run Prompts Folder',
-      placeHolder: 'Folder to run (every prompt × its dataset rows, every batch line)',
-    });
-    if (!picked) return undefined;
-    if (picked.uri) return picked.uri;
-    const browsed = await vscode.window.showOpenDialog({
-      canSelectFolders: true,
-      canSelectFiles: false,
-      defaultUri: root,
-      openLabel: 'Run Prompts in Folder',
-    });
-    return browsed?.[0];
-  }
-
-  /** The prompt files of a folder, or the one file when `folder` is a file (a data: prompt's CodeLens runs just it). */
-  private async promptFiles(folder: vscode.Uri, settings: PromptMeterSettings): Promise<RunSourceFile[]> {
-    const isFile = ((await vscode.workspace.fs.stat(folder)).type & vscode.FileType.File) !== 0;
-    const uris = isFile
-      ? [folder]
-      : await vscode.workspace.findFiles(
-          new vscode.RelativePattern(folder, '**/*.{prompt.md,prompty,prompt,prompt.yml,prompt.yaml,jsonl,md,txt}'),
-          EXCLUDED,
-          10_000,
-        );
-    const files: RunSourceFile[] = [];
-    for (const uri of uris.sort((left, right) => left.fsPath.localeCompare(right.fsPath))) {
-      const displayPath = vscode.workspace.asRelativePath(uri, false);
-      const firstLines = uri.path.endsWith('.jsonl')
-        ? Buffer.from(await vscode.workspace.fs.readFile(uri))
-            .subarray(0, 4096)
-            .toString('utf8')
-        : undefined;
-      const format = promptFormatFor(displayPath, settings.promptFolders, firstLines);
-      if (format) files.push({ absolutePath: uri.fsPath, displayPath, format });
-    }
-    return files;
   }
 }
 
