@@ -54,12 +54,14 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
     const key = uri.toString();
     this.contents.set(key, { header: `# ${title}\n\n*sending…*`, body: '' });
     this.changed.fire(uri);
-    const editor = vscode.window.activeTextEditor;
     try {
-      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
-      // The preview takes the focus; give it back to the prompt, as the result used to open without taking it.
-      if (editor)
-        await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
+      // VS Code's Markdown preview editor, opened beside without taking the focus (showPreviewToSide focuses it,
+      // and handing the focus back raced with whatever the user did next).
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'vscode.markdown.preview.editor', {
+        viewColumn: vscode.ViewColumn.Beside,
+        preserveFocus: true,
+        preview: false,
+      });
     } catch {
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(document, 'markdown');
