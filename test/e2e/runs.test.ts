@@ -132,7 +132,19 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     assert.match(plan, /1 jobs → 1 calls/);
     // Every job of the run is answered now: that count tells this notice from the earlier folder run's.
     const total = JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')).jobs.total as number;
-    await waitForNotification(page, new RegExp(`run finished — ${total} answered, 0 failed`), { timeout: 120_000 });
+    // Wait on the run's own record (the notice can be hidden into the notification centre before it is read).
+    const readIndex = () => JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8'));
+    await waitUntil(
+      page,
+      `run ${runId} completed with ${total} answered`,
+      async () => {
+        const current = readIndex();
+        return current.status === 'completed' && current.jobs.failed === 0 && current.jobs.pending === 0
+          ? true
+          : undefined;
+      },
+      { timeout: 120_000 },
+    );
     assert.equal(api.stats().completionsServed - served, 1, 'only the failed job was sent');
     const index = JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8'));
     assert.deepEqual([index.jobs.failed, index.jobs.pending, index.status], [0, 0, 'completed']);
