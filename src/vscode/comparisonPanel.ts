@@ -7,7 +7,7 @@ import {
   type ComparisonExportFormat,
   type ComparisonHostMessage,
 } from '../shared/compareMessages';
-import { costReportHtml, createNonce } from './costReportHtml';
+import { webviewPage, webviewRoots } from './webviewPages';
 import { DisposableStore } from './disposableStore';
 import { COMPARISON_PANEL } from './ids';
 import type { ModelCommands } from './modelCommands';
@@ -48,22 +48,16 @@ export class ComparisonPanel implements vscode.Disposable {
 
   show(shown: ShownComparison): void {
     this.panel?.webview.dispose();
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const title = `Compare Models — ${shown.saved.file.split('/').pop() ?? shown.saved.file}`;
     const webview = vscode.window.createWebviewPanel(COMPARISON_PANEL, title, vscode.ViewColumn.Beside, {
       enableScripts: true,
-      localResourceRoots: [dist, media],
+      localResourceRoots: webviewRoots(this.extensionUri),
     });
-    webview.webview.html = costReportHtml(
-      {
-        cspSource: webview.webview.cspSource,
-        scriptUri: webview.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'compare.js')).toString(),
-        styleUri: webview.webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.css')).toString(),
-      },
-      createNonce(),
+    webview.webview.html = webviewPage(webview.webview, this.extensionUri, {
+      script: 'compare.js',
+      stylesheet: 'compare.css',
       title,
-    );
+    });
     const panelStore = new DisposableStore();
     const panel: OpenPanel = { webview, shown, notice: null, ready: false };
     this.panel = panel;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isRunId } from '../core/report/runRecord';
 import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import { isReportWebviewMessage, type ReportHostMessage, type ReportWebviewMessage } from '../shared/reportMessages';
-import { costReportHtml, createNonce } from './costReportHtml';
+import { webviewPage, webviewRoots } from './webviewPages';
 import type { CostReportService } from './costReportService';
 import { DisposableStore } from './disposableStore';
 import { COMMANDS, CONFIGURATION_SECTION, COST_REPORT_VIEW } from './ids';
@@ -26,17 +26,12 @@ export class CostReportView implements vscode.WebviewViewProvider, vscode.Dispos
   resolveWebviewView(view: vscode.WebviewView): void {
     const viewStore = new DisposableStore();
     this.store.add(viewStore);
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    view.webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    view.webview.html = costReportHtml(
-      {
-        cspSource: view.webview.cspSource,
-        scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-        styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'costReport.css')).toString(),
-      },
-      createNonce(),
-    );
+    view.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.extensionUri) };
+    view.webview.html = webviewPage(view.webview, this.extensionUri, {
+      script: 'webview.js',
+      stylesheet: 'costReport.css',
+      title: 'Cost Report',
+    });
     let ready = false;
     const send = () => {
       if (!ready || !this.reports.report) return;

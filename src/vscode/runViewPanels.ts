@@ -4,7 +4,7 @@ import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import { RunStore } from '../core/runs/runStore';
 import { runViewModel } from '../core/runView/runViewModel';
 import { isRunViewWebviewMessage, type RunViewHostMessage } from '../shared/runViewMessages';
-import { costReportHtml, createNonce } from './costReportHtml';
+import { webviewPage, webviewRoots } from './webviewPages';
 import { DisposableStore } from './disposableStore';
 
 const RUN_VIEW_PANEL = 'promptmeter.runView';
@@ -46,23 +46,17 @@ export class RunViewPanels implements vscode.Disposable {
       void existing.webview.postMessage({ type: 'snapshot', run: model } satisfies RunViewHostMessage);
       return;
     }
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel(RUN_VIEW_PANEL, `Run ${model.id}`, vscode.ViewColumn.Active, {
       enableScripts: true,
-      localResourceRoots: [dist, media],
+      localResourceRoots: webviewRoots(this.extensionUri),
     });
     this.panels.set(directory, panel);
     const panelStore = new DisposableStore();
-    panel.webview.html = costReportHtml(
-      {
-        cspSource: panel.webview.cspSource,
-        scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'runView.js')).toString(),
-        styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'runView.css')).toString(),
-      },
-      createNonce(),
-      `Run ${model.id}`,
-    );
+    panel.webview.html = webviewPage(panel.webview, this.extensionUri, {
+      script: 'runView.js',
+      stylesheet: 'runView.css',
+      title: `Run ${model.id}`,
+    });
     panelStore.add(
       panel.webview.onDidReceiveMessage((message: unknown) => {
         if (!isRunViewWebviewMessage(message)) {

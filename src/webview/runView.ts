@@ -28,7 +28,11 @@ function render(root: HTMLElement, run: RunViewModel): void {
       element('td', { className: 'job-id', text: job.id }),
       element('td', { text: job.model }),
       element('td', { className: 'status', text: job.status }),
-      element('td', { className: 'cost', text: cost(job.costUsd), title: job.cache ? `cache: ${job.cache}` : '' }),
+      element('td', {
+        className: 'cost number',
+        text: cost(job.costUsd),
+        title: job.cache ? `cache: ${job.cache}` : '',
+      }),
       element('td', { className: 'output' }, element('pre', { text: job.output })),
     ),
   );

@@ -1,29 +1,15 @@
 // The Compare Models webview in headless Chromium: the built dist/compare.js in the page shell the extension
 // serves (same CSP, same nonce rules), fed a comparison whose model names and answers hold markup.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SavedComparison } from '../../src/core/compare/compareTypes';
 import type { ComparisonSnapshotMessage } from '../../src/shared/compareMessages';
-import { costReportHtml, createNonce } from '../../src/vscode/costReportHtml';
-import { CHROMIUM_PATH } from '../e2e/support/paths';
-import { chromiumDriver } from '../e2e/support/playwright';
-import { repositoryRoot } from '../support/repository';
+import { openWebviewPage, type WebviewPageUnderTest } from './webviewHarness';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT_END = '</script><script>alert(2)</script>';
 const ANSWER = `billing ${IMG} ${SCRIPT_END}`;
-
-const HOST_STUB = `
-window.__posted = [];
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(event.violatedDirective + ' ' + event.blockedURI));
-window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.push(message), getState: () => undefined, setState: () => undefined });
-`;
 
 const line = (model: string, passed: number, extra: Record<string, unknown> = {}) => ({
   model,
@@ -77,70 +63,24 @@ const comparison: SavedComparison = {
 };
 
 describe('Compare Models webview safety (headless Chromium)', () => {
-  let server: Server;
-  let browser: Browser;
+  let webview: WebviewPageUnderTest;
   let page: Page;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
-  const posted = () =>
-    page.evaluate(() => (window as unknown as { __posted: Array<Record<string, unknown>> }).__posted);
 
   before(async () => {
-    const root = repositoryRoot();
-    const script = path.join(root, 'dist', 'compare.js');
-    assert.ok(existsSync(script), 'dist/compare.js is missing: run node esbuild.mjs');
-    const nonce = createNonce();
-    server = createServer((request, response) => {
-      const origin = `http://${request.headers.host}`;
-      const files: Record<string, [string, string]> = {
-        '/compare.js': ['text/javascript', readFileSync(script, 'utf8')],
-        '/compare.css': ['text/css', readFileSync(path.join(root, 'media', 'compare.css'), 'utf8')],
-        '/stub.js': ['text/javascript', HOST_STUB],
-      };
-      if (request.url === '/') {
-        const html = costReportHtml(
-          { cspSource: origin, scriptUri: `${origin}/compare.js`, styleUri: `${origin}/compare.css` },
-          nonce,
-          `Compare Models — ${IMG}`,
-        ).replace('<script nonce=', `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n<script nonce=`);
-        response.writeHead(200, { 'content-type': 'text/html' }).end(html);
-      } else if (request.url && files[request.url]) {
-        const [type, body] = files[request.url]!;
-        response.writeHead(200, { 'content-type': type }).end(body);
-      } else response.writeHead(404).end();
+    webview = await openWebviewPage({
+      script: 'compare.js',
+      stylesheet: 'compare.css',
+      title: `Compare Models — ${IMG}`,
+      viewport: { width: 1200, height: 900 },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromiumDriver().launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() =>
-      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((message) => message.type === 'ready'),
-    );
+    page = webview.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+  after(() => webview?.close());
 
   test('model names, file names and answers with markup render as text; unknown money says unknown; failed calls are shown', async () => {
     const message: ComparisonSnapshotMessage = { type: 'comparison', comparison, currentModel: 'gpt-4o', notice: null };
-    await page.evaluate((snapshot) => window.postMessage(snapshot, '*'), message);
+    await webview.send(message);
     await page.locator('table.comparison tbody tr').nth(2).waitFor();
     const text = (await page.locator('body').textContent()) ?? '';
     assert.ok(text.includes(`Compare Models — prompts/${IMG}.prompt.md`));
@@ -153,19 +93,16 @@ describe('Compare Models webview safety (headless Chromium)', () => {
     assert.equal((await odd.locator('td.per-1k').textContent())?.trim(), 'unknown / unknown');
     assert.equal((await odd.locator('td.failed').textContent())?.trim(), '17');
     assert.equal(await page.locator('tr[data-model="gpt-4o"] button').count(), 0, 'no Switch on the current model');
-    assert.deepEqual(dialogs, []);
-    assert.deepEqual(pageErrors, []);
-    assert.deepEqual(
-      await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
-      [],
-      'nothing breaks the CSP',
-    );
+    assert.deepEqual(webview.dialogs, []);
+    assert.deepEqual(webview.pageErrors, []);
+    assert.deepEqual(await webview.violations(), [], 'nothing breaks the CSP');
+    await webview.screenshot('compare');
   });
 
   test('Switch and export post typed requests; a malformed snapshot is ignored', async () => {
     await page.locator('button', { hasText: /^Switch to gpt-4o-mini$/ }).click();
     await page.locator('button', { hasText: /^Export CSV…$/ }).click();
-    const messages = await posted();
+    const messages = await webview.posted();
     assert.deepEqual(messages.slice(-2), [
       { type: 'switch', model: 'gpt-4o-mini' },
       { type: 'export', format: 'csv' },
@@ -176,7 +113,7 @@ describe('Compare Models webview safety (headless Chromium)', () => {
         '*',
       ),
     );
-    await page.evaluate((snapshot) => window.postMessage(snapshot, '*'), {
+    await webview.send({
       type: 'comparison',
       comparison,
       currentModel: 'gpt-4o-mini',

@@ -1,33 +1,18 @@
 // The Cost Report webview in headless Chromium: the built dist/webview.js in the page shell the extension
 // serves (same CSP, same nonce rules), fed snapshots whose ledger text holds markup. It must render as text.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { buildCostReport } from '../../src/core/report/costReport';
 import { parseRunRecord } from '../../src/core/report/runRecord';
 import type { ReportSnapshotMessage } from '../../src/shared/reportMessages';
-import { costReportHtml, createNonce } from '../../src/vscode/costReportHtml';
-import { CHROMIUM_PATH } from '../e2e/support/paths';
-import { chromiumDriver } from '../e2e/support/playwright';
-import { repositoryRoot } from '../support/repository';
 import { ledgerEntry, testPrices } from '../unit/support/reportLedger';
+import { openWebviewPage, type WebviewPageUnderTest } from './webviewHarness';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT_END = '</script><script>alert(2)</script>';
 const FILE_NAME = `prompts/${IMG}${SCRIPT_END}.prompt.md`;
 const MODEL_OUTPUT = `Model said: ${IMG} and ${SCRIPT_END}`;
-
-/** Stands in for VS Code's webview API and records CSP violations, dialogs and the page's posted messages. */
-const HOST_STUB = `
-window.__posted = [];
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(event.violatedDirective + ' ' + event.blockedURI));
-window.acquireVsCodeApi = () => ({ postMessage: (message) => window.__posted.push(message), getState: () => undefined, setState: () => undefined });
-`;
 
 function snapshot(): ReportSnapshotMessage {
   const now = new Date();
@@ -67,68 +52,23 @@ function snapshot(): ReportSnapshotMessage {
 }
 
 describe('Cost Report webview safety (headless Chromium)', () => {
-  let server: Server;
-  let browser: Browser;
+  let webview: WebviewPageUnderTest;
   let page: Page;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
 
   before(async () => {
-    const root = repositoryRoot();
-    const script = path.join(root, 'dist', 'webview.js');
-    assert.ok(existsSync(script), 'dist/webview.js is missing: run node esbuild.mjs');
-    const nonce = createNonce();
-    server = createServer((request, response) => {
-      const origin = `http://${request.headers.host}`;
-      const files: Record<string, [string, string]> = {
-        '/webview.js': ['text/javascript', readFileSync(script, 'utf8')],
-        '/costReport.css': ['text/css', readFileSync(path.join(root, 'media', 'costReport.css'), 'utf8')],
-        '/stub.js': ['text/javascript', HOST_STUB],
-      };
-      if (request.url === '/') {
-        const html = costReportHtml(
-          { cspSource: origin, scriptUri: `${origin}/webview.js`, styleUri: `${origin}/costReport.css` },
-          nonce,
-        )
-          // The stub loads first, with the page's nonce, the way VS Code provides acquireVsCodeApi before any script.
-          .replace('<script nonce=', `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n<script nonce=`);
-        response.writeHead(200, { 'content-type': 'text/html' }).end(html);
-      } else if (request.url && files[request.url]) {
-        const [type, body] = files[request.url]!;
-        response.writeHead(200, { 'content-type': type }).end(body);
-      } else response.writeHead(404).end();
+    webview = await openWebviewPage({
+      script: 'webview.js',
+      stylesheet: 'costReport.css',
+      title: 'Cost Report',
+      viewport: { width: 380, height: 1400 },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromiumDriver().launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 380, height: 1400 } });
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() =>
-      (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((message) => message.type === 'ready'),
-    );
+    page = webview.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-  });
+  after(() => webview?.close());
 
   test('file names, model names and model output with markup render as text: no element, no script, no alert', async () => {
-    await page.evaluate((message) => window.postMessage(message, '*'), snapshot());
+    await webview.send(snapshot());
     await page.locator('#spend-month').waitFor();
     const text = (await page.locator('body').textContent()) ?? '';
     assert.ok(text.includes(FILE_NAME), 'the file name is shown as text');
@@ -137,10 +77,10 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
     assert.equal(await page.locator('script').count(), 2, 'only the stub and the bundled script');
     await page.waitForTimeout(200);
-    assert.deepEqual(dialogs, []);
-    assert.deepEqual(pageErrors, []);
-    const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
-    assert.deepEqual(violations, [], 'nothing (Chart.js included) breaks the CSP');
+    assert.deepEqual(webview.dialogs, []);
+    assert.deepEqual(webview.pageErrors, []);
+    assert.deepEqual(await webview.violations(), [], 'nothing (Chart.js included) breaks the CSP');
+    await webview.screenshot('cost-report');
   });
 
   test('the chart is drawn, the figures match the report, and a malformed snapshot is ignored', async () => {
@@ -172,7 +112,7 @@ describe('Cost Report webview safety (headless Chromium)', () => {
 
   test('an empty ledger shows how to get the first numbers', async () => {
     const empty = buildCostReport([], { now: new Date(), pricing: testPrices });
-    await page.evaluate((message) => window.postMessage(message, '*'), {
+    await webview.send({
       type: 'snapshot',
       report: empty,
       range: 'month',
@@ -184,7 +124,7 @@ describe('Cost Report webview safety (headless Chromium)', () => {
       (await page.locator('#empty-state').textContent()) ?? '',
       /No calls recorded yet.*\.promptmeter\/ledger\//,
     );
-    await page.evaluate((message) => window.postMessage(message, '*'), snapshot());
+    await webview.send(snapshot());
     await page.locator('#spend-month').waitFor();
   });
 
@@ -207,8 +147,7 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Export CSV' }).focus();
     await page.keyboard.press('Space');
-    const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-    assert.deepEqual(posted.slice(-2), [
+    assert.deepEqual((await webview.posted()).slice(-2), [
       { type: 'setRange', range: 'today' },
       { type: 'export', format: 'csv' },
     ]);

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-/** Where the page's two resources are, as webview URIs, plus the webview's CSP source. */
-export interface CostReportPageResources {
+/** The stylesheet every webview loads before its own (media/webview.css). */
+export const SHARED_STYLESHEET = 'webview.css';
+
+/** Where a page's resources are, as webview URIs, plus the webview's CSP source. */
+export interface WebviewPageResources {
   /** `webview.cspSource`. */
   readonly cspSource: string;
-  /** dist/webview.js as a webview URI. */
+  /** The page's one bundled script (dist/*.js) as a webview URI. */
   readonly scriptUri: string;
-  /** media/costReport.css as a webview URI. */
-  readonly styleUri: string;
+  /** Its stylesheets in order (media/webview.css, then the page's own) as webview URIs. */
+  readonly styleUris: readonly string[];
 }
 
 /** A fresh CSP nonce: 16 bytes from the OS's CSPRNG (never Math.random). */
@@ -16,25 +19,26 @@ export function createNonce(): string {
 }
 
 /**
- * The page shell of the Cost Report (and of the Compare Models panel, with its own script, stylesheet and title). It holds no data (the report arrives later as a message and is rendered with the
- * DOM API), only the two resource URIs and the nonce. CSP: nothing by default; the one bundled script by nonce;
- * styles from the extension's stylesheet only (Chart.js sizes its canvas through CSSOM, which this allows).
- * Pure (no `vscode` import), so the browser test can serve exactly this page.
+ * The page shell of every Prompt Meter webview (Cost Report, Compare Models, run view). It holds no data (that arrives
+ * later as a message and is rendered with the DOM API), only the resource URIs, the nonce and the title. CSP: nothing
+ * by default; the one bundled script by nonce; styles from the extension's stylesheets only (Chart.js sizes its
+ * canvas through CSSOM, which this allows). Pure (no `vscode` import), so the browser tests serve exactly this page.
  */
-export function costReportHtml(resources: CostReportPageResources, nonce: string, title = 'Cost Report'): string {
+export function webviewPageHtml(resources: WebviewPageResources, nonce: string, title: string): string {
   const csp = [
     `default-src 'none'`,
     `style-src ${resources.cspSource}`,
     `font-src ${resources.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  const styles = resources.styleUris.map((uri) => `<link rel="stylesheet" href="${escapeAttribute(uri)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeAttribute(resources.styleUri)}">
+${styles}
 <title>${escapeText(title)}</title>
 </head>
 <body>
