@@ -34,6 +34,7 @@ import { registerReportCommands } from './vscode/reportCommands';
 import { SpendStatusBar } from './vscode/spendStatusBar';
 import { PromptStatusBar } from './vscode/statusBar';
 import { SystemPromptIndex } from './vscode/systemPromptIndex';
+import { layoutOf, promptRootOf } from './vscode/workspaceFolders';
 
 /** Composition root: builds the services, registers them, nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -43,13 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const settings = store.add(new SettingsService(log));
   const tokenizers = new Tokenizers(vscode.Uri.joinPath(context.extensionUri, 'dist', 'assets', 'tiktoken').fsPath);
   store.add({ dispose: () => tokenizers.dispose() });
-  const workspaceRoot = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const estimator = new Estimator(
-    tokenizers,
-    settings.current,
-    undefined,
-    workspaceRoot ? createFileDocumentReader(workspaceRoot) : undefined,
-  );
+  // Documents a prompt includes are read relative to the prompt, in its own workspace folder (multi-root).
+  const estimator = new Estimator(tokenizers, settings.current, undefined, createFileDocumentReader(promptRootOf));
   const documents = store.add(new PromptDocuments(estimator, settings, log));
   const systemPrompts = store.add(new SystemPromptIndex(estimator, settings, log));
   const diagnostics = store.add(new DiagnosticsPublisher(documents, settings, systemPrompts, estimator));
@@ -58,8 +54,10 @@ export function activate(context: vscode.ExtensionContext): void {
     new PromptCodeLensProvider(documents, settings, store.add(new DatasetEstimates(estimator, settings)), comparisons),
   );
   const breakdowns = store.add(new BreakdownDocuments(documents));
-  const models = new ModelCommands(documents, estimator, settings, log, comparisons, (file, from, to, via) => {
-    if (workspaceRoot) recordModelChange(workspaceRoot, file, from, to, via);
+  const models = new ModelCommands(documents, estimator, settings, log, comparisons, (uri, from, to, via) => {
+    // Recorded in the file's own workspace folder, where Run Prompt, runs and the report look for it.
+    const layout = layoutOf(uri);
+    if (layout) recordModelChange(layout.root, vscode.workspace.asRelativePath(uri, false), from, to, via);
   });
   store.add(new PromptStatusBar(documents, comparisons));
   const reports = store.add(new CostReportService(settings, log));
@@ -80,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(
     new ReasoningHistoryService(
       estimator,
-      () => clients.ledgerPath().fsPath,
+      () => clients.ledgerPaths(),
       reports.onDidChange,
       () => documents.reestimateAll(),
     ),

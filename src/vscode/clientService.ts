@@ -11,6 +11,7 @@ import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import type { ApiKeyStore } from './apiKeyStore';
 import { DisposableStore } from './disposableStore';
 import type { SettingsService } from './settingsService';
+import { allLayouts } from './workspaceFolders';
 
 /** What a run holds: the client and the ledger it writes to, closed together. */
 export interface LeasedClient {
@@ -29,6 +30,8 @@ export interface LeasedClient {
 export class ClientService implements vscode.Disposable {
   private readonly store = new DisposableStore();
   private readonly leases: ClientLeases<LeasedClient>;
+  /** The ledgers of other workspace folders than the client's own, one per folder (multi-root). */
+  private readonly folderLedgers = new Map<string, SegmentedLedger>();
 
   constructor(
     private readonly settings: SettingsService,
@@ -43,7 +46,12 @@ export class ClientService implements vscode.Disposable {
     );
     this.store.add(settings.onDidChange(() => this.leases.renew()));
     this.store.add(keys.onDidChange(() => this.leases.renew()));
-    this.store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.leases.renew()));
+    this.store.add(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.folderLedgers.clear();
+        this.leases.renew();
+      }),
+    );
     this.store.add({ dispose: () => this.leases.dispose() });
   }
 
@@ -80,14 +88,23 @@ export class ClientService implements vscode.Disposable {
       : vscode.Uri.joinPath(this.globalStorage, 'ledger');
   }
 
+  /** Every workspace folder's ledger folder (multi-root), or {@link ledgerPath} without a workspace. */
+  ledgerPaths(): string[] {
+    const layouts = allLayouts();
+    return layouts.length > 0 ? layouts.map((layout) => layout.ledger) : [this.ledgerPath().fsPath];
+  }
+
   /**
    * The ledger for calls of a prompt or run under workspace folder `root` (multi-root): the client's own when it is
    * that folder's, else that folder's `.promptmeter/ledger` (one client, one pair of rate-limit buckets, for all).
    */
   ledgerFor(leased: LeasedClient, root: string | undefined): SegmentedLedger {
     if (!root) return leased.ledger;
-    const folder = new WorkspaceLayout(root).ledger;
-    return path.resolve(leased.ledger.folder) === path.resolve(folder) ? leased.ledger : new SegmentedLedger(folder);
+    const folder = path.resolve(new WorkspaceLayout(root).ledger);
+    if (path.resolve(leased.ledger.folder) === folder) return leased.ledger;
+    let ledger = this.folderLedgers.get(folder);
+    if (!ledger) this.folderLedgers.set(folder, (ledger = new SegmentedLedger(folder)));
+    return ledger;
   }
 
   private async build(): Promise<LeasedClient | undefined> {

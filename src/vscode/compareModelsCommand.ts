@@ -9,6 +9,7 @@ import { SIMILARITY_MODEL } from '../core/runs/prepareRun';
 import type { ClientService } from './clientService';
 import type { ComparisonPanel } from './comparisonPanel';
 import type { ComparisonResults } from './comparisonResults';
+import { workspaceFolderOf } from './workspaceFolders';
 import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
 import type { PromptDocuments } from './promptDocuments';
@@ -40,7 +41,7 @@ export class CompareModelsCommand {
       );
       return;
     }
-    const folder = this.results.folder();
+    const folder = this.results.folder(document.uri);
     if (!folder) {
       void vscode.window.showInformationMessage(
         'Prompt Meter: open a folder first; comparisons are saved in its .promptmeter/comparisons.',
@@ -83,6 +84,7 @@ export class CompareModelsCommand {
       return;
     }
     const client = lease.value.client;
+    const ledger = this.clients.ledgerFor(lease.value, workspaceFolderOf(document.uri)?.uri.fsPath);
     const comparing = vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -102,7 +104,9 @@ export class CompareModelsCommand {
             pricing: this.estimator.currentPricing,
             overrides: this.settings.current.pricingOverrides,
             similarityModel: SIMILARITY_MODEL,
-            ledgerEntries: readRecentLedgerEntries(this.clients.ledgerPath().fsPath),
+            // The prompt's own workspace folder's ledger (multi-root): its monthly volume, and where the calls go.
+            ledgerEntries: readRecentLedgerEntries(ledger.folder),
+            ledger,
             store: new ComparisonStore(folder),
             now: () => new Date(),
             random: randomBytes(4).toString('hex'),

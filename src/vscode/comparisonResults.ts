@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { comparisonLabel } from '../core/compare/comparisonLabel';
-import { ComparisonStore, comparisonsFolderOf, promptTextHash } from '../core/compare/comparisonStore';
+import { ComparisonStore, promptTextHash } from '../core/compare/comparisonStore';
 import type { SavedComparison } from '../core/compare/compareTypes';
 import { DisposableStore } from './disposableStore';
+import { layoutOf } from './workspaceFolders';
 
 /**
  * The saved comparisons behind "tested: 19/20 pass" (status bar, CodeLens, Recommend Model): the newest comparison
@@ -17,34 +18,31 @@ export class ComparisonResults implements vscode.Disposable {
   private readonly hashes = new Map<string, { version: number; hash: string }>();
 
   constructor() {
-    const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
-    if (workspaceFolder) {
-      // Relative to the workspace folder (watched recursively), so a comparisons folder created later is seen too.
-      const watcher = this.store.add(
-        vscode.workspace.createFileSystemWatcher(
-          new vscode.RelativePattern(workspaceFolder, '.promptmeter/comparisons/*.json'),
-        ),
-      );
-      this.store.add(watcher.onDidCreate(() => this.invalidate()));
-      this.store.add(watcher.onDidChange(() => this.invalidate()));
-      this.store.add(watcher.onDidDelete(() => this.invalidate()));
-    }
+    // Every workspace folder's comparisons (a string glob is matched in each folder, recursively, so a comparisons
+    // folder created later is seen too).
+    const watcher = this.store.add(vscode.workspace.createFileSystemWatcher('**/.promptmeter/comparisons/*.json'));
+    this.store.add(watcher.onDidCreate(() => this.invalidate()));
+    this.store.add(watcher.onDidChange(() => this.invalidate()));
+    this.store.add(watcher.onDidDelete(() => this.invalidate()));
+    this.store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()));
     this.store.add(vscode.workspace.onDidCloseTextDocument((document) => this.hashes.delete(document.uri.toString())));
   }
 
-  /** `<first workspace folder>/.promptmeter/comparisons`, or undefined without a folder. */
-  folder(): string | undefined {
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    return root ? comparisonsFolderOf(root) : undefined;
+  /**
+   * `.promptmeter/comparisons` of the workspace folder holding `uri` (multi-root: each folder keeps its own), else of
+   * the first folder; undefined without a folder.
+   */
+  folder(uri?: vscode.Uri): string | undefined {
+    return layoutOf(uri)?.comparisons;
   }
 
   /** The newest comparison of this document's file on its current text, if any. */
   latestFor(document: vscode.TextDocument): SavedComparison | undefined {
-    const folder = this.folder();
+    const folder = this.folder(document.uri);
     if (!folder) return undefined;
-    const key = `${vscode.workspace.asRelativePath(document.uri, false)}\n${this.hashOf(document)}`;
+    const key = `${folder}\n${vscode.workspace.asRelativePath(document.uri, false)}\n${this.hashOf(document)}`;
     if (!this.found.has(key)) {
-      const [file, hash] = key.split('\n') as [string, string];
+      const [, file, hash] = key.split('\n') as [string, string, string];
       this.found.set(key, new ComparisonStore(folder).latestFor(file, hash) ?? null);
     }
     return this.found.get(key) ?? undefined;

@@ -14,7 +14,8 @@ const REFRESH_DELAY_MS = 250;
 const CLOCK_REFRESH_MS = 10 * 60 * 1000;
 
 /**
- * The cost report of the first workspace folder, kept current: re-read when the ledger or a run's run.json
+ * The cost report of one workspace folder — the folder of the active editor's file (multi-root: each folder keeps
+ * its own ledger and runs), else the one shown last, else the first — kept current: re-read when the ledger or a run's run.json
  * changes (a file watcher, so calls finished by the CLI or another window count too), when settings change,
  * and every few minutes for the clock. The view and the status bar listen to `onDidChange`.
  */
@@ -29,14 +30,26 @@ export class CostReportService implements vscode.Disposable {
   private latestProblem: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading: Promise<void> = Promise.resolve();
-  private ledgerReader: { path: string; pricingKey: string | undefined; reader: LedgerReader } | undefined;
+  /** One ledger reader per ledger folder (switching folders and back reads only what was appended meanwhile). */
+  private readonly ledgerReaders = new Map<string, { pricingKey: string | undefined; reader: LedgerReader }>();
+  /** The folder picked by the active editor; undefined: the first folder. */
+  private followed: vscode.WorkspaceFolder | undefined;
 
   constructor(
     private readonly settings: SettingsService,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.store.add(settings.onDidChange(() => this.refresh()));
-    this.store.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.watch()));
+    this.store.add(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.followed = undefined;
+        this.ledgerReaders.clear();
+        this.follow(vscode.window.activeTextEditor?.document.uri);
+        this.watch();
+      }),
+    );
+    this.store.add(vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor?.document.uri, true)));
+    this.follow(vscode.window.activeTextEditor?.document.uri);
     const clock = setInterval(() => this.refresh(), CLOCK_REFRESH_MS);
     this.store.add({ dispose: () => clearInterval(clock) });
     this.store.add({ dispose: () => clearTimeout(this.timer) });
@@ -46,7 +59,15 @@ export class CostReportService implements vscode.Disposable {
 
   /** The folder whose `.promptmeter` is read; undefined without a workspace. */
   get folder(): vscode.WorkspaceFolder | undefined {
-    return vscode.workspace.workspaceFolders?.[0];
+    return this.followed ?? vscode.workspace.workspaceFolders?.[0];
+  }
+
+  /** Shows the report of the folder holding `uri` when it is another workspace folder (a file outside keeps it). */
+  private follow(uri: vscode.Uri | undefined, rewatch = false): void {
+    const folder = uri && vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || folder.uri.toString() === this.folder?.uri.toString()) return;
+    this.followed = folder;
+    if (rewatch) this.watch();
   }
 
   get report(): CostReport | undefined {
@@ -152,10 +173,10 @@ export class CostReportService implements vscode.Disposable {
    * and each refresh reads only the bytes appended since the last one.
    */
   private readerOf(ledgerPath: string, pricing: PriceLookup): LedgerReader {
-    const current = this.ledgerReader;
-    if (current?.path === ledgerPath && current.pricingKey === pricing.key) return current.reader;
+    const current = this.ledgerReaders.get(ledgerPath);
+    if (current && current.pricingKey === pricing.key) return current.reader;
     const reader = new LedgerReader({ folder: ledgerPath }, { pricing, pricingKey: pricing.key });
-    this.ledgerReader = { path: ledgerPath, pricingKey: pricing.key, reader };
+    this.ledgerReaders.set(ledgerPath, { pricingKey: pricing.key, reader });
     return reader;
   }
 

@@ -29,7 +29,7 @@ export class ModelCommands {
     private readonly log: vscode.LogOutputChannel,
     private readonly comparisons: ComparisonResults,
     private readonly onModelChanged: (
-      file: string,
+      uri: vscode.Uri,
       from: string,
       to: string,
       via: 'recommendation' | 'choose-model',
@@ -162,7 +162,7 @@ export class ModelCommands {
       this.log.info(
         `Model of ${vscode.workspace.asRelativePath(uri, false)} changed from ${previous} to ${model}${written.length > 0 ? ` (${written.join(', ')})` : ''}.`,
       );
-      this.onModelChanged(vscode.workspace.asRelativePath(uri, false), previous, model, via);
+      this.onModelChanged(uri, previous, model, via);
     }
     return applied;
   }

@@ -18,7 +18,8 @@ export class ReasoningHistoryService implements vscode.Disposable {
 
   constructor(
     private readonly estimator: Estimator,
-    private readonly ledgerPath: () => string,
+    /** The ledger folders to read: every workspace folder's (multi-root). */
+    private readonly ledgerPaths: () => readonly string[],
     ledgerChanged: vscode.Event<unknown>,
     private readonly onUpdated: () => void,
   ) {
@@ -30,7 +31,8 @@ export class ReasoningHistoryService implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.estimator.useReasoningHistory(reasoningHistoryFrom(readRecentLedgerEntries(this.ledgerPath())));
+      const entries = this.ledgerPaths().flatMap((folder) => readRecentLedgerEntries(folder));
+      this.estimator.useReasoningHistory(reasoningHistoryFrom(entries));
       this.onUpdated();
     }, DEBOUNCE_MS);
   }

@@ -21,6 +21,7 @@ import { requireTrust, showCallError } from './errorActions';
 import { COMMANDS } from './ids';
 import type { SettingsService } from './settingsService';
 import { pickRunFolder, runSourceFiles } from './runTargets';
+import { layoutOf } from './workspaceFolders';
 
 /** A run folder offered by Resume Run / Retry Failed Jobs, with the workspace folder it belongs to. */
 interface RunPick extends vscode.QuickPickItem {
@@ -291,10 +292,9 @@ export class RunCommands {
     else if (choice === 'Retry Failed Jobs') await vscode.commands.executeCommand(COMMANDS.retryFailedJobs);
   }
 
-  /** The workspace folder that holds `uri` (multi-root), else the first one. */
+  /** The workspace folder that holds `uri` (multi-root), else the first one (there is one: checked on entry). */
   private layoutFor(uri: vscode.Uri): WorkspaceLayout {
-    const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders![0]!;
-    return new WorkspaceLayout(folder.uri.fsPath);
+    return layoutOf(uri)!;
   }
 
   /** A lease on the client for one run (release it in `finally`); without a key, offers Set API Key first. */

@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { WorkspaceLayout } from '../core/workspace/workspaceLayout';
 import { RunStore } from '../core/runs/runStore';
 import { runViewModel } from '../core/runView/runViewModel';
 import { isRunViewWebviewMessage, type RunViewHostMessage } from '../shared/runViewMessages';
 import { webviewPage, webviewRoots } from './webviewPages';
 import { DisposableStore } from './disposableStore';
+import { allLayouts } from './workspaceFolders';
 
 const RUN_VIEW_PANEL = 'promptmeter.runView';
 
@@ -79,36 +80,41 @@ export class RunViewPanels implements vscode.Disposable {
     );
   }
 
-  private runsRoot(): string | undefined {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder && new WorkspaceLayout(folder.uri.fsPath).runs;
-  }
-
+  /** A run id names the run of that id in whichever workspace folder has it (multi-root: each keeps its own runs). */
   private runDirectory(run: string | vscode.Uri): string | undefined {
     if (run instanceof vscode.Uri) return run.fsPath;
     if (path.isAbsolute(run)) return run;
-    const root = this.runsRoot();
-    return root && !run.includes('/') && !run.includes('\\') && !run.startsWith('.') ? path.join(root, run) : undefined;
+    if (run.includes('/') || run.includes('\\') || run.startsWith('.')) return undefined;
+    const candidates = allLayouts().map((layout) => layout.run(run));
+    return candidates.find((directory) => existsSync(directory)) ?? candidates[0];
   }
 
   private async pickRun(): Promise<string | undefined> {
-    const root = this.runsRoot();
-    const runs = root ? new RunStore(root).list() : [];
-    if (!root || runs.length === 0) {
+    const layouts = allLayouts();
+    const many = layouts.length > 1;
+    const runs = layouts
+      .flatMap((layout) =>
+        new RunStore(layout.runs)
+          .list()
+          .map((run) => ({ run, layout, where: many ? ` · ${path.basename(layout.root)}` : '' })),
+      )
+      .sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt));
+    if (runs.length === 0) {
       void vscode.window.showInformationMessage(
         'Prompt Meter: no runs in this workspace yet (Run Prompts Folder makes one).',
       );
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      runs.slice(0, 50).map((run) => ({
+      runs.slice(0, 50).map(({ run, layout, where }) => ({
         label: run.id,
-        description: `${run.source} · ${run.status}`,
+        description: `${run.source} · ${run.status}${where}`,
         detail: `${run.jobs.done}/${run.jobs.total} jobs${run.jobs.failed > 0 ? `, ${run.jobs.failed} failed` : ''}`,
+        directory: layout.run(run.id),
       })),
       { title: 'Prompt Meter: open a run', placeHolder: 'Recent runs, newest first' },
     );
-    return picked && path.join(root, picked.label);
+    return picked?.directory;
   }
 
   dispose(): void {

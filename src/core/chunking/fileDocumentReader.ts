@@ -6,15 +6,27 @@ import type { DocumentReader } from './promptMapReduce';
 const MAXIMUM_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
 /**
+ * The folder a prompt's path is relative to: one folder, or a function of the prompt's path (a multi-root workspace:
+ * the folder that holds it; undefined: nothing to read, e.g. no folder open). `''` asks for the root itself (`.env`).
+ */
+export type PromptRoot = string | ((promptFile: string) => string | undefined);
+
+/**
  * Reads documents from disk relative to the prompt file (itself relative to `root`), caching each by path and
  * modification time so live estimates do not re-read an unchanged document on every keystroke. The same
  * string is returned while the file is unchanged, which lets callers memoize by identity.
  */
-export function createFileDocumentReader(root: string): DocumentReader {
+export function createFileDocumentReader(root: PromptRoot): DocumentReader {
+  const rootOf = typeof root === 'string' ? () => root : root;
+  const resolve = (promptFile: string, relativePath: string): string | undefined => {
+    const base = rootOf(promptFile);
+    return base === undefined ? undefined : path.resolve(base, path.dirname(promptFile), relativePath);
+  };
   const cache = new Map<string, { modified: number; text: string }>();
   const heads = new Map<string, { modified: number; bytes: Uint8Array }>();
   const readHead = (promptFile: string, relativePath: string, maxBytes: number): Uint8Array | undefined => {
-    const file = path.resolve(root, path.dirname(promptFile), relativePath);
+    const file = resolve(promptFile, relativePath);
+    if (file === undefined) return undefined;
     try {
       const stats = statSync(file);
       if (!stats.isFile()) return undefined;
@@ -35,7 +47,8 @@ export function createFileDocumentReader(root: string): DocumentReader {
     }
   };
   const read = (promptFile: string, relativePath: string): string | undefined => {
-    const file = path.resolve(root, path.dirname(promptFile), relativePath);
+    const file = resolve(promptFile, relativePath);
+    if (file === undefined) return undefined;
     try {
       const stats = statSync(file);
       if (!stats.isFile() || stats.size > MAXIMUM_DOCUMENT_BYTES) return undefined;

@@ -1,3 +1,4 @@
+import type { LedgerWriter } from '../ledger/ledger';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { runBounded } from '../chunking/boundedConcurrency';
 import type { PromptMeterClient } from '../client/promptMeterClient';
@@ -30,6 +31,8 @@ export interface AnswerCollection {
   readonly source: string;
   /** The ledger `runId` of every call: the comparison's id, so its entries can be summed. */
   readonly comparisonId: string;
+  /** The ledger every call is written to (multi-root: the prompt's workspace folder's); default the client's own. */
+  readonly ledger?: LedgerWriter;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
   /** Calls in flight at once (default {@link COMPARISON_CONCURRENCY}). */
@@ -90,6 +93,7 @@ export async function collectAnswers(collection: AnswerCollection): Promise<RowA
             runId: collection.comparisonId,
             jobId: `${candidate.model}#row-${row.number}`,
             signal: collection.signal,
+            ...(collection.ledger ? { ledger: collection.ledger } : {}),
           },
         );
         const { text, truncated } = answerOf(result.response);

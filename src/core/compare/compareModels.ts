@@ -1,3 +1,4 @@
+import type { LedgerWriter } from '../ledger/ledger';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';
 import type { PromptDefinition, TaskKind } from '../prompts/promptTypes';
@@ -40,6 +41,8 @@ export interface CompareRequest {
   readonly now: () => Date;
   /** The prompt's calls over the last 30 days (`monthlyCalls`), for the projected saving. */
   readonly monthlyCalls?: number;
+  /** The ledger every call is written to (multi-root: the prompt's workspace folder's); default the client's own. */
+  readonly ledger?: LedgerWriter;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
   /** Answer calls in flight at once (default 4). */
@@ -62,7 +65,12 @@ export async function compareModels(request: CompareRequest): Promise<SavedCompa
     throw new Error(`${request.file} has no rows to compare on: give it a dataset (data:) or testData.`);
   const rows = sampleRows(request.rows, request.rowCount ?? DEFAULT_COMPARISON_ROWS, request.seed ?? 1);
   const source = comparisonSource(request.file);
-  const callOptions = { source, runId: request.comparisonId, signal: request.signal };
+  const callOptions = {
+    source,
+    runId: request.comparisonId,
+    signal: request.signal,
+    ...(request.ledger ? { ledger: request.ledger } : {}),
+  };
   const answers = await collectAnswers({
     prompt: request.prompt,
     rows,
@@ -73,6 +81,7 @@ export async function compareModels(request: CompareRequest): Promise<SavedCompa
     source,
     comparisonId: request.comparisonId,
     signal: request.signal,
+    ...(request.ledger ? { ledger: request.ledger } : {}),
     onProgress: request.onProgress,
     concurrency: request.concurrency,
   });

@@ -1,3 +1,4 @@
+import type { LedgerWriter } from '../ledger/ledger';
 import { formatUsd } from '../estimate/formatting';
 import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { PriceOverrides } from '../pricing/priceOverride';
@@ -44,6 +45,8 @@ export interface ComparisonRunRequest {
   /** Recent ledger entries: the prompt's own calls over 30 days give the projected monthly saving. */
   readonly ledgerEntries: readonly LedgerEntry[];
   readonly store: ComparisonStore;
+  /** The ledger every call is written to (multi-root: the prompt's workspace folder's); default the client's own. */
+  readonly ledger?: LedgerWriter;
   readonly now: () => Date;
   /** Random hex for the comparison id (the host's CSPRNG). */
   readonly random: string;
@@ -80,6 +83,7 @@ export async function runComparison(
     now: request.now,
     monthlyCalls: monthlyCalls(request.ledgerEntries, request.file, started),
     signal: request.signal,
+    ...(request.ledger ? { ledger: request.ledger } : {}),
     onProgress: request.onProgress,
     concurrency: request.concurrency,
   });
