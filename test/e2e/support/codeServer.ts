@@ -19,7 +19,7 @@ import { DEFAULT_TIMEOUT } from './waiting';
 export type { CodeServerDirectories };
 
 export interface StartCodeServerOptions {
-  /** Folder opened as the workspace (absolute path). */
+  /** Folder opened as the workspace (absolute path), or a `.code-workspace` file for a multi-root workspace. */
   workspace: string;
   /** User settings written over DEFAULT_SETTINGS (in this file) and the trust settings; yours win. */
   settings?: Record<string, unknown>;
@@ -37,7 +37,7 @@ export interface StartCodeServerOptions {
 }
 
 export interface CodeServer extends CodeServerDirectories {
-  /** The workbench URL the page opened (with ?folder=). */
+  /** The workbench URL the page opened (with ?folder= or ?workspace=). */
   url: string;
   /** A Playwright page with the workbench loaded. */
   page: Page;
@@ -162,7 +162,8 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
 
   try {
     const serverUrl = await ready;
-    const url = `${serverUrl}/?folder=${encodeURIComponent(workspace)}`;
+    const query = workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    const url = `${serverUrl}/?${query}=${encodeURIComponent(workspace)}`;
     browser = await chromiumDriver().launch({
       executablePath: CHROMIUM_PATH,
       args: [
