@@ -1,7 +1,7 @@
 // Issues 3 and 4 end to end: Run Prompt and Run Prompts Folder in real VS Code (code-server + headless Chromium)
 // against the local OpenAI-compatible test server on 127.0.0.1. The key goes through "Set API Key" (SecretStorage).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_MODELS, startTestServer } from '../server';
@@ -191,21 +191,17 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
       assert.ok(buttons.includes('Run Anyway (Over Budget)'), buttons.join(' | '));
       assert.equal(focused, 'Cancel', 'Enter answers Cancel');
       await screenshot(page, 'runs-over-budget-dialog');
+      const planned = readdirSync(runs).filter((name) => !before.has(name));
+      assert.equal(planned.length, 1, 'the plan shown is of one new run folder');
       await page.keyboard.press('Enter');
       await dialog.waitFor({ state: 'detached', timeout: 30_000 });
-      const runId = readdirSync(runs).find((name) => !before.has(name))!;
-      // The extension writes the answer to run.json just after the dialog closes.
-      const stopReason = async (): Promise<string | undefined> => {
-        for (let attempt = 0; attempt < 100; attempt++) {
-          const reason = (
-            JSON.parse(readFileSync(path.join(runs, runId, 'run.json'), 'utf8')) as { stopReason?: string }
-          ).stopReason;
-          if (reason) return reason;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        return undefined;
-      };
-      assert.equal(await stopReason(), 'Not started.', 'Enter picked Cancel');
+      // Cancel at the plan: nothing was sent, so the new run leaves no folder behind (nothing to resume or list).
+      await waitUntil(
+        page,
+        'the declined run folder to be removed',
+        async () => (existsSync(path.join(runs, planned[0]!)) ? undefined : true),
+        { timeout: 30_000 },
+      );
       assert.equal(api.stats().completionsServed, served, 'nothing was sent');
       rmSync(path.join(workspace, '.vscode'), { recursive: true });
       rmSync(path.join(workspace, 'prompts', 'budget-probe.prompt.md'));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -159,7 +159,17 @@ describe('run session: the engine', () => {
     const session = await runSession({ kind: 'new', source: 'prompts', prepared: prepared(jobs()) }, sessionOptions);
     assert.equal(session.status, 'declined');
     assert.equal(ran.length, 0);
-    assert.equal(session.folder.index.stopReason, 'Not started.');
+    assert.equal(existsSync(session.folder.directory), false, 'a declined new run leaves no run folder');
+  });
+
+  it('cancel when resuming keeps the run: its answers and pending jobs are still there to resume', async () => {
+    const { store, ran, sessionOptions } = harness('cancel');
+    const folder = store.create('prompts', jobs(), 0.0003);
+    const session = await runSession({ kind: 'resume', run: folder.directory, limits: LIMITS }, sessionOptions);
+    assert.equal(session.status, 'declined');
+    assert.equal(ran.length, 0);
+    assert.ok(existsSync(folder.directory));
+    assert.equal(store.open(folder.id).index.stopReason, 'Not started.');
   });
 
   it('suggests the Batch API from the threshold on, and the host may still choose standard', async () => {

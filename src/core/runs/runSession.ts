@@ -117,6 +117,11 @@ export async function runSession(start: RunStart, options: RunSessionOptions): P
   if (!batchInFlight && onlyJobs?.size === 0) return { folder, plan, status: 'nothing', offer };
   const choice = await options.host.confirm(offer);
   if (choice === 'cancel') {
+    // A new run declined at its plan sent nothing: it leaves no run folder behind (nothing to resume or list).
+    if (start.kind === 'new') {
+      folder.discard();
+      return { folder, plan, status: 'declined', offer };
+    }
     folder.saveIndex({
       status: folder.index.status === 'running' ? 'cancelled' : folder.index.status,
       stopReason: 'Not started.',

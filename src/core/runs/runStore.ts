@@ -5,9 +5,10 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
+  readdirSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
   writeSync,
@@ -221,6 +222,12 @@ export class RunFolder {
 
   writeFile(name: string, content: string): void {
     writeFileSync(path.join(this.directory, name), content);
+  }
+
+  /** Deletes the run folder: a new run declined at its plan, which sent nothing and holds nothing to resume. */
+  discard(): void {
+    this.close();
+    rmSync(this.directory, { recursive: true, force: true });
   }
 
   close(): void {
