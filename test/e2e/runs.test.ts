@@ -152,7 +152,7 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
   });
 
   await t.test(
-    'over budget, the plan dialog defaults to Cancel, shows the budget with its digits and names no CLI flag',
+    "over budget, the plan dialog defaults to Don't Run, shows the budget with its digits and names no CLI flag",
     async () => {
       writeFileSync(
         path.join(workspace, 'prompts', 'budget-probe.prompt.md'),
@@ -189,7 +189,8 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
       assert.match(text, /monthly budget of \$0\.00050/);
       assert.doesNotMatch(text, /--allow-over-budget|\$0\.00\b/);
       assert.ok(buttons.includes('Run Anyway (Over Budget)'), buttons.join(' | '));
-      assert.equal(focused, 'Cancel', 'Enter answers Cancel');
+      assert.equal(focused, "Don't Run", "Enter answers Don't Run");
+      assert.equal(buttons.filter((label) => label === 'Cancel').length, 1, 'one Cancel button (VS Code’s own)');
       await screenshot(page, 'runs-over-budget-dialog');
       const planned = readdirSync(runs).filter((name) => !before.has(name));
       assert.equal(planned.length, 1, 'the plan shown is of one new run folder');

@@ -283,10 +283,10 @@ describe('the plan dialog', () => {
     const offer = await offerFor(0.0002);
     const { choices, overBudget } = offerChoices(offer);
     assert.equal(overBudget, true);
-    assert.deepEqual(choices[0], { label: 'Cancel', choice: 'cancel' });
+    assert.deepEqual(choices[0], { label: "Don't Run", choice: 'cancel' });
     assert.deepEqual(
       choices.map((choice) => choice.label),
-      ['Cancel', 'Run Anyway (Over Budget)', 'Run with Batch API (~$0.00015, within 24 h)'.replace('~', '')],
+      ["Don't Run", 'Run Anyway (Over Budget)', 'Run with Batch API (~$0.00015, within 24 h)'.replace('~', '')],
     );
     assert.deepEqual(choices[1]!.choice, { engine: 'standard', overBudget: true });
     const detail = offerDetail(offer);

@@ -11,15 +11,20 @@ export interface OfferChoice {
 /** The buttons a front end shows for the plan, and which one Enter picks. */
 export interface OfferChoices {
   readonly choices: readonly OfferChoice[];
-  /** `choices[0]`, the default: Cancel whenever an engine is over budget, else the suggested engine. */
+  /** `choices[0]`, the default: Don't Run whenever an engine is over budget, else the suggested engine. */
   readonly overBudget: boolean;
 }
 
-const CANCEL: OfferChoice = { label: 'Cancel', choice: 'cancel' };
+/**
+ * The default button when over budget. Not labelled "Cancel": VS Code's modal adds its own Cancel (Escape) after the
+ * buttons and makes the first button the default, so a first button of our own is the only way to make Enter not
+ * run — and two buttons both called Cancel read as a bug.
+ */
+const DONT_RUN: OfferChoice = { label: "Don't Run", choice: 'cancel' };
 
 /**
  * The plan dialog's buttons: one per engine the run may use (the suggested one first), each labelled with its
- * own budget verdict. When anything is over budget Cancel comes first, so it is the default, and an over-budget
+ * own budget verdict. When anything is over budget Don't Run comes first, so it is the default, and an over-budget
  * engine says so in its label; no button names a CLI flag.
  */
 export function offerChoices(offer: RunOffer): OfferChoices {
@@ -39,7 +44,7 @@ export function offerChoices(offer: RunOffer): OfferChoices {
     choice: { engine, ...(over(engine) ? { overBudget: true } : {}) },
   }));
   const overBudget = engines.some(over);
-  return { choices: overBudget ? [CANCEL, ...runs] : runs, overBudget };
+  return { choices: overBudget ? [DONT_RUN, ...runs] : runs, overBudget };
 }
 
 /** The dialog's text under its title: the plan, what is not sent and why, other notes, the budget verdicts. */
