@@ -1,8 +1,10 @@
-import type { Clock } from '../../../src/core/client/clock';
+import type { Clock } from '../../src/core/client/clock';
 
 interface Timer {
   at: number;
   order: number;
+  /** Whose sleep it is (a subclass's tag, e.g. the test server's); undefined for `sleep`. */
+  tag: string | undefined;
   resolve(): void;
 }
 
@@ -34,6 +36,11 @@ export class ManualClock implements Clock {
 
   sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
     this.sleeps.push(milliseconds);
+    return this.schedule(milliseconds, signal, undefined);
+  }
+
+  /** A timer `milliseconds` from now, tagged `tag`; an abort removes it and rejects with the signal's reason. */
+  protected schedule(milliseconds: number, signal: AbortSignal | undefined, tag: string | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -42,6 +49,7 @@ export class ManualClock implements Clock {
       const timer: Timer = {
         at: this.time + Math.max(0, milliseconds),
         order: this.sequence++,
+        tag,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -54,6 +62,21 @@ export class ManualClock implements Clock {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.timers.push(timer);
     });
+  }
+
+  /** Timers waiting with this tag. */
+  protected pendingTagged(tag: string): number {
+    return this.timers.filter((timer) => timer.tag === tag).length;
+  }
+
+  /** Moves time to the earliest timer and fires every timer due then, in the order they were set (synchronously). */
+  protected fireEarliest(): void {
+    if (this.timers.length === 0) return;
+    const at = Math.min(...this.timers.map((timer) => timer.at));
+    this.time = Math.max(this.time, at);
+    const due = this.timers.filter((timer) => timer.at <= this.time).sort((left, right) => left.order - right.order);
+    this.timers = this.timers.filter((timer) => timer.at > this.time);
+    for (const timer of due) timer.resolve();
   }
 
   /** Timers still waiting. */

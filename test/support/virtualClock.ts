@@ -1,12 +1,7 @@
-import type { Clock } from '../../src/core/client/clock';
 import type { ServerClock } from '../server/serverClock';
+import { ManualClock } from './manualClock';
 
-interface Timer {
-  at: number;
-  order: number;
-  server: boolean;
-  resolve(): void;
-}
+const SERVER = 'server';
 
 /**
  * One virtual time for a client and the in-process test server, for tests of pacing against real HTTP on a machine
@@ -14,29 +9,14 @@ interface Timer {
  * waiting on this clock: no request is in flight except those the server holds in its (virtual) latency. So an HTTP
  * exchange takes no time unless the server's latency says so, and a slow or busy machine changes nothing.
  */
-export class VirtualClock implements Clock {
-  private time = 0;
-  private sequence = 0;
-  private timers: Timer[] = [];
+export class VirtualClock extends ManualClock {
   private running = false;
 
   /** The server's side of the same time (latency and rate-limit refill). */
   readonly server: ServerClock = {
-    now: () => this.time,
-    sleep: (milliseconds, signal) => this.schedule(milliseconds, signal, true),
+    now: () => this.now(),
+    sleep: (milliseconds, signal) => this.schedule(milliseconds, signal, SERVER),
   };
-
-  now(): number {
-    return this.time;
-  }
-
-  wallClockMs(): number {
-    return Date.UTC(2026, 0, 1) + this.time;
-  }
-
-  sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
-    return this.schedule(milliseconds, signal, false);
-  }
 
   /**
    * Advances time while `inFlight()` (requests the client has sent and not yet finished, e.g. the limiter's
@@ -49,11 +29,11 @@ export class VirtualClock implements Clock {
     let quietTurns = 0;
     const turn = (): void => {
       if (!this.running) return;
-      const idle = this.timers.length > 0 && inFlight() === this.timers.filter((timer) => timer.server).length;
+      const idle = this.pending > 0 && inFlight() === this.pendingTagged(SERVER);
       quietTurns = idle ? quietTurns + 1 : 0;
       if (quietTurns >= 2) {
         quietTurns = 0;
-        this.fireNext();
+        this.fireEarliest();
       }
       setImmediate(turn);
     };
@@ -62,38 +42,5 @@ export class VirtualClock implements Clock {
 
   stop(): void {
     this.running = false;
-  }
-
-  /** Moves time to the next timer and fires every timer due then, in the order they were set. */
-  private fireNext(): void {
-    const at = Math.min(...this.timers.map((timer) => timer.at));
-    this.time = Math.max(this.time, at);
-    const due = this.timers.filter((timer) => timer.at <= this.time).sort((left, right) => left.order - right.order);
-    this.timers = this.timers.filter((timer) => timer.at > this.time);
-    for (const timer of due) timer.resolve();
-  }
-
-  private schedule(milliseconds: number, signal: AbortSignal | undefined, server: boolean): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const timer: Timer = {
-        at: this.time + Math.max(0, milliseconds),
-        order: this.sequence++,
-        server,
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = (): void => {
-        this.timers = this.timers.filter((candidate) => candidate !== timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.timers.push(timer);
-    });
   }
 }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { RequestTooLargeError } from '../../src/core/client/errors';
 import { RateLimiter } from '../../src/core/client/rateLimiter';
 import type { RateLimitPermit } from '../../src/core/client/rateLimiter';
-import { ManualClock, settle } from './support/manualClock';
+import { ManualClock, settle } from '../support/manualClock';
 
 /** Acquires and records when (on the manual clock) each permit was granted. */
 function track(

@@ -4,7 +4,7 @@ import { PromptMeterError } from '../../src/core/client/errors';
 import type { FailureReason } from '../../src/core/client/errors';
 import { RetryPolicy } from '../../src/core/client/retryPolicy';
 import { runWithRetries } from '../../src/core/client/retryRunner';
-import { ManualClock, settle } from './support/manualClock';
+import { ManualClock, settle } from '../support/manualClock';
 
 const failure = (reason: FailureReason, retryAfterMs?: number) =>
   new PromptMeterError({ reason, message: reason, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
