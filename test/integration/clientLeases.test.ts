@@ -1,31 +1,24 @@
 // A settings change while a run holds the client: the run keeps its memory cache and Redis connection, the next
 // run gets a new client, and the old one is closed when the run lets go (issue 11, item 2).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ClientLeases } from '../../src/core/client/clientLeases';
 import type { PromptMeterClient } from '../../src/core/client/promptMeterClient';
-import { startTestServer, type TestServer } from '../server';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
-import { Scratch, ask, harnessClient } from './clientHarness';
+import { suiteRedis } from '../support/redisServer';
+import { ask, harnessClient, suiteServer } from './clientHarness';
 
 describe('client leases over a real client, test server and Redis', () => {
-  let server: TestServer;
-  let redis: RedisServer;
-  const scratch = new Scratch();
-  before(async () => {
-    [server, redis] = await Promise.all([startTestServer(), startRedisServer()]);
-  });
-  after(async () => {
-    await Promise.all([server.close(), redis.stop()]);
-    await scratch.cleanUp();
-  });
+  // The test server's default options (streamed chunks paced as usual), one redis-server for the suite.
+  const suite = suiteServer({});
+  const { scratch } = suite;
+  const redisSuite = suiteRedis();
 
   test('a renew mid-run does not close the running client; it is closed after the run releases it', async () => {
     const closed: PromptMeterClient[] = [];
     const warnings: string[] = [];
     const leases = new ClientLeases(async () => {
-      const { client } = harnessClient(server.url, await scratch.directory(), {
-        cache: { redisUrl: redis.url },
+      const { client } = harnessClient(suite.server.url, await scratch.directory(), {
+        cache: { redisUrl: redisSuite.redis.url },
         logger: { warn: (message) => warnings.push(message) },
       });
       return {
@@ -63,6 +56,6 @@ describe('client leases over a real client, test server and Redis', () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     assert.deepEqual(closed, [run.value.client, next.value.client]);
     assert.deepEqual(warnings, []);
-    assert.equal(server.stats().completionsServed, 2);
+    assert.equal(suite.server.stats().completionsServed, 2);
   });
 });

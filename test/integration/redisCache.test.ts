@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { RedisTier } from '../../src/core/cache/redisTier';
-import { startTestServer } from '../server';
-import type { TestServer } from '../server';
-import { startRedisServer } from '../support/redisServer';
-import type { RedisServer } from '../support/redisServer';
-import { Scratch, ask, harnessClient } from './clientHarness';
+import { startRedisServer, suiteRedis } from '../support/redisServer';
+import { ask, harnessClient, suiteServer } from './clientHarness';
 
 function collectingLogger(): { warn(message: string): void; messages: string[] } {
   const messages: string[] = [];
@@ -13,26 +10,22 @@ function collectingLogger(): { warn(message: string): void; messages: string[] }
 }
 
 describe('Redis shared cache tier', () => {
-  let server: TestServer;
-  let redis: RedisServer;
-  const scratch = new Scratch();
-  before(async () => {
-    [server, redis] = await Promise.all([startTestServer(), startRedisServer()]);
-  });
-  after(async () => {
-    await Promise.all([server.close(), redis.stop()]);
-    await scratch.cleanUp();
-  });
+  // The test server's default options (streamed chunks paced as usual), one redis-server for the suite.
+  const suite = suiteServer({});
+  const { scratch } = suite;
+  const redisSuite = suiteRedis();
 
   test('a second client with empty memory and disk gets a Redis hit, then serves it from memory', async () => {
-    const first = harnessClient(server.url, await scratch.directory(), { cache: { redisUrl: redis.url } });
+    const first = harnessClient(suite.server.url, await scratch.directory(), {
+      cache: { redisUrl: redisSuite.redis.url },
+    });
     const original = await first.client.chat(ask('share me through redis'));
     await first.client.close();
     assert.equal(original.cache, 'miss');
 
     const logger = collectingLogger();
-    const second = harnessClient(server.url, await scratch.directory(), {
-      cache: { directory: `${await scratch.directory()}/cache`, redisUrl: redis.url },
+    const second = harnessClient(suite.server.url, await scratch.directory(), {
+      cache: { directory: `${await scratch.directory()}/cache`, redisUrl: redisSuite.redis.url },
       logger,
     });
     const shared = await second.client.chat(ask('share me through redis'));
@@ -42,7 +35,7 @@ describe('Redis shared cache tier', () => {
     assert.equal(again.cache, 'memory');
     assert.equal(shared.response.choices[0]?.message.content, original.response.choices[0]?.message.content);
     assert.equal(shared.avoidedCostUsd, original.costUsd);
-    assert.equal(server.stats().requests, 1);
+    assert.equal(suite.server.stats().requests, 1);
     assert.deepEqual(logger.messages, []);
     const entries = (await second.ledger.read()).entries;
     assert.deepEqual(
@@ -58,7 +51,7 @@ describe('Redis shared cache tier', () => {
       const stopped = await startRedisServer();
       await stopped.stop();
       const logger = collectingLogger();
-      const { client } = harnessClient(server.url, await scratch.directory(), {
+      const { client } = harnessClient(suite.server.url, await scratch.directory(), {
         cache: { redisUrl: stopped.url },
         logger,
       });
@@ -77,7 +70,7 @@ describe('Redis shared cache tier', () => {
   test('Redis going away mid-run: calls keep working from the other tiers', { timeout: 15_000 }, async () => {
     const doomed = await startRedisServer();
     const logger = collectingLogger();
-    const { client } = harnessClient(server.url, await scratch.directory(), {
+    const { client } = harnessClient(suite.server.url, await scratch.directory(), {
       cache: { redisUrl: doomed.url },
       logger,
     });
@@ -93,10 +86,10 @@ describe('Redis shared cache tier', () => {
 
   test('the tier keeps its keys under a prefix and honours a TTL', async () => {
     const logger = collectingLogger();
-    const tier = new RedisTier({ url: redis.url, logger, keyPrefix: 'test:', ttlSeconds: 60 });
+    const tier = new RedisTier({ url: redisSuite.redis.url, logger, keyPrefix: 'test:', ttlSeconds: 60 });
     await tier.set('k', 'v');
     assert.equal(await tier.get('k'), 'v');
-    const plain = new RedisTier({ url: redis.url, logger, keyPrefix: 'other:' });
+    const plain = new RedisTier({ url: redisSuite.redis.url, logger, keyPrefix: 'other:' });
     assert.equal(await plain.get('k'), undefined);
     await tier.delete('k');
     assert.equal(await tier.get('k'), undefined);

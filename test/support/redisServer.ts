@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 
 /** A `redis-server` child process on a free port, for tests of the shared cache tier. */
 export interface RedisServer {
@@ -74,6 +75,24 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
       const killer = setTimeout(() => child.kill('SIGKILL'), 2_000);
       await done;
       clearTimeout(killer);
+    },
+  };
+}
+
+/**
+ * A `redis-server` for one `describe`: started before its tests, stopped after all. Call it in the `describe` body
+ * (beside `suiteServer()`); read `.redis` inside a test.
+ */
+export function suiteRedis(): { readonly redis: RedisServer } {
+  let started: RedisServer | undefined;
+  before(async () => {
+    started = await startRedisServer();
+  });
+  after(() => started?.stop());
+  return {
+    get redis(): RedisServer {
+      if (!started) throw new Error('suiteRedis: redis-server starts in before(); use it inside a test');
+      return started;
     },
   };
 }
