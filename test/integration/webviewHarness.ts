@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { SHARED_STYLESHEET, createNonce, webviewPageHtml } from '../../src/vscode/webviewPageHtml';
 import { CHROMIUM_PATH } from '../e2e/support/paths';
-import { chromiumDriver } from '../e2e/support/playwright';
+import { CHROMIUM_ARGS, chromiumDriver } from '../e2e/support/playwright';
 import { repositoryRoot } from '../support/repository';
 
 /** Stands in for VS Code's webview API; loaded first, with the page's nonce, as VS Code provides acquireVsCodeApi. */
@@ -81,14 +81,7 @@ export async function openWebviewPage(options: {
   try {
     browser = await chromiumDriver().launch({
       executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     const page = await browser.newPage({ viewport: options.viewport });
     const dialogs: string[] = [];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, tryScreenshot } from './artifacts';
 import { CHROMIUM_PATH, codeServerEntry } from './paths';
-import { chromiumDriver } from './playwright';
+import { CHROMIUM_ARGS, chromiumDriver } from './playwright';
 import {
   killGroup,
   launchServer,
@@ -166,14 +166,7 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     const url = `${serverUrl}/?${query}=${encodeURIComponent(workspace)}`;
     browser = await chromiumDriver().launch({
       executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
       // Chromium's crash-report and dconf folders go to the temp home too, not $HOME.
       env: serverEnvironment(stateHome),
       // Signals are handled by stopServerWhenProcessEnds; Playwright's 'exit' hook still kills the browser.

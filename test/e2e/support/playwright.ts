@@ -12,3 +12,13 @@ export function chromiumDriver(): BrowserType {
   const requireFromRepository = createRequire(path.join(repositoryRoot(), 'package.json'));
   return (requireFromRepository('playwright-core') as typeof import('playwright-core')).chromium;
 }
+
+/** Headless Chromium's flags for tests: no sandbox (containers), no GPU, no background traffic or first-run UI. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
