@@ -19,12 +19,11 @@ import {
   screenshot,
   startCodeServerForTest,
   waitForCodeLens,
-  waitForNotification,
   waitForStatusBarText,
   waitUntil,
 } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import { clickDialogButton, enterInputBox, waitForEditorContaining } from './support/promptMeterUi';
+import { clickDialogButton, waitForEditorContaining, setApiKey, testServerSettings } from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-compare');
 const PROMPT = 'prompts/ticket-routing-compare.prompt.md';
@@ -54,10 +53,7 @@ test(
     };
     const api = await startTestServer({ latencyMs: 10, rpm: 6000, tpm: 1_000_000, labelledAnswers: labelled });
     const workspace = createWorkspace({ [PROMPT]: files[PROMPT]!, [DATA]: files[DATA]! }, 'pm-e2e-compare-');
-    const settings = {
-      'promptmeter.baseUrl': api.url,
-      'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
-    };
+    const settings = testServerSettings(api.url);
     const server = await startCodeServerForTest(
       t,
       { workspace, vsixPath: promptMeterVsix(), name: 'compare', settings, viewport: { width: 1800, height: 1000 } },
@@ -67,9 +63,7 @@ test(
 
     await openFile(page, PROMPT);
     await waitForStatusBarText(page, /tokens · .* · gpt-4o$/, { timeout: 60_000 });
-    await runCommand(page, 'Prompt Meter: Set API Key');
-    await enterInputBox(page, SECRET);
-    await waitForNotification(page, /API key stored/);
+    await setApiKey(page, SECRET);
     await openFile(page, PROMPT);
 
     const untested = await waitForCodeLens(page, /fits \(classify\).*· untested/, { timeout: 30_000 });

@@ -13,12 +13,11 @@ import {
   runCommand,
   screenshot,
   startCodeServerForTest,
-  waitForNotification,
   waitForStatusBarText,
   waitUntil,
 } from './support';
 import { cliJson, promptMeterVsix } from './support/promptMeterPackage';
-import { enterInputBox, waitForPreviewContaining } from './support/promptMeterUi';
+import { waitForPreviewContaining, setApiKey, testServerSettings } from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-multi-root');
 
@@ -76,10 +75,7 @@ test(
     const beta = path.join(root, 'beta');
     const workspaceFile = path.join(root, 'multi.code-workspace');
     writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }] }, null, 2));
-    const settings = {
-      'promptmeter.baseUrl': api.url,
-      'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
-    };
+    const settings = testServerSettings(api.url);
     const server = await startCodeServerForTest(
       t,
       { workspace: workspaceFile, vsixPath: promptMeterVsix(), name: 'multi-root', settings },
@@ -99,9 +95,7 @@ test(
     });
 
     await t.test('Run Prompt’s call is in the second folder’s ledger; the first folder gets none', async () => {
-      await runCommand(page, 'Prompt Meter: Set API Key');
-      await enterInputBox(page, SECRET);
-      await waitForNotification(page, /API key stored/);
+      await setApiKey(page, SECRET);
       await openFile(page, 'prompts/summarize.prompt.md');
       const before = api.stats().completionsServed;
       await runCommand(page, 'Prompt Meter: Run Prompt');

@@ -16,7 +16,12 @@ import {
   waitForStatusBarText,
 } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import { enterInputBox, waitForEditorContaining, waitForPreviewContaining } from './support/promptMeterUi';
+import {
+  waitForEditorContaining,
+  waitForPreviewContaining,
+  setApiKey,
+  testServerSettings,
+} from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-recommendations');
 
@@ -35,10 +40,7 @@ test(
       },
       'pm-e2e-recommend-',
     );
-    const settings = {
-      'promptmeter.baseUrl': api.url,
-      'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
-    };
+    const settings = testServerSettings(api.url);
     const server = await startCodeServerForTest(
       t,
       { workspace, vsixPath: promptMeterVsix(), name: 'recommendations', settings },
@@ -49,9 +51,7 @@ test(
     await t.test('set the key', async () => {
       await openFile(page, 'prompts/support-ticket-classify.prompty');
       await waitForStatusBarText(page, /tokens · .* · gpt-4o/, { timeout: 60_000 });
-      await runCommand(page, 'Prompt Meter: Set API Key');
-      await enterInputBox(page, SECRET);
-      await waitForNotification(page, /API key stored/);
+      await setApiKey(page, SECRET);
     });
 
     let recommended = '';

@@ -17,7 +17,7 @@ import {
   waitUntil,
 } from './support';
 import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import { clickDialogButton, enterInputBox, waitForPreviewContaining } from './support/promptMeterUi';
+import { clickDialogButton, waitForPreviewContaining, setApiKey, testServerSettings } from './support/promptMeterUi';
 import type { CostReport } from '../../src/core/report/costReportTypes';
 import { formatMoney } from '../../src/core/report/formatMoney';
 import { ZERO_MONEY } from '../../src/core/report/money';
@@ -35,11 +35,7 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     Object.fromEntries(Object.entries(files).filter(([name]) => /faq-answer|ticket-triage|email-tone/.test(name))),
     'pm-e2e-runs-',
   );
-  const settings = {
-    'promptmeter.baseUrl': api.url,
-    // As after "Open as Markdown" (estimates.test.ts): VS Code's chat prompt-file validation stays out of the way.
-    'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
-  };
+  const settings = testServerSettings(api.url);
   const server = await startCodeServerForTest(
     t,
     { workspace, vsixPath: promptMeterVsix(), name: 'runs', settings },
@@ -51,9 +47,7 @@ test('running prompts in real VS Code against the test server', { timeout: 400_0
     // Open a prompt first: the palette lists contributed commands reliably once the workbench has settled.
     await openFile(page, 'prompts/faq-answer.prompt.md');
     await waitForStatusBarText(page, /tokens · .* · gpt-/, { timeout: 60_000 });
-    await runCommand(page, 'Prompt Meter: Set API Key');
-    await enterInputBox(page, SECRET);
-    await waitForNotification(page, /API key stored/);
+    await setApiKey(page, SECRET);
   });
 
   await t.test(

@@ -1,5 +1,26 @@
 import type { Page } from 'playwright-core';
+import { waitForNotification } from './notifications';
+import { runCommand } from './quickInput';
 import { DEFAULT_TIMEOUT, waitUntil } from './waiting';
+
+/**
+ * User settings for a workspace that runs against the local test server at `apiUrl`: its base URL, and prompt
+ * folders' .prompt.md opened as Markdown (as after "Open as Markdown": VS Code's chat prompt-file validation stays
+ * out of the way).
+ */
+export function testServerSettings(apiUrl: string): Record<string, unknown> {
+  return {
+    'promptmeter.baseUrl': apiUrl,
+    'files.associations': { '**/prompts/**/*.prompt.md': 'markdown' },
+  };
+}
+
+/** "Prompt Meter: Set API Key" with `key`, until VS Code says it is stored (in SecretStorage). */
+export async function setApiKey(page: Page, key: string): Promise<void> {
+  await runCommand(page, 'Prompt Meter: Set API Key');
+  await enterInputBox(page, key);
+  await waitForNotification(page, /API key stored/);
+}
 
 /** Types into the input box that is open (showInputBox) and presses Enter. */
 export async function enterInputBox(page: Page, text: string): Promise<void> {
