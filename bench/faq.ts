@@ -19,7 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pricing } from '../src/core/pricing/pricing';
-import { SIMILARITY_MODEL } from '../src/core/runs/prepareRun';
+import { SIMILARITY_MODEL } from '../src/core/models/defaultModels';
 import { Tokenizers } from '../src/core/tokens/tokenizers';
 import type { PipelineRun } from './support/faqMeasure';
 import { costAttribution, headline, reportPipeline, type PipelineReport } from './support/faqReport';

@@ -6,7 +6,7 @@ import { ComparisonStore } from '../core/compare/comparisonStore';
 import { ComparisonSetupError, prepareComparison } from '../core/compare/prepareComparison';
 import { comparisonPlanLines, runComparison } from '../core/compare/runComparison';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
-import { SIMILARITY_MODEL } from '../core/runs/prepareRun';
+import { SIMILARITY_MODEL } from '../core/models/defaultModels';
 import type { PromptMeterSettings } from '../core/settings/settings';
 import { parseArguments, UsageError } from './cliArguments';
 import { CLIENT_FLAGS, createCliClient } from './cliClient';

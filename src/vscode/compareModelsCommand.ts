@@ -5,7 +5,7 @@ import { ComparisonSetupError, prepareComparison, type ComparisonSetup } from '.
 import { comparisonPlanLines, runComparison } from '../core/compare/runComparison';
 import type { Estimator } from '../core/estimate/estimator';
 import { readRecentLedgerEntries } from '../core/ledger/recentEntries';
-import { SIMILARITY_MODEL } from '../core/runs/prepareRun';
+import { SIMILARITY_MODEL } from '../core/models/defaultModels';
 import type { ClientService } from './clientService';
 import type { ComparisonPanel } from './comparisonPanel';
 import type { ComparisonResults } from './comparisonResults';

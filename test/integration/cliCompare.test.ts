@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { compareModels } from '../../src/core/compare/compareModels';
 import { Pricing } from '../../src/core/pricing/pricing';
 import { readDatasetFile } from '../../src/core/runs/dataset';
-import { SIMILARITY_MODEL } from '../../src/core/runs/prepareRun';
+import { SIMILARITY_MODEL } from '../../src/core/models/defaultModels';
 import { startTestServer, type TestServer } from '../server';
 import type { LabelledAnswers } from '../server/labelledAnswers';
 import { ledgerPathOf } from '../../src/core/report/loadCostReport';

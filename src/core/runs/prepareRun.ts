@@ -1,3 +1,4 @@
+import { SIMILARITY_MODEL } from '../models/defaultModels';
 import { findFileIncludes } from '../chunking/fileIncludes';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -54,9 +55,6 @@ export interface PreparedRun {
   /** follower → leader, when answers of similar questions are reused. */
   readonly followers: Map<string, string>;
 }
-
-/** Model used to compare questions. Small and cheap; its calls are cached per text. */
-export const SIMILARITY_MODEL = 'text-embedding-3-small';
 
 /**
  * Everything before a run spends money: parse the files, load their datasets, expand the jobs, find

@@ -1,9 +1,11 @@
+import { DEFAULT_CHAT_MODEL } from '../models/defaultModels';
+
 /**
  * Every `promptmeter.*` setting with its default, keyed without the prefix. package.json
  * `contributes.configuration` must match this table (a unit test keeps them in sync).
  */
 export const SETTING_DEFAULTS = {
-  defaultModel: 'gpt-4o-mini',
+  defaultModel: DEFAULT_CHAT_MODEL,
   promptFolders: ['**/prompts'],
   'pricing.overrides': {},
   maxFileSizeMB: 2,
