@@ -75,6 +75,37 @@ describe('promptmeter run: retry, resume, and a plan that matches the run', () =
     assert.match(again.stdout, /no failed jobs to retry/);
   });
 
+  it('--retry-failed with --batch-api sends only the failed job, as one Batch API line', async () => {
+    const folder = workspace();
+    const { runId, runFolder } = await runWithOneFailure(folder);
+    // c's answer is taken out, as if the run had stopped before sending it: a retry leaves never-sent jobs alone.
+    const results = path.join(runFolder, 'results.jsonl');
+    const lines = readFileSync(results, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(results, `${lines.filter((line) => !line.includes('prompts/c.prompt.md')).join('\n')}\n`);
+    const before = server.stats();
+    const retry = await cli(
+      ['run', '--retry-failed', runId, '--batch-api', '--base-url', server.url, '--json'],
+      folder,
+    );
+    assert.equal(retry.code, 0, retry.stderr);
+    const after = server.stats();
+    assert.equal(after.batchesCreated - before.batchesCreated, 1, 'one batch');
+    assert.equal(after.batchLinesAnswered - before.batchLinesAnswered, 1, 'with one line: the failed gpt-4o job');
+    assert.equal(after.completionsServed, before.completionsServed, 'no chat call over HTTP besides the batch');
+    const report = JSON.parse(retry.stdout);
+    assert.equal(report.failed, 0);
+    assert.equal(report.status, 'completed');
+    const retried = report.results.find((result: { file: string }) => result.file === 'prompts/b.prompt.md');
+    assert.equal(retried.cache, 'batch');
+    assert.equal(retried.error, null);
+    assert.equal(
+      report.results.filter((result: { cache: string }) => result.cache === 'batch').length,
+      1,
+      'the answered jobs keep their first result',
+    );
+    assert.equal(report.pending, 1, 'the never-sent job is still pending');
+  });
+
   it('resumes a run whose run.json is missing, rebuilding it and naming the file', async () => {
     const folder = workspace();
     const { runId, runFolder } = await runWithOneFailure(folder);

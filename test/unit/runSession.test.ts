@@ -226,7 +226,7 @@ describe('run session: resume and retry', () => {
     return { root: setup.store.root, folder };
   }
 
-  it('Retry Failed Jobs sends only the failed ones, a completed run included, through the standard engine', async () => {
+  it('Retry Failed Jobs sends only the failed ones, a completed run included, through the engine the host chose', async () => {
     const { root, folder } = finishedRun([answered('a'), answered('b', 'HTTP 500'), answered('c')]);
     const { ran, offers, sessionOptions } = harness({ engine: 'batchApi' });
     const session = await runSession(
@@ -234,9 +234,9 @@ describe('run session: resume and retry', () => {
       { ...sessionOptions, store: new RunStore(root) },
     );
     assert.equal(session.plan.calls, 1);
-    assert.equal(offers[0]!.only, 'standard');
+    assert.equal(offers[0]!.only, undefined, 'standard and Batch API are both offered');
     assert.deepEqual([...ran[0]!.request.onlyJobs!], ['b']);
-    assert.equal(ran[0]!.engine, 'standard');
+    assert.equal(ran[0]!.engine, 'batchApi');
   });
 
   it('Retry Failed Jobs on a run without failures has nothing to send and asks nothing', async () => {

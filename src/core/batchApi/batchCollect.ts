@@ -79,8 +79,9 @@ export async function fillFollowers(
   jobs: readonly RunJob[],
   semanticFollowers: FollowerMap,
   context: Pick<CollectContext, 'folder' | 'ledger' | 'now'>,
+  onlyJobs?: ReadonlySet<string>,
 ): Promise<number> {
-  const schedule = pendingJobs(jobs, context.folder.results(), semanticFollowers);
+  const schedule = pendingJobs(jobs, context.folder.results(), semanticFollowers, onlyJobs);
   for (const { follower, leader } of schedule.answeredNow) {
     const kind = schedule.isSemantic(follower.id) ? 'semantic' : 'dedupe';
     await write(context, followerLine(follower, leader, kind, { runId: context.folder.id, now: context.now }));

@@ -66,10 +66,10 @@ export function customIdFor(jobId: string): string {
 export function buildBatchInput(
   jobs: readonly RunJob[],
   results: ReadonlyMap<string, JobResult> = new Map(),
-  options: { semanticFollowers?: FollowerMap; limits?: BatchLimits } = {},
+  options: { semanticFollowers?: FollowerMap; limits?: BatchLimits; onlyJobs?: ReadonlySet<string> } = {},
 ): BatchInput {
   const limits = options.limits ?? OPENAI_BATCH_LIMITS;
-  const schedule = pendingJobs(jobs, results, options.semanticFollowers ?? new Map());
+  const schedule = pendingJobs(jobs, results, options.semanticFollowers ?? new Map(), options.onlyJobs);
   const customIdToJob = new Map<string, RunJob>();
   const parts: BatchInputPart[] = [];
   for (const endpoint of ['/v1/chat/completions', '/v1/responses', '/v1/embeddings'] as const) {

@@ -50,6 +50,8 @@ export interface BatchRunOptions {
   /** Accepted similar questions (follower → leader), as for the normal path; remembered for resumes. */
   readonly semanticFollowers?: FollowerMap;
   readonly limits?: BatchLimits;
+  /** Retry the failed jobs: only these are sent; every other job is left as it is, answered or not. */
+  readonly onlyJobs?: ReadonlySet<string>;
   readonly onProgress?: (progress: BatchProgress) => void;
 }
 
@@ -92,9 +94,13 @@ export async function runBatchApi(
   const report = (phase: BatchProgress['phase']) => options.onProgress?.({ ...progress, phase, batches: summaries() });
 
   store.save({ status: 'running', stopReason: undefined });
-  await fillFollowers(jobs, semantic, context);
+  await fillFollowers(jobs, semantic, context, options.onlyJobs);
   if (store.activeParts().length === 0) {
-    const input = buildBatchInput(jobs, folder.results(), { semanticFollowers: semantic, limits: options.limits });
+    const input = buildBatchInput(jobs, folder.results(), {
+      semanticFollowers: semantic,
+      limits: options.limits,
+      ...(options.onlyJobs ? { onlyJobs: options.onlyJobs } : {}),
+    });
     const ids = new Map([...input.customIdToJob].map(([customId, job]) => [customId, job.id]));
     if (input.parts.length > 0) store.addSubmission(input.parts, ids, semantic);
   }

@@ -17,6 +17,8 @@ export interface BatchApiRunInput {
   readonly pricing: Pricing;
   readonly ledger: LedgerWriter | undefined;
   readonly followers: ReadonlyMap<string, string>;
+  /** Retry the failed jobs: only these are sent. */
+  readonly onlyJobs?: ReadonlySet<string>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: BatchProgress) => void;
 }
@@ -44,6 +46,7 @@ export async function runFolderThroughBatchApi(
     priceUsage: priceUsageFrom(input.pricing),
     ...(input.ledger ? { ledger: input.ledger } : {}),
     semanticFollowers: input.followers,
+    ...(input.onlyJobs ? { onlyJobs: input.onlyJobs } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });

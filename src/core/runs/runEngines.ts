@@ -16,7 +16,7 @@ export interface RunEngineDeps {
   readonly mapReduce: () => Promise<MapReduceRuntime>;
   /** The Batch API's connection; `undefined` when it cannot be had (no key): the engine then refuses with a message. */
   readonly batchApi: () => Promise<
-    Omit<BatchApiRunInput, 'ledger' | 'followers' | 'signal' | 'onProgress'> | undefined
+    Omit<BatchApiRunInput, 'ledger' | 'followers' | 'onlyJobs' | 'signal' | 'onProgress'> | undefined
   >;
 }
 
@@ -42,6 +42,7 @@ export function createRunEngines(deps: RunEngineDeps): Record<RunEngineKind, Run
         ...connection,
         ledger: deps.ledger,
         followers: request.followers,
+        ...(request.onlyJobs ? { onlyJobs: request.onlyJobs } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
         onProgress: request.onProgress,
       });

@@ -102,11 +102,8 @@ export interface RunSessionResult {
 export async function runSession(start: RunStart, options: RunSessionOptions): Promise<RunSessionResult> {
   const { folder, plan, followers, onlyJobs, skipped, notes } = await openRun(start, options.store);
   const batchInFlight = options.batchInFlight(folder);
-  const only: RunEngineKind | undefined = batchInFlight
-    ? 'batchApi'
-    : start.kind === 'retryFailed'
-      ? 'standard'
-      : undefined;
+  // A batch in flight is polled, never sent again; otherwise the host chooses (a retry of many failed jobs too).
+  const only: RunEngineKind | undefined = batchInFlight ? 'batchApi' : undefined;
   const cost = { standard: plannedCost(plan, 'standard'), batchApi: plannedCost(plan, 'batchApi') };
   const budget = {
     standard: await options.checkBudget(budgetAmount(cost.standard)),
