@@ -16,13 +16,9 @@
  * fractionOfBound = bound / wall time (1 = as fast as possible).
  * Prints one JSON object, then a one-line summary.  Run: node esbuild.mjs && node out/bench/client.js
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import OpenAI from 'openai';
 import { PromptMeterClient } from '../src/core/client/promptMeterClient';
 import { fakeApiKey } from '../test/support/fakeKeys';
@@ -37,6 +33,7 @@ import {
   TPM,
   prompts,
 } from './support/accountWorkload';
+import { startServerProcess, type ServerProcess } from './support/testServerProcess';
 import { throughputBound } from './support/throughputBound';
 import type { ThroughputBound as Bound } from './support/throughputBound';
 
@@ -46,14 +43,6 @@ const request = (text: string) => ({
   messages: [{ role: 'user' as const, content: text }],
   max_tokens: MAX_TOKENS,
 });
-
-interface ServerStats {
-  requests: number;
-  rateLimited: number;
-  completionsServed: number;
-  duplicateCompletions: number;
-  promptTokens: number;
-}
 
 interface Run {
   name: string;
@@ -68,48 +57,14 @@ interface Run {
   cacheTiers?: Record<string, number>;
 }
 
-async function startServer(): Promise<{ url: string; control: string; child: ChildProcess }> {
-  const entry = path.resolve(__dirname, '..', 'test', 'server', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run 'node esbuild.mjs' first`);
-  const child = spawn(
-    process.execPath,
-    [
-      entry,
-      '--rpm',
-      String(RPM),
-      '--tpm',
-      String(TPM),
-      '--burst-seconds',
-      String(BURST_SECONDS),
-      '--latency-ms',
-      String(LATENCY_MS),
-      '--latency-jitter-ms',
-      String(LATENCY_JITTER_MS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const lines = createInterface({ input: child.stdout! });
-  const first = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-  const { url } = JSON.parse(first) as { url: string };
-  return { url, control: url.replace(/\/v1$/, '/_control'), child };
-}
-
-async function control<T>(base: string, route: 'stats' | 'reset'): Promise<T> {
-  const response = await fetch(`${base}/${route}`, { method: route === 'stats' ? 'GET' : 'POST' });
-  return (await response.json()) as T;
-}
-
-async function measure(name: string, server: { control: string }, body: () => Promise<number>): Promise<Run> {
-  await control(server.control, 'reset');
+async function measure(name: string, server: ServerProcess, body: () => Promise<number>): Promise<Run> {
+  await server.reset();
   await new Promise((resolve) => setTimeout(resolve, 1_100)); // let the buckets sit full, as after a pause
-  await control(server.control, 'reset');
+  await server.reset();
   const started = performance.now();
   const failed = await body();
   const wallMs = performance.now() - started;
-  const stats = await control<ServerStats>(server.control, 'stats');
+  const stats = await server.stats();
   return {
     name,
     wallMs: Math.round(wallMs),
@@ -136,7 +91,13 @@ function ourClient(url: string, directory: string, configured: boolean): PromptM
 }
 
 async function main(): Promise<void> {
-  const server = await startServer();
+  const server = await startServerProcess({
+    rpm: RPM,
+    tpm: TPM,
+    burstSeconds: BURST_SECONDS,
+    latencyMs: LATENCY_MS,
+    latencyJitterMs: LATENCY_JITTER_MS,
+  });
   const scratch = await mkdtemp(path.join(tmpdir(), 'promptmeter-bench-client-'));
   const { default: pLimit } = await import('p-limit');
   const { default: pRetry } = await import('p-retry');
@@ -146,7 +107,7 @@ async function main(): Promise<void> {
     const ours = ourClient(server.url, cacheDirectory, true);
     runs.push(await measure('ours', server, () => settledFailures(prompts.map((text) => ours.chat(request(text))))));
     await ours.close();
-    const bound = await boundFrom(server.control);
+    const bound = await boundFrom(server);
 
     const learned = ourClient(server.url, path.join(scratch, 'cache-learned'), false);
     runs.push(
@@ -194,14 +155,14 @@ async function main(): Promise<void> {
     }
     report(bound, runs);
   } finally {
-    server.child.kill('SIGTERM');
+    server.stop();
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
 /** The bound from the first run's server stats: it answered every prompt exactly once, so its token total is exact. */
-async function boundFrom(controlUrl: string): Promise<Bound> {
-  const stats = await control<ServerStats>(controlUrl, 'stats');
+async function boundFrom(server: ServerProcess): Promise<Bound> {
+  const stats = await server.stats();
   const totalTokens = stats.promptTokens + MAX_TOKENS * PROMPTS;
   return throughputBound({
     requests: PROMPTS,
