@@ -23,6 +23,7 @@ import OpenAI from 'openai';
 import { PromptMeterClient } from '../src/core/client/promptMeterClient';
 import { fakeApiKey } from '../test/support/fakeKeys';
 import {
+  ACCOUNT_SERVER,
   BURST_SECONDS,
   LATENCY_JITTER_MS,
   LATENCY_MS,
@@ -91,13 +92,7 @@ function ourClient(url: string, directory: string, configured: boolean): PromptM
 }
 
 async function main(): Promise<void> {
-  const server = await startServerProcess({
-    rpm: RPM,
-    tpm: TPM,
-    burstSeconds: BURST_SECONDS,
-    latencyMs: LATENCY_MS,
-    latencyJitterMs: LATENCY_JITTER_MS,
-  });
+  const server = await startServerProcess(ACCOUNT_SERVER);
   const scratch = await mkdtemp(path.join(tmpdir(), 'promptmeter-bench-client-'));
   const { default: pLimit } = await import('p-limit');
   const { default: pRetry } = await import('p-retry');

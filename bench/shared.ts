@@ -25,6 +25,7 @@ import { fakeApiKey } from '../test/support/fakeKeys';
 import { startServerProcess } from './support/testServerProcess';
 import type { ServerProcess } from './support/testServerProcess';
 import {
+  ACCOUNT_SERVER,
   BURST_SECONDS,
   LATENCY_JITTER_MS,
   LATENCY_MS,
@@ -62,13 +63,7 @@ interface CaseResult {
 }
 
 async function main(): Promise<void> {
-  const server = await startServerProcess({
-    rpm: RPM,
-    tpm: TPM,
-    burstSeconds: BURST_SECONDS,
-    latencyMs: LATENCY_MS,
-    latencyJitterMs: LATENCY_JITTER_MS,
-  });
+  const server = await startServerProcess(ACCOUNT_SERVER);
   const redis = await startRedisServer();
   const scratch = await mkdtemp(path.join(tmpdir(), 'promptmeter-bench-shared-'));
   const results: CaseResult[] = [];

@@ -11,6 +11,15 @@ export const LATENCY_MS = 190;
 export const LATENCY_JITTER_MS = 20;
 export const MODEL = 'gpt-4o-mini';
 
+/** The test server's options for that account (its limits and latency). */
+export const ACCOUNT_SERVER = {
+  rpm: RPM,
+  tpm: TPM,
+  burstSeconds: BURST_SECONDS,
+  latencyMs: LATENCY_MS,
+  latencyJitterMs: LATENCY_JITTER_MS,
+} as const;
+
 const topics = ['invoices', 'churn', 'latency', 'onboarding', 'pricing', 'support backlog', 'SSO', 'audit logs'];
 
 /** The prompts, the same in every run. */
