@@ -1,7 +1,7 @@
-import type { LedgerWriter } from '../ledger/ledger';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { runBounded } from '../chunking/boundedConcurrency';
 import type { PromptMeterClient } from '../client/promptMeterClient';
+import type { LedgerWriter } from '../ledger/ledger';
 import { costOfUsage } from '../pricing/cost';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';

@@ -1,5 +1,5 @@
-import type { LedgerWriter } from '../ledger/ledger';
 import { formatUsd } from '../estimate/formatting';
+import type { LedgerWriter } from '../ledger/ledger';
 import type { LedgerEntry } from '../ledger/ledgerEntry';
 import type { PriceOverrides } from '../pricing/priceOverride';
 import type { Pricing } from '../pricing/pricing';

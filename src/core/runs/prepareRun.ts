@@ -1,4 +1,3 @@
-import { SIMILARITY_MODEL } from '../models/defaultModels';
 import { findFileIncludes } from '../chunking/fileIncludes';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/reso
 import type { CallOptions } from '../client/callOptions';
 import type { CallResult } from '../client/callResult';
 import type { Estimator } from '../estimate/estimator';
+import { SIMILARITY_MODEL } from '../models/defaultModels';
 import { REFUSAL_CODES, tooLargeDiagnostic } from '../prompts/parsePromptFile';
 import type { ParsedPromptFile, PromptFormat } from '../prompts/promptTypes';
 import type { PriceOverrides } from '../pricing/priceOverride';
