@@ -62,7 +62,7 @@ export class ReportPage {
       }),
       topPrompts(report, this.host),
       recentRuns(report, this.host),
-      footer(report, this.host),
+      footer(report, this.host, snapshot.workspaceName),
     ];
     this.root.replaceChildren(...nodes.filter((node) => node !== null));
     if (focused) this.root.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();

@@ -151,8 +151,8 @@ export function savings(report: CostReport): HTMLElement {
   );
 }
 
-/** Prices as of, and the export buttons. */
-export function footer(report: CostReport, host: ReportHost): HTMLElement {
+/** Prices as of, whose ledger it is (the workspace folder: a multi-root workspace shows one folder), and the exports. */
+export function footer(report: CostReport, host: ReportHost, workspaceName: string | null = null): HTMLElement {
   const skipped =
     report.ledger.skippedLines > 0 ? ` · ${report.ledger.skippedLines} unreadable ledger line(s) not counted` : '';
   return element(
@@ -161,7 +161,7 @@ export function footer(report: CostReport, host: ReportHost): HTMLElement {
     element('div', {
       className: 'hint',
       attributes: { id: 'prices-as-of' },
-      text: `Prices as of ${report.pricesAsOf} (${report.priceSource})${skipped}. Amounts in USD, from the cost ledger.`,
+      text: `Prices as of ${report.pricesAsOf} (${report.priceSource})${skipped}. Amounts in USD, from the cost ledger${workspaceName ? ` of ${workspaceName}` : ''}.`,
     }),
     element(
       'div',

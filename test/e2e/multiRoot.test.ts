@@ -15,8 +15,10 @@ import {
   startCodeServerForTest,
   waitForStatusBarText,
   waitUntil,
+  webviewFrame,
 } from './support';
 import { cliJson, promptMeterVsix } from './support/promptMeterPackage';
+import type { CostReport } from '../../src/core/report/costReportTypes';
 import { waitForPreviewContaining, setApiKey, testServerSettings } from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-multi-root');
@@ -116,5 +118,21 @@ test(
       assert.ok(!ledgerLines(beta).some((line) => line.includes(SECRET)), 'the key is not in the ledger');
       await screenshot(page, 'multi-root-run-prompt');
     });
+
+    await t.test(
+      'the Cost Report follows the active editor’s folder: the second folder’s spend, as the CLI reports it there',
+      async () => {
+        const cli = cliJson<CostReport>(['report'], beta);
+        assert.ok(cli.spend.month.knownUsd > 0, 'the CLI sees the call in the second folder');
+        await openFile(page, 'prompts/summarize.prompt.md');
+        await runCommand(page, 'Prompt Meter: Open Cost Report');
+        const frame = await webviewFrame(page, 'Cost Report', { timeout: 60_000 });
+        const month = frame.locator('#spend-month .money').first();
+        await month.waitFor({ timeout: 60_000 });
+        assert.equal(Number(await month.getAttribute('data-usd')), cli.spend.month.knownUsd);
+        assert.match((await frame.locator('#prices-as-of').textContent()) ?? '', /from the cost ledger of beta\./);
+        await screenshot(page, 'multi-root-cost-report');
+      },
+    );
   },
 );

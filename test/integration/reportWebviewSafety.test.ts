@@ -74,6 +74,7 @@ describe('Cost Report webview safety (headless Chromium)', () => {
     assert.ok(text.includes(FILE_NAME), 'the file name is shown as text');
     assert.ok(text.includes(`Last error: ${MODEL_OUTPUT}`), 'the model output is shown as text');
     assert.ok(text.includes(IMG), 'the model name is shown as text');
+    assert.ok(text.includes(`from the cost ledger of ${IMG}.`), 'the workspace folder is named, as text');
     assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
     assert.equal(await page.locator('script').count(), 2, 'only the stub and the bundled script');
     await page.waitForTimeout(200);
