@@ -56,6 +56,23 @@ describe('a run stops at once what cannot succeed, and says what to do', () => {
     assert.doesNotMatch(result.stderr, new RegExp(fakeApiKey('wrong-key')));
   });
 
+  it('a model the key may not use (403): the run stops after the calls in flight, naming the model', async () => {
+    server.reset();
+    server.configure({ deniedModels: ['gpt-4o-mini'] });
+    try {
+      const folder = tenPrompts();
+      const result = await runCli(['run', '.', '--base-url', server.url, '--concurrency', '2'], folder, {
+        OPENAI_API_KEY: KEY,
+      });
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, /run stopped: 403: .*does not have access to model `gpt-4o-mini`/);
+      assert.match(result.stderr, /has access to this model, or pick another model/);
+      assert.ok(server.stats().requests <= 2, `${server.stats().requests} requests for 10 jobs`);
+    } finally {
+      server.configure({ deniedModels: [] });
+    }
+  });
+
   it('a base URL without /v1 (404 on the route): exit 3 after the first answers, "did you mean …/v1?"', async () => {
     server.reset();
     const folder = tenPrompts();

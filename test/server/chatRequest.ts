@@ -4,6 +4,7 @@ import {
   contextLengthExceeded,
   invalidParameter,
   missingParameter,
+  modelAccessDenied,
   modelNotFound,
   modelNotSupported,
   onlyOnResponses,
@@ -52,6 +53,7 @@ export function checkModel(
 ): ApiFailure | undefined {
   if (typeof model !== 'string' || model === '') return missingParameter('model');
   if (!options.models.includes(model)) return modelNotFound(model);
+  if (options.deniedModels.includes(model)) return modelAccessDenied(model);
   if ((endpoint === 'embeddings') !== isEmbeddingModel(model)) {
     return modelNotSupported(model, endpoint === 'chat' ? 'v1/chat/completions' : 'v1/embeddings');
   }

@@ -107,6 +107,20 @@ export function onlyOnResponses(): ApiFailure {
   );
 }
 
+/**
+ * 403 for a model the key's project may not use: OpenAI's PermissionDeniedError body, code `model_not_found`
+ * (seen in Aider-AI/aider#1903: `Project \`proj_…\` does not have access to model \`gpt-4o-mini\``).
+ */
+export function modelAccessDenied(model: string): ApiFailure {
+  return failure(
+    403,
+    `Project \`proj_test\` does not have access to model \`${model}\``,
+    'invalid_request_error',
+    null,
+    'model_not_found',
+  );
+}
+
 /** 404 for a model the server does not know. */
 export function modelNotFound(model: string): ApiFailure {
   return failure(

@@ -49,6 +49,11 @@ export interface TestServerOptions {
   readonly organization: string;
   /** Models the server knows; others get 404 `model_not_found`. */
   readonly models: readonly string[];
+  /**
+   * Known models this key's project may not use: 403 `model_not_found` "Project `proj_…` does not have access to
+   * model `…`", as OpenAI answers (e.g. Aider-AI/aider#1903, continuedev/continue#10120). Default none.
+   */
+  readonly deniedModels: readonly string[];
   /** Context window in tokens per model; models not listed use `defaultContextWindow`. */
   readonly contextWindows: Readonly<Record<string, number>>;
   /** Default 128000 tokens. */
@@ -144,6 +149,7 @@ export const DEFAULT_OPTIONS: TestServerOptions = {
   basicAuth: undefined,
   organization: 'org-test',
   models: DEFAULT_MODELS,
+  deniedModels: [],
   contextWindows: {},
   defaultContextWindow: 128_000,
   rpm: undefined,
