@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { budgetGate, budgetLevel } from '../../src/core/report/budget';
 import type { MoneyAmount } from '../../src/core/report/money';
 import type { JobResult, RunJob } from '../../src/core/runs/runJob';
+import { refusalText } from '../../src/core/runs/refusals';
 import { offerChoices, offerDetail } from '../../src/core/runs/runOfferChoices';
 import { planRun } from '../../src/core/runs/runPlan';
 import type { PreparedRun } from '../../src/core/runs/prepareRun';
@@ -195,6 +196,26 @@ describe('run session: the engine', () => {
       ran.map((run) => run.engine),
       ['batchApi'],
     );
+  });
+
+  it('the plan lists each prompt not sent once (a refusal is in problems as its sentence)', async () => {
+    const refusal = { file: 'prompts/big.prompt.md', line: 1, message: "needs 9,000 tokens, more than gpt-4's window" };
+    const { offers, sessionOptions } = harness('cancel');
+    await runSession(
+      {
+        kind: 'new',
+        source: 'prompts',
+        prepared: prepared(jobs(), {
+          refused: [refusal],
+          problems: [refusalText(refusal), 'data.csv: row 3 has no "question" column; the row is not sent.'],
+        }),
+      },
+      sessionOptions,
+    );
+    assert.deepEqual(offers[0]!.skipped, [
+      "prompts/big.prompt.md:1: not sent — needs 9,000 tokens, more than gpt-4's window",
+      'data.csv: row 3 has no "question" column; the row is not sent.',
+    ]);
   });
 
   it('passes the accepted similar questions to the engine', async () => {

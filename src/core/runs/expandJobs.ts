@@ -7,7 +7,7 @@ import { chooseChatApi } from '../client/chatApi';
 import { resolveModel } from '../models/resolveModel';
 import { datasetLabel, hasDataset, type Dataset } from './dataset';
 import { promptRequest, type ChatRequestBody, type EmbeddingRequestBody, type RequestBody } from './promptRequest';
-import { refusalsFor, refusalText, type Refusal } from './refusals';
+import { contextOverflow, refusalsFor, refusalText, type Refusal } from './refusals';
 import type { JobEstimate, RunJob } from './runJob';
 import type { PromptEstimate } from '../estimate/promptEstimate';
 import type { PriceOverrides } from '../pricing/priceOverride';
@@ -48,7 +48,9 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
       // A Copilot prompt file is chat context for VS Code, not a request to send.
       if (prompt.copilot) continue;
       const estimate = estimatePrompt(prompt, { ...options.estimate, recommend: false });
-      const refusals = refusalsFor(file, prompt, estimate);
+      // A dataset prompt is judged row by row against the context window (each row with its own values).
+      const rowsApart = file.format !== 'batch-jsonl' && (options.useDataFor ?? hasDataset)(prompt);
+      const refusals = refusalsFor(file, prompt, estimate, { rowsApart });
       if (refusals.length > 0) {
         refused.push(...refusals);
         problems.push(...refusals.map(refusalText));
@@ -114,7 +116,14 @@ export function expandJobs(files: readonly ParsedPromptFile[], options: ExpandOp
           return;
         }
         const request = promptRequest(prompt, model, row, options.overrides);
-        const rowBase = { ...base, estimate: rowEstimate(prompt, request, options.estimate) };
+        const estimated = rowEstimate(prompt, request, options.estimate);
+        const rowOverflow = contextOverflow(file.file, prompt, estimated, index + 1);
+        if (rowOverflow) {
+          refused.push(rowOverflow);
+          problems.push(refusalText(rowOverflow));
+          return;
+        }
+        const rowBase = { ...base, estimate: jobEstimate(estimated) };
         jobs.push(job({ ...rowBase, id: `${file.file}#row-${index + 1}`, row: index + 1 }, request));
       });
     }
@@ -135,7 +144,7 @@ function jobEndpoint(prompt: PromptDefinition, model: string, overrides: PriceOv
 }
 
 /** The estimate of one dataset row: the prompt with the row's values in its messages (rows differ in length). */
-function rowEstimate(prompt: PromptDefinition, request: RequestBody, options: EstimateOptions): JobEstimate {
+function rowEstimate(prompt: PromptDefinition, request: RequestBody, options: EstimateOptions): PromptEstimate {
   const rendered = 'messages' in request ? request.messages : undefined;
   // A template's loops and conditions can give a row more or fewer messages than the samples did.
   const messages = rendered
@@ -146,7 +155,7 @@ function rowEstimate(prompt: PromptDefinition, request: RequestBody, options: Es
         insertions: [],
       }))
     : prompt.messages;
-  return jobEstimate(estimatePrompt({ ...prompt, messages }, { ...options, recommend: false }));
+  return estimatePrompt({ ...prompt, messages }, { ...options, recommend: false });
 }
 
 function jobEstimate(estimate: PromptEstimate): JobEstimate {

@@ -4,7 +4,6 @@ import { MoneySum, type MoneyAmount } from '../report/money';
 import type { RunOutcome, RunProgress } from './executeRun';
 import type { JobResult, RunJob } from './runJob';
 import { planRun, type PlanLimits, type RunPlan } from './runPlan';
-import { refusalText } from './refusals';
 import type { PreparedRun } from './prepareRun';
 import type { RunFolder, RunStore } from './runStore';
 import { similarText } from './runSummary';
@@ -173,7 +172,8 @@ async function openRun(start: RunStart, store: RunStore) {
       plan: prepared.plan,
       followers: prepared.followers as ReadonlyMap<string, string>,
       onlyJobs: undefined,
-      skipped: [...prepared.refused.map(refusalText), ...prepared.problems],
+      // `problems` holds every refusal already, as a sentence (file:line: not sent — …), and the other skips.
+      skipped: [...prepared.problems],
       notes: similar ? [similar] : [],
     };
   }
