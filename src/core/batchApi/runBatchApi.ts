@@ -5,7 +5,7 @@ import type { PriceUsage } from '../client/priceUsage';
 import type { LedgerWriter } from '../ledger/ledger';
 import type { RunOutcome, RunProgress } from '../runs/executeRun';
 import type { FollowerMap } from '../runs/runSchedule';
-import { countResults } from '../runs/runCounts';
+import { countResults, indexCounts } from '../runs/runCounts';
 import type { RunFolder, RunStatus } from '../runs/runStore';
 import type { BatchApiClient } from './batchApiClient';
 import { collectPart, fillFollowers, type CollectContext } from './batchCollect';
@@ -161,14 +161,7 @@ export async function runBatchApi(
   store.save({
     status,
     ...(stopReason ? { stopReason } : {}),
-    jobs: {
-      total: progress.total,
-      done: progress.done,
-      failed: progress.failed,
-      truncated: progress.truncated,
-      pending: progress.pending,
-    },
-    cost: progress.cost,
+    ...indexCounts(progress),
   });
   folder.close();
   return { status, progress, batches: summaries(), ...(stopReason ? { stopReason } : {}) };
@@ -186,18 +179,9 @@ export async function runBatchApi(
     report('collecting');
     await collectPart(part, context);
     finishedNow.push(part);
-    await fillFollowers(jobs, semantic, context);
+    await fillFollowers(jobs, semantic, context, options.onlyJobs);
     progress = countProgress();
-    store.save({
-      jobs: {
-        total: progress.total,
-        done: progress.done,
-        failed: progress.failed,
-        truncated: progress.truncated,
-        pending: progress.pending,
-      },
-      cost: progress.cost,
-    });
+    store.save(indexCounts(progress));
   }
 
   function finalStatus(): RunStatus {

@@ -10,7 +10,7 @@ import type { JobResult, RunJob } from './runJob';
 import type { RunFolder, RunStatus } from './runStore';
 import { pendingJobs, type FollowerMap } from './runSchedule';
 import { ResultTally } from './resultTally';
-import type { RunCounts } from './runCounts';
+import { indexCounts, type RunCounts } from './runCounts';
 import { followerAnswer, joinChoiceTexts } from './followerAnswer';
 
 /** The live ETA is shown once this many jobs finished in this session (before that the plan's estimate stands). */
@@ -136,10 +136,7 @@ export async function executeRun(
     folder.saveIndex({
       ...(status ? { status } : {}),
       ...(stopReason ? { stopReason } : {}),
-      jobs: (({ total, done, failed, truncated, pending }) => ({ total, done, failed, truncated, pending }))(
-        tally.counts(),
-      ),
-      cost: tally.counts().cost,
+      ...indexCounts(tally.counts()),
     });
   }
 

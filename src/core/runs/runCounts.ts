@@ -12,6 +12,15 @@ export interface RunCounts {
   readonly cost: MoneyAmount;
 }
 
+/** The counts as run.json keeps them: the job counts under `jobs`, the money under `cost`. */
+export function indexCounts(counts: RunCounts): {
+  readonly jobs: Omit<RunCounts, 'cost'>;
+  readonly cost: MoneyAmount;
+} {
+  const { total, done, failed, truncated, pending, cost } = counts;
+  return { jobs: { total, done, failed, truncated, pending }, cost };
+}
+
 /** Counts the latest result of each job (the one owner of these counts: executor, Batch API, a rebuilt run.json). */
 export function countResults(jobs: readonly RunJob[], results: ReadonlyMap<string, JobResult>): RunCounts {
   let done = 0;

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { ZERO_MONEY, type MoneyAmount } from '../report/money';
-import { countResults } from './runCounts';
+import { countResults, indexCounts } from './runCounts';
 import type { JobResult, RunJob } from './runJob';
 
 export type RunStatus = 'planned' | 'running' | 'completed' | 'cancelled' | 'stopped' | 'failed';
@@ -162,14 +162,7 @@ function rebuiltIndex(directory: string, id: string): RunIndex {
     updatedAt: created,
     status: counts.pending > 0 ? 'cancelled' : 'completed',
     source: sources.length === 1 ? sources[0]! : `${sources.length} files`,
-    jobs: {
-      total: counts.total,
-      done: counts.done,
-      failed: counts.failed,
-      truncated: counts.truncated,
-      pending: counts.pending,
-    },
-    cost: counts.cost,
+    ...indexCounts(counts),
     costUsd: counts.cost.usd,
     estimateUsd: null,
   };
