@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { SavedComparison } from '../../src/core/compare/compareTypes';
 import { parseDataset } from '../../src/core/runs/dataset';
-import { startTestServer } from '../server';
 import type { LabelledAnswers } from '../server/labelledAnswers';
 import { fakeApiKey } from '../support/fakeKeys';
 import { workspaceLedgerText } from '../support/ledgerText';
@@ -17,13 +16,13 @@ import {
   openFile,
   runCommand,
   screenshot,
-  startCodeServerForTest,
   waitForCodeLens,
   waitForStatusBarText,
   waitUntil,
 } from './support';
-import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import { clickDialogButton, waitForEditorContaining, setApiKey, testServerSettings } from './support/promptMeterUi';
+import { startWorkbenchWithApi } from './support/promptMeterWorkbench';
+import { exampleFiles } from './support/promptMeterPackage';
+import { clickDialogButton, waitForEditorContaining, setApiKey } from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-compare');
 const PROMPT = 'prompts/ticket-routing-compare.prompt.md';
@@ -51,14 +50,13 @@ test(
       labels: [...new Set(dataset.rows.map((row) => row.expected!))],
       accuracy: { 'gpt-4o': 1, 'gpt-4o-mini': 0.95, 'gpt-4.1-nano': 0.6 },
     };
-    const api = await startTestServer({ latencyMs: 10, rpm: 6000, tpm: 1_000_000, labelledAnswers: labelled });
     const workspace = createWorkspace({ [PROMPT]: files[PROMPT]!, [DATA]: files[DATA]! }, 'pm-e2e-compare-');
-    const settings = testServerSettings(api.url);
-    const server = await startCodeServerForTest(
-      t,
-      { workspace, vsixPath: promptMeterVsix(), name: 'compare', settings, viewport: { width: 1800, height: 1000 } },
-      () => api.close(),
-    );
+    const { api, server } = await startWorkbenchWithApi(t, {
+      workspace,
+      name: 'compare',
+      viewport: { width: 1800, height: 1000 },
+      api: { latencyMs: 10, rpm: 6000, tpm: 1_000_000, labelledAnswers: labelled },
+    });
     const { page } = server;
 
     await openFile(page, PROMPT);

@@ -5,21 +5,20 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { startTestServer } from '../server';
 import { fakeApiKey } from '../support/fakeKeys';
 import {
   createWorkspace,
   openFile,
   runCommand,
   screenshot,
-  startCodeServerForTest,
   waitForStatusBarText,
   waitUntil,
   webviewFrame,
 } from './support';
-import { cliJson, promptMeterVsix } from './support/promptMeterPackage';
+import { startWorkbenchWithApi } from './support/promptMeterWorkbench';
+import { cliJson } from './support/promptMeterPackage';
 import type { CostReport } from '../../src/core/report/costReportTypes';
-import { waitForPreviewContaining, setApiKey, testServerSettings } from './support/promptMeterUi';
+import { waitForPreviewContaining, setApiKey } from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-multi-root');
 
@@ -62,7 +61,6 @@ test(
   'a multi-root workspace: includes resolve and calls are ledgered in the prompt’s own folder',
   { timeout: 400_000 },
   async (t) => {
-    const api = await startTestServer({ latencyMs: 20, rpm: 1200, tpm: 400_000 });
     const root = createWorkspace(
       {
         // The first folder has a notes.md at the same relative path, short: reading it would count the wrong document.
@@ -77,15 +75,12 @@ test(
     const beta = path.join(root, 'beta');
     const workspaceFile = path.join(root, 'multi.code-workspace');
     writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'alpha' }, { path: 'beta' }] }, null, 2));
-    const settings = testServerSettings(api.url);
-    const server = await startCodeServerForTest(
-      t,
-      { workspace: workspaceFile, vsixPath: promptMeterVsix(), name: 'multi-root', settings },
-      async () => {
-        await api.close();
-        rmSync(root, { recursive: true, force: true });
-      },
-    );
+    const { api, server } = await startWorkbenchWithApi(t, {
+      workspace: workspaceFile,
+      name: 'multi-root',
+      api: { latencyMs: 20, rpm: 1200, tpm: 400_000 },
+      cleanUp: () => rmSync(root, { recursive: true, force: true }),
+    });
     const { page } = server;
 
     await t.test('the status bar counts the second folder’s own document, as the CLI does in that folder', async () => {

@@ -2,7 +2,6 @@
 // OpenAI does (parameter rules per model, hidden reasoning tokens taken from the cap).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startTestServer } from '../server';
 import { fakeApiKey } from '../support/fakeKeys';
 import {
   clickNotificationButton,
@@ -11,17 +10,12 @@ import {
   pickQuickPickItem,
   runCommand,
   screenshot,
-  startCodeServerForTest,
   waitForNotification,
   waitForStatusBarText,
 } from './support';
-import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import {
-  waitForEditorContaining,
-  waitForPreviewContaining,
-  setApiKey,
-  testServerSettings,
-} from './support/promptMeterUi';
+import { startWorkbenchWithApi } from './support/promptMeterWorkbench';
+import { exampleFiles } from './support/promptMeterPackage';
+import { waitForEditorContaining, waitForPreviewContaining, setApiKey } from './support/promptMeterUi';
 
 const SECRET = fakeApiKey('e2e-recommendations');
 
@@ -29,7 +23,6 @@ test(
   'Recommend Model → Apply → Run Prompt, and a reasoning model chosen with its edits',
   { timeout: 400_000 },
   async (t) => {
-    const api = await startTestServer({ latencyMs: 20, rpm: 1200, tpm: 400_000 });
     const files = exampleFiles();
     const workspace = createWorkspace(
       {
@@ -40,12 +33,11 @@ test(
       },
       'pm-e2e-recommend-',
     );
-    const settings = testServerSettings(api.url);
-    const server = await startCodeServerForTest(
-      t,
-      { workspace, vsixPath: promptMeterVsix(), name: 'recommendations', settings },
-      () => api.close(),
-    );
+    const { api, server } = await startWorkbenchWithApi(t, {
+      workspace,
+      name: 'recommendations',
+      api: { latencyMs: 20, rpm: 1200, tpm: 400_000 },
+    });
     const { page } = server;
 
     await t.test('set the key', async () => {

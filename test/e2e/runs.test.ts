@@ -4,20 +4,20 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_MODELS, startTestServer } from '../server';
+import { DEFAULT_MODELS } from '../server';
 import {
   createWorkspace,
   openFile,
   pickQuickPickItem,
   runCommand,
   screenshot,
-  startCodeServerForTest,
   waitForNotification,
   waitForStatusBarText,
   waitUntil,
 } from './support';
-import { exampleFiles, promptMeterVsix } from './support/promptMeterPackage';
-import { clickDialogButton, waitForPreviewContaining, setApiKey, testServerSettings } from './support/promptMeterUi';
+import { startWorkbenchWithApi } from './support/promptMeterWorkbench';
+import { exampleFiles } from './support/promptMeterPackage';
+import { clickDialogButton, waitForPreviewContaining, setApiKey } from './support/promptMeterUi';
 import type { CostReport } from '../../src/core/report/costReportTypes';
 import { formatMoney } from '../../src/core/report/formatMoney';
 import { ZERO_MONEY } from '../../src/core/report/money';
@@ -29,18 +29,16 @@ import { workspaceLedgerText } from '../support/ledgerText';
 const SECRET = fakeApiKey('e2e-secret-never-logged');
 
 test('running prompts in real VS Code against the test server', { timeout: 400_000 }, async (t) => {
-  const api = await startTestServer({ latencyMs: 30, rpm: 1200, tpm: 400_000 });
   const files = exampleFiles();
   const workspace = createWorkspace(
     Object.fromEntries(Object.entries(files).filter(([name]) => /faq-answer|ticket-triage|email-tone/.test(name))),
     'pm-e2e-runs-',
   );
-  const settings = testServerSettings(api.url);
-  const server = await startCodeServerForTest(
-    t,
-    { workspace, vsixPath: promptMeterVsix(), name: 'runs', settings },
-    () => api.close(),
-  );
+  const { api, server } = await startWorkbenchWithApi(t, {
+    workspace,
+    name: 'runs',
+    api: { latencyMs: 30, rpm: 1200, tpm: 400_000 },
+  });
   const { page } = server;
 
   await t.test('Set API Key stores the key in secret storage', async () => {
