@@ -79,7 +79,8 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
   const priced = price ? estimateCost(price, inputTokens, outputTokens) : undefined;
   const cost = priced && flex ? { ...priced, batchTotal: priced.total } : priced;
   const requested = prompt.maxTokens !== undefined ? prompt.maxTokens * prompt.choices : 0;
-  const exceedsContext = model.contextWindow !== undefined && inputTokens + requested > model.contextWindow;
+  const contextTokens = inputTokens + requested;
+  const exceedsContext = model.contextWindow !== undefined && contextTokens > model.contextWindow;
   const { task, source } = detectTask(prompt);
   const reasoning = prompt.kind === 'chat' ? expectReasoning(prompt, model, options.reasoningHistory) : undefined;
   const rates = price && reasoning ? ratesFor(price, inputTokens) : undefined;
@@ -132,6 +133,7 @@ export function estimatePrompt(written: PromptDefinition, options: EstimateOptio
     price,
     ...(flex ? { flex } : {}),
     contextWindow: model.contextWindow,
+    contextTokens,
     exceedsContext,
     requestProblems: requestProblems(prompt, model),
     ...(reasoning

@@ -51,6 +51,9 @@ export interface PromptEstimate {
   /** Priced as Flex processing (`service_tier: flex` on a model that serves it): Batch API rates. */
   readonly flex?: boolean;
   readonly contextWindow?: number;
+  /** What the context window must hold: the input plus the output cap × n (0 without a cap). */
+  readonly contextTokens: number;
+  /** `contextTokens` is more than `contextWindow`: the API would answer 400 `context_length_exceeded`. */
   readonly exceedsContext: boolean;
   /** Settings the model rejects (the API would answer 400): errors before anything is sent. */
   readonly requestProblems: readonly RequestProblem[];

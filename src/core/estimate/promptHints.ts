@@ -52,12 +52,11 @@ export function promptHints(estimate: PromptEstimate, counter: TokenCounter, lin
     });
   }
   if (estimate.exceedsContext && estimate.contextWindow !== undefined) {
-    const requested = estimate.inputTokens + (prompt.maxTokens ?? 0) * prompt.choices;
     hints.push({
       span: prompt.span,
       severity: 'error',
       code: 'context-exceeded',
-      message: `This prompt needs ${formatTokens(requested)} tokens (input + max_tokens), more than ${estimate.model}'s context window of ${formatTokens(estimate.contextWindow)}. The API will reject it: shorten it, split the document (map-reduce), or use a model with a larger window.`,
+      message: `This prompt needs ${formatTokens(estimate.contextTokens)} tokens (input + max_tokens), more than ${estimate.model}'s context window of ${formatTokens(estimate.contextWindow)}. The API will reject it: shorten it, split the document (map-reduce), or use a model with a larger window.`,
       fix: estimate.recommendation
         ? {
             kind: 'set-model',

@@ -63,11 +63,10 @@ export function contextOverflow(
   row?: number,
 ): Refusal | undefined {
   if (!estimate.exceedsContext || estimate.contextWindow === undefined || estimate.mapReduce) return undefined;
-  const requested = estimate.inputTokens + (prompt.maxTokens ?? 0) * prompt.choices;
   return {
     file,
     line: prompt.span.start.line + 1,
-    message: `${row === undefined ? '' : `row ${row} `}needs ${formatTokens(requested)} tokens (input + max_tokens), more than ${estimate.model}'s context window of ${formatTokens(estimate.contextWindow)}; the API would reject it.`,
+    message: `${row === undefined ? '' : `row ${row} `}needs ${formatTokens(estimate.contextTokens)} tokens (input + max_tokens), more than ${estimate.model}'s context window of ${formatTokens(estimate.contextWindow)}; the API would reject it.`,
     fix: 'shorten it, split its document (chunk:), or pick a model with a larger window',
   };
 }
