@@ -55,7 +55,8 @@ export class RunCommands {
     }
     const target = folder ?? (await pickRunFolder(first.uri));
     if (!target) return;
-    const layout = this.layoutFor(target);
+    // The workspace folder that holds the target (multi-root), else the first one (there is one: checked above).
+    const layout = layoutOf(target)!;
     // The run holds a lease on the client: a settings change mid-run does not close its cache or Redis connection.
     const lease = await this.requireLease();
     if (!lease) return;
@@ -290,11 +291,6 @@ export class RunCommands {
     else if (choice === 'Open Summary') await vscode.commands.executeCommand('markdown.showPreview', summary);
     else if (choice === 'Resume') await vscode.commands.executeCommand(COMMANDS.resumeRun);
     else if (choice === 'Retry Failed Jobs') await vscode.commands.executeCommand(COMMANDS.retryFailedJobs);
-  }
-
-  /** The workspace folder that holds `uri` (multi-root), else the first one (there is one: checked on entry). */
-  private layoutFor(uri: vscode.Uri): WorkspaceLayout {
-    return layoutOf(uri)!;
   }
 
   /** A lease on the client for one run (release it in `finally`); without a key, offers Set API Key first. */
